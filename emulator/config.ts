@@ -1,0 +1,64 @@
+import path from 'node:path';
+
+/** What `createEmulator` accepts; every field has a default. */
+export interface EmulatorOptions {
+  /** Interface to listen on. Loopback by default: the emulator is a local sandbox. */
+  host?: string;
+  /** HTTP port for the control plane, data plane and admin routes; 0 picks a free one. */
+  httpPort?: number;
+  /** MQTT over TLS port (the broker, part 2); 0 picks a free one. */
+  mqttPort?: number;
+  /** Where state lives; `null` keeps everything in memory. */
+  dataDir?: string | null;
+  region?: string;
+  accountId?: string;
+  /** Host name DescribeEndpoint answers with; it must resolve to this machine. */
+  endpointHost?: string;
+  /** Start with AWS's default per-operation rate quotas enforced (see faults.ts). */
+  enforceQuotas?: boolean;
+  /** Where the emulator writes its log lines; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+export interface EmulatorConfig {
+  host: string;
+  httpPort: number;
+  mqttPort: number;
+  dataDir: string | null;
+  region: string;
+  accountId: string;
+  endpointHost: string;
+  enforceQuotas: boolean;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+
+export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
+  const accountId = opts.accountId ?? DEFAULT_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got ${accountId}`);
+  return {
+    host: opts.host ?? '127.0.0.1',
+    httpPort: opts.httpPort ?? 4580,
+    mqttPort: opts.mqttPort ?? 8883,
+    dataDir: opts.dataDir === null ? null : path.resolve(opts.dataDir ?? '.data/emulator'),
+    region: opts.region ?? 'us-east-1',
+    accountId,
+    endpointHost: opts.endpointHost ?? 'localhost',
+    enforceQuotas: opts.enforceQuotas ?? false,
+    log: opts.log ?? (() => {}),
+  };
+}
+
+/** ARNs as AWS IoT writes them. */
+export function arns(config: Pick<EmulatorConfig, 'region' | 'accountId'>) {
+  const base = `arn:aws:iot:${config.region}:${config.accountId}`;
+  return {
+    thing: (name: string) => `${base}:thing/${name}`,
+    thingType: (name: string) => `${base}:thingtype/${name}`,
+    thingGroup: (name: string) => `${base}:thinggroup/${name}`,
+    cert: (id: string) => `${base}:cert/${id}`,
+    cacert: (id: string) => `${base}:cacert/${id}`,
+    policy: (name: string) => `${base}:policy/${name}`,
+  };
+}

@@ -1,0 +1,15 @@
+import type { EmulatorConfig } from './config';
+import type { FaultInjector, RateQuotas } from './faults';
+import type { Authority } from './pki/authority';
+import type { Store } from './store/store';
+
+/** Everything a handler may use: configuration, state, the emulator's CA, and the fault switches. */
+export interface EmulatorContext {
+  config: EmulatorConfig;
+  store: Store;
+  pki: Authority;
+  faults: FaultInjector;
+  quotas: RateQuotas;
+  /** Wall clock in epoch milliseconds; one place so tests could pin it. */
+  now(): number;
+}

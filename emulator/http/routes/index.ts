@@ -1,0 +1,23 @@
+import type { Route } from '../router';
+import { adminRoutes } from './admin';
+import { caCertificatesRoutes } from './ca-certificates';
+import { certificatesRoutes } from './certificates';
+import { endpointRoutes } from './endpoint';
+import { policiesRoutes } from './policies';
+import { principalsRoutes } from './principals';
+import { thingGroupsRoutes } from './thing-groups';
+import { thingTypesRoutes } from './thing-types';
+import { thingsRoutes } from './things';
+
+/** The whole route table: AWS operations by method and path, plus the admin routes. */
+export const allRoutes: Route[] = [
+  ...adminRoutes,
+  ...thingsRoutes,
+  ...thingTypesRoutes,
+  ...thingGroupsRoutes,
+  ...certificatesRoutes,
+  ...caCertificatesRoutes,
+  ...policiesRoutes,
+  ...principalsRoutes,
+  ...endpointRoutes,
+];

@@ -1,0 +1,101 @@
+import http from 'node:http';
+import { AwsError } from '../errors';
+import type { EmulatorContext } from '../context';
+import { ApiRequest, type ApiResult } from './request';
+import type { Router } from './router';
+
+/** AWS rejects request bodies far below this; anything larger is refused before it is buffered. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createHttpServer(router: Router, ctx: EmulatorContext): http.Server {
+  const server = http.createServer((req, res) => {
+    void handle(router, ctx, req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle(router: Router, ctx: EmulatorContext, req: http.IncomingMessage, res: http.ServerResponse) {
+  const requestId = crypto.randomUUID();
+  let operation = 'unknown';
+  try {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const match = router.match(req.method ?? 'GET', rawPath);
+    if (match.kind === 'none') {
+      throw new AwsError('UnknownOperationException', 404, `No operation at ${req.method} ${url.pathname}`);
+    }
+    if (match.kind === 'wrong-method') {
+      throw new AwsError(
+        'MethodNotAllowedException',
+        405,
+        `${req.method} is not allowed on ${url.pathname}; allowed: ${match.allowed.join(', ')}`,
+      );
+    }
+    operation = match.route.operation ?? 'admin';
+    const body = await readBody(req);
+    if (match.route.operation) {
+      const fault = ctx.faults.check(match.route.operation);
+      if (fault) throw fault;
+      ctx.quotas.take(match.route.operation);
+    }
+    const apiReq = new ApiRequest(req.method ?? 'GET', url.pathname, match.params, url.searchParams, req.headers, body);
+    const result = await match.route.handler(apiReq, ctx);
+    send(res, result, requestId);
+  } catch (err) {
+    const error = toAwsError(err, ctx, operation);
+    send(
+      res,
+      {
+        status: error.status,
+        json: { ...error.extra, message: error.message, __type: error.code },
+        headers: { 'x-amzn-ErrorType': error.code },
+      },
+      requestId,
+    );
+  }
+}
+
+function toAwsError(err: unknown, ctx: EmulatorContext, operation: string): AwsError {
+  if (err instanceof AwsError) return err;
+  if (err instanceof BodyTooLarge) return new AwsError('RequestEntityTooLargeException', 413, err.message);
+  // A bug of ours, not the caller's: say so without leaking internals, and keep the detail in our log.
+  ctx.config.log(`internal error in ${operation}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return new AwsError('InternalFailureException', 500, 'An internal error occurred in the local IoT Core.');
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge(`The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, result: ApiResult, requestId: string) {
+  if (res.headersSent) return;
+  const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, ...result.headers };
+  let payload: Buffer | string;
+  if ('json' in result) {
+    payload = JSON.stringify(result.json ?? {});
+    headers['content-type'] = 'application/json';
+  } else {
+    payload = result.raw;
+    headers['content-type'] = result.contentType;
+  }
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(result.status ?? 200, headers);
+  res.end(payload);
+}

@@ -1,0 +1,40 @@
+import { createEmulator } from './index';
+
+/** `npm run emulator`: the local IoT Core on its own, configured from the environment. */
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const emulator = await createEmulator({
+  httpPort: intFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
+  mqttPort: intFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
+  dataDir: process.env.IOT_EMULATOR_DATA_DIR || '.data/emulator',
+  region: process.env.AWS_REGION || 'us-east-1',
+  accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
+  enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
+  log: (line) => console.error(`[emulator] ${line}`),
+}).catch((err: unknown) => {
+  console.error(`Local IoT Core failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+
+const { config } = emulator;
+console.log(
+  `Local IoT Core listening: API ${emulator.urls.http} (region ${config.region}, account ${config.accountId}), data in ${config.dataDir}`,
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void emulator.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The emulator's durable records, one type per collection. Records are plain JSON (timestamps are
+ * epoch milliseconds) because they are written verbatim to the journal and the snapshot.
+ */
+
+export type CertificateStatus =
+  | 'ACTIVE'
+  | 'INACTIVE'
+  | 'REVOKED'
+  | 'PENDING_TRANSFER'
+  | 'REGISTER_INACTIVE'
+  | 'PENDING_ACTIVATION';
+
+export type CertificateMode = 'DEFAULT' | 'SNI_ONLY';
+
+export interface ThingRecord {
+  thingName: string;
+  thingId: string;
+  thingArn: string;
+  thingTypeName?: string;
+  billingGroupName?: string;
+  attributes: Record<string, string>;
+  version: number;
+  createdAt: number;
+}
+
+export interface ThingTypeRecord {
+  thingTypeName: string;
+  thingTypeId: string;
+  thingTypeArn: string;
+  properties: { thingTypeDescription?: string; searchableAttributes?: string[] };
+  deprecated: boolean;
+  deprecationDate?: number;
+  creationDate: number;
+}
+
+export interface ThingGroupRecord {
+  thingGroupName: string;
+  thingGroupId: string;
+  thingGroupArn: string;
+  parentGroupName?: string;
+  version: number;
+  properties: { thingGroupDescription?: string; attributePayload?: { attributes?: Record<string, string> } };
+  creationDate: number;
+}
+
+export interface ThingGroupMemberRecord {
+  thingGroupName: string;
+  thingName: string;
+}
+
+export interface CertificateRecord {
+  certificateId: string;
+  certificateArn: string;
+  certificatePem: string;
+  status: CertificateStatus;
+  /** Id of the registered CA that signed it (RegisterCertificate, JITR) or of the emulator's issuing CA. */
+  caCertificateId?: string;
+  certificateMode: CertificateMode;
+  ownedBy: string;
+  creationDate: number;
+  lastModifiedDate: number;
+  customerVersion: number;
+  generationId: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export interface RegistrationConfig {
+  templateBody?: string;
+  roleArn?: string;
+  templateName?: string;
+}
+
+export interface CaCertificateRecord {
+  certificateId: string;
+  certificateArn: string;
+  certificatePem: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  autoRegistrationStatus: 'ENABLE' | 'DISABLE';
+  registrationConfig?: RegistrationConfig;
+  certificateMode: CertificateMode;
+  ownedBy: string;
+  creationDate: number;
+  lastModifiedDate: number;
+  customerVersion: number;
+  generationId: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+export interface PolicyVersionRecord {
+  versionId: string;
+  document: string;
+  createDate: number;
+}
+
+export interface PolicyRecord {
+  policyName: string;
+  policyArn: string;
+  defaultVersionId: string;
+  /** Every version that exists now, oldest first; at most five (VersionsLimitExceededException). */
+  versions: PolicyVersionRecord[];
+  /** Version ids are never reused, even after a version is deleted. */
+  nextVersionId: number;
+  creationDate: number;
+  lastModifiedDate: number;
+  generationId: string;
+}
+
+export interface PolicyAttachmentRecord {
+  policyName: string;
+  /** A certificate ARN, a thing group ARN, or any other principal ARN. */
+  target: string;
+}
+
+export interface ThingPrincipalRecord {
+  thingName: string;
+  principal: string;
+  type: 'EXCLUSIVE_THING' | 'NON_EXCLUSIVE_THING';
+  attachedAt: number;
+}
+
+/** Every collection the store keeps, by name. Later parts (shadows, retained messages) add theirs here. */
+export interface Collections {
+  things: ThingRecord;
+  thingTypes: ThingTypeRecord;
+  thingGroups: ThingGroupRecord;
+  thingGroupMembers: ThingGroupMemberRecord;
+  certificates: CertificateRecord;
+  caCertificates: CaCertificateRecord;
+  policies: PolicyRecord;
+  policyAttachments: PolicyAttachmentRecord;
+  thingPrincipals: ThingPrincipalRecord;
+  /** Account-wide settings that never change once made: registration code, endpoint prefix. */
+  meta: { value: string };
+}
+
+export type CollectionName = keyof Collections;
+
+/** Composite keys join their parts with a character no name may contain. */
+export const pairKey = (a: string, b: string) => `${a}\n${b}`;
