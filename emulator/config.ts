@@ -16,6 +16,8 @@ export interface EmulatorOptions {
   endpointHost?: string;
   /** Start with AWS's default per-operation rate quotas enforced (see faults.ts). */
   enforceQuotas?: boolean;
+  /** Journal transactions between snapshots; small values exercise compaction in tests. */
+  snapshotEvery?: number;
   /** Where the emulator writes its log lines; silent when omitted. */
   log?: (line: string) => void;
 }
@@ -29,6 +31,7 @@ export interface EmulatorConfig {
   accountId: string;
   endpointHost: string;
   enforceQuotas: boolean;
+  snapshotEvery: number;
   log: (line: string) => void;
 }
 
@@ -46,6 +49,7 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     accountId,
     endpointHost: opts.endpointHost ?? 'localhost',
     enforceQuotas: opts.enforceQuotas ?? false,
+    snapshotEvery: opts.snapshotEvery ?? 20_000,
     log: opts.log ?? (() => {}),
   };
 }

@@ -21,7 +21,7 @@ export interface Emulator {
 /** Starts a local AWS IoT Core. Options default as `npm run emulator` does; port 0 picks a free port. */
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const config = resolveConfig(opts);
-  const store = new Store(config.dataDir ? `${config.dataDir}/state` : undefined);
+  const store = new Store(config.dataDir ? `${config.dataDir}/state` : undefined, config.snapshotEvery);
   const quotas = new RateQuotas();
   if (config.enforceQuotas) quotas.set(DEFAULT_QUOTAS);
   const context: EmulatorContext = {

@@ -19,6 +19,7 @@ const emulator = await createEmulator({
   region: process.env.AWS_REGION || 'us-east-1',
   accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
   enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
+  snapshotEvery: process.env.IOT_EMULATOR_SNAPSHOT_EVERY ? Number(process.env.IOT_EMULATOR_SNAPSHOT_EVERY) : undefined,
   log: (line) => console.error(`[emulator] ${line}`),
 }).catch((err: unknown) => {
   console.error(`Local IoT Core failed to start: ${err instanceof Error ? err.message : String(err)}`);

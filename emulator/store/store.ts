@@ -2,9 +2,6 @@ import { Collection, type IndexKeyFn } from './collection';
 import { Journal, type Mutation, type Snapshot } from './journal';
 import type { CollectionName, Collections } from './records';
 
-/** Journal lines after which the state is folded into a new snapshot. */
-const SNAPSHOT_EVERY = 20_000;
-
 type CollectionMap = { [C in CollectionName]: Collection<Collections[C]> };
 
 /** The writes of one transaction; nothing is visible until `Store.commit` has journalled them all. */
@@ -45,8 +42,14 @@ export class Store {
   readonly c: CollectionMap = makeCollections();
   private readonly journal: Journal | undefined;
 
-  /** `dir` undefined keeps everything in memory (unit tests). */
-  constructor(dir: string | undefined) {
+  /**
+   * `dir` undefined keeps everything in memory (unit tests). After `snapshotEvery` journalled
+   * transactions the state is folded into a new snapshot, which bounds replay time at start.
+   */
+  constructor(
+    dir: string | undefined,
+    private readonly snapshotEvery = 20_000,
+  ) {
     if (!dir) return;
     this.journal = Journal.open(dir, {
       snapshot: (s) => this.load(s),
@@ -62,7 +65,7 @@ export class Store {
     if (tx.mutations.length === 0) return;
     this.journal?.append(tx.mutations);
     this.applyAll(tx.mutations);
-    if (this.journal && this.journal.pendingLines >= SNAPSHOT_EVERY) this.snapshot();
+    if (this.journal && this.journal.pendingLines >= this.snapshotEvery) this.snapshot();
   }
 
   /** Folds the journal into a fresh snapshot. */
