@@ -1,0 +1,45 @@
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
+import type { Thing } from '@/lib/aws/types';
+
+function Attributes({ attributes }: { attributes: Thing['attributes'] }) {
+  const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <span className="text-slate-400">—</span>;
+  return (
+    <ul className="flex flex-wrap gap-1.5">
+      {entries.map(([key, value]) => (
+        <li key={key} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+          {key}={value}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ThingsTable({ things }: { things: readonly Thing[] }) {
+  return (
+    <Table aria-label="Things">
+      <TableHead>
+        <tr>
+          <TableHeaderCell>Name</TableHeaderCell>
+          <TableHeaderCell>Type</TableHeaderCell>
+          <TableHeaderCell>Attributes</TableHeaderCell>
+          <TableHeaderCell className="text-right">Version</TableHeaderCell>
+        </tr>
+      </TableHead>
+      <TableBody>
+        {things.map((thing) => (
+          <TableRow key={thing.name}>
+            <TableCell className="font-medium">
+              <span title={thing.arn}>{thing.name}</span>
+            </TableCell>
+            <TableCell>{thing.typeName ?? <span className="text-slate-400">—</span>}</TableCell>
+            <TableCell>
+              <Attributes attributes={thing.attributes} />
+            </TableCell>
+            <TableCell className="text-right tabular-nums">{thing.version}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

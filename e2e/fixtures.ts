@@ -1,0 +1,68 @@
+import { CreateThingCommand, DeleteThingCommand, IoTClient, ListThingsCommand } from '@aws-sdk/client-iot';
+import { test as base } from '@playwright/test';
+
+import { ThingsPage } from './pages/things-page';
+import { E2E_ENV, requireEnv } from './stack';
+
+/** The real SDK pointed at the same emulator the dashboard uses: how specs arrange state. */
+export function emulatorClient(): IoTClient {
+  return new IoTClient({
+    region: requireEnv(E2E_ENV.region),
+    endpoint: requireEnv(E2E_ENV.emulatorUrl),
+    credentials: { accessKeyId: 'AKIAE2ETESTS00000000', secretAccessKey: 'e2e-throwaway-secret' },
+  });
+}
+
+export async function createThings(iot: IoTClient, names: readonly string[], attributes?: Record<string, string>) {
+  for (const thingName of names) {
+    await iot.send(new CreateThingCommand({ thingName, attributePayload: attributes ? { attributes } : undefined }));
+  }
+}
+
+/** Empty the registry. Things made by these specs have no principals attached, so DeleteThing succeeds. */
+export async function deleteAllThings(iot: IoTClient): Promise<void> {
+  let nextToken: string | undefined;
+  const names: string[] = [];
+  do {
+    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
+    names.push(...(page.things ?? []).flatMap((t) => (t.thingName ? [t.thingName] : [])));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  for (const thingName of names) await iot.send(new DeleteThingCommand({ thingName }));
+}
+
+interface Fixtures {
+  iot: IoTClient;
+  thingsPage: ThingsPage;
+}
+
+export const test = base.extend<Fixtures>({
+  // The dashboard's port is chosen at run time by global setup, after the config was read.
+  baseURL: async ({}, use) => {
+    await use(requireEnv(E2E_ENV.baseUrl));
+  },
+  iot: async ({}, use) => {
+    const client = emulatorClient();
+    await use(client);
+    client.destroy();
+  },
+  thingsPage: async ({ page }, use) => {
+    await use(new ThingsPage(page));
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Fault injection on the emulator's admin API (/_emulator/faults): the next matching calls fail. */
+export async function injectFault(rule: { operation: string; error: string; count?: number; message?: string }) {
+  const res = await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
+}
+
+export async function clearFaults(): Promise<void> {
+  await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/faults`, { method: 'DELETE' });
+}

@@ -1,0 +1,55 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { createEmulator } from '../emulator/index';
+import { buildNext, getFreePort, isBuildStale, startNext } from '../scripts/next-app';
+import { E2E_ENV, setStack, type E2eStack } from './stack';
+import { stopStack } from './global-teardown';
+
+const REGION = 'us-east-1';
+
+/**
+ * Builds the dashboard if needed, starts an emulator on a free port with a fresh data dir,
+ * then `next start` on another free port pointed at it. Everything started is recorded on
+ * the stack before the next step, so a failure half-way still gets cleaned up.
+ */
+export default async function globalSetup(): Promise<void> {
+  // CI always builds from scratch; locally an up-to-date .next is reused (a build takes a while here).
+  if (process.env.CI === 'true' || isBuildStale()) {
+    console.log('[e2e] next build ...');
+    await buildNext();
+  }
+
+  const stack: E2eStack = {};
+  setStack(stack);
+  try {
+    stack.dataDir = await mkdtemp(path.join(os.tmpdir(), 'iot-e2e-'));
+    stack.emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir: stack.dataDir, region: REGION });
+    const emulatorUrl = stack.emulator.urls.http;
+
+    stack.next = await startNext({
+      port: await getFreePort(),
+      stdio: 'pipe',
+      env: {
+        IOT_MODE: 'local',
+        AWS_REGION: REGION,
+        AWS_ENDPOINT_URL_IOT: emulatorUrl,
+        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl,
+        AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
+        AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
+        AWS_SESSION_TOKEN: undefined,
+        AWS_PROFILE: undefined,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+
+    process.env[E2E_ENV.baseUrl] = stack.next.url;
+    process.env[E2E_ENV.emulatorUrl] = emulatorUrl;
+    process.env[E2E_ENV.region] = REGION;
+    console.log(`[e2e] dashboard ${stack.next.url} -> emulator ${emulatorUrl}`);
+  } catch (err) {
+    await stopStack();
+    throw err;
+  }
+}

@@ -1,0 +1,19 @@
+// @ts-check
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Pin the workspace root: without it Next guesses from lockfiles and may pick a parent directory.
+  turbopack: { root },
+  outputFileTracingRoot: root,
+  // The AWS SDK is large and server-only; load it from node_modules at runtime instead of bundling it.
+  serverExternalPackages: ['@aws-sdk/client-iot', '@aws-sdk/client-iot-data-plane'],
+  poweredByHeader: false,
+  // Type-check only the app during `next build` (see tsconfig.build.json); `npm run typecheck` covers the rest.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
+};
+
+export default nextConfig;

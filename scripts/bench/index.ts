@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: every benchmark, each printed beside the stored baseline.
+ *   npm run bench                    all suites
+ *   npm run bench -- emulator        one suite
+ *   npm run bench -- --quick         fewer iterations (a smoke run)
+ *   npm run bench -- --save-baseline store this run as the baseline
+ */
+import { benchEmulator } from './emulator';
+import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Promise<Figure[]> }> = {
+  emulator: { title: 'Local IoT Core control plane (durability on)', run: benchEmulator },
+};
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const chosen = args.filter((a) => !a.startsWith('--'));
+const unknown = chosen.filter((c) => !(c in suites));
+if (unknown.length) {
+  console.error(`Unknown suite(s): ${unknown.join(', ')}. Known: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+const baseline = loadBaseline();
+const all: Figure[] = [];
+for (const name of chosen.length ? chosen : Object.keys(suites)) {
+  const suite = suites[name]!;
+  const figures = await suite.run({ quick });
+  printReport(suite.title, figures, baseline);
+  all.push(...figures);
+}
+if (args.includes('--save-baseline')) {
+  saveBaseline(all);
+  console.log('\nSaved as the new baseline (bench/baseline.json).');
+}

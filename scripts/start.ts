@@ -1,0 +1,111 @@
+/**
+ * `npm start` / `npm run dev`: the local IoT Core emulator in this process plus the Next.js
+ * dashboard as a child process pointed at it. With IOT_MODE=aws only the dashboard runs, and
+ * the SDK uses the default credential chain.
+ *
+ *   IOT_EMULATOR_HTTP_PORT (4580)  IOT_EMULATOR_MQTT_PORT (8883)  IOT_EMULATOR_DATA_DIR (.data/emulator)
+ *   PORT (3000)  AWS_REGION (us-east-1)  --dev: `next dev` instead of a production build
+ */
+import path from 'node:path';
+
+import type { Emulator } from '../emulator/index';
+import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextServer } from './next-app';
+
+const dev = process.argv.includes('--dev');
+const mode = (process.env.IOT_MODE ?? 'local').trim().toLowerCase();
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const host = '127.0.0.1';
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const port = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`${name} must be a port number (0-65535), not "${raw}"`);
+    process.exit(1);
+  }
+  return port;
+}
+
+async function startEmulator(): Promise<Emulator> {
+  // Imported lazily so IOT_MODE=aws never loads (or binds) the emulator.
+  const { createEmulator } = await import('../emulator/index');
+  return createEmulator({
+    httpPort: portFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
+    mqttPort: portFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
+    dataDir: path.resolve(projectRoot, process.env.IOT_EMULATOR_DATA_DIR ?? '.data/emulator'),
+    region,
+    accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
+    log: (line) => console.error(`[emulator] ${line}`),
+  });
+}
+
+async function main(): Promise<void> {
+  if (mode !== 'local' && mode !== 'aws') {
+    console.error(`IOT_MODE must be "local" or "aws", not "${mode}"`);
+    process.exit(1);
+  }
+  const port = portFromEnv('PORT', 3000);
+
+  // Build first: a failing build should not leave the emulator's ports taken.
+  if (!dev && isBuildStale()) {
+    console.log('Building the dashboard (next build)...');
+    await buildNext();
+  }
+
+  let emulator: Emulator | undefined;
+  const env: Env = {
+    IOT_MODE: mode,
+    AWS_REGION: region,
+    // The SDK warns on every start that its 2027 releases need Node 22; the README says so once instead.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+  };
+  if (mode === 'local') {
+    emulator = await startEmulator();
+    // The SDK's standard per-service endpoint variables; lib/aws/config.ts reads the same ones.
+    env.AWS_ENDPOINT_URL_IOT = emulator.urls.http;
+    env.AWS_ENDPOINT_URL_IOT_DATA_PLANE = emulator.urls.http;
+    // Throwaway credentials: the emulator accepts any SigV4 signature, and a developer's
+    // real keys or profile should never be used (or needed) locally.
+    env.AWS_ACCESS_KEY_ID = 'AKIALOCALEMULATOR000';
+    env.AWS_SECRET_ACCESS_KEY = 'local-emulator-secret-not-a-real-key';
+    env.AWS_SESSION_TOKEN = undefined;
+    env.AWS_PROFILE = undefined;
+    // Print every URL the emulator reports (the MQTT broker joins `urls` as it is built).
+    const others = Object.entries(emulator.urls as Record<string, string>)
+      .filter(([name]) => name !== 'http')
+      .map(([name, url]) => `${name} ${url}`);
+    console.log(`Emulator: ${emulator.urls.http} (AWS IoT API${others.length ? `; ${others.join(', ')}` : ''})`);
+  }
+
+  let next: NextServer;
+  try {
+    next = await startNext({ host, port, dev, env });
+  } catch (err) {
+    await emulator?.close();
+    throw err;
+  }
+  console.log(`Dashboard: ${next.url}`);
+
+  let stopping = false;
+  const shutdown = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await next.stop();
+    await emulator?.close();
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  // If the dashboard dies on its own, do not leave a headless emulator behind.
+  next.child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`The dashboard exited (code ${code ?? 'signal'}); stopping the emulator.`);
+      void shutdown(code ?? 1);
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
