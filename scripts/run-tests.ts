@@ -47,6 +47,8 @@ async function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<Ta
     [
       '--import',
       'tsx',
+      // Lets tests import server-only modules (lib/aws) as the Next.js server does.
+      '--conditions=react-server',
       '--test',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',

@@ -179,8 +179,9 @@ export const thingsRoutes: Route[] = [
       }
       const principals = ctx.store.c.thingPrincipals.findBy('thing', name);
       if (principals.length > 0) {
+        // AWS's own wording, with the principals named so an operator knows what to detach.
         throw invalidRequest(
-          `Cannot delete thing ${name}: principals are still attached (${principals.map((p) => p.principal).join(', ')}). Detach them first.`,
+          `Cannot delete. Thing ${name} is still attached to one or more principals: ${principals.map((p) => p.principal).join(', ')}`,
         );
       }
       const memberships = ctx.store.c.thingGroupMembers.keysBy('thing', name);
