@@ -79,6 +79,8 @@ export interface CaCertificateRecord {
   status: 'ACTIVE' | 'INACTIVE';
   autoRegistrationStatus: 'ENABLE' | 'DISABLE';
   registrationConfig?: RegistrationConfig;
+  /** Tags given to RegisterCACertificate. */
+  tags?: { Key: string; Value?: string }[];
   certificateMode: CertificateMode;
   ownedBy: string;
   creationDate: number;
@@ -112,6 +114,8 @@ export interface PolicyAttachmentRecord {
   policyName: string;
   /** A certificate ARN, a thing group ARN, or any other principal ARN. */
   target: string;
+  /** Epoch ms; orders ListPrincipalPolicies (isAscendingOrder). Absent on records from before it was kept. */
+  attachedAt?: number;
 }
 
 export interface ThingPrincipalRecord {
