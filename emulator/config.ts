@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 
 /** What `createEmulator` accepts; every field has a default. */
 export interface EmulatorOptions {
@@ -14,6 +15,11 @@ export interface EmulatorOptions {
   accountId?: string;
   /** Host name DescribeEndpoint answers with; it must resolve to this machine. */
   endpointHost?: string;
+  /**
+   * The IAM-style credentials the emulator accepts for SigV4-signed MQTT over WebSocket (the dashboard's
+   * path). Defaults to the throwaway pair `npm start` gives the dashboard.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Start with AWS's default per-operation rate quotas enforced (see faults.ts). */
   enforceQuotas?: boolean;
   /** Journal transactions between snapshots; small values exercise compaction in tests. */
@@ -30,6 +36,7 @@ export interface EmulatorConfig {
   region: string;
   accountId: string;
   endpointHost: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
   enforceQuotas: boolean;
   snapshotEvery: number;
   log: (line: string) => void;
@@ -48,6 +55,7 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     region: opts.region ?? 'us-east-1',
     accountId,
     endpointHost: opts.endpointHost ?? 'localhost',
+    credentials: opts.credentials ?? LOCAL_CREDENTIALS,
     enforceQuotas: opts.enforceQuotas ?? false,
     snapshotEvery: opts.snapshotEvery ?? 20_000,
     log: opts.log ?? (() => {}),

@@ -1,3 +1,4 @@
+import type { MessageBus } from './broker/bus';
 import type { EmulatorConfig } from './config';
 import type { FaultInjector, RateQuotas } from './faults';
 import type { Authority } from './pki/authority';
@@ -10,6 +11,8 @@ export interface EmulatorContext {
   pki: Authority;
   faults: FaultInjector;
   quotas: RateQuotas;
+  /** Publishes into the MQTT broker and listens to what it accepts. */
+  bus: MessageBus;
   /** Wall clock in epoch milliseconds; one place so tests could pin it. */
   now(): number;
 }

@@ -1,22 +1,36 @@
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { resolveConfig, type EmulatorConfig, type EmulatorOptions } from './config';
 import type { EmulatorContext } from './context';
 import { DEFAULT_QUOTAS, FaultInjector, RateQuotas } from './faults';
 import { allRoutes } from './http/routes';
 import { Router } from './http/router';
 import { createHttpServer } from './http/server';
+import { startBroker, type Broker } from './broker';
+import { BrokerBus } from './broker/bus-impl';
+import type { UnregisteredCertificateHandler } from './broker/authentication';
+import { loadOrCreateServerIdentity } from './broker/server-identity';
 import { loadOrCreateAuthority } from './pki/authority';
 import { Store } from './store/store';
 
 export type { EmulatorOptions } from './config';
 
 export interface Emulator {
-  urls: { http: string };
+  /** `http`: control plane, data plane, admin routes and MQTT over WebSocket at /mqtt; `mqtt`: MQTT over mutual TLS. */
+  urls: { http: string; mqtt: string; mqttWebSocket: string };
+  /** The root CA clients must trust to verify the broker (also at `<dataDir>/root-ca.pem`). */
+  rootCaPem: string;
+  broker: Broker;
   config: EmulatorConfig;
   /** For tests in the same process: the live state, the fault switches and quotas. */
   context: EmulatorContext;
   close(): Promise<void>;
 }
+
+/** Just-in-time registration and provisioning, loaded when a device first needs it. */
+const onUnregisteredCertificate: UnregisteredCertificateHandler = async (ctx, pem, ca) =>
+  (await import('./iot/jit')).onUnregisteredCertificate(ctx, pem, ca);
 
 /** Starts a local AWS IoT Core. Options default as `npm run emulator` does; port 0 picks a free port. */
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
@@ -24,35 +38,71 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   const store = new Store(config.dataDir ? `${config.dataDir}/state` : undefined, config.snapshotEvery);
   const quotas = new RateQuotas();
   if (config.enforceQuotas) quotas.set(DEFAULT_QUOTAS);
+  const bus = new BrokerBus();
+  const pki = await loadOrCreateAuthority(config.dataDir);
   const context: EmulatorContext = {
     config,
     store,
-    pki: await loadOrCreateAuthority(config.dataDir),
+    pki,
     faults: new FaultInjector(),
     quotas,
+    bus,
     now: () => Date.now(),
   };
+  if (config.dataDir) {
+    // Where bundles and clients find the root to trust, as they would find Amazon Root CA 1.
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(path.join(config.dataDir, 'root-ca.pem'), pki.root.certificatePem + '\n');
+  }
+
+  const broker = await startBroker(context, {
+    host: config.host,
+    port: config.mqttPort,
+    identity: await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost),
+    bus,
+    onUnregistered: onUnregisteredCertificate,
+  });
+  config.mqttPort = broker.port;
 
   const server = createHttpServer(new Router(allRoutes), context);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.httpPort, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  broker.attachWebSocket(server);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.httpPort, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await broker.close();
+    store.close();
+    throw err;
+  }
   config.httpPort = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
   let closed: Promise<void> | undefined;
   return {
-    urls: { http: `http://${host}:${config.httpPort}` },
+    urls: {
+      http: `http://${host}:${config.httpPort}`,
+      mqtt: `mqtts://${host}:${config.mqttPort}`,
+      mqttWebSocket: `ws://${host}:${config.httpPort}/mqtt`,
+    },
+    rootCaPem: pki.root.certificatePem,
+    broker,
     config,
     context,
     close: () =>
-      (closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }).then(() => store.close())),
+      (closed ??= broker
+        .close()
+        .then(
+          () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        )
+        .then(() => store.close())),
   };
 }

@@ -28,7 +28,7 @@ const emulator = await createEmulator({
 
 const { config } = emulator;
 console.log(
-  `Local IoT Core listening: API ${emulator.urls.http} (region ${config.region}, account ${config.accountId}), data in ${config.dataDir}`,
+  `Local IoT Core listening: API ${emulator.urls.http}, MQTT ${emulator.urls.mqtt} (region ${config.region}, account ${config.accountId}), data in ${config.dataDir}`,
 );
 
 let stopping = false;

@@ -7,6 +7,7 @@
  *   PORT (3000)  AWS_REGION (us-east-1)  --dev: `next dev` instead of a production build
  */
 import path from 'node:path';
+import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 
 import type { Emulator } from '../emulator/index';
 import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextServer } from './next-app';
@@ -66,8 +67,8 @@ async function main(): Promise<void> {
     env.AWS_ENDPOINT_URL_IOT_DATA_PLANE = emulator.urls.http;
     // Throwaway credentials: the emulator accepts any SigV4 signature, and a developer's
     // real keys or profile should never be used (or needed) locally.
-    env.AWS_ACCESS_KEY_ID = 'AKIALOCALEMULATOR000';
-    env.AWS_SECRET_ACCESS_KEY = 'local-emulator-secret-not-a-real-key';
+    env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
     env.AWS_SESSION_TOKEN = undefined;
     env.AWS_PROFILE = undefined;
     // Print every URL the emulator reports (the MQTT broker joins `urls` as it is built).

@@ -1,3 +1,5 @@
+import type { DeletedShadow, StoredShadow } from '../shadow/document';
+
 /**
  * The emulator's durable records, one type per collection. Records are plain JSON (timestamps are
  * epoch milliseconds) because they are written verbatim to the journal and the snapshot.
@@ -125,6 +127,23 @@ export interface ThingPrincipalRecord {
   attachedAt: number;
 }
 
+/** A device shadow, live or deleted (a tombstone keeps the version counter); see emulator/shadow/document.ts. */
+export interface ShadowRecord {
+  thingName: string;
+  /** '' for the classic (unnamed) shadow. */
+  shadowName: string;
+  shadow: StoredShadow | DeletedShadow;
+}
+
+/** A retained MQTT message, as GetRetainedMessage reports it. */
+export interface RetainedMessageRecord {
+  topic: string;
+  /** Base64 of the payload bytes. */
+  payload: string;
+  qos: 0 | 1;
+  lastModifiedTime: number;
+}
+
 /** Every collection the store keeps, by name. Later parts (shadows, retained messages) add theirs here. */
 export interface Collections {
   things: ThingRecord;
@@ -138,6 +157,10 @@ export interface Collections {
   thingPrincipals: ThingPrincipalRecord;
   /** Account-wide settings that never change once made: registration code, endpoint prefix. */
   meta: { value: string };
+  /** Key: pairKey(thingName, shadowName). */
+  shadows: ShadowRecord;
+  /** Key: topic. */
+  retained: RetainedMessageRecord;
 }
 
 export type CollectionName = keyof Collections;

@@ -30,6 +30,8 @@ function makeCollections(): CollectionMap {
     policyAttachments: idx({ policy: (a) => a.policyName, target: (a) => a.target }),
     thingPrincipals: idx({ thing: (p) => p.thingName, principal: (p) => p.principal }),
     meta: idx({}),
+    shadows: idx({ thing: (s) => s.thingName }),
+    retained: idx({}),
   };
 }
 
@@ -41,6 +43,7 @@ function makeCollections(): CollectionMap {
 export class Store {
   readonly c: CollectionMap = makeCollections();
   private readonly journal: Journal | undefined;
+  private readonly listeners = new Set<(mutations: readonly Mutation[]) => void>();
 
   /**
    * `dir` undefined keeps everything in memory (unit tests). After `snapshotEvery` journalled
@@ -66,6 +69,16 @@ export class Store {
     this.journal?.append(tx.mutations);
     this.applyAll(tx.mutations);
     if (this.journal && this.journal.pendingLines >= this.snapshotEvery) this.snapshot();
+    for (const listener of this.listeners) listener(tx.mutations);
+  }
+
+  /**
+   * Hears every committed transaction, after it is durable and visible (the broker uses it to cut off
+   * connections whose certificate was deactivated or revoked). Returns the unsubscribe function.
+   */
+  onCommit(listener: (mutations: readonly Mutation[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Folds the journal into a fresh snapshot. */

@@ -1,5 +1,5 @@
 import 'server-only';
-
+import { LOCAL_CREDENTIALS } from '../local/credentials';
 import { AppError } from './errors';
 
 /**
@@ -28,11 +28,8 @@ export interface IotConfig {
 /** The emulator's default HTTP port, matching `npm run emulator` and scripts/start.ts. */
 export const DEFAULT_EMULATOR_HTTP_PORT = 4580;
 
-/** The emulator accepts any SigV4 signature; these only have to be well-formed. */
-const THROWAWAY_CREDENTIALS: StaticCredentials = {
-  accessKeyId: 'AKIALOCALEMULATOR000',
-  secretAccessKey: 'local-emulator-secret-not-a-real-key',
-};
+/** The pair the local emulator accepts (it verifies them on SigV4-signed MQTT over WebSocket). */
+const THROWAWAY_CREDENTIALS: StaticCredentials = LOCAL_CREDENTIALS;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

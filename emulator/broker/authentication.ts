@@ -1,0 +1,70 @@
+import { randomUUID, type X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import type { EmulatorContext } from '../context';
+import { caX509 } from '../iot/certificates';
+import { certificateIdOf, isSignedBy, validityProblem } from '../pki/certificates';
+import type { CaCertificateRecord, CertificateRecord } from '../store/records';
+import { certificateContext, type DeviceSession } from './authorization';
+
+/**
+ * Mutual TLS as AWS IoT does it: the client certificate must be registered in the account and ACTIVE
+ * (issued by the service, registered without a CA, or signed by a registered CA), within its validity,
+ * and a CA that signed it must itself be ACTIVE. A certificate the registry doesn't know but that a
+ * registered CA signed goes to just-in-time registration/provisioning, which decides its fate.
+ */
+export type Authentication = { ok: true; session: DeviceSession } | { ok: false; reason: string };
+
+/** Just-in-time registration/provisioning (emulator/iot/jit.ts), injected to keep this module testable. */
+export type UnregisteredCertificateHandler = (
+  ctx: EmulatorContext,
+  leafPem: string,
+  ca: CaCertificateRecord,
+) => Promise<{ kind: 'refused'; reason: string } | { kind: 'provisioned'; certificate: CertificateRecord }>;
+
+export async function authenticateDevice(
+  ctx: EmulatorContext,
+  socket: TLSSocket,
+  onUnregistered: UnregisteredCertificateHandler,
+): Promise<Authentication> {
+  const peer = socket.getPeerX509Certificate();
+  if (!peer) return { ok: false, reason: 'no client certificate was presented' };
+  const certificateId = certificateIdOf(peer.raw);
+  let record = ctx.store.c.certificates.get(certificateId);
+
+  if (!record) {
+    const ca = registeredIssuer(ctx, peer);
+    if (!ca) return { ok: false, reason: `certificate ${certificateId} is not registered in this account` };
+    const outcome = await onUnregistered(ctx, peer.toString(), ca);
+    if (outcome.kind === 'refused') return { ok: false, reason: outcome.reason };
+    record = outcome.certificate;
+  }
+  if (record.status !== 'ACTIVE') {
+    return { ok: false, reason: `certificate ${certificateId} is ${record.status}, not ACTIVE` };
+  }
+  const expired = validityProblem({ notBefore: Date.parse(peer.validFrom), notAfter: Date.parse(peer.validTo) }, ctx.now());
+  if (expired) return { ok: false, reason: `certificate ${certificateId} ${expired}` };
+  const ca = record.caCertificateId ? ctx.store.c.caCertificates.get(record.caCertificateId) : undefined;
+  if (ca && ca.status !== 'ACTIVE') {
+    return { ok: false, reason: `the CA ${ca.certificateId} that signed certificate ${certificateId} is ${ca.status}` };
+  }
+  return {
+    ok: true,
+    session: {
+      kind: 'device',
+      certificateId,
+      certificateArn: record.certificateArn,
+      certificate: certificateContext(peer, certificateId),
+      sessionIdentifier: randomUUID(),
+      sourceIp: socket.remoteAddress,
+    },
+  };
+}
+
+/** The registered CA whose subject is the certificate's issuer and whose key signed it. */
+function registeredIssuer(ctx: EmulatorContext, cert: X509Certificate): CaCertificateRecord | undefined {
+  for (const ca of ctx.store.c.caCertificates.values()) {
+    const x = caX509(ca);
+    if (x.subject === cert.issuer && isSignedBy(cert, x)) return ca;
+  }
+  return undefined;
+}

@@ -1,0 +1,126 @@
+import type { X509Certificate } from 'node:crypto';
+import type { EmulatorContext } from '../context';
+import { evaluate, resourceArn, type AttachedPolicy, type AuthContext, type Decision, type IotAction, type ResourceKind } from '../policy/evaluator';
+import { pairKey } from '../store/records';
+
+/**
+ * Who is on the other end of a broker connection, and what AWS IoT would let them do.
+ * Devices authenticate with an X.509 certificate and are authorised by the IoT policies attached to it
+ * (and to the thing groups of the thing it connects as). WebSocket clients authenticate with SigV4 and
+ * are authorised as IAM principals, which here means the emulator's configured credentials: all access.
+ */
+export type Session = DeviceSession | IamSession;
+
+interface SessionBase {
+  /** Set once CONNECT names it. */
+  clientId?: string;
+  sessionIdentifier: string;
+  sourceIp?: string;
+  /** Why the broker ended the connection, for the presence event (AWS's disconnectReason values). */
+  disconnectReason?: string;
+}
+
+export interface DeviceSession extends SessionBase {
+  kind: 'device';
+  certificateId: string;
+  certificateArn: string;
+  certificate: NonNullable<AuthContext['certificate']>;
+}
+
+export interface IamSession extends SessionBase {
+  kind: 'iam';
+  accessKeyId: string;
+}
+
+/** The attributes of an X.509 name as the policy variables see them (`CN`, `O`, ...; repeated ones as arrays). */
+export function distinguishedName(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    const value = line.slice(eq + 1).trim();
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+export function certificateContext(cert: X509Certificate, certificateId: string): DeviceSession['certificate'] {
+  return {
+    id: certificateId,
+    subject: distinguishedName(cert.subject),
+    issuer: distinguishedName(cert.issuer),
+    serialNumber: cert.serialNumber,
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+  };
+}
+
+/** The default-version documents of the policies attached to `target`. */
+function policiesOf(ctx: EmulatorContext, target: string): AttachedPolicy[] {
+  const out: AttachedPolicy[] = [];
+  for (const attachment of ctx.store.c.policyAttachments.findBy('target', target)) {
+    const policy = ctx.store.c.policies.get(attachment.policyName);
+    const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
+    if (policy && version) out.push({ policyName: policy.policyName, document: version.document });
+  }
+  return out;
+}
+
+/**
+ * Every policy that applies to a device connection: those on its certificate and, when the client id is
+ * a thing the certificate is attached to, those on that thing's groups and their ancestors (AWS applies
+ * thing-group policies to such connections).
+ */
+export function effectivePolicies(ctx: EmulatorContext, session: DeviceSession): AttachedPolicy[] {
+  const policies = policiesOf(ctx, session.certificateArn);
+  const thingName = session.clientId;
+  if (thingName && ctx.store.c.thingPrincipals.has(pairKey(thingName, session.certificateArn))) {
+    const seen = new Set<string>();
+    for (const member of ctx.store.c.thingGroupMembers.findBy('thing', thingName)) {
+      let group = ctx.store.c.thingGroups.get(member.thingGroupName);
+      while (group && !seen.has(group.thingGroupName)) {
+        seen.add(group.thingGroupName);
+        policies.push(...policiesOf(ctx, group.thingGroupArn));
+        group = group.parentGroupName ? ctx.store.c.thingGroups.get(group.parentGroupName) : undefined;
+      }
+    }
+  }
+  return policies;
+}
+
+/** The evaluator's view of a device connection, read fresh so attribute and attachment changes count at once. */
+export function authContext(ctx: EmulatorContext, session: DeviceSession): AuthContext {
+  const clientId = session.clientId ?? '';
+  const thing = ctx.store.c.things.get(clientId);
+  return {
+    region: ctx.config.region,
+    accountId: ctx.config.accountId,
+    clientId,
+    thing: thing && {
+      thingName: thing.thingName,
+      thingTypeName: thing.thingTypeName,
+      attributes: thing.attributes,
+      attached: ctx.store.c.thingPrincipals.has(pairKey(thing.thingName, session.certificateArn)),
+    },
+    certificate: session.certificate,
+    sourceIp: session.sourceIp,
+  };
+}
+
+const ALLOWED_AS_IAM: Decision = { allowed: true, matchedBy: { policyName: '(IAM credentials)', statementIndex: 0 } };
+
+export function authorize(
+  ctx: EmulatorContext,
+  session: Session,
+  action: IotAction,
+  kind: ResourceKind,
+  name: string,
+): Decision {
+  if (session.kind === 'iam') return ALLOWED_AS_IAM;
+  return evaluate(effectivePolicies(ctx, session), authContext(ctx, session), {
+    action,
+    resource: resourceArn(ctx.config, kind, name),
+  });
+}

@@ -1,0 +1,49 @@
+import type { Aedes } from 'aedes';
+import type { BusListener, BusMessage, MessageBus } from './bus';
+
+/**
+ * The MessageBus over an aedes broker. It exists before the broker starts so the emulator's context can
+ * hold it from the beginning; `attach` connects it once aedes is up.
+ */
+export class BrokerBus implements MessageBus {
+  private aedes: Aedes | undefined;
+  private readonly listeners = new Set<BusListener>();
+
+  attach(aedes: Aedes): void {
+    this.aedes = aedes;
+  }
+
+  publish(topic: string, payload: Buffer | string, opts: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
+    const aedes = this.aedes;
+    if (!aedes) return Promise.reject(new Error('the message broker is not running'));
+    return new Promise((resolve, reject) => {
+      aedes.publish(
+        {
+          cmd: 'publish',
+          topic,
+          payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+          qos: opts.qos ?? 0,
+          retain: opts.retain ?? false,
+          dup: false,
+        },
+        (err) => (err ? reject(err) : resolve()),
+      );
+    });
+  }
+
+  onMessage(listener: BusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** @internal called by the broker for every accepted message. */
+  emit(msg: BusMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(msg);
+      } catch {
+        // A listener's bug must not take the broker down; listeners report their own errors.
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The emulator's message bus: how services that are not MQTT clients (the shadow service, the HTTP
+ * Publish API, lifecycle and certificate events) publish into the broker and hear what it accepts.
+ */
+export interface BusMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1;
+  retain: boolean;
+  /** The MQTT client that published it; undefined for the emulator's own and HTTP publishes. */
+  clientId?: string;
+}
+
+export type BusListener = (msg: BusMessage) => void;
+
+export interface MessageBus {
+  /** Delivers to subscribers (each delivery still passes their iot:Receive check) and keeps retained ones. */
+  publish(topic: string, payload: Buffer | string, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /**
+   * Called for every message the broker accepted, from a device or from `publish`, after authorisation.
+   * Listeners must not throw; they run before the message is routed to subscribers.
+   */
+  onMessage(listener: BusListener): () => void;
+}

@@ -1,0 +1,68 @@
+/**
+ * AWS IoT Core's message broker limits, checked on every CONNECT, PUBLISH and SUBSCRIBE. Pure, so the
+ * dashboard's MQTT client can validate topics and filters the same way before it sends them.
+ */
+export const MAX_PAYLOAD_BYTES = 128 * 1024;
+export const MAX_TOPIC_BYTES = 256;
+/** Seven slashes, eight levels, not counting a leading `$aws/rules/<rule>/`. */
+export const MAX_TOPIC_SLASHES = 7;
+export const MAX_FILTERS_PER_SUBSCRIBE = 8;
+export const MAX_CLIENT_ID_BYTES = 128;
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+
+const RULES_PREFIX = /^\$aws\/rules\/[^/]+\//;
+
+function slashCount(topic: string): number {
+  const body = topic.replace(RULES_PREFIX, '');
+  let n = 0;
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 47) n++;
+  return n;
+}
+
+/** Why a topic name cannot be published to, or undefined when it can. */
+export function topicNameProblem(topic: string): string | undefined {
+  if (topic.length === 0) return 'The topic is empty.';
+  if (Buffer.byteLength(topic) > MAX_TOPIC_BYTES) return `The topic is longer than ${MAX_TOPIC_BYTES} bytes.`;
+  if (/[+#]/.test(topic)) return 'A topic name cannot contain the wildcards + or #.';
+  if (topic.includes('\u0000')) return 'A topic cannot contain the null character.';
+  if (slashCount(topic) > MAX_TOPIC_SLASHES) return `The topic has more than ${MAX_TOPIC_SLASHES + 1} levels.`;
+  return undefined;
+}
+
+/** Why a topic filter cannot be subscribed to, or undefined when it can. */
+export function topicFilterProblem(filter: string): string | undefined {
+  if (filter.length === 0) return 'The topic filter is empty.';
+  if (Buffer.byteLength(filter) > MAX_TOPIC_BYTES) return `The topic filter is longer than ${MAX_TOPIC_BYTES} bytes.`;
+  if (filter.includes('\u0000')) return 'A topic filter cannot contain the null character.';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) {
+      return '# must be a whole level and the last one.';
+    }
+    if (level.includes('+') && level !== '+') return '+ must be a whole level.';
+  }
+  if (slashCount(filter) > MAX_TOPIC_SLASHES) return `The topic filter has more than ${MAX_TOPIC_SLASHES + 1} levels.`;
+  return undefined;
+}
+
+/** Why a client id is refused, or undefined when it is acceptable. */
+export function clientIdProblem(clientId: string): string | undefined {
+  if (clientId.length === 0) return 'The client id is empty.';
+  if (Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) return `The client id is longer than ${MAX_CLIENT_ID_BYTES} bytes.`;
+  if (clientId.startsWith('$')) return 'A client id cannot start with $.';
+  return undefined;
+}
+
+/** Topics under `$aws/` a device may publish to; AWS rejects publishes to the rest of the reserved space. */
+export function isPublishableReservedTopic(topic: string): boolean {
+  if (!topic.startsWith('$')) return true;
+  return (
+    /^\$aws\/things\/[^/]+\/shadow\/(name\/[^/]+\/)?(get|update|delete)$/.test(topic) ||
+    /^\$aws\/things\/[^/]+\/jobs\//.test(topic) ||
+    /^\$aws\/rules\/[^/]+\//.test(topic) ||
+    /^\$aws\/things\/[^/]+\/tunnels\//.test(topic) ||
+    /^\$aws\/certificates\/create/.test(topic) ||
+    /^\$aws\/provisioning-templates\//.test(topic)
+  );
+}
