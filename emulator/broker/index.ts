@@ -64,6 +64,8 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       const clientId = packet.clientId ?? '';
       const problem = clientIdProblem(clientId);
       if (!session || problem) return done(new RefusedError(problem ?? 'unauthenticated'), false);
+      // The client id is part of what the policy sees (${iot:ClientId}, the thing variables).
+      session.clientId = clientId;
       const decision = authorize(ctx, session, 'iot:Connect', 'client', clientId);
       if (!decision.allowed) {
         log(`CONNECT refused for client ${clientId}: not allowed by policy (${decision.reason})`);
@@ -73,7 +75,6 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       const existing = (aedes as unknown as { clients: Record<string, Client> }).clients[clientId];
       const old = existing && sessionOf(existing);
       if (old) old.disconnectReason = 'DUPLICATE_CLIENTID';
-      session.clientId = clientId;
       done(null, true);
     },
     authorizePublish(client, packet, done) {

@@ -110,6 +110,22 @@ export function connectDevice(
   });
 }
 
+/**
+ * Subscribes and returns what the broker granted per filter (128 = refused). mqtt.js rejects a SUBACK
+ * with any refusal; the granted codes are on the error's packet.
+ */
+export async function subscribeGranted(client: MqttClient, topics: string | string[]): Promise<{ topic: string; qos: number }[]> {
+  const list = Array.isArray(topics) ? topics : [topics];
+  try {
+    const granted = await client.subscribeAsync(list);
+    return granted.map((g) => ({ topic: g.topic, qos: g.qos }));
+  } catch (err) {
+    const packet = (err as { packet?: { granted?: number[] } }).packet;
+    if (!packet?.granted) throw err;
+    return list.map((topic, i) => ({ topic, qos: packet.granted![i]! }));
+  }
+}
+
 /** Resolves with the next message on `topic` (exact), or rejects after `ms`. */
 export function nextMessage(client: MqttClient, topic: string, ms = 3000): Promise<{ topic: string; payload: Buffer; retain: boolean }> {
   return new Promise((resolve, reject) => {
