@@ -9,8 +9,8 @@ import { Router } from './http/router';
 import { createHttpServer } from './http/server';
 import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
-import type { UnregisteredCertificateHandler } from './broker/authentication';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
+import { onUnregisteredCertificate } from './iot/jit';
 import { loadOrCreateAuthority } from './pki/authority';
 import { Store } from './store/store';
 
@@ -27,10 +27,6 @@ export interface Emulator {
   context: EmulatorContext;
   close(): Promise<void>;
 }
-
-/** Just-in-time registration and provisioning, loaded when a device first needs it. */
-const onUnregisteredCertificate: UnregisteredCertificateHandler = async (ctx, pem, ca) =>
-  (await import('./iot/jit')).onUnregisteredCertificate(ctx, pem, ca);
 
 /** Starts a local AWS IoT Core. Options default as `npm run emulator` does; port 0 picks a free port. */
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {

@@ -31,8 +31,14 @@ export async function authenticateDevice(
   const certificateId = certificateIdOf(peer.raw);
   let record = ctx.store.c.certificates.get(certificateId);
 
-  if (!record) {
-    const ca = registeredIssuer(ctx, peer);
+  // Unknown, or registered by an earlier JITR/JITP attempt and still pending: the CA's just-in-time
+  // path decides again (AWS re-publishes the registration event and re-runs a fixed template).
+  const pendingCa =
+    record?.status === 'PENDING_ACTIVATION' && record.caCertificateId
+      ? ctx.store.c.caCertificates.get(record.caCertificateId)
+      : undefined;
+  if (!record || pendingCa) {
+    const ca = pendingCa ?? registeredIssuer(ctx, peer);
     if (!ca) return { ok: false, reason: `certificate ${certificateId} is not registered in this account` };
     const outcome = await onUnregistered(ctx, peer.toString(), ca);
     if (outcome.kind === 'refused') return { ok: false, reason: outcome.reason };
