@@ -50,3 +50,34 @@ export const CONTROL_PLANE_ERROR_STATUS: Record<string, number> = {
   InternalFailureException: 500,
   ServiceUnavailableException: 503,
 };
+
+/** The data plane (shadows, Publish, retained messages) answers some of the same names with other statuses. */
+export const DATA_PLANE_ERROR_STATUS: Record<string, number> = {
+  InvalidRequestException: 400,
+  UnauthorizedException: 401,
+  ForbiddenException: 403,
+  ResourceNotFoundException: 404,
+  MethodNotAllowedException: 405,
+  ConflictException: 409,
+  RequestEntityTooLargeException: 413,
+  UnsupportedDocumentEncodingException: 415,
+  ThrottlingException: 429,
+  InternalFailureException: 500,
+  ServiceUnavailableException: 503,
+};
+
+export const DATA_PLANE_OPERATIONS = new Set([
+  'GetThingShadow',
+  'UpdateThingShadow',
+  'DeleteThingShadow',
+  'ListNamedShadowsForThing',
+  'Publish',
+  'GetRetainedMessage',
+  'ListRetainedMessages',
+]);
+
+/** The status AWS sends `error` with from `operation`'s plane. */
+export function errorStatus(error: string, operation: string): number | undefined {
+  if (DATA_PLANE_OPERATIONS.has(operation) && error in DATA_PLANE_ERROR_STATUS) return DATA_PLANE_ERROR_STATUS[error];
+  return CONTROL_PLANE_ERROR_STATUS[error] ?? DATA_PLANE_ERROR_STATUS[error];
+}

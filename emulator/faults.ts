@@ -1,4 +1,4 @@
-import { AwsError, CONTROL_PLANE_ERROR_STATUS, throttling } from './errors';
+import { AwsError, errorStatus } from './errors';
 
 /**
  * Fault injection and rate quotas, so tests can see how the dashboard behaves when AWS throttles or
@@ -21,7 +21,7 @@ export class FaultInjector {
 
   add(rule: FaultRule): void {
     const error = rule.error ?? 'ThrottlingException';
-    if (!(error in CONTROL_PLANE_ERROR_STATUS)) throw new Error(`unknown error ${error}`);
+    if (errorStatus(error, rule.operation) === undefined) throw new Error(`unknown error ${error}`);
     this.list.push({ ...rule, error });
   }
 
@@ -44,7 +44,7 @@ export class FaultInjector {
       } else if (rule.probability !== undefined && Math.random() >= rule.probability) {
         continue;
       }
-      const status = CONTROL_PLANE_ERROR_STATUS[rule.error]!;
+      const status = errorStatus(rule.error, operation) ?? 500;
       return new AwsError(rule.error, status, rule.message ?? `Injected fault: ${rule.error} for ${operation}`);
     }
     return undefined;
@@ -101,7 +101,7 @@ export class RateQuotas {
     bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.at) / 1000) * rate);
     bucket.at = t;
     this.buckets.set(operation, bucket);
-    if (bucket.tokens < 1) throw throttling('Rate exceeded');
+    if (bucket.tokens < 1) throw new AwsError('ThrottlingException', errorStatus('ThrottlingException', operation)!, 'Rate exceeded');
     bucket.tokens -= 1;
   }
 }

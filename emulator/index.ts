@@ -11,6 +11,7 @@ import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
 import { onUnregisteredCertificate } from './iot/jit';
+import { attachShadowTopics } from './shadow/service';
 import { loadOrCreateAuthority } from './pki/authority';
 import { Store } from './store/store';
 
@@ -59,6 +60,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     onUnregistered: onUnregisteredCertificate,
   });
   config.mqttPort = broker.port;
+  attachShadowTopics(context);
 
   const server = createHttpServer(new Router(allRoutes), context);
   broker.attachWebSocket(server);

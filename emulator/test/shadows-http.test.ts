@@ -335,3 +335,17 @@ describe('device shadows and messages over the data-plane API', () => {
     );
   });
 });
+
+describe('data-plane faults', () => {
+  test('an injected throttle on a data-plane operation answers 429 as the data plane does', async () => {
+    const t = await startTestEmulator();
+    try {
+      await t.admin('POST', 'faults', { operation: 'GetThingShadow', error: 'ThrottlingException', count: 1 });
+      const res = await fetch(`${t.url}/things/any/shadow`);
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'ThrottlingException');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTROL_PLANE_ERROR_STATUS } from '../../errors';
+import { errorStatus } from '../../errors';
 import { DEFAULT_QUOTAS } from '../../faults';
 import { ok, parseInput } from '../request';
 import type { Route } from '../router';
@@ -22,7 +22,7 @@ const faultRule = z
     operation: z.string().min(1),
     error: z
       .string()
-      .refine((e) => e in CONTROL_PLANE_ERROR_STATUS, 'must be an AWS IoT exception name')
+      .refine((e) => errorStatus(e, '*') !== undefined, 'must be an AWS IoT exception name')
       .optional(),
     message: z.string().max(1000).optional(),
     count: z.number().int().positive().optional(),

@@ -3,8 +3,10 @@ import { adminRoutes } from './admin';
 import { caCertificatesRoutes } from './ca-certificates';
 import { certificatesRoutes } from './certificates';
 import { endpointRoutes } from './endpoint';
+import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
 import { principalsRoutes } from './principals';
+import { shadowsRoutes } from './shadows';
 import { thingGroupsRoutes } from './thing-groups';
 import { thingTypesRoutes } from './thing-types';
 import { thingsRoutes } from './things';
@@ -20,4 +22,6 @@ export const allRoutes: Route[] = [
   ...policiesRoutes,
   ...principalsRoutes,
   ...endpointRoutes,
+  ...shadowsRoutes,
+  ...messagesRoutes,
 ];
