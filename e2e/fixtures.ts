@@ -1,8 +1,12 @@
 import { CreateThingCommand, DeleteThingCommand, IoTClient, ListThingsCommand } from '@aws-sdk/client-iot';
 import { test as base } from '@playwright/test';
 
+import { signSession } from '../lib/auth/token';
 import { ThingsPage } from './pages/things-page';
 import { E2E_ENV, requireEnv } from './stack';
+
+/** Mirrors lib/auth/session.ts (which is server-only and cannot be imported here). */
+export const SESSION_COOKIE_NAME = 'iot_dashboard_session';
 
 /** The real SDK pointed at the same emulator the dashboard uses: how specs arrange state. */
 export function emulatorClient(): IoTClient {
@@ -36,10 +40,30 @@ interface Fixtures {
   thingsPage: ThingsPage;
 }
 
-export const test = base.extend<Fixtures>({
+/**
+ * Every spec starts signed in, with a session cookie signed by the server's own secret (the sign-in
+ * page has its own spec). `test.use({ signedIn: false })` starts signed out.
+ */
+export const test = base.extend<Fixtures & { signedIn: boolean }>({
+  signedIn: [true, { option: true }],
   // The dashboard's port is chosen at run time by global setup, after the config was read.
   baseURL: async ({}, use) => {
     await use(requireEnv(E2E_ENV.baseUrl));
+  },
+  context: async ({ context, signedIn }, use) => {
+    if (signedIn) {
+      const exp = Math.floor(Date.now() / 1000) + 3600;
+      await context.addCookies([
+        {
+          name: SESSION_COOKIE_NAME,
+          value: signSession({ u: 'admin', exp }, requireEnv(E2E_ENV.sessionSecret)),
+          url: requireEnv(E2E_ENV.baseUrl),
+          httpOnly: true,
+          sameSite: 'Lax',
+        },
+      ]);
+    }
+    await use(context);
   },
   iot: async ({}, use) => {
     const client = emulatorClient();

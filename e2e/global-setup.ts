@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ export default async function globalSetup(): Promise<void> {
     stack.dataDir = await mkdtemp(path.join(os.tmpdir(), 'iot-e2e-'));
     stack.emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir: stack.dataDir, region: REGION });
     const emulatorUrl = stack.emulator.urls.http;
+    const password = randomBytes(12).toString('base64url');
+    const sessionSecret = randomBytes(32).toString('base64url');
 
     stack.next = await startNext({
       port: await getFreePort(),
@@ -41,12 +44,18 @@ export default async function globalSetup(): Promise<void> {
         AWS_SESSION_TOKEN: undefined,
         AWS_PROFILE: undefined,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        DASHBOARD_USER: 'admin',
+        DASHBOARD_PASSWORD: password,
+        SESSION_SECRET: sessionSecret,
+        DASHBOARD_DATA_DIR: path.join(stack.dataDir, 'dashboard'),
       },
     });
 
     process.env[E2E_ENV.baseUrl] = stack.next.url;
     process.env[E2E_ENV.emulatorUrl] = emulatorUrl;
     process.env[E2E_ENV.region] = REGION;
+    process.env[E2E_ENV.password] = password;
+    process.env[E2E_ENV.sessionSecret] = sessionSecret;
     console.log(`[e2e] dashboard ${stack.next.url} -> emulator ${emulatorUrl}`);
   } catch (err) {
     await stopStack();

@@ -10,6 +10,8 @@ export const E2E_ENV = {
   baseUrl: 'E2E_BASE_URL',
   emulatorUrl: 'E2E_EMULATOR_URL',
   region: 'E2E_AWS_REGION',
+  password: 'E2E_DASHBOARD_PASSWORD',
+  sessionSecret: 'E2E_SESSION_SECRET',
 } as const;
 
 export interface E2eStack {

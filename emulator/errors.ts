@@ -29,7 +29,6 @@ export const registrationCodeValidation = (message: string) =>
 export const malformedPolicy = (message: string) => new AwsError('MalformedPolicyException', 400, message);
 export const versionsLimitExceeded = (message: string) => new AwsError('VersionsLimitExceededException', 409, message);
 export const limitExceeded = (message: string) => new AwsError('LimitExceededException', 410, message);
-export const throttling = (message = 'Rate exceeded') => new AwsError('ThrottlingException', 400, message);
 export const internalFailure = (message = 'Internal failure') => new AwsError('InternalFailureException', 500, message);
 
 /** Status codes of the control-plane exceptions, for fault injection by name. */

@@ -7,6 +7,7 @@
  *   PORT (3000)  AWS_REGION (us-east-1)  --dev: `next dev` instead of a production build
  */
 import path from 'node:path';
+import { dashboardCredentials } from '../lib/auth/credentials';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 
 import type { Emulator } from '../emulator/index';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const port = portFromEnv('PORT', 3000);
+  // Before anything starts: in AWS mode a missing password stops here, with the reason.
+  const credentials = dashboardCredentials();
 
   // Build first: a failing build should not leave the emulator's ports taken.
   if (!dev && isBuildStale()) {
@@ -59,6 +62,8 @@ async function main(): Promise<void> {
     AWS_REGION: region,
     // The SDK warns on every start that its 2027 releases need Node 22; the README says so once instead.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+    DASHBOARD_USER: credentials.user,
+    DASHBOARD_PASSWORD: credentials.password,
   };
   if (mode === 'local') {
     emulator = await startEmulator();
@@ -86,6 +91,11 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Dashboard: ${next.url}`);
+  if (credentials.source === 'env') {
+    console.log(`Sign in as "${credentials.user}" with DASHBOARD_PASSWORD.`);
+  } else {
+    console.log(`Sign in as "${credentials.user}" with password ${credentials.password}  (kept in ${credentials.passwordFile})`);
+  }
 
   let stopping = false;
   const shutdown = async (exitCode: number): Promise<void> => {

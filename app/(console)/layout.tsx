@@ -3,7 +3,12 @@ import type { ReactNode } from 'react';
 
 import { ConsoleNav, type NavItem } from '@/components/console/nav';
 import { TargetBadge } from '@/components/console/target-badge';
+import { Button } from '@/components/ui/button';
+import { ToastProvider } from '@/components/ui/toast';
+import { getSession } from '@/lib/auth/session';
 import { readIotConfig, type IotMode } from '@/lib/aws/config';
+
+import { signOutAction } from '../(auth)/signin/actions';
 
 // The badge reflects the runtime environment (IOT_MODE, AWS_REGION), not the build machine's.
 export const dynamic = 'force-dynamic';
@@ -23,7 +28,11 @@ function currentTarget(): { mode: IotMode | 'unknown'; region: string } {
   }
 }
 
-export default function ConsoleLayout({ children }: { children: ReactNode }) {
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  // Each page redirects to sign-in itself (with its own path to come back to), as every action and
+  // route handler checks on its own; without a session the layout only withholds the console chrome.
+  const session = await getSession();
+  if (!session) return <>{children}</>;
   const target = currentTarget();
   return (
     <div className="flex min-h-screen">
@@ -32,11 +41,19 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
           IoT Onboarding
         </Link>
         <ConsoleNav items={NAV_ITEMS} />
-        <div className="mt-auto">
+        <div className="mt-auto space-y-3">
           <TargetBadge mode={target.mode} region={target.region} />
+          <form action={signOutAction} className="flex items-center justify-between px-3 text-xs text-slate-400">
+            <span>Signed in as {session.user}</span>
+            <Button type="submit" variant="ghost" className="px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 hover:text-white">
+              Sign out
+            </Button>
+          </form>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-8">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-8">
+        <ToastProvider>{children}</ToastProvider>
+      </main>
     </div>
   );
 }

@@ -28,7 +28,7 @@ export function spawnEmulator(env: Record<string, string>): Promise<EmulatorProc
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /API (http:\/\/[^\s]+)/.exec(out);
+      const m = /API (http:\/\/[^\s,]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ child, url: m[1]!, exited });

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Code } from '@/components/ui/code';
 import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
 import { describeControlEndpoint, readIotConfig, type IotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 
@@ -21,7 +22,8 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  await requireSession('/settings');
   let config: IotConfig;
   try {
     config = readIotConfig();

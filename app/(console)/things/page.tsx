@@ -6,6 +6,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { listThings, type ListThingsResult } from '@/lib/aws/things';
@@ -37,6 +38,7 @@ function createThingHint(): string {
 }
 
 export default async function ThingsPage(props: { searchParams: Promise<SearchParams> }) {
+  await requireSession('/things');
   const searchParams = await props.searchParams;
   const nextToken = firstParam(searchParams.nextToken);
 
