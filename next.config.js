@@ -12,6 +12,8 @@ const nextConfig = {
   // The AWS SDK is large and server-only; load it from node_modules at runtime instead of bundling it.
   serverExternalPackages: ['@aws-sdk/client-iot', '@aws-sdk/client-iot-data-plane'],
   poweredByHeader: false,
+  // NEXT_DIST_DIR lets several builds live side by side (parallel e2e runs); scripts/next-app.ts reads it too.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Type-check only the app during `next build` (see tsconfig.build.json); `npm run typecheck` covers the rest.
   typescript: { tsconfigPath: 'tsconfig.build.json' },
 };

@@ -31,9 +31,12 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when `.next/BUILD_ID` is missing or older than any source the build reads. */
+/** The build's folder: `.next`, or NEXT_DIST_DIR (next.config.js reads the same variable). */
+export const distDir = () => process.env.NEXT_DIST_DIR || '.next';
+
+/** True when the build's BUILD_ID is missing or older than any source the build reads. */
 export function isBuildStale(root = projectRoot): boolean {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const buildId = path.join(root, distDir(), 'BUILD_ID');
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   const dirs = BUILD_INPUT_DIRS.map((d) => newestMtime(path.join(root, d)));

@@ -13,9 +13,11 @@ import { signOutAction } from '../(auth)/signin/actions';
 // The badge reflects the runtime environment (IOT_MODE, AWS_REGION), not the build machine's.
 export const dynamic = 'force-dynamic';
 
-// Only sections that exist; Certificates, Policies and Onboard join as they are built.
 const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/onboard', label: 'Onboard a device' },
   { href: '/things', label: 'Things' },
+  { href: '/certificates', label: 'Certificates' },
+  { href: '/policies', label: 'Policies' },
   { href: '/settings', label: 'Settings' },
 ];
 
