@@ -18,7 +18,7 @@ import {
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
   topicFilterProblem,
   topicNameProblem,
-} from './limits';
+} from '../../lib/mqtt/topics';
 import type { ServerIdentity } from './server-identity';
 import { verifyPresignedUrl } from './sigv4';
 

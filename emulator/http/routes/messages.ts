@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isPublishableReservedTopic, MAX_PAYLOAD_BYTES, topicNameProblem } from '../../broker/limits';
+import { isPublishableReservedTopic, MAX_PAYLOAD_BYTES, topicNameProblem } from '../../../lib/mqtt/topics';
 import { AwsError, invalidRequest, notFound } from '../../errors';
 import type { RetainedMessageRecord } from '../../store/records';
 import { paginate, pageSize } from '../paginate';

@@ -1,7 +1,9 @@
 /**
- * AWS IoT Core's message broker limits, checked on every CONNECT, PUBLISH and SUBSCRIBE. Pure, so the
- * dashboard's MQTT client can validate topics and filters the same way before it sends them.
+ * AWS IoT Core's message broker limits, checked by the local IoT Core on every CONNECT, PUBLISH and
+ * SUBSCRIBE, and by the dashboard's MQTT client before it sends anything. Pure; no Node imports, so it
+ * runs in the browser too. Buffer-free byte counting for the same reason.
  */
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 export const MAX_TOPIC_BYTES = 256;
 /** Seven slashes, eight levels, not counting a leading `$aws/rules/<rule>/`. */
@@ -22,7 +24,7 @@ function slashCount(topic: string): number {
 /** Why a topic name cannot be published to, or undefined when it can. */
 export function topicNameProblem(topic: string): string | undefined {
   if (topic.length === 0) return 'The topic is empty.';
-  if (Buffer.byteLength(topic) > MAX_TOPIC_BYTES) return `The topic is longer than ${MAX_TOPIC_BYTES} bytes.`;
+  if (utf8Bytes(topic) > MAX_TOPIC_BYTES) return `The topic is longer than ${MAX_TOPIC_BYTES} bytes.`;
   if (/[+#]/.test(topic)) return 'A topic name cannot contain the wildcards + or #.';
   if (topic.includes('\u0000')) return 'A topic cannot contain the null character.';
   if (slashCount(topic) > MAX_TOPIC_SLASHES) return `The topic has more than ${MAX_TOPIC_SLASHES + 1} levels.`;
@@ -32,7 +34,7 @@ export function topicNameProblem(topic: string): string | undefined {
 /** Why a topic filter cannot be subscribed to, or undefined when it can. */
 export function topicFilterProblem(filter: string): string | undefined {
   if (filter.length === 0) return 'The topic filter is empty.';
-  if (Buffer.byteLength(filter) > MAX_TOPIC_BYTES) return `The topic filter is longer than ${MAX_TOPIC_BYTES} bytes.`;
+  if (utf8Bytes(filter) > MAX_TOPIC_BYTES) return `The topic filter is longer than ${MAX_TOPIC_BYTES} bytes.`;
   if (filter.includes('\u0000')) return 'A topic filter cannot contain the null character.';
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
@@ -49,7 +51,7 @@ export function topicFilterProblem(filter: string): string | undefined {
 /** Why a client id is refused, or undefined when it is acceptable. */
 export function clientIdProblem(clientId: string): string | undefined {
   if (clientId.length === 0) return 'The client id is empty.';
-  if (Buffer.byteLength(clientId) > MAX_CLIENT_ID_BYTES) return `The client id is longer than ${MAX_CLIENT_ID_BYTES} bytes.`;
+  if (utf8Bytes(clientId) > MAX_CLIENT_ID_BYTES) return `The client id is longer than ${MAX_CLIENT_ID_BYTES} bytes.`;
   if (clientId.startsWith('$')) return 'A client id cannot start with $.';
   return undefined;
 }

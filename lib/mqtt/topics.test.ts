@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientIdProblem, isPublishableReservedTopic, topicFilterProblem, topicNameProblem } from './limits';
+import { clientIdProblem, isPublishableReservedTopic, topicFilterProblem, topicNameProblem } from './topics';
 
 describe('broker limits (AWS IoT Core)', () => {
   test('topic names: 8 levels, 256 bytes, no wildcards; the $aws/rules prefix does not count', () => {
