@@ -13,6 +13,8 @@ export interface EmulatorContext {
   quotas: RateQuotas;
   /** Publishes into the MQTT broker and listens to what it accepts. */
   bus: MessageBus;
+  /** The client ids connected to the broker now (set once the broker is up). */
+  connectedClientIds(): string[];
   /** Wall clock in epoch milliseconds; one place so tests could pin it. */
   now(): number;
 }

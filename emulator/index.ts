@@ -44,6 +44,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     faults: new FaultInjector(),
     quotas,
     bus,
+    connectedClientIds: () => [],
     now: () => Date.now(),
   };
   if (config.dataDir) {
@@ -60,6 +61,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     onUnregistered: onUnregisteredCertificate,
   });
   config.mqttPort = broker.port;
+  context.connectedClientIds = () => broker.connectedClientIds();
   attachShadowTopics(context);
 
   const server = createHttpServer(new Router(allRoutes), context);

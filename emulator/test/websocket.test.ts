@@ -44,8 +44,13 @@ describe('MQTT over WebSocket with SigV4 (the dashboard path)', () => {
     const cmd = nextMessage(client, 'ws-dev/cmd');
     await dashboard.publishAsync('ws-dev/cmd', 'blink');
     assert.equal((await cmd).payload.toString(), 'blink');
+    const listed = (await (await t.admin('GET', 'clients')).json()) as { clientIds: string[] };
+    assert.ok(listed.clientIds.includes('ws-dev'), 'the admin route lists connected clients');
     await client.endAsync();
     await dashboard.endAsync();
+    await new Promise((r) => setTimeout(r, 100));
+    const after = (await (await t.admin('GET', 'clients')).json()) as { clientIds: string[] };
+    assert.ok(!after.clientIds.includes('ws-dev'));
   });
 
   test('a session token appended after signing, as AWS IoT does, is accepted', async () => {

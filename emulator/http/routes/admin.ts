@@ -10,6 +10,7 @@ import type { Route } from '../router';
  *
  *   GET    /_emulator/health                 -> { status, region, accountId, ports }
  *   GET    /_emulator/root-ca.pem            -> the emulator's root CA (what bundles trust)
+ *   GET    /_emulator/clients                -> { clientIds: [...] } connected to the broker now
  *   GET    /_emulator/faults                 -> { faults: [...] }
  *   POST   /_emulator/faults  { operation, error?, message?, count? | probability? }   adds one rule
  *   DELETE /_emulator/faults                 -> clears every rule
@@ -52,6 +53,11 @@ export const adminRoutes: Route[] = [
     method: 'GET',
     path: '/_emulator/root-ca.pem',
     handler: (_req, ctx) => ({ raw: ctx.pki.root.certificatePem + '\n', contentType: 'application/x-pem-file' }),
+  },
+  {
+    method: 'GET',
+    path: '/_emulator/clients',
+    handler: (_req, ctx) => ok({ clientIds: ctx.connectedClientIds().sort() }),
   },
   { method: 'GET', path: '/_emulator/faults', handler: (_req, ctx) => ok({ faults: ctx.faults.rulesNow() }) },
   {
