@@ -3,7 +3,7 @@ import { arns } from '../config';
 import type { EmulatorContext } from '../context';
 import { AwsError, certificateState, certificateValidation, invalidRequest, notFound } from '../errors';
 import { isSignedBy, type ParsedCertificate, parseCertificatePem, PkiInputError, validityProblem } from '../pki/certificates';
-import type { Collection } from '../store/collection';
+import type { Collection } from '../../lib/store/collection';
 import type {
   CaCertificateRecord,
   CertificateMode,

@@ -62,6 +62,7 @@ function setup() {
     faults: new FaultInjector(),
     quotas: new RateQuotas(),
     bus,
+    connectedClientIds: () => [],
     now: () => now,
   };
   return {

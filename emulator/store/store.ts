@@ -1,5 +1,5 @@
-import { Collection, type IndexKeyFn } from './collection';
-import { Journal, type Mutation, type Snapshot } from './journal';
+import { Collection, type IndexKeyFn } from '../../lib/store/collection';
+import { Journal, type Mutation, type Snapshot } from '../../lib/store/journal';
 import type { CollectionName, Collections } from './records';
 
 type CollectionMap = { [C in CollectionName]: Collection<Collections[C]> };
