@@ -1,0 +1,41 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+
+import { requireSession } from '@/lib/auth/session';
+import { toAppError } from '@/lib/aws/errors';
+import { createPolicy } from '@/lib/aws/policies';
+import { failed, formValues, invalid, type ActionState } from '@/lib/forms/action-state';
+import { policyNameInput } from '@/lib/policies/names';
+import { policyDocument } from '@/lib/validation/policy-document';
+
+const createPolicySchema = z.object({
+  name: policyNameInput,
+  document: policyDocument,
+});
+
+export async function createPolicyAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  await requireSession();
+  const values = formValues(formData);
+  // Browsers submit a textarea's line breaks as CRLF; store the document with the LF the operator saw.
+  values.document = (values.document ?? '').replace(/\r\n?/g, '\n');
+  const parsed = createPolicySchema.safeParse({ name: values.name ?? '', document: values.document ?? '' });
+  if (!parsed.success) return invalid(parsed.error, values, 'Fix the highlighted fields; nothing was created.');
+
+  const { name, document } = parsed.data;
+  try {
+    await createPolicy(name, document);
+  } catch (err) {
+    const e = toAppError(err);
+    // AWS's refusals that belong to one field are shown beside it.
+    if (e.code === 'already_exists') return { status: 'invalid', message: e.message, fieldErrors: { name: [e.message] }, values };
+    if (e.source === 'MalformedPolicyException') {
+      return { status: 'invalid', message: e.message, fieldErrors: { document: [e.message] }, values };
+    }
+    return failed(e.message, values);
+  }
+  revalidatePath('/policies');
+  redirect(`/policies/${encodeURIComponent(name)}?created=1`);
+}

@@ -1,0 +1,111 @@
+import type { Metadata } from 'next';
+
+import { PoliciesTable } from '@/components/policies/policies-table';
+import { Alert } from '@/components/ui/alert';
+import { ButtonLink } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
+import { toAppError, type AppError } from '@/lib/aws/errors';
+import { listPolicyOverviews, type PolicyOverview, type PolicyPage } from '@/lib/aws/policies';
+
+// Live registry data: render on every request.
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Policies' };
+
+const PAGE_SIZE = 25;
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function firstParam(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v ? v : undefined;
+}
+
+export default async function PoliciesPage(props: { searchParams: Promise<SearchParams> }) {
+  await requireSession('/policies');
+  const searchParams = await props.searchParams;
+  const marker = firstParam(searchParams.marker);
+  const deleted = firstParam(searchParams.deleted);
+
+  let result: PolicyPage<PolicyOverview> | undefined;
+  let failure: AppError | undefined;
+  try {
+    result = await listPolicyOverviews({ marker, pageSize: PAGE_SIZE });
+  } catch (err) {
+    failure = toAppError(err);
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Policies"
+        description="What devices holding a certificate may do in AWS IoT: connect, publish, subscribe, receive, use shadows."
+        actions={
+          <ButtonLink href="/policies/new" variant="primary">
+            New policy
+          </ButtonLink>
+        }
+      />
+      {deleted ? (
+        <div className="mb-4">
+          <Alert tone="info" title={`Policy "${deleted}" was deleted.`} />
+        </div>
+      ) : null}
+      {failure ? (
+        <Alert
+          title={failure.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load policies'}
+          action={
+            <div className="flex gap-2">
+              <ButtonLink href={marker ? `/policies?marker=${encodeURIComponent(marker)}` : '/policies'} prefetch={false}>
+                Try again
+              </ButtonLink>
+              {marker ? (
+                <ButtonLink href="/policies" variant="ghost">
+                  First page
+                </ButtonLink>
+              ) : null}
+            </div>
+          }
+        >
+          {failure.message}
+        </Alert>
+      ) : result && result.items.length === 0 && !marker ? (
+        <EmptyState
+          title="No policies yet"
+          action={
+            <ButtonLink href="/policies/new" variant="primary">
+              Create a policy
+            </ButtonLink>
+          }
+        >
+          <p>
+            A device can do nothing in AWS IoT until a policy attached to its certificate allows it. Create one from a template: the
+            least-privilege one lets each device use only its own client id and topics, so one policy serves the whole fleet. Then
+            attach it to a certificate.
+          </p>
+        </EmptyState>
+      ) : result ? (
+        <>
+          <PoliciesTable policies={result.items} />
+          <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm text-slate-600">
+            <span>
+              {result.items.length} {result.items.length === 1 ? 'policy' : 'policies'} on this page
+            </span>
+            <div className="flex gap-2">
+              {marker ? (
+                <ButtonLink href="/policies" variant="ghost">
+                  First page
+                </ButtonLink>
+              ) : null}
+              {result.nextMarker ? (
+                <ButtonLink href={`/policies?marker=${encodeURIComponent(result.nextMarker)}`}>Next page</ButtonLink>
+              ) : null}
+            </div>
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

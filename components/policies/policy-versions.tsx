@@ -1,0 +1,48 @@
+import Link from 'next/link';
+
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
+import type { PolicyVersion } from '@/lib/aws/policies';
+
+import { formatDate, policyHref } from './format';
+import { VersionActions } from './version-actions';
+
+export function PolicyVersions({ policy, versions, shown }: { policy: string; versions: readonly PolicyVersion[]; shown?: string }) {
+  return (
+    <Table aria-label="Versions">
+      <TableHead>
+        <tr>
+          <TableHeaderCell>Version</TableHeaderCell>
+          <TableHeaderCell>Default</TableHeaderCell>
+          <TableHeaderCell>Created</TableHeaderCell>
+          <TableHeaderCell className="text-right">Actions</TableHeaderCell>
+        </tr>
+      </TableHead>
+      <TableBody>
+        {versions.map((v) => (
+          <TableRow key={v.id}>
+            <TableCell className="font-medium tabular-nums">
+              <Link
+                href={policyHref(policy, { version: v.id })}
+                className="text-indigo-700 hover:underline"
+                aria-current={shown === v.id ? 'true' : undefined}
+              >
+                v{v.id}
+              </Link>
+            </TableCell>
+            <TableCell>
+              {v.isDefault ? (
+                <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-semibold text-emerald-900">Default</span>
+              ) : (
+                <span className="text-slate-400">—</span>
+              )}
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-slate-600">{formatDate(v.createdAt)}</TableCell>
+            <TableCell className="text-right">
+              <VersionActions policy={policy} versionId={v.id} isDefault={v.isDefault} />
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
