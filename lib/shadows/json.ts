@@ -1,0 +1,107 @@
+/**
+ * JSON shapes of AWS IoT Device Shadow documents and the few structural helpers the dashboard needs to
+ * show them: equality, the delta of desired vs reported, nesting depth and size as AWS counts them.
+ * Pure: runs in the browser (live updates) and on the server (actions).
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** Metadata of a value: `{timestamp}` per leaf, one entry per array element, one per object member. */
+export interface MetaLeaf {
+  timestamp: number;
+}
+export type MetaNode = MetaLeaf | MetaNode[] | MetaTree;
+export interface MetaTree {
+  [key: string]: MetaNode;
+}
+
+export interface ShadowState {
+  desired?: JsonObject;
+  reported?: JsonObject;
+  delta?: JsonObject;
+}
+
+export interface ShadowMetadata {
+  desired?: MetaTree;
+  reported?: MetaTree;
+}
+
+/** Sets an own member (plain assignment would treat `__proto__` specially). */
+export function setMember<T>(target: { [key: string]: T }, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Structural equality (member order ignored, array order kept). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  if (isJsonObject(a)) {
+    if (!isJsonObject(b)) return false;
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Depth as the shadow limit counts it: each object and array is a level (`{"a": 1}` is 1). */
+export function nestingDepth(value: JsonValue): number {
+  if (Array.isArray(value)) return 1 + value.reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
+  if (isJsonObject(value)) return 1 + Object.values(value).reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
+  return 0;
+}
+
+/** AWS rejects arrays holding null ("Invalid JSON"). */
+export function hasNullInArray(value: JsonValue): boolean {
+  if (Array.isArray(value)) return value.some((item) => item === null || hasNullInArray(item));
+  if (isJsonObject(value)) return Object.values(value).some(hasNullInArray);
+  return false;
+}
+
+/** UTF-8 bytes of the compact JSON. */
+export function jsonByteLength(value: JsonValue): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
+
+/**
+ * AWS's delta: every field of desired missing from reported or different from it; nested objects keep
+ * their path, arrays are compared whole, fields only in reported are left out. Undefined when none.
+ */
+export function computeDelta(desired: JsonObject | undefined, reported: JsonObject | undefined): JsonObject | undefined {
+  if (!desired) return undefined;
+  const delta: JsonObject = {};
+  for (const [key, want] of Object.entries(desired)) {
+    const have = reported && Object.hasOwn(reported, key) ? reported[key] : undefined;
+    if (have === undefined) setMember(delta, key, want);
+    else if (isJsonObject(want) && isJsonObject(have)) {
+      const nested = computeDelta(want, have);
+      if (nested) setMember(delta, key, nested);
+    } else if (!jsonEqual(want, have)) setMember(delta, key, want);
+  }
+  return Object.keys(delta).length > 0 ? delta : undefined;
+}
+
+/** The newest leaf timestamp under a metadata node (an array's or object's "last written"). */
+export function latestTimestamp(node: MetaNode | undefined): number | undefined {
+  if (node === undefined || node === null) return undefined;
+  if (Array.isArray(node)) {
+    return node.reduce<number | undefined>((max, item) => {
+      const t = latestTimestamp(item);
+      return t === undefined ? max : max === undefined ? t : Math.max(max, t);
+    }, undefined);
+  }
+  if (typeof node === 'object') {
+    const ts = (node as { timestamp?: unknown }).timestamp;
+    if (typeof ts === 'number' && Object.keys(node).length === 1) return ts;
+    return latestTimestamp(Object.values(node as MetaTree));
+  }
+  return undefined;
+}
