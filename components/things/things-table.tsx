@@ -1,5 +1,9 @@
+import Link from 'next/link';
+
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import type { Thing } from '@/lib/aws/types';
+
+export type ThingRow = Pick<Thing, 'name' | 'typeName' | 'attributes' | 'version'> & { arn?: string };
 
 function Attributes({ attributes }: { attributes: Thing['attributes'] }) {
   const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));
@@ -15,7 +19,7 @@ function Attributes({ attributes }: { attributes: Thing['attributes'] }) {
   );
 }
 
-export function ThingsTable({ things }: { things: readonly Thing[] }) {
+export function ThingsTable({ things }: { things: readonly ThingRow[] }) {
   return (
     <Table aria-label="Things">
       <TableHead>
@@ -30,7 +34,13 @@ export function ThingsTable({ things }: { things: readonly Thing[] }) {
         {things.map((thing) => (
           <TableRow key={thing.name}>
             <TableCell className="font-medium">
-              <span title={thing.arn}>{thing.name}</span>
+              <Link
+                href={`/things/${encodeURIComponent(thing.name)}`}
+                title={thing.arn}
+                className="text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                {thing.name}
+              </Link>
             </TableCell>
             <TableCell>{thing.typeName ?? <span className="text-slate-400">—</span>}</TableCell>
             <TableCell>

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 
-import { ThingsTable } from '@/components/things/things-table';
+import { ThingsFilters } from '@/components/things/things-filters';
+import { ThingsTable, type ThingRow } from '@/components/things/things-table';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
@@ -8,8 +10,18 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
-import { toAppError, type AppError } from '@/lib/aws/errors';
-import { listThings, type ListThingsResult } from '@/lib/aws/things';
+import { AppError, toAppError } from '@/lib/aws/errors';
+import { getThingIndex, lowerBound, peekThingIndex, searchThingIndex } from '@/lib/aws/thing-index';
+import {
+  describeThing,
+  listAllThingsInGroup,
+  listThingGroups,
+  listThings,
+  listThingsInGroup,
+  listThingTypes,
+} from '@/lib/aws/things';
+
+import { parseThingsQuery, thingsHref, type SearchParams, type ThingsQuery } from './schemas';
 
 // Live registry data: render on every request, never from a build-time snapshot.
 export const dynamic = 'force-dynamic';
@@ -17,13 +29,6 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Things' };
 
 const PAGE_SIZE = 25;
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstParam(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v ? v : undefined;
-}
 
 /** The CLI line that would create a thing against the current target: the quickest way out of the empty state. */
 function createThingHint(): string {
@@ -37,62 +42,213 @@ function createThingHint(): string {
   }
 }
 
+type Listing =
+  /** Straight from AWS, one page at a time with nextToken links; `total` only when an index already knows it. */
+  | { kind: 'token'; things: ThingRow[]; nextToken?: string; total?: number }
+  /** Served from the server-side index (prefix search, or a group combined with other filters). */
+  | { kind: 'indexed'; things: ThingRow[]; total: number; page: number; pages: number; builtAt: number; truncated: boolean; searched: number };
+
+const hasFilters = (q: ThingsQuery) => Boolean(q.prefix || q.typeName || q.groupName || q.attributeName);
+
+async function membersWithDetails(names: string[]): Promise<ThingRow[]> {
+  const index = peekThingIndex();
+  const rows = await Promise.all(
+    names.map(async (name): Promise<ThingRow | undefined> => {
+      if (index) {
+        const hit = index.things[lowerBound(index.things, name)];
+        if (hit?.name === name) return hit;
+      }
+      try {
+        return await describeThing(name);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not_found') return undefined; // deleted meanwhile
+        throw err;
+      }
+    }),
+  );
+  return rows.filter((r): r is ThingRow => r !== undefined);
+}
+
+async function loadListing(q: ThingsQuery): Promise<Listing> {
+  const group = q.groupName;
+  const otherFilters = Boolean(q.prefix || q.typeName || q.attributeName);
+
+  // A group alone: ListThingsInThingGroup pages through the members; details come from the index when
+  // it is warm, else from DescribeThing (25 calls, well inside its 350 TPS).
+  if (group && !otherFilters) {
+    const page = await listThingsInGroup(group, { nextToken: q.nextToken, maxResults: PAGE_SIZE });
+    return { kind: 'token', things: await membersWithDetails(page.names), nextToken: page.nextToken };
+  }
+
+  // Name prefix (ListThings cannot) or a group with other filters: search the index.
+  if (q.prefix || group) {
+    const [index, members] = await Promise.all([
+      getThingIndex({ refresh: q.refresh }),
+      group ? listAllThingsInGroup(group) : Promise.resolve(undefined),
+    ]);
+    const result = searchThingIndex(
+      index.things,
+      {
+        prefix: q.prefix,
+        typeName: q.typeName,
+        attributeName: q.attributeName,
+        attributeValue: q.attributeValue,
+        names: members ? new Set(members.names) : undefined,
+      },
+      q.page,
+      PAGE_SIZE,
+    );
+    return { kind: 'indexed', ...result, builtAt: index.builtAt, truncated: index.truncated, searched: members ? members.names.length : index.things.length };
+  }
+
+  // No filter, or type/attribute filters that ListThings applies itself: one call, whatever the registry size.
+  const result = await listThings({
+    nextToken: q.nextToken,
+    maxResults: PAGE_SIZE,
+    thingTypeName: q.typeName,
+    attributeName: q.attributeName,
+    attributeValue: q.attributeValue,
+  });
+  const index = hasFilters(q) ? undefined : peekThingIndex();
+  return { kind: 'token', things: result.things, nextToken: result.nextToken, total: index && !index.truncated ? index.things.length : undefined };
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+function ageText(builtAt: number): string {
+  const s = Math.max(0, Math.round((Date.now() - builtAt) / 1000));
+  return s < 2 ? 'just now' : `${s} s ago`;
+}
+
 export default async function ThingsPage(props: { searchParams: Promise<SearchParams> }) {
   await requireSession('/things');
   const searchParams = await props.searchParams;
-  const nextToken = firstParam(searchParams.nextToken);
+  const { query, errors } = parseThingsQuery(searchParams);
+  const invalid = Object.keys(errors).length > 0;
 
-  let result: ListThingsResult | undefined;
-  let failure: AppError | undefined;
-  try {
-    result = await listThings({ nextToken, maxResults: PAGE_SIZE });
-  } catch (err) {
-    failure = toAppError(err);
-  }
+  const [listing, types, groups] = await Promise.all([
+    invalid
+      ? Promise.resolve(undefined)
+      : loadListing(query).catch((err: unknown): AppError => toAppError(err)),
+    // The filter choices are a convenience: if they cannot be read, the list still works.
+    listThingTypes().then((ts) => ts.map((t) => t.name)).catch(() => [] as string[]),
+    listThingGroups().catch(() => [] as string[]),
+  ]);
+
+  const here = thingsHref(query, { nextToken: query.nextToken, page: query.page > 1 ? String(query.page) : undefined });
+  const filtered = hasFilters(query);
 
   return (
     <>
-      <PageHeader title="Things" description="Devices registered in the AWS IoT thing registry." />
-      {failure ? (
+      <PageHeader
+        title="Things"
+        description="Devices registered in the AWS IoT thing registry."
+        actions={
+          <ButtonLink href="/things/new" variant="primary">
+            Create thing
+          </ButtonLink>
+        }
+      />
+      <ThingsFilters
+        values={{ q: query.prefix, type: query.typeName, group: query.groupName, attr: query.attribute }}
+        errors={errors}
+        types={types}
+        groups={groups}
+      />
+      {invalid ? (
+        <p className="text-sm text-slate-600">Correct the search above to see things.</p>
+      ) : listing instanceof AppError ? (
         <Alert
-          title={failure.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load things'}
+          title={listing.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load things'}
           action={
             <div className="flex gap-2">
-              <ButtonLink href={nextToken ? `/things?nextToken=${encodeURIComponent(nextToken)}` : '/things'} prefetch={false}>
+              <ButtonLink href={here} prefetch={false}>
                 Try again
               </ButtonLink>
-              {nextToken ? (
-                <ButtonLink href="/things" variant="ghost">
+              {query.nextToken || query.page > 1 ? (
+                <ButtonLink href={thingsHref(query)} variant="ghost">
                   First page
                 </ButtonLink>
               ) : null}
             </div>
           }
         >
-          {failure.message}
+          {listing.message}
         </Alert>
-      ) : result && result.things.length === 0 && !nextToken ? (
-        <EmptyState title="No things yet">
-          <p>A thing is the registry entry for one device. Create one and it appears here, for example:</p>
+      ) : listing && listing.things.length === 0 && !filtered && !query.nextToken ? (
+        <EmptyState
+          title="No things yet"
+          action={
+            <ButtonLink href="/things/new" variant="primary">
+              Create thing
+            </ButtonLink>
+          }
+        >
+          <p>A thing is the registry entry for one device. Create one here, or from the command line, for example:</p>
           <p className="mt-3">
             <Code>{createThingHint()}</Code>
           </p>
         </EmptyState>
-      ) : result ? (
+      ) : listing && listing.things.length === 0 ? (
+        <EmptyState title="No things match" action={<ButtonLink href="/things">Clear the search</ButtonLink>}>
+          <p>
+            No thing matches these filters
+            {listing.kind === 'indexed' ? ` among the ${plural(listing.searched, 'thing', 'things')} searched` : ''}. Try a shorter
+            name prefix or fewer filters.
+          </p>
+          {listing.kind === 'indexed' ? (
+            <p className="mt-2 text-xs">
+              Registry read {ageText(listing.builtAt)}; things created outside this dashboard since then are not searched
+              yet.{' '}
+              <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
+                Refresh
+              </Link>
+            </p>
+          ) : null}
+        </EmptyState>
+      ) : listing?.kind === 'indexed' ? (
         <>
-          <ThingsTable things={result.things} />
-          <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm text-slate-600">
+          <ThingsTable things={listing.things} />
+          <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span>
-              {result.things.length} {result.things.length === 1 ? 'thing' : 'things'} on this page
+              {plural(listing.total, 'thing matches', 'things match')}
+              {listing.truncated ? ' (the registry is larger than the search index; narrow the search)' : ''} · page {listing.page} of{' '}
+              {listing.pages} · registry read {ageText(listing.builtAt)} ·{' '}
+              <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
+                Refresh
+              </Link>
             </span>
             <div className="flex gap-2">
-              {nextToken ? (
-                <ButtonLink href="/things" variant="ghost">
+              {listing.page > 1 ? (
+                <ButtonLink href={thingsHref(query, { page: String(listing.page - 1) })} variant="ghost">
+                  Previous page
+                </ButtonLink>
+              ) : null}
+              {listing.page < listing.pages ? (
+                <ButtonLink href={thingsHref(query, { page: String(listing.page + 1) })}>Next page</ButtonLink>
+              ) : null}
+            </div>
+          </nav>
+        </>
+      ) : listing ? (
+        <>
+          <ThingsTable things={listing.things} />
+          <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+            <span>
+              {plural(listing.things.length, 'thing', 'things')} on this page
+              {query.page > 1 ? ` (page ${query.page})` : ''}
+              {listing.total !== undefined ? ` · ${plural(listing.total, 'thing', 'things')} in the registry` : ''}
+            </span>
+            <div className="flex gap-2">
+              {query.nextToken ? (
+                <ButtonLink href={thingsHref(query)} variant="ghost">
                   First page
                 </ButtonLink>
               ) : null}
-              {result.nextToken ? (
-                <ButtonLink href={`/things?nextToken=${encodeURIComponent(result.nextToken)}`}>Next page</ButtonLink>
+              {listing.nextToken ? (
+                <ButtonLink href={thingsHref(query, { nextToken: listing.nextToken, page: String(query.page + 1) })}>
+                  Next page
+                </ButtonLink>
               ) : null}
             </div>
           </nav>
