@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,14 @@ export default async function globalSetup(): Promise<void> {
   setStack(stack);
   try {
     stack.dataDir = await mkdtemp(path.join(os.tmpdir(), 'iot-e2e-'));
-    stack.emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir: stack.dataDir, region: REGION });
+    stack.emulator = await createEmulator({
+      httpPort: 0,
+      mqttPort: 0,
+      dataDir: stack.dataDir,
+      region: REGION,
+      // The keys the dashboard below signs its MQTT WebSocket with (the emulator accepts only its own).
+      credentials: { accessKeyId: 'AKIAE2ETESTS00000000', secretAccessKey: 'e2e-throwaway-secret' },
+    });
     const emulatorUrl = stack.emulator.urls.http;
     const password = randomBytes(12).toString('base64url');
     const sessionSecret = randomBytes(32).toString('base64url');
@@ -50,6 +58,13 @@ export default async function globalSetup(): Promise<void> {
         DASHBOARD_DATA_DIR: path.join(stack.dataDir, 'dashboard'),
       },
     });
+
+    // The Next server's stdout/stderr, captured for specs that inspect it (e2e/no-private-keys.spec.ts).
+    const nextLog = path.join(stack.dataDir, 'next-server.log');
+    const logStream = createWriteStream(nextLog);
+    stack.next.child.stdout?.pipe(logStream, { end: false });
+    stack.next.child.stderr?.pipe(logStream, { end: false });
+    process.env.E2E_NEXT_LOG = nextLog;
 
     process.env[E2E_ENV.baseUrl] = stack.next.url;
     process.env[E2E_ENV.emulatorUrl] = emulatorUrl;

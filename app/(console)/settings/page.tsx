@@ -1,12 +1,16 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 
+import { RootCaCard } from '@/components/onboarding/root-ca-card';
 import { Alert } from '@/components/ui/alert';
 import { Code } from '@/components/ui/code';
+import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { describeControlEndpoint, readIotConfig, type IotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
+import { deviceConnection } from '@/lib/onboarding/root-ca';
+import type { DeviceConnection } from '@/lib/onboarding/types';
 
 // Shows the runtime environment, which differs from the build machine's.
 export const dynamic = 'force-dynamic';
@@ -36,6 +40,15 @@ export default async function SettingsPage() {
     );
   }
 
+  // What devices connect to: DescribeEndpoint(iot:Data-ATS), the MQTT port and the root CA to trust.
+  let connection: DeviceConnection | undefined;
+  let connectionError: string | undefined;
+  try {
+    connection = await deviceConnection(config);
+  } catch (err) {
+    connectionError = toAppError(err).message;
+  }
+
   return (
     <>
       <PageHeader
@@ -61,6 +74,35 @@ export default async function SettingsPage() {
             : 'the AWS SDK default chain: environment, AWS_PROFILE, SSO, instance role'}
         </Row>
       </dl>
+
+      <h2 className="mt-8 mb-3 text-lg font-semibold text-slate-900">Device connection</h2>
+      {connection ? (
+        <div className="space-y-4">
+          <dl
+            aria-label="Device connection"
+            className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
+          >
+            <Row label="Data endpoint (iot:Data-ATS)">
+              <span className="flex items-center justify-between gap-2">
+                <Code>{connection.endpoint}</Code>
+                <CopyButton text={connection.endpoint} label="Copy endpoint" />
+              </span>
+            </Row>
+            <Row label="MQTT port">
+              <span className="flex items-center justify-between gap-2">
+                <span>
+                  <Code>{connection.port}</Code>{' '}
+                  <span className="text-slate-600">MQTT over TLS with an X.509 client certificate</span>
+                </span>
+                <CopyButton text={String(connection.port)} label="Copy port" />
+              </span>
+            </Row>
+          </dl>
+          <RootCaCard fileName={connection.rootCa.fileName} pem={connection.rootCa.pem} description={connection.rootCa.description} />
+        </div>
+      ) : (
+        <Alert title="Could not look up the device endpoint">{connectionError}</Alert>
+      )}
     </>
   );
 }

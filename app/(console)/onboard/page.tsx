@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+
+import { OnboardForm, type TemplateOption } from '@/components/onboarding/onboard-form';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
+import { readIotConfig } from '@/lib/aws/config';
+import { toAppError } from '@/lib/aws/errors';
+import { listPolicyNames, listThingGroupNames, listThingTypeNames } from '@/lib/aws/onboarding';
+import { POLICY_TEMPLATES, renderTemplate, templateContext } from '@/lib/policies/templates';
+
+// Lists of thing types, groups and policies are live registry data.
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Onboard a device' };
+
+/** A list that failed to load leaves its picker empty with a note, instead of failing the page. */
+async function orEmpty(load: () => Promise<string[]>): Promise<{ items: string[]; error?: string }> {
+  try {
+    return { items: await load() };
+  } catch (err) {
+    return { items: [], error: toAppError(err).message };
+  }
+}
+
+export default async function OnboardPage() {
+  await requireSession('/onboard');
+  let region = 'us-east-1';
+  try {
+    region = readIotConfig().region;
+  } catch {
+    // The form's action reports a misconfiguration when it runs.
+  }
+  const [types, groups, policies] = await Promise.all([
+    orEmpty(listThingTypeNames),
+    orEmpty(listThingGroupNames),
+    orEmpty(listPolicyNames),
+  ]);
+  const ctx = templateContext(region, undefined);
+  const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({
+    id: t.id,
+    title: t.title,
+    summary: t.summary,
+    broad: t.broad ?? false,
+    document: renderTemplate(t, ctx),
+  }));
+
+  return (
+    <>
+      <PageHeader
+        title="Onboard a device"
+        description="Thing, certificate, policy and attachments in one go, then a credential bundle to download. If any step fails, everything made so far is removed again."
+      />
+      <OnboardForm
+        thingTypes={types.items}
+        thingGroups={groups.items}
+        policies={policies.items}
+        templates={templates}
+        listProblems={[types.error, groups.error, policies.error].filter((e): e is string => Boolean(e))}
+      />
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import 'server-only';
+
+import { describeCertificate, listAttachedPolicyNames, listThingPrincipals, thingExists } from '../aws/onboarding';
+import { bundleFileName, bundleFiles, zipBundle } from '../bundle';
+import { deviceConnection } from './root-ca';
+
+/**
+ * A later re-download of a thing's credential bundle: the first ACTIVE certificate attached to the thing,
+ * the root CA, endpoint and settings, built on the server. Never a private key: AWS does not keep one (for
+ * CreateKeysAndCertificate it is returned once) and this dashboard never stored one; the README says so.
+ */
+
+export type RedownloadResult =
+  | { ok: true; fileName: string; zip: Uint8Array; certificateId: string }
+  | { ok: false; reason: 'no_thing' | 'no_active_certificate' };
+
+/** The first ACTIVE certificate among a thing's principals, in the order AWS lists them. */
+export async function firstActiveCertificate(thingName: string) {
+  const arns = (await listThingPrincipals(thingName)).filter((arn) => /:cert\/[a-f0-9]{64}$/.test(arn));
+  const described = await Promise.all(arns.map((arn) => describeCertificate(arn.slice(arn.lastIndexOf('/') + 1))));
+  return described.find((c) => c?.status === 'ACTIVE');
+}
+
+export async function redownloadBundle(thingName: string, now = new Date()): Promise<RedownloadResult> {
+  if (!(await thingExists(thingName))) return { ok: false, reason: 'no_thing' };
+  const certificate = await firstActiveCertificate(thingName);
+  if (!certificate) return { ok: false, reason: 'no_active_certificate' };
+  const [connection, policies] = await Promise.all([deviceConnection(), listAttachedPolicyNames(certificate.certificateArn)]);
+  const files = bundleFiles({
+    thingName,
+    endpoint: connection.endpoint,
+    port: connection.port,
+    mode: connection.mode,
+    region: connection.region,
+    certificateId: certificate.certificateId,
+    certificatePem: certificate.certificatePem,
+    rootCa: connection.rootCa,
+    ...(policies[0] ? { policyName: policies[0] } : {}),
+    topics: { telemetry: `${thingName}/telemetry` },
+    createdAt: now,
+  });
+  return { ok: true, fileName: bundleFileName(thingName), zip: zipBundle(files, { mtime: now }), certificateId: certificate.certificateId };
+}

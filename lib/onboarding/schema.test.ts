@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { z } from 'zod';
+
+import { generateDeviceKeys } from '../pki/browser-keys';
+import { x509 } from '../pki/x509';
+import { inspectCsr } from './pem';
+import { parseOnboardingForm, readOnboardingForm, rollbackSchema, type OnboardingFormInput } from './schema';
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+function form(overrides: Partial<OnboardingFormInput> = {}): OnboardingFormInput {
+  return {
+    thingName: 'sensor-1',
+    thingTypeName: '',
+    thingGroupName: '',
+    attrNames: [],
+    attrValues: [],
+    credentialMode: 'browser-key',
+    keyAlgorithm: 'EC',
+    certificatePem: '',
+    caCertificatePem: '',
+    csrPem: '',
+    policyMode: 'template',
+    templateId: 'thing-scoped',
+    policyName: '',
+    existingPolicyName: '',
+    ...overrides,
+  };
+}
+
+async function errorsOf(input: OnboardingFormInput) {
+  const out = await parseOnboardingForm(input);
+  assert.ok(!out.ok, 'expected the form to be refused');
+  return z.flattenError(out.error).fieldErrors as Record<string, string[] | undefined>;
+}
+
+async function selfSigned(days: { from: number; to: number }) {
+  const keys = (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=sensor-1',
+    notBefore: new Date(now + days.from * 86_400_000),
+    notAfter: new Date(now + days.to * 86_400_000),
+    keys,
+    signingAlgorithm: EC,
+  });
+  return cert.toString('pem');
+}
+
+describe('onboarding form validation', () => {
+  test('defaults: browser key (EC), thing-scoped template named <thing>-policy', async () => {
+    const out = await parseOnboardingForm(form());
+    assert.ok(out.ok);
+    assert.deepEqual(out.plan, {
+      thingName: 'sensor-1',
+      attributes: {},
+      credentials: { mode: 'browser-key', algorithm: 'EC' },
+      policy: { mode: 'template', templateId: 'thing-scoped', policyName: 'sensor-1-policy' },
+    });
+  });
+
+  test('reads attribute rows from repeated fields and skips empty rows', async () => {
+    const fd = new FormData();
+    fd.set('thingName', 'sensor-2');
+    fd.append('attrName', 'site');
+    fd.append('attrValue', 'lab');
+    fd.append('attrName', '');
+    fd.append('attrValue', '');
+    const out = await parseOnboardingForm(readOnboardingForm(fd));
+    assert.ok(out.ok);
+    assert.deepEqual(out.plan.attributes, { site: 'lab' });
+  });
+
+  test('thing names follow AWS’s pattern', async () => {
+    assert.ok((await errorsOf(form({ thingName: 'bad name!' }))).thingName?.[0]?.includes('regular expression'));
+    assert.ok((await errorsOf(form({ thingName: '' }))).thingName);
+    assert.ok((await errorsOf(form({ thingName: 'x'.repeat(129) }))).thingName);
+  });
+
+  test('more than 3 attributes need a thing type; duplicates and bad names are refused', async () => {
+    const four = { attrNames: ['a', 'b', 'c', 'd'], attrValues: ['1', '2', '3', '4'] };
+    assert.match((await errorsOf(form(four))).attributes?.[0] ?? '', /at most 3/);
+    assert.ok((await parseOnboardingForm(form({ ...four, thingTypeName: 'sensor' }))).ok);
+    assert.match((await errorsOf(form({ attrNames: ['a', 'a'], attrValues: ['1', '2'] }))).attributes?.[0] ?? '', /twice/);
+    assert.ok((await errorsOf(form({ attrNames: ['bad name'], attrValues: ['1'] }))).attributes);
+    assert.match((await errorsOf(form({ attrNames: [''], attrValues: ['1'] }))).attributes?.[0] ?? '', /name/);
+  });
+
+  test('an existing policy must be picked; a template policy name follows AWS’s pattern', async () => {
+    assert.ok((await errorsOf(form({ policyMode: 'existing' }))).existingPolicyName);
+    assert.ok((await errorsOf(form({ policyName: 'bad name' }))).policyName);
+    const out = await parseOnboardingForm(form({ policyMode: 'existing', existingPolicyName: 'fleet' }));
+    assert.ok(out.ok);
+    assert.deepEqual(out.plan.policy, { mode: 'existing', policyName: 'fleet' });
+  });
+
+  test('own certificate: a valid one passes; garbage, a key, or an expired one is refused beside the field', async () => {
+    const pem = await selfSigned({ from: -1, to: 30 });
+    const ok = await parseOnboardingForm(form({ credentialMode: 'own-certificate', certificatePem: pem }));
+    assert.ok(ok.ok);
+    assert.equal(ok.plan.credentials.mode, 'own-certificate');
+
+    assert.ok((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: '' }))).certificatePem);
+    assert.ok((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: 'hello' }))).certificatePem);
+    const key = (await generateDeviceKeys('x')).privateKeyPem;
+    const keyErr = (await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: key }))).certificatePem?.[0] ?? '';
+    assert.match(keyErr, /private key/);
+    assert.doesNotMatch(keyErr, /BEGIN/);
+    const expired = await selfSigned({ from: -10, to: -1 });
+    assert.match((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: expired }))).certificatePem?.[0] ?? '', /expired/);
+  });
+
+  test('own CSR: a browser-made CSR passes; a certificate instead of a CSR is refused with a hint', async () => {
+    const { csrPem } = await generateDeviceKeys('sensor-1');
+    const ok = await parseOnboardingForm(form({ credentialMode: 'own-csr', csrPem }));
+    assert.ok(ok.ok);
+    assert.equal((await inspectCsr(csrPem)).commonName, 'sensor-1');
+    const cert = await selfSigned({ from: -1, to: 1 });
+    assert.match((await errorsOf(form({ credentialMode: 'own-csr', csrPem: cert }))).csrPem?.[0] ?? '', /certificate, not a CSR/);
+    const tampered = csrPem.replace(/\n(.{10})/, (_m, s: string) => `\n${s.split('').reverse().join('')}`);
+    assert.ok((await errorsOf(form({ credentialMode: 'own-csr', csrPem: tampered }))).csrPem);
+  });
+
+  test('unknown modes and templates are refused', async () => {
+    assert.ok((await errorsOf(form({ credentialMode: 'magic' }))).credentialMode);
+    assert.ok((await errorsOf(form({ templateId: 'nope' }))).templateId);
+  });
+
+  test('the rollback ledger accepts only well-formed entries', () => {
+    const arn = `arn:aws:iot:us-east-1:123456789012:cert/${'b'.repeat(64)}`;
+    assert.ok(rollbackSchema.safeParse([{ kind: 'certificate', certificateId: 'b'.repeat(64), certificateArn: arn }]).success);
+    assert.ok(!rollbackSchema.safeParse([{ kind: 'certificate', certificateId: 'x', certificateArn: arn }]).success);
+    assert.ok(!rollbackSchema.safeParse([{ kind: 'bucket', name: 'x' }]).success);
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * Validation for one-device onboarding, shared by the form's action (everything checked before any AWS
+ * call) and each step's action (every step is its own public endpoint, so it checks its input again).
+ * Pure: zod + the PEM checks, no SDK.
+ */
+import { z } from 'zod';
+
+import {
+  attributeName,
+  attributeValue,
+  certificateId,
+  MAX_ATTRIBUTES_WITH_TYPE,
+  MAX_ATTRIBUTES_WITHOUT_TYPE,
+  policyName,
+  thingGroupName,
+  thingName,
+  thingTypeName,
+} from '../validation/iot-names';
+import { POLICY_TEMPLATES } from '../policies/templates';
+import { inspectCaCertificate, inspectCsr, inspectDeviceCertificate, MAX_PEM_LENGTH } from './pem';
+import type { Created, OnboardingPlan } from './types';
+
+export const DEFAULT_TEMPLATE_ID = 'thing-scoped';
+
+/** `<thing>-policy`, the name a template policy gets unless the operator gives one. */
+export function defaultPolicyName(thing: string): string {
+  return `${thing}-policy`;
+}
+
+const optionalName = (schema: z.ZodString) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => v || undefined)
+    .pipe(schema.optional());
+
+const pemText = (label: string) =>
+  z
+    .string()
+    .max(MAX_PEM_LENGTH, `A ${label} is at most ${MAX_PEM_LENGTH} characters.`)
+    .transform((v) => v.trim());
+
+const templateIds = POLICY_TEMPLATES.map((t) => t.id);
+
+/** The raw form, as strings (attribute rows as parallel lists). */
+export interface OnboardingFormInput {
+  thingName: string;
+  thingTypeName: string;
+  thingGroupName: string;
+  attrNames: string[];
+  attrValues: string[];
+  credentialMode: string;
+  keyAlgorithm: string;
+  certificatePem: string;
+  caCertificatePem: string;
+  csrPem: string;
+  policyMode: string;
+  templateId: string;
+  policyName: string;
+  existingPolicyName: string;
+}
+
+const str = (fd: FormData, key: string) => {
+  const v = fd.get(key);
+  return typeof v === 'string' ? v : '';
+};
+const strs = (fd: FormData, key: string) => fd.getAll(key).map((v) => (typeof v === 'string' ? v : ''));
+
+export function readOnboardingForm(fd: FormData): OnboardingFormInput {
+  return {
+    thingName: str(fd, 'thingName'),
+    thingTypeName: str(fd, 'thingTypeName'),
+    thingGroupName: str(fd, 'thingGroupName'),
+    attrNames: strs(fd, 'attrName'),
+    attrValues: strs(fd, 'attrValue'),
+    credentialMode: str(fd, 'credentialMode') || 'browser-key',
+    keyAlgorithm: str(fd, 'keyAlgorithm') || 'EC',
+    certificatePem: str(fd, 'certificatePem'),
+    caCertificatePem: str(fd, 'caCertificatePem'),
+    csrPem: str(fd, 'csrPem'),
+    policyMode: str(fd, 'policyMode') || 'template',
+    templateId: str(fd, 'templateId') || DEFAULT_TEMPLATE_ID,
+    policyName: str(fd, 'policyName'),
+    existingPolicyName: str(fd, 'existingPolicyName'),
+  };
+}
+
+const formSchema = z
+  .object({
+    thingName: z.string().trim().pipe(thingName),
+    thingTypeName: optionalName(thingTypeName),
+    thingGroupName: optionalName(thingGroupName),
+    attrNames: z.array(z.string().trim()).max(100),
+    attrValues: z.array(z.string().trim()).max(100),
+    credentialMode: z.enum(['browser-key', 'aws-keys', 'own-certificate', 'own-csr'], 'Choose how the device gets its credentials.'),
+    keyAlgorithm: z.enum(['EC', 'RSA'], 'Choose EC P-256 or RSA 2048.'),
+    certificatePem: pemText('certificate'),
+    caCertificatePem: pemText('CA certificate'),
+    csrPem: pemText('CSR'),
+    policyMode: z.enum(['template', 'existing'], 'Choose a template or an existing policy.'),
+    templateId: z.string().refine((id) => templateIds.includes(id), 'Choose one of the templates.'),
+    policyName: z.string().trim(),
+    existingPolicyName: z.string().trim(),
+  })
+  .superRefine(async (v, ctx) => {
+    // Attributes: rows with a name; names unique; AWS's count limit (3 without a thing type, 50 with one).
+    const seen = new Set<string>();
+    const count = Math.max(v.attrNames.length, v.attrValues.length);
+    let rows = 0;
+    for (let i = 0; i < count; i++) {
+      const name = v.attrNames[i] ?? '';
+      const value = v.attrValues[i] ?? '';
+      if (!name && !value) continue;
+      rows++;
+      if (!name) {
+        ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Row ${i + 1}: give the attribute a name.` });
+        continue;
+      }
+      const n = attributeName.safeParse(name);
+      if (!n.success) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute name "${name}": ${n.error.issues[0]?.message}` });
+      const val = attributeValue.safeParse(value);
+      if (!val.success) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Value of "${name}": ${val.error.issues[0]?.message}` });
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute "${name}" is given twice.` });
+      seen.add(name);
+    }
+    const max = v.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
+    if (rows > max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes'],
+        message: v.thingTypeName
+          ? `A thing holds at most ${max} attributes.`
+          : `Without a thing type a thing holds at most ${max} attributes; choose a thing type for up to ${MAX_ATTRIBUTES_WITH_TYPE}.`,
+      });
+    }
+
+    // Policy: a template policy gets a free name (checked against AWS by the action); an existing one is picked.
+    if (v.policyMode === 'template') {
+      const name = v.policyName || defaultPolicyName(v.thingName);
+      const p = policyName.safeParse(name);
+      if (!p.success) ctx.addIssue({ code: 'custom', path: ['policyName'], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+    } else if (!v.existingPolicyName) {
+      ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: 'Choose the policy to attach.' });
+    } else {
+      const p = policyName.safeParse(v.existingPolicyName);
+      if (!p.success) ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+    }
+
+    // Credentials the operator brings are read now, so a bad paste is refused before anything is created.
+    if (v.credentialMode === 'own-certificate') {
+      try {
+        await inspectDeviceCertificate(v.certificatePem);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['certificatePem'], message: (err as Error).message });
+      }
+      if (v.caCertificatePem) {
+        try {
+          await inspectCaCertificate(v.caCertificatePem);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', path: ['caCertificatePem'], message: (err as Error).message });
+        }
+      }
+    } else if (v.credentialMode === 'own-csr') {
+      try {
+        await inspectCsr(v.csrPem);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['csrPem'], message: (err as Error).message });
+      }
+    }
+  });
+
+export type OnboardingFormResult = { ok: true; plan: OnboardingPlan } | { ok: false; error: z.ZodError };
+
+/** The whole form, checked without AWS: names, limits, attribute rows, pasted PEMs. */
+export async function parseOnboardingForm(input: OnboardingFormInput): Promise<OnboardingFormResult> {
+  const parsed = await formSchema.safeParseAsync(input);
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  const v = parsed.data;
+  const attributes: Record<string, string> = {};
+  v.attrNames.forEach((name, i) => {
+    if (name) attributes[name] = v.attrValues[i] ?? '';
+  });
+  const credentials: OnboardingPlan['credentials'] =
+    v.credentialMode === 'browser-key'
+      ? { mode: 'browser-key', algorithm: v.keyAlgorithm }
+      : v.credentialMode === 'aws-keys'
+        ? { mode: 'aws-keys' }
+        : v.credentialMode === 'own-certificate'
+          ? { mode: 'own-certificate', certificatePem: v.certificatePem, ...(v.caCertificatePem ? { caCertificatePem: v.caCertificatePem } : {}) }
+          : { mode: 'own-csr', csrPem: v.csrPem };
+  const policy: OnboardingPlan['policy'] =
+    v.policyMode === 'template'
+      ? { mode: 'template', templateId: v.templateId, policyName: v.policyName || defaultPolicyName(v.thingName) }
+      : { mode: 'existing', policyName: v.existingPolicyName };
+  return {
+    ok: true,
+    plan: {
+      thingName: v.thingName,
+      ...(v.thingTypeName ? { thingTypeName: v.thingTypeName } : {}),
+      ...(v.thingGroupName ? { thingGroupName: v.thingGroupName } : {}),
+      attributes,
+      credentials,
+      policy,
+    },
+  };
+}
+
+/** Builds a ZodError for problems found later (against AWS), so the form shows them beside their fields. */
+export function fieldIssues(issues: { path: string; message: string }[]): z.ZodError {
+  return new z.ZodError(issues.map((i) => ({ code: 'custom' as const, path: [i.path], message: i.message, input: undefined })));
+}
+
+// ---------------------------------------------------------------- step inputs
+
+const ARN_PREFIX = String.raw`^arn:aws[a-z-]*:iot:[a-z0-9-]+:(\d{12}|\*):`;
+export const thingArn = z.string().max(2048).regex(new RegExp(`${ARN_PREFIX}thing/[a-zA-Z0-9:_-]{1,128}$`), 'Not a thing ARN.');
+export const certificateArn = z.string().max(2048).regex(new RegExp(`${ARN_PREFIX}cert/[a-f0-9]{64}$`), 'Not a certificate ARN.');
+
+export const thingRequestSchema = z.object({
+  thingName,
+  thingTypeName: thingTypeName.optional(),
+  thingGroupName: thingGroupName.optional(),
+  attributes: z
+    .record(attributeName, attributeValue)
+    .refine((a) => Object.keys(a).length <= MAX_ATTRIBUTES_WITH_TYPE, 'Too many attributes.'),
+});
+
+export const certificateRequestSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('csr'),
+    csrPem: z.string().min(1).max(MAX_PEM_LENGTH),
+  }),
+  z.object({ kind: z.literal('aws-keys') }),
+  z.object({
+    kind: z.literal('register'),
+    certificatePem: z.string().min(1).max(MAX_PEM_LENGTH),
+    caCertificatePem: z.string().max(MAX_PEM_LENGTH).optional(),
+  }),
+]);
+
+export const policyRequestSchema = z.object({
+  policyName,
+  templateId: z.string().refine((id) => templateIds.includes(id), 'Unknown policy template.'),
+  thingArn,
+});
+
+export const attachPolicySchema = z.object({ policyName, certificateArn });
+export const attachThingSchema = z.object({ thingName, certificateArn });
+
+const createdSchema: z.ZodType<Created> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('thing'), thingName }),
+  z.object({ kind: z.literal('certificate'), certificateId, certificateArn }),
+  z.object({ kind: z.literal('policy'), policyName }),
+  z.object({ kind: z.literal('policy-attachment'), policyName, certificateArn }),
+  z.object({ kind: z.literal('thing-principal'), thingName, certificateArn }),
+]);
+
+/** A run makes at most 5 things (thing, certificate, policy, 2 links); leave room, refuse floods. */
+export const rollbackSchema = z.array(createdSchema).max(20);
