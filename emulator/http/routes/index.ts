@@ -7,6 +7,7 @@ import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
 import { principalsRoutes } from './principals';
 import { shadowsRoutes } from './shadows';
+import { testAuthorizationRoutes } from './test-authorization';
 import { thingGroupsRoutes } from './thing-groups';
 import { thingTypesRoutes } from './thing-types';
 import { thingsRoutes } from './things';
@@ -24,4 +25,5 @@ export const allRoutes: Route[] = [
   ...endpointRoutes,
   ...shadowsRoutes,
   ...messagesRoutes,
+  ...testAuthorizationRoutes,
 ];

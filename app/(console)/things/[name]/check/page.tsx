@@ -1,0 +1,84 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+
+import { CheckSections } from '@/components/connection-check/check-sections';
+import { LiveCheck } from '@/components/connection-check/live-check';
+import { Alert } from '@/components/ui/alert';
+import { ButtonLink } from '@/components/ui/button';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
+import { gatherCheckFacts } from '@/lib/aws/connection-check';
+import { toAppError } from '@/lib/aws/errors';
+import { deviceCommandHint, evaluateCheck, overallStatus, type CheckSection } from '@/lib/connection-check/evaluate';
+import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
+
+// Live device state: checked on every request.
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ name: string }> };
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const { name } = await props.params;
+  return { title: `Connection check · ${decode(name)}` };
+}
+
+export default async function ConnectionCheckPage(props: Props) {
+  const { name: raw } = await props.params;
+  const thingName = decode(raw);
+  const thingPath = `/things/${encodeURIComponent(thingName)}`;
+  await requireSession(`${thingPath}/check`);
+  if (!thingNameSchema.safeParse(thingName).success) notFound();
+
+  let sections: CheckSection[];
+  try {
+    sections = evaluateCheck(await gatherCheckFacts(thingName));
+  } catch (err) {
+    return (
+      <>
+        <PageHeader title={`Connection check: ${thingName}`} />
+        <Alert title="Could not run the connection check" action={<ButtonLink href={`${thingPath}/check`}>Try again</ButtonLink>}>
+          {toAppError(err).message}
+        </Alert>
+      </>
+    );
+  }
+  const thingMissing = sections[0]?.steps[0]?.id === 'thing' && sections[0].steps[0].status === 'fail';
+  const verdict = overallStatus(sections);
+
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={thingPath} className="text-indigo-700 hover:underline">
+          ← {thingName}
+        </Link>
+      </p>
+      <PageHeader
+        title={`Connection check: ${thingName}`}
+        description="What AWS IoT will say when this device connects, step by step, with the fix for anything that fails; then the device itself, live."
+        actions={<ButtonLink href={`${thingPath}/check`}>Check again</ButtonLink>}
+      />
+      <div className="space-y-6">
+        {verdict === 'ready' ? (
+          <Alert tone="info" title="Ready to connect">
+            Everything AWS IoT checks before a device can connect and publish is in place.
+          </Alert>
+        ) : (
+          <Alert tone="warning" title="This device cannot connect yet">
+            Fix the steps marked Fail below, then check again.
+          </Alert>
+        )}
+        <CheckSections sections={sections} />
+        {thingMissing ? null : <LiveCheck thingName={thingName} command={deviceCommandHint(thingName)} />}
+      </div>
+    </>
+  );
+}
