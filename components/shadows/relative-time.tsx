@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 
-import { formatAbsolute, formatRelative } from '@/lib/shadows/relative-time';
+import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 
 /**
  * One clock for every relative time on the page, ticking once a second. It starts at the server's render

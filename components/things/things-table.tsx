@@ -2,6 +2,9 @@ import Link from 'next/link';
 
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import type { Thing } from '@/lib/aws/types';
+import type { PresenceView } from '@/lib/fleet/presence-state';
+
+import { PresenceBadge } from './presence-badge';
 
 export type ThingRow = Pick<Thing, 'name' | 'typeName' | 'attributes' | 'version'> & { arn?: string };
 
@@ -19,12 +22,22 @@ function Attributes({ attributes }: { attributes: Thing['attributes'] }) {
   );
 }
 
-export function ThingsTable({ things }: { things: readonly ThingRow[] }) {
+/** `presence` undefined: the dashboard could not tell (tracking not running); the column is left out. */
+export function ThingsTable({
+  things,
+  presence,
+  now = Date.now(),
+}: {
+  things: readonly ThingRow[];
+  presence?: Record<string, PresenceView>;
+  now?: number;
+}) {
   return (
     <Table aria-label="Things">
       <TableHead>
         <tr>
           <TableHeaderCell>Name</TableHeaderCell>
+          {presence ? <TableHeaderCell>Connection</TableHeaderCell> : null}
           <TableHeaderCell>Type</TableHeaderCell>
           <TableHeaderCell>Attributes</TableHeaderCell>
           <TableHeaderCell className="text-right">Version</TableHeaderCell>
@@ -42,6 +55,11 @@ export function ThingsTable({ things }: { things: readonly ThingRow[] }) {
                 {thing.name}
               </Link>
             </TableCell>
+            {presence ? (
+              <TableCell>
+                <PresenceBadge view={presence[thing.name]} now={now} />
+              </TableCell>
+            ) : null}
             <TableCell>{thing.typeName ?? <span className="text-slate-400">—</span>}</TableCell>
             <TableCell>
               <Attributes attributes={thing.attributes} />

@@ -6,7 +6,7 @@ import { checkDesiredText, desiredPatch, shadowName } from './desired';
 import { diffStates } from './diff';
 import { flattenShadow, formatPath } from './flatten';
 import { computeDelta, latestTimestamp } from './json';
-import { formatAbsolute, formatRelative } from './relative-time';
+import { formatAbsolute, formatRelative } from '../format/relative-time';
 import { parseShadowTopic } from './topics';
 
 describe('flattenShadow', () => {

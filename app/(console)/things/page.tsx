@@ -9,6 +9,8 @@ import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
+import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
+import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { getThingIndex, lowerBound, peekThingIndex, searchThingIndex } from '@/lib/aws/thing-index';
@@ -115,6 +117,21 @@ async function loadListing(q: ThingsQuery): Promise<Listing> {
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
+/** How long the list waits for presence; past it the page renders without the column rather than late. */
+const PRESENCE_DEADLINE_MS = 800;
+
+/**
+ * Connected / disconnected and last seen, from the presence events the dashboard's tracker hears
+ * (lib/fleet/presence.ts). Undefined when tracking is not running or answers too slowly.
+ */
+async function loadFleetStatus(names: string[]) {
+  const deadline = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PRESENCE_DEADLINE_MS));
+  const answer = Promise.all([presenceOf(names), fleetCounts()])
+    .then(([presence, counts]) => (presence.tracking ? { presence: presence.presence, counts, since: presence.since } : undefined))
+    .catch(() => undefined);
+  return Promise.race([answer, deadline]);
+}
+
 function ageText(builtAt: number): string {
   const s = Math.max(0, Math.round((Date.now() - builtAt) / 1000));
   return s < 2 ? 'just now' : `${s} s ago`;
@@ -137,12 +154,27 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
 
   const here = thingsHref(query, { nextToken: query.nextToken, page: query.page > 1 ? String(query.page) : undefined });
   const filtered = hasFilters(query);
+  const fleet = listing && !(listing instanceof AppError) ? await loadFleetStatus(listing.things.map((t) => t.name)) : undefined;
+  const now = Date.now();
 
   return (
     <>
       <PageHeader
         title="Things"
-        description="Devices registered in the AWS IoT thing registry."
+        description={
+          fleet ? (
+            <>
+              Devices registered in the AWS IoT thing registry ·{' '}
+              <span aria-label="Fleet status">
+                <strong className="text-emerald-700">{fleet.counts.connected} connected</strong>,{' '}
+                {fleet.counts.disconnected} disconnected
+                {fleet.since ? <span title={formatAbsolute(fleet.since)}> (tracking since {formatRelative(fleet.since, now)})</span> : null}
+              </span>
+            </>
+          ) : (
+            'Devices registered in the AWS IoT thing registry.'
+          )
+        }
         actions={
           <ButtonLink href="/things/new" variant="primary">
             Create thing
@@ -208,7 +240,7 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
         </EmptyState>
       ) : listing?.kind === 'indexed' ? (
         <>
-          <ThingsTable things={listing.things} />
+          <ThingsTable things={listing.things} presence={fleet?.presence} now={now} />
           <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span>
               {plural(listing.total, 'thing matches', 'things match')}
@@ -232,7 +264,7 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
         </>
       ) : listing ? (
         <>
-          <ThingsTable things={listing.things} />
+          <ThingsTable things={listing.things} presence={fleet?.presence} now={now} />
           <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span>
               {plural(listing.things.length, 'thing', 'things')} on this page

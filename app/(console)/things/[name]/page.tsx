@@ -87,6 +87,7 @@ export default async function ThingPage(props: Params) {
         description={thing.typeName ? `Thing type ${thing.typeName}` : 'No thing type'}
         actions={
           <>
+            <ButtonLink href={`${path}/check`}>Connection check</ButtonLink>
             <ButtonLink href={`${path}/shadow`}>Shadow</ButtonLink>
             {/* A download from a route handler: a plain link, not a client-side navigation. */}
             <a href={`/api/things/${encodeURIComponent(name)}/bundle`} className={buttonClasses('secondary')}>
