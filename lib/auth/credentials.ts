@@ -30,7 +30,8 @@ export class MissingPasswordError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function dashboardDataDir(env: Env = process.env): string {
-  return path.resolve(env.DASHBOARD_DATA_DIR || '.data/dashboard');
+  // Runtime data, not part of the build: keep Turbopack from tracing the whole project through it.
+  return path.resolve(/*turbopackIgnore: true*/ env.DASHBOARD_DATA_DIR || '.data/dashboard');
 }
 
 function readOrCreate(file: string, make: () => string): { value: string; created: boolean } {
