@@ -15,9 +15,12 @@ export const dynamic = 'force-dynamic';
 
 const NAV_ITEMS: readonly NavItem[] = [
   { href: '/onboard', label: 'Onboard a device' },
+  { href: '/bulk', label: 'Bulk onboarding' },
   { href: '/things', label: 'Things' },
   { href: '/certificates', label: 'Certificates' },
+  { href: '/cas', label: 'CAs & JITP' },
   { href: '/policies', label: 'Policies' },
+  { href: '/mqtt', label: 'MQTT test client' },
   { href: '/settings', label: 'Settings' },
 ];
 

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+
+import { MqttClient } from '@/components/mqtt/mqtt-client';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
+import { readIotConfig } from '@/lib/aws/config';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'MQTT test client' };
+
+function connectionDescription(): string {
+  try {
+    const config = readIotConfig();
+    return config.mode === 'local'
+      ? 'Subscribe and publish as the dashboard, over the local IoT Core’s MQTT WebSocket.'
+      : `Subscribe and publish as the dashboard, over a SigV4-signed WebSocket to your account’s iot:Data-ATS endpoint in ${config.region}.`;
+  } catch {
+    return 'Subscribe and publish as the dashboard.';
+  }
+}
+
+export default async function MqttPage() {
+  await requireSession('/mqtt');
+  return (
+    <>
+      <PageHeader title="MQTT test client" description={connectionDescription()} />
+      <MqttClient />
+    </>
+  );
+}
