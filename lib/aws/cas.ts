@@ -14,6 +14,7 @@ import {
 import { getIotClient } from './client';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { AppError, toAppError } from './errors';
+import { mapLimited } from '../async/map-limited';
 
 /**
  * CA certificates the operator registered (RegisterCACertificate), their auto-registration (JITR) and
@@ -94,19 +95,6 @@ function toDetails(d: CACertificateDescription, config: { templateBody?: string;
   };
 }
 
-/** Run `fn` over `items` with at most `limit` calls in flight (AWS's CA APIs have low TPS quotas). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Registration

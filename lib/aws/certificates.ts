@@ -16,6 +16,7 @@ import { getIotClient } from './client';
 import { thingsOfCertificate } from './cleanup';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { AppError, toAppError } from './errors';
+import { mapLimited } from '../async/map-limited';
 
 /**
  * Device certificates: list, describe, change status, register existing ones. Deleting goes through
@@ -115,19 +116,6 @@ function context(resource: string) {
   return { config, ctx: { resource, endpoint: describeControlEndpoint(config) } };
 }
 
-/** Run `fn` over `items` with at most `limit` calls in flight (AWS's certificate APIs have low TPS quotas). */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reading

@@ -23,6 +23,7 @@ import { parseCertificateRef } from '../policies/targets';
 import { getIotClient } from './client';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { AppError, toAppError } from './errors';
+import { mapLimited } from '../async/map-limited';
 
 /**
  * AWS IoT policies: one typed function per operation, reshaping SDK output into the app's shapes below,
@@ -196,19 +197,6 @@ export async function listPolicyTargets(name: string, limit = 1000): Promise<{ t
   return { targets: targets.slice(0, limit), truncated: Boolean(marker) || targets.length > limit };
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight (AWS's policy APIs have low rate quotas). */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /**
  * One page of the policy list with each policy's default version, creation date and target count. A row
@@ -216,7 +204,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  */
 export async function listPolicyOverviews(input: { marker?: string; pageSize?: number } = {}): Promise<PolicyPage<PolicyOverview>> {
   const page = await listPolicies(input);
-  const items = await mapLimit(page.items, 5, async (summary): Promise<PolicyOverview> => {
+  const items = await mapLimited(page.items, 5, async (summary): Promise<PolicyOverview> => {
     const [policy, targets] = await Promise.allSettled([getPolicy(summary.name), listPolicyTargets(summary.name, 250)]);
     return {
       ...summary,
