@@ -3,7 +3,7 @@
  * (lib/mqtt/topics.ts, the same ones the broker applies), its subscription limit and payload size,
  * and JSON syntax with a position. Pure; messages fit to show beside the field.
  */
-import { parseJson } from '@/components/ui/json-parse';
+import { parseJson } from '@/lib/json/parse';
 import {
   isPublishableReservedTopic,
   MAX_PAYLOAD_BYTES,

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 
 import { cn } from '@/components/ui/cn';
 import { JsonEditor } from '@/components/ui/json-editor';
-import { parseJson } from '@/components/ui/json-parse';
+import { parseJson } from '@/lib/json/parse';
 import { lintPolicyDocument, type LintWarning } from '@/lib/policies/lint';
 import { MAX_POLICY_DOCUMENT_CHARS, policyDocumentSize } from '@/lib/validation/iot-names';
 import { parsePolicyDocument, type PolicyProblem } from '@/lib/validation/policy-document';

@@ -4,7 +4,7 @@ import { useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { Button } from './button';
 import { cn } from './cn';
-import { formatJson, lineColumn, parseJson } from './json-parse';
+import { formatJson, lineColumn, parseJson } from '@/lib/json/parse';
 
 export interface JsonEditorProps {
   /** Form field name (the textarea submits under it) and the base of the element ids. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { parseJson } from '@/components/ui/json-parse';
+import { parseJson } from '@/lib/json/parse';
 
 import { hasNullInArray, isJsonObject, jsonEqual, jsonByteLength, nestingDepth, setMember, type JsonObject, type JsonValue } from './json';
 

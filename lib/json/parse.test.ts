@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { formatJson, lineColumn, parseJson } from './json-parse';
+import { formatJson, lineColumn, parseJson } from './parse';
 
 function error(text: string) {
   const r = parseJson(text);
