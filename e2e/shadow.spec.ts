@@ -1,27 +1,15 @@
-import {
-  AttachPolicyCommand,
-  AttachThingPrincipalCommand,
-  CreateKeysAndCertificateCommand,
-  CreatePolicyCommand,
-  CreateThingCommand,
-  DeleteCertificateCommand,
-  DeletePolicyCommand,
-  DeleteThingCommand,
-  DetachPolicyCommand,
-  DetachThingPrincipalCommand,
-  UpdateCertificateCommand,
-  type IoTClient,
-} from '@aws-sdk/client-iot';
+import type { IoTClient } from '@aws-sdk/client-iot';
 import {
   GetThingShadowCommand,
   IoTDataPlaneClient,
   ListNamedShadowsForThingCommand,
   UpdateThingShadowCommand,
 } from '@aws-sdk/client-iot-data-plane';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 
 import { expect, test } from './fixtures';
 import { ShadowPage } from './pages/shadow-page';
+import { arrangeDevice as arrangeE2eDevice } from './support/device';
 import { E2E_ENV, requireEnv } from './stack';
 
 /**
@@ -47,48 +35,12 @@ interface Device {
   cleanup(): Promise<void>;
 }
 
+/** A device allowed its own shadow topics, subscribed to its update answers. */
 async function arrangeDevice(iot: IoTClient, label: string): Promise<Device> {
-  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const thingName = `e2e-shadow-${label}-${suffix}`;
-  const policyName = `e2e-shadow-policy-${suffix}`;
-  const [health, rootCa] = await Promise.all([
-    fetch(`${emulatorUrl()}/_emulator/health`).then((r) => r.json() as Promise<{ mqttPort: number }>),
-    fetch(`${emulatorUrl()}/_emulator/root-ca.pem`).then((r) => r.text()),
-  ]);
-
-  await iot.send(new CreateThingCommand({ thingName }));
-  const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
-  const arn = (suffixPath: string) => `arn:aws:iot:*:*:${suffixPath}`;
-  const shadowTopics = `$aws/things/${thingName}/shadow/*`;
-  await iot.send(
-    new CreatePolicyCommand({
-      policyName,
-      policyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: 'iot:Connect', Resource: arn(`client/${thingName}`) },
-          { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: arn(`topic/${shadowTopics}`) },
-          { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn(`topicfilter/${shadowTopics}`) },
-        ],
-      }),
-    }),
-  );
-  await iot.send(new AttachPolicyCommand({ policyName, target: cert.certificateArn }));
-  await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
-
-  const host = new URL(emulatorUrl()).hostname;
-  const client = await mqtt.connectAsync(`mqtts://${host}:${health.mqttPort}`, {
-    clientId: thingName,
-    cert: cert.certificatePem,
-    key: cert.keyPair!.PrivateKey,
-    ca: rootCa,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-  });
+  const device = await arrangeE2eDevice(iot, `shadow-${label}`, ['$aws/things/{thing}/shadow/*']);
+  const { client, thingName } = device;
   const prefix = `$aws/things/${thingName}/shadow`;
   await client.subscribeAsync([`${prefix}/update/accepted`, `${prefix}/update/rejected`], { qos: 1 });
-
   return {
     thingName,
     client,
@@ -98,15 +50,7 @@ async function arrangeDevice(iot: IoTClient, label: string): Promise<Device> {
       const reply = await done;
       if (reply.topic.endsWith('rejected')) throw new Error(`report rejected: ${reply.payload}`);
     },
-    async cleanup() {
-      await client.endAsync(true).catch(() => undefined);
-      await iot.send(new DetachThingPrincipalCommand({ thingName, principal: cert.certificateArn })).catch(() => undefined);
-      await iot.send(new DetachPolicyCommand({ policyName, target: cert.certificateArn })).catch(() => undefined);
-      await iot.send(new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: 'INACTIVE' })).catch(() => undefined);
-      await iot.send(new DeleteCertificateCommand({ certificateId: cert.certificateId })).catch(() => undefined);
-      await iot.send(new DeletePolicyCommand({ policyName })).catch(() => undefined);
-      await iot.send(new DeleteThingCommand({ thingName })).catch(() => undefined);
-    },
+    cleanup: device.cleanup,
   };
 }
 

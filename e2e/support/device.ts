@@ -39,12 +39,14 @@ export async function brokerInfo(): Promise<{ host: string; mqttPort: number; ro
   return { host: new URL(emulatorUrl()).hostname, mqttPort: health.mqttPort, rootCa };
 }
 
-export async function arrangeDevice(iot: IoTClient, label: string, topics: string[] = []): Promise<E2eDevice> {
+/** `topics`: what the device may publish, subscribe to and receive; `{thing}` stands for its thing name. */
+export async function arrangeDevice(iot: IoTClient, label: string, topicPatterns: string[] = []): Promise<E2eDevice> {
   const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const thingName = `e2e-${label}-${suffix}`;
   const policyName = `e2e-${label}-policy-${suffix}`;
   const arn = (path: string) => `arn:aws:iot:*:*:${path}`;
   const broker = await brokerInfo();
+  const topics = topicPatterns.map((t) => t.replaceAll('{thing}', thingName));
 
   await iot.send(new CreateThingCommand({ thingName }));
   const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
