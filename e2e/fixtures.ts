@@ -1,4 +1,11 @@
-import { CreateThingCommand, DeleteThingCommand, IoTClient, ListThingsCommand } from '@aws-sdk/client-iot';
+import {
+  CreateThingCommand,
+  DeleteThingCommand,
+  DetachThingPrincipalCommand,
+  IoTClient,
+  ListThingPrincipalsCommand,
+  ListThingsCommand,
+} from '@aws-sdk/client-iot';
 import { test as base } from '@playwright/test';
 
 import { signSession } from '../lib/auth/token';
@@ -23,7 +30,7 @@ export async function createThings(iot: IoTClient, names: readonly string[], att
   }
 }
 
-/** Empty the registry. Things made by these specs have no principals attached, so DeleteThing succeeds. */
+/** Empty the registry; other specs' devices may still hold certificates, so detach those first (AWS's order). */
 export async function deleteAllThings(iot: IoTClient): Promise<void> {
   let nextToken: string | undefined;
   const names: string[] = [];
@@ -32,7 +39,11 @@ export async function deleteAllThings(iot: IoTClient): Promise<void> {
     names.push(...(page.things ?? []).flatMap((t) => (t.thingName ? [t.thingName] : [])));
     nextToken = page.nextToken;
   } while (nextToken);
-  for (const thingName of names) await iot.send(new DeleteThingCommand({ thingName }));
+  for (const thingName of names) {
+    const { principals = [] } = await iot.send(new ListThingPrincipalsCommand({ thingName }));
+    for (const principal of principals) await iot.send(new DetachThingPrincipalCommand({ thingName, principal }));
+    await iot.send(new DeleteThingCommand({ thingName }));
+  }
 }
 
 interface Fixtures {

@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A thing's shadow page as a person sees it: the shadows list, the state table, the desired editor, Activity. */
 export class ShadowPage {
@@ -31,6 +31,8 @@ export class ShadowPage {
   async goto(thingName: string, shadowName?: string): Promise<void> {
     const query = shadowName ? `?shadow=${encodeURIComponent(shadowName)}` : '';
     await this.page.goto(`/things/${encodeURIComponent(thingName)}/shadow${query}`);
+    // "Live" appears once the page is hydrated and subscribed: typing before that can be undone by hydration.
+    await expect(this.live).toBeVisible();
   }
 
   /** The state table's row for a field path (e.g. `temperature`, `lights.color`). */

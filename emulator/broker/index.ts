@@ -160,7 +160,9 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     opts.bus.publish(topic, JSON.stringify(body), { qos: 1 }).catch(() => {});
   };
 
-  aedes.on('clientReady', (client) => {
+  // 'client' fires when the connection is registered (authenticated, before CONNACK), so a client that
+  // disconnects at once still has its connected event published before the disconnected one.
+  aedes.on('client', (client) => {
     const session = sessionOf(client);
     if (!session) return;
     publishEvent(
