@@ -49,8 +49,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <div className="mt-auto space-y-3">
           <TargetBadge mode={target.mode} region={target.region} />
           <form action={signOutAction} className="flex items-center justify-between px-3 text-xs text-slate-400">
-            <span>Signed in as {session.user}</span>
-            <Button type="submit" variant="ghost" className="px-2 py-1 text-xs text-slate-300 hover:bg-slate-800 hover:text-white">
+            <span className="truncate">Signed in as {session.user}</span>
+            <Button type="submit" variant="ghost" className="shrink-0 whitespace-nowrap px-2 py-1 text-xs text-slate-200 hover:bg-slate-800 hover:text-white">
               Sign out
             </Button>
           </form>

@@ -1,0 +1,121 @@
+/**
+ * `npx tsx scripts/screenshots.ts`: README screenshots of the main pages, taken from a real stack
+ * (emulator + production build + Debian's Chromium) seeded with a small fleet and one live device.
+ * Writes docs/screenshots/*.png.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreateKeysAndCertificateCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+  CreateThingTypeCommand,
+  IoTClient,
+} from '@aws-sdk/client-iot';
+import mqtt from 'mqtt';
+import { chromium } from 'playwright-core';
+
+import { createEmulator } from '../emulator/index';
+import { signSession } from '../lib/auth/token';
+import { thingScopedPolicyDocument } from '../lib/provisioning/default-template';
+import { buildNext, getFreePort, isBuildStale, startNext } from './next-app';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const OUT = path.resolve(import.meta.dirname, '../docs/screenshots');
+const creds = { accessKeyId: 'AKIASCREENSHOTS00000', secretAccessKey: 'screenshots-throwaway' };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
+const emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir, credentials: creds });
+if (isBuildStale()) await buildNext();
+const sessionSecret = randomBytes(32).toString('base64url');
+const next = await startNext({
+  port: await getFreePort(),
+  stdio: 'pipe',
+  env: {
+    IOT_MODE: 'local',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_IOT: emulator.urls.http,
+    AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulator.urls.http,
+    AWS_ACCESS_KEY_ID: creds.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+    DASHBOARD_PASSWORD: 'screenshots',
+    SESSION_SECRET: sessionSecret,
+    DASHBOARD_DATA_DIR: path.join(dataDir, 'dashboard'),
+  },
+});
+const iot = new IoTClient({ endpoint: emulator.urls.http, region: 'us-east-1', credentials: creds });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let device: mqtt.MqttClient | undefined;
+
+try {
+  // A small fleet: typed sensors with attributes, and one live device with a shadow.
+  await iot.send(new CreateThingTypeCommand({ thingTypeName: 'env-sensor' }));
+  for (let i = 1; i <= 8; i++) {
+    await iot.send(
+      new CreateThingCommand({
+        thingName: `greenhouse-sensor-${String(i).padStart(2, '0')}`,
+        thingTypeName: 'env-sensor',
+        attributePayload: { attributes: { site: i <= 4 ? 'berlin' : 'lisbon', firmware: '2.4.1' } },
+      }),
+    );
+  }
+  const thingName = 'greenhouse-sensor-01';
+  const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+  await iot.send(new CreatePolicyCommand({ policyName: 'thing-scoped', policyDocument: thingScopedPolicyDocument({ region: 'us-east-1', accountId: '123456789012' }) }));
+  await iot.send(new AttachPolicyCommand({ policyName: 'thing-scoped', target: cert.certificateArn }));
+  await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
+  device = await mqtt.connectAsync(emulator.urls.mqtt, {
+    clientId: thingName,
+    cert: cert.certificatePem,
+    key: cert.keyPair!.PrivateKey,
+    ca: emulator.rootCaPem,
+    reconnectPeriod: 0,
+  });
+  await device.publishAsync(`$aws/things/${thingName}/shadow/update`, JSON.stringify({ state: { reported: { temperature: 21.5, humidity: 48, fan: 'auto' } } }), { qos: 1 });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await context.addCookies([
+    { name: 'iot_dashboard_session', value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret), url: next.url, httpOnly: true },
+  ]);
+  const page = await context.newPage();
+  const shots: [string, string][] = [
+    ['things', '/things?refresh=1'],
+    ['thing-detail', `/things/${thingName}`],
+    ['onboard', '/onboard'],
+    ['certificates', '/certificates'],
+    ['policies', '/policies'],
+    ['policy-new', '/policies/new'],
+    ['shadow', `/things/${thingName}/shadow`],
+    ['connection-check', `/things/${thingName}/check`],
+    ['mqtt', '/mqtt'],
+    ['cas', '/cas'],
+    ['bulk', '/bulk'],
+    ['settings', '/settings'],
+  ];
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const [name, route] of shots) {
+    const res = await page.goto(`${next.url}${route}`);
+    if (!res || res.status() >= 400) {
+      console.log(`skip ${name}: ${route} answered ${res?.status()}`);
+      continue;
+    }
+    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+    console.log(`docs/screenshots/${name}.png`);
+  }
+} finally {
+  await device?.endAsync().catch(() => {});
+  await browser.close();
+  iot.destroy();
+  await next.stop();
+  await emulator.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
