@@ -6,12 +6,22 @@
  *   npm run bench -- --save-baseline store this run as the baseline
  */
 import { benchEmulator } from './emulator';
+import { benchOnboarding } from './onboarding';
+import { benchThingsList } from './things-list';
+import { benchMqttClient } from './mqtt-client';
+import { benchCaSigning } from './ca-signing';
+import { benchBulk } from './bulk';
 import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Promise<Figure[]> }> = {
   emulator: { title: 'Local IoT Core control plane (durability on)', run: benchEmulator },
+  onboarding: { title: 'One-device onboarding, local mode, end to end (server actions in-process)', run: benchOnboarding },
+  things: { title: 'Things list with 10,000 things (dashboard server time)', run: benchThingsList },
+  mqtt: { title: 'MQTT test client in headless Chromium (2,000 and 20,000 msg/s)', run: benchMqttClient },
+  ca: { title: 'CA path: device certificates signed in headless Chromium', run: benchCaSigning },
+  bulk: { title: 'Bulk onboarding: job runner vs the sequential AWS CLI script; AWS default quotas', run: benchBulk },
 };
 
 const args = process.argv.slice(2);

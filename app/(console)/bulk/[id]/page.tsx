@@ -1,0 +1,39 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+
+import { JobMonitor } from '@/components/bulk/job-monitor';
+import { ButtonLink } from '@/components/ui/button';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireSession } from '@/lib/auth/session';
+import { toAppError } from '@/lib/aws/errors';
+import type { BulkConnection } from '@/lib/bulk/zip';
+import { jobRunner } from '@/lib/jobs/server';
+import { deviceConnection } from '@/lib/onboarding/root-ca';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Bulk job' };
+
+export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
+  const { id } = await props.params;
+  await requireSession(`/bulk/${encodeURIComponent(id)}`);
+  const view = jobRunner().view(id);
+  if (!view) notFound();
+  let connection: BulkConnection | undefined;
+  let connectionProblem: string | undefined;
+  try {
+    connection = await deviceConnection();
+  } catch (err) {
+    connectionProblem = `The zip needs the device endpoint and root CA: ${toAppError(err).message}`;
+  }
+  return (
+    <>
+      <PageHeader
+        title={`Bulk job ${view.job.name}`}
+        description={`${view.job.total} devices · policy ${view.job.policyName} · ${view.job.settings.concurrency} at once. The job runs on the server: closing this page does not stop it.`}
+        actions={<ButtonLink href="/bulk">All bulk jobs</ButtonLink>}
+      />
+      <JobMonitor initial={view} {...(connection ? { connection } : {})} {...(connectionProblem ? { connectionProblem } : {})} />
+    </>
+  );
+}

@@ -1,0 +1,299 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useActionState, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+import {
+  addBulkDevices,
+  createBulkJob,
+  previewBulkAction,
+  startBulkJob,
+  validateBulkOptionsAction,
+  type PreviewData,
+  type ValidatedOptions,
+} from '@/app/(console)/bulk/actions';
+import { Alert } from '@/components/ui/alert';
+import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from '@/components/ui/form';
+import { useToast } from '@/components/ui/toast';
+import { holdKeys } from '@/lib/bulk/key-vault';
+import type { BulkRow } from '@/lib/bulk/rows';
+import { DEVICE_BATCH } from '@/lib/bulk/schema';
+import { idle, type ActionState } from '@/lib/forms/action-state';
+import { DEFAULT_JOB_RATES, DEFAULT_JOB_SETTINGS } from '@/lib/jobs/types';
+
+import { makeKeys } from './keygen';
+import { PreviewTable } from './preview-table';
+import { ProgressBar } from './progress-bar';
+
+export interface TemplateOption {
+  id: string;
+  title: string;
+  summary: string;
+}
+
+const SAMPLE = 'name,attributes,type,group\nsensor-001,room=12;floor=3,,\nsensor-002,room=14;floor=3,,\n';
+
+function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+      <div>
+        <h2 className="text-base font-semibold text-slate-900">{title}</h2>
+        {description ? <div className="mt-0.5 text-sm text-slate-600">{description}</div> : null}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function Radio({ name, value, checked, onChange, label, hint }: { name: string; value: string; checked: boolean; onChange: () => void; label: string; hint?: string }) {
+  return (
+    <label className="flex cursor-pointer gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500/40">
+      <input type="radio" name={name} value={value} checked={checked} onChange={onChange} className="mt-0.5 accent-indigo-600" />
+      <span>
+        <span className="block font-medium text-slate-900">{label}</span>
+        {hint ? <span className="mt-0.5 block text-xs text-slate-600">{hint}</span> : null}
+      </span>
+    </label>
+  );
+}
+
+type Phase = { kind: 'idle' } | { kind: 'keys'; done: number; total: number } | { kind: 'creating'; done: number; total: number } | { kind: 'error'; message: string };
+
+export function BulkOnboard({ policies, templates, listProblems }: { policies: string[]; templates: TemplateOption[]; listProblems: string[] }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [source, setSource] = useState<'csv' | 'generator'>('csv');
+  const [csv, setCsv] = useState('');
+  const [fileNote, setFileNote] = useState<string | undefined>();
+  const [preview, previewAction] = useActionState<ActionState<PreviewData>, FormData>(previewBulkAction, idle());
+  const [optionsState, optionsAction] = useActionState<ActionState<ValidatedOptions>, FormData>(validateBulkOptionsAction, idle());
+  const [excludeBad, setExcludeBad] = useState(false);
+  const [policyMode, setPolicyMode] = useState<'template' | 'existing'>('template');
+  const [jobName, setJobName] = useState(() => `bulk-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`);
+  const [policyName, setPolicyName] = useState('');
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const started = useRef<string | undefined>(undefined);
+
+  const rows: BulkRow[] = useMemo(() => (preview.status === 'success' && preview.data ? preview.data.rows : []), [preview]);
+  const bad = rows.filter((r) => r.errors.length).length;
+  const chosen = excludeBad ? rows.filter((r) => r.errors.length === 0) : rows;
+  const ready = rows.length > 0 && chosen.length > 0 && chosen.every((r) => r.errors.length === 0);
+  const previewErrors = (k: string) => (preview.status === 'invalid' ? preview.fieldErrors?.[k] : undefined);
+  const optionErrors = (k: string) => (optionsState.status === 'invalid' ? optionsState.fieldErrors?.[k] : undefined);
+  const busy = phase.kind === 'keys' || phase.kind === 'creating';
+
+  useEffect(() => setExcludeBad(false), [preview]);
+
+  // Options accepted: make the keys in the worker, then create, fill and start the job.
+  useEffect(() => {
+    if (optionsState.status !== 'success' || !optionsState.data || started.current === optionsState.data.optionsId) return;
+    started.current = optionsState.data.optionsId;
+    const options = optionsState.data.options;
+    const devices = chosen;
+    void (async () => {
+      try {
+        setPhase({ kind: 'keys', done: 0, total: devices.length });
+        const keys = await makeKeys(
+          devices.map((d) => d.thingName),
+          (done) => setPhase({ kind: 'keys', done, total: devices.length }),
+        ).promise;
+        setPhase({ kind: 'creating', done: 0, total: devices.length });
+        const created = await createBulkJob(options, devices.length);
+        if (!created.ok) throw new Error(created.message);
+        const jobId = created.jobId;
+        holdKeys(jobId, keys.map((k) => [k.thingName, { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem }]));
+        for (let from = 0; from < devices.length; from += DEVICE_BATCH) {
+          const batch = devices.slice(from, from + DEVICE_BATCH).map((d, i) => ({
+            thingName: d.thingName,
+            attributes: d.attributes,
+            ...(d.thingTypeName ? { thingTypeName: d.thingTypeName } : {}),
+            ...(d.thingGroupName ? { thingGroupName: d.thingGroupName } : {}),
+            // The CSR only: the private key stays in this page.
+            csrPem: keys[from + i]!.csrPem,
+          }));
+          const added = await addBulkDevices({ jobId, from, devices: batch });
+          if (!added.ok) throw new Error(added.message);
+          setPhase({ kind: 'creating', done: Math.min(devices.length, from + DEVICE_BATCH), total: devices.length });
+        }
+        const start = await startBulkJob(jobId);
+        if (!start.ok) throw new Error(start.message);
+        toast(`Job started: ${devices.length} devices`, 'success');
+        router.push(`/bulk/${jobId}`);
+      } catch (err) {
+        setPhase({ kind: 'error', message: err instanceof Error ? err.message : 'The job could not be created.' });
+      }
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [optionsState]);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    if (file.size > 900_000) {
+      setFileNote(`${file.name} is too large (at most 900 KB); split it into several jobs.`);
+      return;
+    }
+    setCsv(await file.text());
+    setFileNote(`Read ${file.name} (${file.size.toLocaleString('en')} bytes). Press Check the list.`);
+  };
+
+  return (
+    <div className="space-y-6">
+      {listProblems.map((p) => (
+        <Alert key={p} tone="warning" title="A list could not be loaded">
+          {p}
+        </Alert>
+      ))}
+      <form action={previewAction} className="space-y-6" aria-label="Device list">
+        <Section title="1. The devices" description="A CSV (paste it or choose a file) or a name prefix and a count. Nothing is created until the list is checked and you start the job.">
+          <fieldset>
+            <legend className="mb-2 text-sm font-medium text-slate-800">Where the list comes from</legend>
+            <div className="grid gap-2 sm:grid-cols-2">
+              <Radio name="source" value="csv" checked={source === 'csv'} onChange={() => setSource('csv')} label="A CSV" hint="Columns: name, attributes (k=v;k2=v2), type, group. Header row first." />
+              <Radio name="source" value="generator" checked={source === 'generator'} onChange={() => setSource('generator')} label="A prefix and a count" hint="sensor-001 … sensor-100, all with the same attributes, type and group." />
+            </div>
+          </fieldset>
+          {source === 'csv' ? (
+            <div className="space-y-3">
+              <TextAreaField
+                name="csv"
+                label="CSV"
+                rows={8}
+                value={csv}
+                onChange={(e) => setCsv(e.target.value)}
+                placeholder={SAMPLE}
+                className="font-mono text-xs"
+                hint='Quote fields that contain commas: "room=12;desk=a,b". Attributes: at most 3 without a type, 50 with one.'
+                errors={previewErrors('csv')}
+              />
+              <div>
+                <label htmlFor="csvFile" className="block text-sm font-medium text-slate-800">
+                  Or choose a CSV file
+                </label>
+                <input
+                  id="csvFile"
+                  type="file"
+                  accept=".csv,text/csv,text/plain"
+                  onChange={(e) => void onFile(e.target.files?.[0])}
+                  className="mt-1 block text-sm text-slate-700 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm"
+                />
+                <p aria-live="polite" className="mt-1 text-xs text-slate-600">
+                  {fileNote}
+                </p>
+              </div>
+            </div>
+          ) : (
+            <div className="grid gap-4 sm:grid-cols-2">
+              <TextField name="prefix" label="Name prefix" placeholder="sensor-" defaultValue={preview.values?.prefix} errors={previewErrors('prefix')} />
+              <TextField name="count" label="How many" type="number" min={1} max={5000} defaultValue={preview.values?.count ?? '10'} errors={previewErrors('count')} />
+              <TextField name="start" label="First number" type="number" min={0} defaultValue={preview.values?.start ?? '1'} errors={previewErrors('start')} />
+              <TextField name="digits" label="Digits (zero-padded)" type="number" min={0} max={9} defaultValue={preview.values?.digits ?? '3'} errors={previewErrors('digits')} />
+              <TextField name="genAttributes" label="Attributes (optional)" placeholder="site=lab;batch=7" defaultValue={preview.values?.genAttributes} />
+              <TextField name="genThingType" label="Thing type (optional)" defaultValue={preview.values?.genThingType} />
+              <TextField name="genThingGroup" label="Thing group (optional)" defaultValue={preview.values?.genThingGroup} />
+            </div>
+          )}
+          <FormMessage state={preview} />
+          <SubmitButton pendingLabel="Checking every row…" variant={rows.length ? 'secondary' : 'primary'} disabled={busy}>
+            Check the list
+          </SubmitButton>
+        </Section>
+      </form>
+
+      {rows.length ? (
+        <Section
+          title="2. Preview"
+          description={
+            bad
+              ? `${rows.length} devices, ${bad} with problems. Fix them in the list and check again, or leave them out.`
+              : `${rows.length} devices, every row checked: names, repeats, attributes, and against AWS IoT (thing exists, type and group exist).`
+          }
+        >
+          {bad ? (
+            <label className="flex items-center gap-2 text-sm text-slate-800">
+              <input type="checkbox" checked={excludeBad} onChange={(e) => setExcludeBad(e.target.checked)} className="accent-indigo-600" />
+              Leave out the {bad} row{bad === 1 ? '' : 's'} with problems
+            </label>
+          ) : null}
+          <PreviewTable rows={rows} excluded={excludeBad} />
+        </Section>
+      ) : null}
+
+      {rows.length ? (
+        <form action={optionsAction} className="space-y-6" aria-label="Job options">
+          <Section title="3. Credentials, policy and limits">
+            <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
+              <p className="font-medium text-slate-900">Keys are made in this browser (EC P-256)</p>
+              <p className="mt-1">
+                A worker in this page makes each device&apos;s key pair and CSR. Only the CSRs go to the server with the job; the private keys stay
+                in this tab&apos;s memory and go into the zip you download at the end. If you close or reload this tab before downloading, the keys
+                are gone for good: the certificates the job made cannot be used by anyone, and you should delete those devices (Things page) and
+                onboard them again. The job itself keeps running on the server either way.
+              </p>
+              <p className="mt-1">
+                AWS-generated keys (CreateKeysAndCertificate) are not offered for bulk jobs: each private key would pass through the server and
+                have to be held there for the whole run (a restart would lose it, leaving certificates without keys), while browser-made keys
+                give the same result without a private key ever leaving this page.
+              </p>
+            </div>
+            <TextField name="jobName" label="Job name" value={jobName} onChange={(e) => setJobName(e.target.value)} errors={optionErrors('jobName')} />
+            <fieldset>
+              <legend className="mb-2 text-sm font-medium text-slate-800">Policy for every certificate</legend>
+              <div className="grid gap-2 sm:grid-cols-2">
+                <Radio name="policyMode" value="template" checked={policyMode === 'template'} onChange={() => setPolicyMode('template')} label="A new policy from a template" hint="Made once for the whole job; devices are scoped by their own thing name." />
+                <Radio name="policyMode" value="existing" checked={policyMode === 'existing'} onChange={() => setPolicyMode('existing')} label="An existing policy" />
+              </div>
+            </fieldset>
+            {policyMode === 'template' ? (
+              <div className="grid gap-4 sm:grid-cols-2">
+                <SelectField name="templateId" label="Template" options={templates.map((t) => ({ value: t.id, label: t.title }))} defaultValue="thing-scoped" />
+                <TextField
+                  name="policyName"
+                  label="Policy name"
+                  value={policyName || `${jobName}-policy`}
+                  onChange={(e) => setPolicyName(e.target.value)}
+                  errors={optionErrors('policyName')}
+                />
+              </div>
+            ) : (
+              <>
+                <input type="hidden" name="templateId" value="thing-scoped" />
+                <SelectField
+                  name="existingPolicyName"
+                  label="Policy"
+                  options={[{ value: '', label: policies.length ? 'Choose a policy' : 'No policies yet' }, ...policies.map((p) => ({ value: p, label: p }))]}
+                  errors={optionErrors('existingPolicyName')}
+                />
+              </>
+            )}
+            <details className="rounded-md border border-slate-200 p-3">
+              <summary className="cursor-pointer text-sm font-medium text-slate-800">Concurrency and rate limits</summary>
+              <p className="mt-2 text-xs text-slate-600">
+                Requests per second per operation, from AWS IoT&apos;s default quotas (CreateThing and AttachThingPrincipal 100; certificate and
+                policy APIs about 15). Keep them at or below your account&apos;s quotas; throttled calls are retried with backoff either way.
+              </p>
+              <div className="mt-3 grid gap-4 sm:grid-cols-3">
+                <TextField name="concurrency" label="Devices at once" type="number" min={1} max={64} defaultValue={String(DEFAULT_JOB_SETTINGS.concurrency)} errors={optionErrors('concurrency')} />
+                <TextField name="rateCreateThing" label="CreateThing /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.CreateThing)} errors={optionErrors('rateCreateThing')} />
+                <TextField name="rateCreateCertificateFromCsr" label="CreateCertificateFromCsr /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.CreateCertificateFromCsr)} errors={optionErrors('rateCreateCertificateFromCsr')} />
+                <TextField name="rateAttachPolicy" label="AttachPolicy /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.AttachPolicy)} errors={optionErrors('rateAttachPolicy')} />
+                <TextField name="rateAttachThingPrincipal" label="AttachThingPrincipal /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.AttachThingPrincipal)} errors={optionErrors('rateAttachThingPrincipal')} />
+              </div>
+            </details>
+            <FormMessage state={optionsState.status === 'success' ? idle() : optionsState} />
+            {!ready ? (
+              <p className="text-sm text-amber-800">{bad ? 'Fix the rows with problems or leave them out to go on.' : 'No devices to onboard.'}</p>
+            ) : null}
+            {phase.kind === 'keys' ? <ProgressBar value={phase.done} max={phase.total} label={`Making keys in this browser: ${phase.done} of ${phase.total}`} /> : null}
+            {phase.kind === 'creating' ? <ProgressBar value={phase.done} max={phase.total} label={`Sending CSRs to the server: ${phase.done} of ${phase.total}`} /> : null}
+            {phase.kind === 'error' ? (
+              <Alert title="The job was not started">{phase.message}</Alert>
+            ) : null}
+            <SubmitButton pendingLabel="Checking…" disabled={!ready || busy}>
+              {busy ? 'Working…' : `Make keys and onboard ${chosen.length} device${chosen.length === 1 ? '' : 's'}`}
+            </SubmitButton>
+          </Section>
+        </form>
+      ) : null}
+    </div>
+  );
+}
