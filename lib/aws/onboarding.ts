@@ -9,25 +9,30 @@ import {
   CreatePolicyCommand,
   CreateThingCommand,
   DeletePolicyCommand,
-  DeleteThingCommand,
   DescribeCertificateCommand,
-  DescribeEndpointCommand,
-  DescribeThingCommand,
   DescribeThingGroupCommand,
   DescribeThingTypeCommand,
   DetachPolicyCommand,
-  DetachThingPrincipalCommand,
   GetPolicyCommand,
   ListAttachedPoliciesCommand,
   ListPoliciesCommand,
-  ListThingGroupsCommand,
-  ListThingPrincipalsCommand,
-  ListThingTypesCommand,
 } from '@aws-sdk/client-iot';
 
+import { awsErrorName, callIot } from './call';
 import { getIotClient } from './client';
+import { dataAtsEndpoint } from './endpoint';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { toAppError } from './errors';
+import { deleteThing as deleteThingIfPresent, detachThingPrincipal, listThingGroups, listThingPrincipals, listThingTypes, thingExists } from './things';
+
+// The registry helpers onboarding shares with the Things pages, under the names its steps use.
+export { detachThingPrincipal, listThingPrincipals, thingExists };
+/** Thing groups a new thing may join. */
+export const listThingGroupNames = listThingGroups;
+/** DeleteThing; a thing already gone counts as deleted (AWS answers success for it). */
+export const deleteThing = (thingName: string) => deleteThingIfPresent(thingName);
+/** DescribeEndpoint(iot:Data-ATS): the host devices connect to. */
+export const describeDataEndpoint = () => dataAtsEndpoint();
 
 /**
  * The AWS IoT calls a device onboarding needs, one typed function per operation, and their undo calls.
@@ -66,34 +71,15 @@ export interface CertificateSummary {
   createdAt: Date | undefined;
 }
 
-const isName = (err: unknown, name: string) =>
-  typeof err === 'object' && err !== null && (err as { name?: unknown }).name === name;
+const isName = (err: unknown, name: string) => awsErrorName(err) === name;
 
 function context(resource: string) {
   return { resource, endpoint: describeControlEndpoint(readIotConfig()) };
 }
 
-async function send<T>(resource: string, run: (client: ReturnType<typeof getIotClient>) => Promise<T>): Promise<T> {
-  const config = readIotConfig();
-  try {
-    return await run(getIotClient(config));
-  } catch (err) {
-    throw toAppError(err, { resource, endpoint: describeControlEndpoint(config) });
-  }
-}
 
 // ---------------------------------------------------------------- things
 
-/** DescribeThing: true when a thing of that name exists. */
-export async function thingExists(thingName: string): Promise<boolean> {
-  try {
-    await getIotClient().send(new DescribeThingCommand({ thingName }));
-    return true;
-  } catch (err) {
-    if (isName(err, 'ResourceNotFoundException')) return false;
-    throw toAppError(err, context(`thing "${thingName}"`));
-  }
-}
 
 export async function thingTypeExists(thingTypeName: string): Promise<boolean> {
   try {
@@ -120,7 +106,7 @@ export async function createThing(input: {
   thingTypeName?: string;
   attributes?: Record<string, string>;
 }): Promise<ThingRef> {
-  return send(`thing "${input.thingName}"`, async (client) => {
+  return callIot(`thing "${input.thingName}"`, async (client) => {
     const attributes = input.attributes && Object.keys(input.attributes).length ? input.attributes : undefined;
     const out = await client.send(
       new CreateThingCommand({
@@ -134,54 +120,24 @@ export async function createThing(input: {
 }
 
 export async function addThingToThingGroup(thingName: string, thingGroupName: string): Promise<void> {
-  await send(`thing group "${thingGroupName}"`, (client) =>
+  await callIot(`thing group "${thingGroupName}"`, (client) =>
     client.send(new AddThingToThingGroupCommand({ thingName, thingGroupName })),
   );
 }
 
-/** DeleteThing; a thing already gone counts as deleted. */
-export async function deleteThing(thingName: string): Promise<void> {
-  try {
-    await getIotClient().send(new DeleteThingCommand({ thingName }));
-  } catch (err) {
-    if (isName(err, 'ResourceNotFoundException')) return;
-    throw toAppError(err, context(`thing "${thingName}"`));
-  }
-}
 
+/** Thing types a new thing may use: not deprecated. */
 export async function listThingTypeNames(): Promise<string[]> {
-  return send('thing type list', async (client) => {
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await client.send(new ListThingTypesCommand({ nextToken, maxResults: 250 }));
-      for (const t of out.thingTypes ?? []) {
-        if (t.thingTypeName && !t.thingTypeMetadata?.deprecated) names.push(t.thingTypeName);
-      }
-      nextToken = out.nextToken || undefined;
-    } while (nextToken && names.length < 1000);
-    return names.sort((a, b) => a.localeCompare(b));
-  });
+  return (await listThingTypes()).filter((t) => !t.deprecated).map((t) => t.name);
 }
 
-export async function listThingGroupNames(): Promise<string[]> {
-  return send('thing group list', async (client) => {
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await client.send(new ListThingGroupsCommand({ nextToken, maxResults: 250 }));
-      for (const g of out.thingGroups ?? []) if (g.groupName) names.push(g.groupName);
-      nextToken = out.nextToken || undefined;
-    } while (nextToken && names.length < 1000);
-    return names.sort((a, b) => a.localeCompare(b));
-  });
-}
+
 
 // ---------------------------------------------------------------- certificates
 
 /** CreateCertificateFromCsr, active: AWS signs the CSR's public key; the private key never leaves the device. */
 export async function createCertificateFromCsr(csrPem: string): Promise<IssuedCertificate> {
-  return send('certificate', async (client) => {
+  return callIot('certificate', async (client) => {
     const out = await client.send(
       new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
     );
@@ -198,7 +154,7 @@ export async function createCertificateFromCsr(csrPem: string): Promise<IssuedCe
  * record the id the moment this returns. The private key is returned once and must not be stored or logged.
  */
 export async function createKeysAndCertificate(): Promise<IssuedKeysAndCertificate> {
-  return send('certificate', async (client) => {
+  return callIot('certificate', async (client) => {
     const out = await client.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
     return {
       certificateId: out.certificateId ?? '',
@@ -242,7 +198,7 @@ export async function policyExists(policyName: string): Promise<boolean> {
 }
 
 export async function createPolicy(policyName: string, policyDocument: string): Promise<NamedItem> {
-  return send(`policy "${policyName}"`, async (client) => {
+  return callIot(`policy "${policyName}"`, async (client) => {
     const out = await client.send(new CreatePolicyCommand({ policyName, policyDocument }));
     return { name: out.policyName ?? policyName, arn: out.policyArn };
   });
@@ -259,7 +215,7 @@ export async function deletePolicy(policyName: string): Promise<void> {
 }
 
 export async function listPolicyNames(): Promise<string[]> {
-  return send('policy list', async (client) => {
+  return callIot('policy list', async (client) => {
     const names: string[] = [];
     let marker: string | undefined;
     do {
@@ -272,7 +228,7 @@ export async function listPolicyNames(): Promise<string[]> {
 }
 
 export async function attachPolicy(policyName: string, target: string): Promise<void> {
-  await send(`policy "${policyName}"`, (client) => client.send(new AttachPolicyCommand({ policyName, target })));
+  await callIot(`policy "${policyName}"`, (client) => client.send(new AttachPolicyCommand({ policyName, target })));
 }
 
 /** DetachPolicy; an already-gone policy or target counts as detached. */
@@ -287,7 +243,7 @@ export async function detachPolicy(policyName: string, target: string): Promise<
 
 /** The policies attached directly to a certificate (first page is plenty: AWS allows 10 per certificate). */
 export async function listAttachedPolicyNames(target: string): Promise<string[]> {
-  return send('certificate policies', async (client) => {
+  return callIot('certificate policies', async (client) => {
     const out = await client.send(new ListAttachedPoliciesCommand({ target, pageSize: 100, recursive: false }));
     return (out.policies ?? []).flatMap((p) => (p.policyName ? [p.policyName] : []));
   });
@@ -296,40 +252,10 @@ export async function listAttachedPolicyNames(target: string): Promise<string[]>
 // ---------------------------------------------------------------- principals
 
 export async function attachThingPrincipal(thingName: string, principal: string): Promise<void> {
-  await send(`thing "${thingName}"`, (client) => client.send(new AttachThingPrincipalCommand({ thingName, principal })));
+  await callIot(`thing "${thingName}"`, (client) => client.send(new AttachThingPrincipalCommand({ thingName, principal })));
 }
 
-/** DetachThingPrincipal; an already-gone thing or principal counts as detached. */
-export async function detachThingPrincipal(thingName: string, principal: string): Promise<void> {
-  try {
-    await getIotClient().send(new DetachThingPrincipalCommand({ thingName, principal }));
-  } catch (err) {
-    if (isName(err, 'ResourceNotFoundException')) return;
-    throw toAppError(err, context(`thing "${thingName}"`));
-  }
-}
 
-/** ListThingPrincipals: the certificate ARNs attached to a thing. */
-export async function listThingPrincipals(thingName: string): Promise<string[]> {
-  return send(`thing "${thingName}"`, async (client) => {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const out = await client.send(new ListThingPrincipalsCommand({ thingName, nextToken, maxResults: 250 }));
-      arns.push(...(out.principals ?? []));
-      nextToken = out.nextToken || undefined;
-    } while (nextToken);
-    return arns;
-  });
-}
 
 // ---------------------------------------------------------------- endpoint
 
-/** DescribeEndpoint(iot:Data-ATS): the host devices connect to. It never changes for an account and region. */
-export async function describeDataEndpoint(): Promise<string> {
-  return send('data endpoint', async (client) => {
-    const out = await client.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-    if (!out.endpointAddress) throw new Error('DescribeEndpoint returned no address');
-    return out.endpointAddress;
-  });
-}

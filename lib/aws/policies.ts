@@ -20,8 +20,7 @@ import {
 
 import { accountIdFromArn } from '../policies/templates';
 import { parseCertificateRef } from '../policies/targets';
-import { getIotClient } from './client';
-import { describeControlEndpoint, readIotConfig } from './config';
+import { callIot } from './call';
 import { AppError, toAppError } from './errors';
 import { mapLimited } from '../async/map-limited';
 
@@ -74,15 +73,6 @@ export interface PolicyPage<T> {
   nextMarker?: string;
 }
 
-/** Runs the AWS call with the client for the current config, mapping failures to AppError. */
-async function call<T>(resource: string, run: (client: ReturnType<typeof getIotClient>) => Promise<T>): Promise<T> {
-  const config = readIotConfig();
-  try {
-    return await run(getIotClient(config));
-  } catch (err) {
-    throw toAppError(err, { resource, endpoint: describeControlEndpoint(config) });
-  }
-}
 
 function awsMessage(err: AppError): string | undefined {
   const cause = err.cause as { message?: unknown } | undefined;
@@ -124,7 +114,7 @@ const resourceOf = (name: string) => `policy "${name}"`;
 /** Newest first (ListPolicies with ascendingOrder=false): a policy just created is on the first page. */
 export async function listPolicies(input: { marker?: string; pageSize?: number } = {}): Promise<PolicyPage<PolicySummary>> {
   const pageSize = input.pageSize === undefined ? undefined : Math.min(Math.max(Math.trunc(input.pageSize), 1), 250);
-  const out = await call('policy list', (c) =>
+  const out = await callIot('policy list', (c) =>
     c.send(new ListPoliciesCommand({ marker: input.marker || undefined, pageSize, ascendingOrder: false })),
   );
   const items = (out.policies ?? []).map((p) => ({ name: p.policyName ?? '', arn: p.policyArn }));
@@ -133,7 +123,7 @@ export async function listPolicies(input: { marker?: string; pageSize?: number }
 
 export async function getPolicy(name: string): Promise<Policy> {
   try {
-    const out = await call(resourceOf(name), (c) => c.send(new GetPolicyCommand({ policyName: name })));
+    const out = await callIot(resourceOf(name), (c) => c.send(new GetPolicyCommand({ policyName: name })));
     return {
       name: out.policyName ?? name,
       arn: out.policyArn,
@@ -150,7 +140,7 @@ export async function getPolicy(name: string): Promise<Policy> {
 /** Newest first, as AWS lists them. */
 export async function listPolicyVersions(name: string): Promise<PolicyVersion[]> {
   try {
-    const out = await call(resourceOf(name), (c) => c.send(new ListPolicyVersionsCommand({ policyName: name })));
+    const out = await callIot(resourceOf(name), (c) => c.send(new ListPolicyVersionsCommand({ policyName: name })));
     return (out.policyVersions ?? [])
       .map((v) => ({ id: v.versionId ?? '', isDefault: v.isDefaultVersion ?? false, createdAt: v.createDate }))
       .sort((a, b) => Number(b.id) - Number(a.id));
@@ -161,7 +151,7 @@ export async function listPolicyVersions(name: string): Promise<PolicyVersion[]>
 
 export async function getPolicyVersion(name: string, versionId: string): Promise<PolicyVersionDocument> {
   try {
-    const out = await call(`version ${versionId} of policy "${name}"`, (c) =>
+    const out = await callIot(`version ${versionId} of policy "${name}"`, (c) =>
       c.send(new GetPolicyVersionCommand({ policyName: name, policyVersionId: versionId })),
     );
     return {
@@ -185,7 +175,7 @@ export async function listPolicyTargets(name: string, limit = 1000): Promise<{ t
   let marker: string | undefined;
   try {
     do {
-      const out = await call(resourceOf(name), (c) =>
+      const out = await callIot(resourceOf(name), (c) =>
         c.send(new ListTargetsForPolicyCommand({ policyName: name, marker, pageSize: 250 })),
       );
       targets.push(...(out.targets ?? []));
@@ -219,7 +209,7 @@ export async function listPolicyOverviews(input: { marker?: string; pageSize?: n
 
 export async function createPolicy(name: string, document: string): Promise<{ name: string; arn: string | undefined; versionId: string }> {
   try {
-    const out = await call(resourceOf(name), (c) => c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })));
+    const out = await callIot(resourceOf(name), (c) => c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })));
     return { name: out.policyName ?? name, arn: out.policyArn, versionId: out.policyVersionId ?? '1' };
   } catch (err) {
     throw policyError(err, name);
@@ -232,7 +222,7 @@ export async function createPolicyVersion(
   setAsDefault: boolean,
 ): Promise<{ versionId: string; isDefault: boolean }> {
   try {
-    const out = await call(resourceOf(name), (c) =>
+    const out = await callIot(resourceOf(name), (c) =>
       c.send(new CreatePolicyVersionCommand({ policyName: name, policyDocument: document, setAsDefault })),
     );
     return { versionId: out.policyVersionId ?? '', isDefault: out.isDefaultVersion ?? setAsDefault };
@@ -243,7 +233,7 @@ export async function createPolicyVersion(
 
 export async function setDefaultPolicyVersion(name: string, versionId: string): Promise<void> {
   try {
-    await call(resourceOf(name), (c) => c.send(new SetDefaultPolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
+    await callIot(resourceOf(name), (c) => c.send(new SetDefaultPolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
   } catch (err) {
     throw policyError(err, name);
   }
@@ -251,7 +241,7 @@ export async function setDefaultPolicyVersion(name: string, versionId: string): 
 
 export async function deletePolicyVersion(name: string, versionId: string): Promise<void> {
   try {
-    await call(resourceOf(name), (c) => c.send(new DeletePolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
+    await callIot(resourceOf(name), (c) => c.send(new DeletePolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
   } catch (err) {
     const app = toAppError(err);
     if (app.source === 'DeleteConflictException') {
@@ -268,7 +258,7 @@ export async function deletePolicyVersion(name: string, versionId: string): Prom
 /** DeletePolicy as AWS does it: refused (DeleteConflictException) while targets or non-default versions remain. */
 export async function deletePolicy(name: string): Promise<void> {
   try {
-    await call(resourceOf(name), (c) => c.send(new DeletePolicyCommand({ policyName: name })));
+    await callIot(resourceOf(name), (c) => c.send(new DeletePolicyCommand({ policyName: name })));
   } catch (err) {
     const app = toAppError(err);
     if (app.source === 'DeleteConflictException') {
@@ -284,7 +274,7 @@ export async function deletePolicy(name: string): Promise<void> {
 
 export async function attachPolicy(name: string, target: string): Promise<void> {
   try {
-    await call(resourceOf(name), (c) => c.send(new AttachPolicyCommand({ policyName: name, target })));
+    await callIot(resourceOf(name), (c) => c.send(new AttachPolicyCommand({ policyName: name, target })));
   } catch (err) {
     const app = toAppError(err);
     if (app.source === 'LimitExceededException') {
@@ -301,7 +291,7 @@ export async function attachPolicy(name: string, target: string): Promise<void> 
 /** DetachPolicy; detaching a policy that is not attached succeeds, as in AWS. */
 export async function detachPolicy(name: string, target: string): Promise<void> {
   try {
-    await call(resourceOf(name), (c) => c.send(new DetachPolicyCommand({ policyName: name, target })));
+    await callIot(resourceOf(name), (c) => c.send(new DetachPolicyCommand({ policyName: name, target })));
   } catch (err) {
     throw policyError(err, name);
   }
@@ -317,7 +307,7 @@ export async function resolveCertificateTarget(input: string): Promise<{ arn: st
   if (!ref) throw new AppError('invalid_request', 'Enter a certificate id (64 hexadecimal characters) or a certificate ARN.');
   let description;
   try {
-    description = await call(`certificate ${ref.certificateId}`, (c) =>
+    description = await callIot(`certificate ${ref.certificateId}`, (c) =>
       c.send(new DescribeCertificateCommand({ certificateId: ref.certificateId })),
     );
   } catch (err) {
@@ -345,10 +335,10 @@ export async function resolveCertificateTarget(input: string): Promise<{ arn: st
  */
 export async function discoverAccountId(): Promise<string | undefined> {
   const probes: Array<() => Promise<string | undefined>> = [
-    async () => (await call('policy list', (c) => c.send(new ListPoliciesCommand({ pageSize: 1 })))).policies?.[0]?.policyArn,
-    async () => (await call('thing list', (c) => c.send(new ListThingsCommand({ maxResults: 1 })))).things?.[0]?.thingArn,
+    async () => (await callIot('policy list', (c) => c.send(new ListPoliciesCommand({ pageSize: 1 })))).policies?.[0]?.policyArn,
+    async () => (await callIot('thing list', (c) => c.send(new ListThingsCommand({ maxResults: 1 })))).things?.[0]?.thingArn,
     async () =>
-      (await call('certificate list', (c) => c.send(new ListCertificatesCommand({ pageSize: 1 })))).certificates?.[0]?.certificateArn,
+      (await callIot('certificate list', (c) => c.send(new ListCertificatesCommand({ pageSize: 1 })))).certificates?.[0]?.certificateArn,
   ];
   for (const probe of probes) {
     try {

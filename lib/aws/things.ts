@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { deleteCertificateFully, thingsOfCertificate } from './cleanup';
+import { awsErrorName, callIot } from './call';
 import { getIotClient } from './client';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { AppError, toAppError } from './errors';
@@ -59,26 +60,14 @@ export function toThing(raw: ThingAttribute): Thing {
 const clampPage = (n: number | undefined, max = MAX_RESULTS_LIMIT) =>
   n === undefined ? undefined : Math.min(Math.max(Math.trunc(n), 1), max);
 
-/** Runs one SDK call with the current config; failures become AppError naming `resource`. */
-async function call<T>(resource: string, run: (client: ReturnType<typeof getIotClient>) => Promise<T>): Promise<T> {
-  const config = readIotConfig();
-  try {
-    return await run(getIotClient(config));
-  } catch (err) {
-    throw toAppError(err, { resource, endpoint: describeControlEndpoint(config) });
-  }
-}
 
-const errorName = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string'
-    ? (err as { name: string }).name
-    : undefined;
+const errorName = awsErrorName;
 
 const causeName = (err: unknown): string | undefined =>
   err instanceof AppError ? (err.source ?? undefined) : errorName(err);
 
 export async function listThings(input: ListThingsInput = {}): Promise<ListThingsResult> {
-  return call('thing list', async (client) => {
+  return callIot('thing list', async (client) => {
     const out = await client.send(
       new ListThingsCommand({
         nextToken: input.nextToken || undefined,
@@ -103,7 +92,7 @@ export interface ThingDetail extends Thing {
 
 /** DescribeThing. A missing thing throws AppError `not_found`. */
 export async function describeThing(name: string): Promise<ThingDetail> {
-  return call(`thing "${name}"`, async (client) => {
+  return callIot(`thing "${name}"`, async (client) => {
     const out = await client.send(new DescribeThingCommand({ thingName: name }));
     return {
       name: out.thingName ?? name,
@@ -144,10 +133,10 @@ export interface CreateThingInput {
 export async function createThing(input: CreateThingInput): Promise<Thing> {
   if (input.groupName) {
     const group = input.groupName;
-    await call(`thing group "${group}"`, (client) => client.send(new DescribeThingGroupCommand({ thingGroupName: group })));
+    await callIot(`thing group "${group}"`, (client) => client.send(new DescribeThingGroupCommand({ thingGroupName: group })));
   }
   const attributes = Object.keys(input.attributes).length ? input.attributes : undefined;
-  const out = await call(`thing "${input.name}"`, (client) =>
+  const out = await callIot(`thing "${input.name}"`, (client) =>
     client.send(
       new CreateThingCommand({
         thingName: input.name,
@@ -159,7 +148,7 @@ export async function createThing(input: CreateThingInput): Promise<Thing> {
   if (input.groupName) {
     const group = input.groupName;
     try {
-      await call(`thing group "${group}"`, (client) =>
+      await callIot(`thing group "${group}"`, (client) =>
         client.send(new AddThingToThingGroupCommand({ thingName: input.name, thingGroupName: group })),
       );
     } catch (err) {
@@ -207,7 +196,7 @@ export async function updateThingAttributes(name: string, changes: Record<string
 
 /** DeleteThing. AWS answers success for a thing that does not exist. */
 export async function deleteThing(name: string, expectedVersion?: number): Promise<void> {
-  await call(`thing "${name}"`, (client) => client.send(new DeleteThingCommand({ thingName: name, expectedVersion })));
+  await callIot(`thing "${name}"`, (client) => client.send(new DeleteThingCommand({ thingName: name, expectedVersion })));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -220,7 +209,7 @@ export interface ThingTypeSummary {
 
 /** Every thing type (ListThingTypes, paged through), sorted by name. */
 export async function listThingTypes(): Promise<ThingTypeSummary[]> {
-  return call('thing type list', async (client) => {
+  return callIot('thing type list', async (client) => {
     const types: ThingTypeSummary[] = [];
     let nextToken: string | undefined;
     do {
@@ -236,7 +225,7 @@ export async function listThingTypes(): Promise<ThingTypeSummary[]> {
 
 /** Every thing group name (ListThingGroups, paged through), sorted. */
 export async function listThingGroups(): Promise<string[]> {
-  return call('thing group list', async (client) => {
+  return callIot('thing group list', async (client) => {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -250,7 +239,7 @@ export async function listThingGroups(): Promise<string[]> {
 
 /** The groups a thing belongs to (ListThingGroupsForThing). */
 export async function listGroupsOfThing(name: string): Promise<string[]> {
-  return call(`thing "${name}"`, async (client) => {
+  return callIot(`thing "${name}"`, async (client) => {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -263,7 +252,7 @@ export async function listGroupsOfThing(name: string): Promise<string[]> {
 }
 
 export async function addThingToGroup(thingName: string, groupName: string): Promise<void> {
-  await call(`thing group "${groupName}"`, (client) =>
+  await callIot(`thing group "${groupName}"`, (client) =>
     client.send(new AddThingToThingGroupCommand({ thingName, thingGroupName: groupName })),
   );
 }
@@ -275,7 +264,7 @@ export interface GroupPage {
 
 /** One page of a group's member names (ListThingsInThingGroup). */
 export async function listThingsInGroup(groupName: string, opts: { nextToken?: string; maxResults?: number } = {}): Promise<GroupPage> {
-  return call(`thing group "${groupName}"`, async (client) => {
+  return callIot(`thing group "${groupName}"`, async (client) => {
     const out = await client.send(
       new ListThingsInThingGroupCommand({
         thingGroupName: groupName,
@@ -312,7 +301,7 @@ export function certificateIdFromArn(arn: string): string | undefined {
 
 /** Principal ARNs attached to a thing (ListThingPrincipals, paged through). */
 export async function listThingPrincipals(name: string): Promise<string[]> {
-  return call(`thing "${name}"`, async (client) => {
+  return callIot(`thing "${name}"`, async (client) => {
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {
@@ -341,10 +330,10 @@ async function describePrincipal(arn: string): Promise<ThingPrincipal> {
   if (!certificateId) return { arn, certificateId, status: undefined, policies: [] };
   try {
     const [desc, policies] = await Promise.all([
-      call(`certificate ${certificateId.slice(0, 10)}…`, (client) =>
+      callIot(`certificate ${certificateId.slice(0, 10)}…`, (client) =>
         client.send(new DescribeCertificateCommand({ certificateId })),
       ),
-      call(`certificate ${certificateId.slice(0, 10)}…`, async (client) => {
+      callIot(`certificate ${certificateId.slice(0, 10)}…`, async (client) => {
         const names: string[] = [];
         let marker: string | undefined;
         do {
@@ -370,7 +359,7 @@ export async function describeThingPrincipals(name: string): Promise<ThingPrinci
 /** DetachThingPrincipal. Already detached (not found) counts as done. */
 export async function detachThingPrincipal(thingName: string, principal: string): Promise<void> {
   try {
-    await call(`thing "${thingName}"`, (client) => client.send(new DetachThingPrincipalCommand({ thingName, principal })));
+    await callIot(`thing "${thingName}"`, (client) => client.send(new DetachThingPrincipalCommand({ thingName, principal })));
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') return;
     throw err;
