@@ -17,11 +17,11 @@ import {
   IoTClient,
 } from '@aws-sdk/client-iot';
 import mqtt from 'mqtt';
-import { chromium } from 'playwright-core';
 
 import { createEmulator } from '../emulator/index';
 import { signSession } from '../lib/auth/token';
 import { thingScopedPolicyDocument } from '../lib/provisioning/default-template';
+import { launchChromium } from './chromium';
 import { buildNext, getFreePort, isBuildStale, startNext } from './next-app';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -48,10 +48,7 @@ const next = await startNext({
   },
 });
 const iot = new IoTClient({ endpoint: emulator.urls.http, region: 'us-east-1', credentials: creds });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let device: mqtt.MqttClient | undefined;
 
 try {

@@ -13,20 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../chromium';
 import type { Figure } from './report';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const DEVICES = 1000;
 
 /** The page: makes a CA, then runs one signing job in the worker and reports its times. */
@@ -108,7 +99,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchCaSigning(opts: { quick: boolean }): Promise<Figure[]> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-bench-'));
   const server = await bundle(outDir).then(() => serve(outDir));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(server.url);

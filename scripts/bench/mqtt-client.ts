@@ -23,26 +23,18 @@ import {
   CreateThingCommand,
   IoTClient,
 } from '@aws-sdk/client-iot';
-import { chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { createEmulator } from '../../emulator/index';
 import { makeKeyAndCsr } from '../../emulator/test/devices';
 import { signSession } from '../../lib/auth/token';
+import { launchChromium } from '../chromium';
 import { buildNext, getFreePort, isBuildStale, startNext } from '../next-app';
 import { percentile, type Figure } from './report';
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'AKIABENCHMQTT0000000', secretAccessKey: 'bench-throwaway-secret' };
 const SESSION_COOKIE = 'iot_dashboard_session';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -223,7 +215,7 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
   const iot = new IoTClient({ endpoint: emulator.urls.http, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
   const sessionSecret = randomBytes(32).toString('base64url');
   let next: Awaited<ReturnType<typeof startNext>> | undefined;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   let publishers: Publishers | undefined;
   const figures: Figure[] = [];
   try {
@@ -249,7 +241,7 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
     publishers = new Publishers(await onboardPublishers(iot, 4), emulator.urls.mqtt, emulator.rootCaPem);
     await publishers.connect();
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     await context.addCookies([
       {
