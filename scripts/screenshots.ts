@@ -3,9 +3,7 @@
  * (emulator + production build + Debian's Chromium) seeded with a small fleet and one live device.
  * Writes docs/screenshots/*.png.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   AttachPolicyCommand,
@@ -18,36 +16,16 @@ import {
 } from '@aws-sdk/client-iot';
 import mqtt from 'mqtt';
 
-import { createEmulator } from '../emulator/index';
-import { signSession } from '../lib/auth/token';
 import { thingScopedPolicyDocument } from '../lib/provisioning/default-template';
 import { launchChromium } from './chromium';
-import { buildNext, getFreePort, isBuildStale, startNext } from './next-app';
+import { startDashboardStack } from './dashboard-stack';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const OUT = path.resolve(import.meta.dirname, '../docs/screenshots');
-const creds = { accessKeyId: 'AKIASCREENSHOTS00000', secretAccessKey: 'screenshots-throwaway' };
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'screenshots-'));
-const emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir, credentials: creds });
-if (isBuildStale()) await buildNext();
-const sessionSecret = randomBytes(32).toString('base64url');
-const next = await startNext({
-  port: await getFreePort(),
-  stdio: 'pipe',
-  env: {
-    IOT_MODE: 'local',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_IOT: emulator.urls.http,
-    AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulator.urls.http,
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    DASHBOARD_PASSWORD: 'screenshots',
-    SESSION_SECRET: sessionSecret,
-    DASHBOARD_DATA_DIR: path.join(dataDir, 'dashboard'),
-  },
-});
-const iot = new IoTClient({ endpoint: emulator.urls.http, region: 'us-east-1', credentials: creds });
+const stack = await startDashboardStack();
+const { emulator, next } = stack;
+const iot = new IoTClient({ endpoint: emulator.urls.http, region: 'us-east-1', credentials: stack.credentials });
 const browser = await launchChromium();
 let device: mqtt.MqttClient | undefined;
 
@@ -79,7 +57,7 @@ try {
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.addCookies([
-    { name: 'iot_dashboard_session', value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret), url: next.url, httpOnly: true },
+    { name: stack.session.name, value: stack.session.value, url: next.url, httpOnly: true },
   ]);
   const page = await context.newPage();
   const shots: [string, string][] = [
@@ -112,7 +90,5 @@ try {
   await device?.endAsync().catch(() => {});
   await browser.close();
   iot.destroy();
-  await next.stop();
-  await emulator.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stack.close();
 }

@@ -8,11 +8,8 @@
  *      the page's JS heap and the server's RSS before and after.
  * Both clocks are this machine's, so publish and render times compare directly.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import {
@@ -25,16 +22,12 @@ import {
 } from '@aws-sdk/client-iot';
 import type { Browser, Page } from 'playwright-core';
 
-import { createEmulator } from '../../emulator/index';
 import { makeKeyAndCsr } from '../../emulator/test/devices';
-import { signSession } from '../../lib/auth/token';
 import { launchChromium } from '../chromium';
-import { buildNext, getFreePort, isBuildStale, startNext } from '../next-app';
+import { startDashboardStack } from '../dashboard-stack';
 import { percentile, type Figure } from './report';
 
 const REGION = 'us-east-1';
-const CREDENTIALS = { accessKeyId: 'AKIABENCHMQTT0000000', secretAccessKey: 'bench-throwaway-secret' };
-const SESSION_COOKIE = 'iot_dashboard_session';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -206,38 +199,13 @@ async function droppedShown(page: Page): Promise<number> {
 export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[]> {
   const steadySeconds = opts.quick ? 3 : 5;
   const floodSeconds = opts.quick ? 2 : 3;
-  if (isBuildStale()) {
-    console.log('[bench mqtt] next build ...');
-    await buildNext();
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mqtt-'));
-  const emulator = await createEmulator({ httpPort: 0, mqttPort: 0, dataDir, region: REGION, credentials: CREDENTIALS });
-  const iot = new IoTClient({ endpoint: emulator.urls.http, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 });
-  const sessionSecret = randomBytes(32).toString('base64url');
-  let next: Awaited<ReturnType<typeof startNext>> | undefined;
+  const stack = await startDashboardStack({ emulator: { region: REGION } });
+  const { emulator, next } = stack;
+  const iot = new IoTClient({ endpoint: emulator.urls.http, region: REGION, credentials: stack.credentials, maxAttempts: 1 });
   let browser: Browser | undefined;
   let publishers: Publishers | undefined;
   const figures: Figure[] = [];
   try {
-    next = await startNext({
-      port: await getFreePort(),
-      stdio: 'pipe',
-      env: {
-        IOT_MODE: 'local',
-        AWS_REGION: REGION,
-        AWS_ENDPOINT_URL_IOT: emulator.urls.http,
-        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulator.urls.http,
-        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-        AWS_SESSION_TOKEN: undefined,
-        AWS_PROFILE: undefined,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_USER: 'admin',
-        DASHBOARD_PASSWORD: randomBytes(12).toString('base64url'),
-        SESSION_SECRET: sessionSecret,
-        DASHBOARD_DATA_DIR: path.join(dataDir, 'dashboard'),
-      },
-    });
     publishers = new Publishers(await onboardPublishers(iot, 4), emulator.urls.mqtt, emulator.rootCaPem);
     await publishers.connect();
 
@@ -245,8 +213,8 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
     await context.addCookies([
       {
-        name: SESSION_COOKIE,
-        value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret),
+        name: stack.session.name,
+        value: stack.session.value,
         url: next.url,
         httpOnly: true,
         sameSite: 'Lax',
@@ -329,10 +297,8 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
   } finally {
     await browser?.close().catch(() => {});
     await publishers?.close();
-    await next?.stop();
     iot.destroy();
-    await emulator.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack.close();
   }
   return figures;
 }
