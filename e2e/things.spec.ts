@@ -6,6 +6,8 @@ test.describe('Things page', () => {
   test('lists the things registered in AWS IoT', async ({ iot, thingsPage }) => {
     const suffix = Date.now().toString(36);
     const names = [`e2e-sensor-${suffix}`, `e2e-gateway-${suffix}`];
+    // Other specs leave things behind; start from an empty registry so both fit on the first page.
+    await deleteAllThings(iot);
     await createThings(iot, names, { site: 'lab' });
 
     await thingsPage.goto();
