@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ListCertificatesCommand, ListThingPrincipalsCommand, type IoTClient } from '@aws-sdk/client-iot';
+
+import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
+import { expect, test } from './fixtures';
+import { BulkPage } from './pages/bulk-page';
+import { E2E_ENV, requireEnv } from './stack';
+
+/**
+ * A dashboard server killed in the middle of a bulk job: the spec runs its own `next start` (same build,
+ * same emulator, its own job store), SIGKILLs it while the job runs, starts a new one on the same store,
+ * and checks the job finishes with every device exactly once — no duplicate things, certificates or
+ * attachments.
+ */
+const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
+
+async function setQuotas(rates: Record<string, number> | null) {
+  await fetch(`${emulatorUrl()}/_emulator/quotas`, {
+    method: rates ? 'PUT' : 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    body: rates ? JSON.stringify({ rates }) : undefined,
+  });
+}
+
+async function certificateCount(iot: IoTClient): Promise<number> {
+  let marker: string | undefined;
+  let count = 0;
+  do {
+    const page = await iot.send(new ListCertificatesCommand({ pageSize: 250, marker }));
+    count += page.certificates?.length ?? 0;
+    marker = page.nextMarker;
+  } while (marker);
+  return count;
+}
+
+function startDashboard(dataDir: string): Promise<NextServer> {
+  return getFreePort().then((port) =>
+    startNext({
+      port,
+      stdio: 'pipe',
+      env: {
+        IOT_MODE: 'local',
+        AWS_REGION: requireEnv(E2E_ENV.region),
+        AWS_ENDPOINT_URL_IOT: emulatorUrl(),
+        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl(),
+        AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
+        AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        DASHBOARD_USER: 'admin',
+        DASHBOARD_PASSWORD: requireEnv(E2E_ENV.password),
+        SESSION_SECRET: requireEnv(E2E_ENV.sessionSecret),
+        DASHBOARD_DATA_DIR: dataDir,
+      },
+    }),
+  );
+}
+
+test.describe('bulk onboarding across a server restart', () => {
+  test.setTimeout(180_000);
+
+  test('a server killed mid-job resumes on restart without duplicating any device', async ({ page, iot }) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-restart-'));
+    const run = Date.now().toString(36);
+    const prefix = `bulk-restart-${run}-`;
+    const count = 30;
+    const certificatesBefore = await certificateCount(iot);
+    // Slow the emulator down so the kill lands in the middle of the job (the job retries the throttles).
+    await setQuotas({ CreateCertificateFromCsr: 4, AttachThingPrincipal: 4 });
+    let server: NextServer | undefined = await startDashboard(dataDir);
+    try {
+      const bulk = new BulkPage(page);
+      await page.goto(`${server.url}/bulk`);
+      await bulk.useGenerator(prefix, count);
+      await bulk.check.click();
+      await expect(bulk.preview).toBeVisible();
+      await bulk.jobName.fill(`restart-${run}`);
+      await bulk.policyName.fill(`${prefix}policy`);
+      await bulk.onboardButton(count).click();
+      await page.waitForURL(/\/bulk\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+      const jobPath = new URL(page.url()).pathname;
+
+      await expect
+        .poll(async () => Number((await page.getByTestId('count-done').textContent()) ?? 0), { timeout: 60_000 })
+        .toBeGreaterThanOrEqual(3);
+      server.child.kill('SIGKILL');
+      // The kill must land mid-job, or this spec would prove nothing about resuming.
+      expect(Number(await page.getByTestId('count-done').textContent())).toBeLessThan(count);
+      await server.stop();
+
+      server = await startDashboard(dataDir);
+      await page.goto(`${server.url}${jobPath}`);
+      await expect(bulk.status).toHaveText('completed', { timeout: 120_000 });
+      await expect(page.getByTestId('count-done')).toHaveText(String(count));
+
+      // Exactly one certificate per device, each attached to its thing, and no stray certificate.
+      for (let i = 1; i <= count; i++) {
+        const thingName = `${prefix}${String(i).padStart(2, '0')}`;
+        const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName }))).principals ?? [];
+        expect(principals, thingName).toHaveLength(1);
+      }
+      expect(await certificateCount(iot)).toBe(certificatesBefore + count);
+    } finally {
+      await setQuotas(null);
+      await server?.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
