@@ -76,6 +76,16 @@ export const test = base.extend<Fixtures & { signedIn: boolean }>({
     }
     await use(context);
   },
+  // Every navigation waits for React to hydrate the page: typing earlier can be lost to hydration.
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      const response = await goto(url, options);
+      await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 15_000 }).catch(() => undefined);
+      return response;
+    };
+    await use(page);
+  },
   iot: async ({}, use) => {
     const client = emulatorClient();
     await use(client);
