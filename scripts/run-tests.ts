@@ -1,7 +1,7 @@
 /**
- * `npm test`: every test, in two runs — node's test runner for unit and integration tests (`*.test.ts`
- * beside the code and under emulator/test/), then Playwright for the end-to-end specs in e2e/ — and one
- * closing line `N passed, N failed` that CI reads.
+ * `npm test`: every test — a type check of the whole repository, node's test runner for unit and
+ * integration tests (`*.test.ts` beside the code and under emulator/test/), then Playwright for the
+ * end-to-end specs in e2e/ — and one closing line `N passed, N failed` that CI reads.
  *
  *   npm test                      everything
  *   npm test -- --only node       unit + integration only
@@ -101,6 +101,12 @@ const add = (t: Tally) => {
   total.skipped += t.skipped;
 };
 
+if (only !== 'e2e' && explicitFiles.length === 0) {
+  // The whole repository type-checks (next build checks only the app): one test, pass or fail.
+  console.log('\n== typecheck (tsc --noEmit) ==');
+  const code = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], env);
+  add(code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+}
 if (only !== 'e2e') {
   const files = explicitFiles.length ? explicitFiles : findTests(root);
   add(await runNodeTests(files, env));
