@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 
 import { ConsoleNav, type NavItem } from '@/components/console/nav';
 import { TargetBadge } from '@/components/console/target-badge';
-import { Button } from '@/components/ui/button';
 import { ToastProvider } from '@/components/ui/toast';
 import { getSession } from '@/lib/auth/session';
 import { readIotConfig, type IotMode } from '@/lib/aws/config';
@@ -48,11 +47,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <ConsoleNav items={NAV_ITEMS} />
         <div className="mt-auto space-y-3">
           <TargetBadge mode={target.mode} region={target.region} />
-          <form action={signOutAction} className="flex items-center justify-between px-3 text-xs text-slate-400">
-            <span className="truncate">Signed in as {session.user}</span>
-            <Button type="submit" variant="ghost" className="shrink-0 whitespace-nowrap px-2 py-1 text-xs text-slate-200 hover:bg-slate-800 hover:text-white">
+          <form action={signOutAction} className="space-y-1 px-3 text-xs text-slate-400">
+            <p>Signed in as {session.user}</p>
+            <button
+              type="submit"
+              className="rounded px-0 text-slate-200 underline-offset-2 hover:text-white hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-400"
+            >
               Sign out
-            </Button>
+            </button>
           </form>
         </div>
       </aside>
