@@ -10,7 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { UpdateCertificateCommand } from '@aws-sdk/client-iot';
-import { ALLOW_ALL, onboardDevice, type DeviceCredentials } from './devices';
+import type { MqttClient } from 'mqtt';
+import { ALLOW_ALL, connectDevice, nextMessage, onboardDevice, type DeviceCredentials } from './devices';
 import { startTestEmulator, type TestEmulator } from './harness';
 
 const run = promisify(execFile);
@@ -48,14 +49,22 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
     );
     return { child, done };
   };
-  const settle = () => new Promise((r) => setTimeout(r, 400));
+  /**
+   * Resolves once the broker has granted `clientId` a subscription, seen through the lifecycle event an
+   * observer receives — no guessing how long mosquitto_sub takes to start.
+   */
+  let observer: MqttClient;
+  const subscribed = (clientId: string) => nextMessage(observer, `$aws/events/subscriptions/subscribed/${clientId}`, 10_000);
 
   before(async () => {
     t = await startTestEmulator();
     port = String(t.emulator.config.mqttPort);
+    observer = await connectDevice(t, await onboardDevice(t, 'mq-observer', { name: 'all', document: ALLOW_ALL }), 'mq-observer');
+    await observer.subscribeAsync('$aws/events/subscriptions/subscribed/+');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosquitto-interop-'));
   });
   after(async () => {
+    await observer.endAsync();
     await t.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -63,8 +72,9 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
   test('mosquitto_sub receives what mosquitto_pub publishes, both over mutual TLS', async () => {
     const sub = await onboardDevice(t, 'mq-sub', { name: 'all', document: ALLOW_ALL });
     const pub = await onboardDevice(t, 'mq-pub', { name: 'all', document: ALLOW_ALL });
+    const ready = subscribed('mq-sub');
     const listening = subscribe([...tlsArgs(sub), '-i', 'mq-sub', '-t', 'mq/telemetry', '-q', '1'], 1);
-    await settle();
+    await ready;
     await run('mosquitto_pub', [...tlsArgs(pub), '-i', 'mq-pub', '-t', 'mq/telemetry', '-m', '{"temp":21.5}', '-q', '1']);
     const { code, lines } = await listening.done;
     assert.equal(code, 0);
@@ -97,8 +107,9 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
   test('mosquitto_sub sees the presence events of another device', async () => {
     const watcher = await onboardDevice(t, 'mq-watch', { name: 'all', document: ALLOW_ALL });
     const dev = await onboardDevice(t, 'mq-presence', { name: 'all', document: ALLOW_ALL });
+    const ready = subscribed('mq-watch');
     const listening = subscribe([...tlsArgs(watcher), '-i', 'mq-watch', '-t', '$aws/events/presence/+/mq-presence'], 2);
-    await settle();
+    await ready;
     await run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-presence', '-t', 'mq-presence/hello', '-m', 'hi']);
     const { lines } = await listening.done;
     assert.equal(lines.length, 2);

@@ -85,8 +85,9 @@ describe('wire format, bad input and fault injection', () => {
     );
     const throttled = results.filter((r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException');
     const passed = results.filter((r) => r.status === 'fulfilled');
-    // A one-second bucket of 5: about 5 pass at once, the rest are throttled.
-    assert.ok(passed.length >= 5 && passed.length <= 6, `passed ${passed.length}`);
+    // A one-second bucket of 5: the burst passes, the rest are throttled (a slow machine may refill one or two).
+    assert.ok(passed.length >= 5 && passed.length <= 8, `passed ${passed.length}`);
+    assert.ok(throttled.length >= 7, `throttled ${throttled.length}`);
     assert.equal(throttled.length, 15 - passed.length);
     await t.admin('DELETE', 'quotas');
     await t.iot.send(new CreateThingCommand({ thingName: 'q-after' }));
