@@ -96,3 +96,33 @@ function consolePagePaths(): string[] {
   walk(root, '');
   return out.sort();
 }
+
+test.describe('every route handler checks the session itself', () => {
+  test.use({ signedIn: false });
+
+  // Every app/api/**/route.ts and the methods it exports, found on disk so a new route cannot be forgotten.
+  for (const { route, method } of apiRoutes()) {
+    test(`${method} ${route} answers 401 without a session`, async ({ request }) => {
+      const res = await request.fetch(route, { method, data: method === 'GET' ? undefined : {}, failOnStatusCode: false });
+      expect(res.status()).toBe(401);
+    });
+  }
+});
+
+function apiRoutes(): { route: string; method: string }[] {
+  const root = path.join(process.cwd(), 'app', 'api');
+  const out: { route: string; method: string }[] = [];
+  const walk = (dir: string, route: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full, `${route}/${entry.name.startsWith('[') ? 'sample-1' : entry.name}`);
+      } else if (entry.name === 'route.ts') {
+        const source = fs.readFileSync(full, 'utf8');
+        for (const m of source.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g)) out.push({ route: `/api${route}`, method: m[1]! });
+      }
+    }
+  };
+  walk(root, '');
+  return out.sort((a, b) => `${a.route} ${a.method}`.localeCompare(`${b.route} ${b.method}`));
+}
