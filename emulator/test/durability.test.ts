@@ -82,7 +82,9 @@ describe('durability', () => {
       }
     };
     const writers = Array.from({ length: 6 }, (_, w) => writer(w));
-    await new Promise((r) => setTimeout(r, 1200 + Math.random() * 800));
+    // Kill once the loop has real progress (however slow this machine is), at a random moment after.
+    for (let i = 0; i < 600 && acked.size < 150; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, Math.random() * 400));
     proc.child.kill('SIGKILL');
     killed = true;
     await Promise.all(writers);
