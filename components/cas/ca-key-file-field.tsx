@@ -107,7 +107,7 @@ export function CaKeyFileField({
           onChange={() => void check()}
         />
         <p id="ca-private-key-file-hint" className="text-xs text-slate-500">
-          PEM (BEGIN PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY), unencrypted. Read in this browser only — never uploaded.
+          PEM, unencrypted: PKCS#8, or an EC or RSA key as OpenSSL writes them. Read in this browser only — never uploaded.
         </p>
         <div id="ca-private-key-file-error" aria-live="polite" className="text-xs text-red-700">
           {errors.privateKey}

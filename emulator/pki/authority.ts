@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { webcrypto } from 'node:crypto';
+import { toPem } from '../../lib/pki/pem';
 import { x509 } from '../../lib/pki/x509';
 
 /** RSA-2048 with SHA-256, as AWS's own issuing CA signs device certificates. */
@@ -93,8 +94,7 @@ export function randomSerial(): string {
 }
 
 async function save(dir: string, name: string, ca: CertificateAuthority) {
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', ca.privateKey)).toString('base64');
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const keyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', ca.privateKey));
   writeAtomic(path.join(dir, `${name}.pem`), ca.certificatePem + '\n', 0o644);
   writeAtomic(path.join(dir, `${name}.key`), keyPem, 0o600);
 }

@@ -4,6 +4,7 @@
  * from cached byte strings and signing it with Node's native crypto costs a fraction of a generic
  * ASN.1 library's object model. Anything unusual falls back to @peculiar/x509 in the callers.
  */
+import { toPem as pemOf } from '../../lib/pki/pem';
 
 export class DerError extends Error {}
 
@@ -108,7 +109,4 @@ export function commonNameOnly(cn: string): Buffer {
   return seq(set(seq(oid('550403'), tlv(0x0c, Buffer.from(cn, 'utf8')))));
 }
 
-export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
-}
+export const toPem = (der: Uint8Array, label = 'CERTIFICATE'): string => pemOf(label, der);

@@ -10,9 +10,11 @@ import { bundleFiles, zipBundle, type BundleInput } from '../bundle';
 import { BundleError, devicesFromDirectory, devicesFromZip } from './bundle';
 import { explainConnectError } from './simulator';
 import { deltaFrom, mergeState, nextTemperature, reportMessage } from './state';
+import { toPem } from '../pki/pem';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+/** A key-shaped stand-in: these tests read bundles, they never use the key. */
+const KEY = toPem('PRIVATE KEY', new Uint8Array([0x30, 0x82, 0x04]));
 
 function input(thingName: string, extra: Partial<BundleInput> = {}): BundleInput {
   return {

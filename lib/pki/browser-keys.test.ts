@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { describe, test } from 'node:test';
 
-import { generateDeviceKeys, toPem } from './browser-keys';
+import { generateDeviceKeys } from './browser-keys';
+import { pemHeader, toPem } from './pem';
 import { x509 } from './x509';
 
 async function checkKeys(algorithm: 'EC' | 'RSA') {
   const keys = await generateDeviceKeys('sensor-42', algorithm);
   assert.equal(keys.algorithm, algorithm);
-  assert.match(keys.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+  assert.ok(keys.privateKeyPem.startsWith(`${pemHeader('PRIVATE KEY')}\n`));
   assert.match(keys.publicKeyPem, /^-----BEGIN PUBLIC KEY-----\n/);
   assert.match(keys.csrPem, /^-----BEGIN CERTIFICATE REQUEST-----\n/);
 

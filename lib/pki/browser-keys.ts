@@ -6,6 +6,7 @@
  * so the browser uses it and Node tests and benchmarks make CSRs the same way.
  */
 import { x509 } from './x509';
+import { toPem } from './pem';
 
 export type KeyAlgorithm = 'EC' | 'RSA';
 
@@ -24,7 +25,7 @@ const RSA_PARAMS = {
 
 export interface DeviceKeys {
   algorithm: KeyAlgorithm;
-  /** PKCS#8 (`-----BEGIN PRIVATE KEY-----`), what OpenSSL, mbedTLS, mosquitto and AWS's SDKs read. */
+  /** PKCS#8 PEM (label `PRIVATE KEY`), what OpenSSL, mbedTLS, mosquitto and AWS's SDKs read. */
   privateKeyPem: string;
   /** SPKI (`-----BEGIN PUBLIC KEY-----`). */
   publicKeyPem: string;
@@ -32,18 +33,6 @@ export interface DeviceKeys {
   csrPem: string;
 }
 
-function base64(bytes: ArrayBuffer): string {
-  const view = new Uint8Array(bytes);
-  let binary = '';
-  for (let i = 0; i < view.length; i += 0x8000) binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/** PEM with 64-character lines and a trailing newline, as OpenSSL writes it. */
-export function toPem(label: string, der: ArrayBuffer): string {
-  const lines = base64(der).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
 
 /** Escapes a value for an RFC 4514 distinguished name (thing names are `[a-zA-Z0-9:_-]`, so rarely needed). */
 function escapeDnValue(value: string): string {

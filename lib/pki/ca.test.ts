@@ -6,6 +6,7 @@ import { unzipSync } from 'fflate';
 
 import { CaInputError, createCa, createVerificationCertificate, loadCa, signDeviceCertificates } from './ca';
 import { buildFleetZip } from './ca-worker';
+import { pemHeader, toPem } from './pem';
 
 const idOf = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
 
@@ -18,7 +19,7 @@ describe('browser CA', () => {
       assert.match(cert.subject, /CN=Fleet CA/);
       assert.equal(cert.subject, cert.issuer);
       assert.ok(cert.verify(cert.publicKey));
-      assert.match(ca.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/);
+      assert.ok(ca.privateKeyPem.startsWith(`${pemHeader('PRIVATE KEY')}\n`));
       const key = createPrivateKey(ca.privateKeyPem);
       assert.equal(key.asymmetricKeyType, algorithm === 'EC' ? 'ec' : 'rsa');
       assert.ok(cert.checkPrivateKey(key));
@@ -80,7 +81,7 @@ describe('browser CA', () => {
     await assert.rejects(loadCa(a.privateKeyPem, a.privateKeyPem), /private key, not a certificate/);
     await assert.rejects(loadCa(a.certificatePem, a.certificatePem), /certificate, not a private key/);
     await assert.rejects(
-      loadCa(a.certificatePem, '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n'),
+      loadCa(a.certificatePem, toPem('ENCRYPTED PRIVATE KEY', new Uint8Array([0, 0, 0]))),
       /encrypted/,
     );
   });
@@ -95,7 +96,7 @@ describe('browser CA', () => {
   test('OpenSSL traditional keys (EC PRIVATE KEY, RSA PRIVATE KEY) are read too', async () => {
     const files = await createCa({ commonName: 'Sec1' });
     const sec1 = createPrivateKey(files.privateKeyPem).export({ type: 'sec1', format: 'pem' }).toString();
-    assert.match(sec1, /BEGIN EC PRIVATE KEY/);
+    assert.ok(sec1.includes(pemHeader('EC PRIVATE KEY')));
     const ca = await loadCa(files.certificatePem, sec1);
     const [d] = await signDeviceCertificates(ca, ['x']);
     assert.ok(new X509Certificate(d!.certificatePem).verify(new X509Certificate(files.certificatePem).publicKey));

@@ -17,6 +17,7 @@
  *   certificates take about a second.
  */
 import { x509 } from './x509';
+import { toPem } from './pem';
 
 // ---------------------------------------------------------------------------------------------
 // DER: just what certificates need
@@ -141,16 +142,6 @@ function children(content: Uint8Array): Tlv[] {
 // ---------------------------------------------------------------------------------------------
 // PEM
 
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-export function pem(label: string, der: Uint8Array | ArrayBuffer): string {
-  const lines = base64(der instanceof Uint8Array ? der : new Uint8Array(der)).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
@@ -291,7 +282,7 @@ export async function createCa(opts: CreateCaOptions): Promise<CaFiles> {
     ],
   });
   const pkcs8 = await subtle().exportKey('pkcs8', keys.privateKey);
-  return { certificatePem: cert.toString('pem') + '\n', privateKeyPem: pem('PRIVATE KEY', pkcs8) };
+  return { certificatePem: cert.toString('pem') + '\n', privateKeyPem: toPem('PRIVATE KEY', pkcs8) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,7 +400,7 @@ function pkcs8From(keyPem: string, parsed: ParsedCertificate): Uint8Array {
     if (blocks.some((b) => b.label === 'CERTIFICATE')) {
       throw new CaInputError('This is a certificate, not a private key. Choose the CA’s private key file (e.g. rootCA.key).', 'privateKey');
     }
-    throw new CaInputError('No private key found: expected a PEM block such as -----BEGIN PRIVATE KEY-----.', 'privateKey');
+    throw new CaInputError('No private key found: expected a PEM private key (PKCS#8, or an EC or RSA key as OpenSSL writes them).', 'privateKey');
   }
   if (key.label.startsWith('ENCRYPTED')) {
     throw new CaInputError(
@@ -432,7 +423,7 @@ function pkcs8From(keyPem: string, parsed: ParsedCertificate): Uint8Array {
     }
     return seq(tlv(0x02, new Uint8Array([0])), seq(oid(OID.ecPublicKey), oid(curve ?? OID.p256)), octets(key.der));
   }
-  throw new CaInputError(`A ${key.label} is not a key this page can read; export it as PKCS#8 (BEGIN PRIVATE KEY).`, 'privateKey');
+  throw new CaInputError(`A ${key.label} is not a key this page can read; export it as PKCS#8 (openssl pkcs8 -topk8 -nocrypt).`, 'privateKey');
 }
 
 async function sha(name: 'SHA-1' | 'SHA-256', data: Uint8Array): Promise<Uint8Array> {
@@ -481,7 +472,7 @@ export async function loadCa(certificatePem: string, privateKeyPem: string): Pro
   }
   const commonName = info.subjectName.getField('CN')[0];
   return {
-    certificatePem: pem('CERTIFICATE', der),
+    certificatePem: toPem('CERTIFICATE', der),
     subject: info.subject,
     commonName,
     notBefore: info.notBefore,
@@ -573,8 +564,8 @@ export async function issueCertificate(ca: LoadedCa, opts: IssueOptions): Promis
   const der = seq(tbs, ca.signing.algorithmIdentifier, tlv(0x03, new Uint8Array([0]), signature));
   return {
     commonName: opts.commonName,
-    certificatePem: pem('CERTIFICATE', der),
-    privateKeyPem: pem('PRIVATE KEY', pkcs8),
+    certificatePem: toPem('CERTIFICATE', der),
+    privateKeyPem: toPem('PRIVATE KEY', pkcs8),
     certificateId: hex(await sha('SHA-256', der)),
     serialNumber: hex(serial),
     notAfter,

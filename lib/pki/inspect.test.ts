@@ -12,6 +12,7 @@ import {
   validityProblem,
 } from './inspect';
 import { x509 } from './x509';
+import { toPem } from './pem';
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
 const EC = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -146,7 +147,7 @@ describe('inspectCertificate', () => {
   });
 
   test('a private key, a public key or a CSR is named as such', async () => {
-    await refused('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n', /a private key, not a certificate/);
+    await refused(toPem('PRIVATE KEY', new Uint8Array([0x30, 0x81, 0x01])), /a private key, not a certificate/);
     await refused('-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n', /a public key, not a certificate/);
     await refused(
       '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n',
