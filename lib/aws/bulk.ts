@@ -21,6 +21,7 @@ import {
 
 import { readIotConfig, type IotConfig, type StaticCredentials } from './config';
 import { toAppError } from './errors';
+import type { JobAws } from '../jobs/types';
 
 /**
  * The AWS IoT calls the bulk onboarding job makes, on a client of its own with the SDK's retries OFF
@@ -28,38 +29,6 @@ import { toAppError } from './errors';
  * and its per-operation rate limits, so every attempt is one request it has paid a rate token for. Every
  * failure is thrown as an AppError (its `source` is the AWS exception name). Nothing here logs.
  */
-
-export interface BulkIssuedCertificate {
-  certificateId: string;
-  certificateArn: string;
-  certificatePem: string;
-}
-
-export interface BulkCertificateSummary {
-  certificateId: string;
-  certificateArn: string;
-  createdAt: Date | undefined;
-}
-
-/** One typed function per operation the job makes (see lib/jobs/types.ts JobAws, which this satisfies). */
-export interface BulkIotOps {
-  createThing(input: { thingName: string; thingTypeName?: string; attributes: Record<string, string> }): Promise<{ thingArn: string }>;
-  addThingToThingGroup(thingName: string, thingGroupName: string): Promise<void>;
-  describeThing(thingName: string): Promise<{ thingArn: string } | undefined>;
-  createCertificateFromCsr(csrPem: string): Promise<BulkIssuedCertificate>;
-  /** Newest first, one page (ListCertificates, isAscendingOrder false). */
-  listRecentCertificates(marker?: string): Promise<{ certificates: BulkCertificateSummary[]; nextMarker?: string }>;
-  describeCertificate(certificateId: string): Promise<(BulkIssuedCertificate & { status: string }) | undefined>;
-  attachPolicy(policyName: string, certificateArn: string): Promise<void>;
-  listAttachedPolicies(certificateArn: string): Promise<string[]>;
-  attachThingPrincipal(thingName: string, certificateArn: string): Promise<void>;
-  listThingPrincipals(thingName: string): Promise<string[]>;
-  detachThingPrincipal(thingName: string, certificateArn: string): Promise<void>;
-  detachPolicy(policyName: string, certificateArn: string): Promise<void>;
-  deactivateCertificate(certificateId: string): Promise<void>;
-  deleteCertificate(certificateId: string): Promise<void>;
-  deleteThing(thingName: string): Promise<void>;
-}
 
 export interface BulkClientOptions {
   endpoint?: string;
@@ -95,7 +64,7 @@ export function newBulkClient(opts: BulkClientOptions): IoTClient {
 }
 
 /** The job's AWS calls on the dashboard's configuration (or on a given client: tests and the bench). */
-export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): BulkIotOps {
+export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): JobAws {
   const call = async <T>(resource: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
