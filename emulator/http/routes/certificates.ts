@@ -103,6 +103,27 @@ const summary = (c: CertificateRecord) => ({
   creationDate: epochSeconds(c.creationDate),
 });
 
+/**
+ * Issues a certificate from the emulator's issuing CA (as AWS issues from its own) for a public key,
+ * and registers it: what CreateKeysAndCertificate and CreateCertificateFromCsr share.
+ */
+async function issueAndRegister(
+  ctx: EmulatorContext,
+  key: { spkiDer: Buffer; subjectDer?: Buffer },
+  setAsActive: boolean | undefined,
+): Promise<CertificateRecord> {
+  const issuer = issuerOf(ctx.pki.issuing);
+  const issued = await issueCertificate(issuer, { ...key, now: ctx.now() });
+  const cert = newCertificateRecord(ctx, {
+    ...issued,
+    status: setAsActive ? 'ACTIVE' : 'INACTIVE',
+    mode: 'DEFAULT',
+    caCertificateId: issuer.certificateId,
+  });
+  ctx.store.commit((tx) => tx.put('certificates', cert.certificateId, cert));
+  return cert;
+}
+
 export const certificatesRoutes: Route[] = [
   {
     method: 'POST',
@@ -111,15 +132,7 @@ export const certificatesRoutes: Route[] = [
     handler: async (req, ctx) => {
       const { setAsActive } = parseInput(setAsActiveQuery, req.queryObject());
       const keys = await generateRsaKeyPair();
-      const issuer = issuerOf(ctx.pki.issuing);
-      const issued = await issueCertificate(issuer, { spkiDer: keys.spkiDer, now: ctx.now() });
-      const cert = newCertificateRecord(ctx, {
-        ...issued,
-        status: setAsActive ? 'ACTIVE' : 'INACTIVE',
-        mode: 'DEFAULT',
-        caCertificateId: issuer.certificateId,
-      });
-      ctx.store.commit((tx) => tx.put('certificates', cert.certificateId, cert));
+      const cert = await issueAndRegister(ctx, { spkiDer: keys.spkiDer }, setAsActive);
       // The private key exists only in this answer, as on AWS: it is neither stored nor logged.
       return ok({
         certificateArn: cert.certificateArn,
@@ -143,15 +156,7 @@ export const certificatesRoutes: Route[] = [
         if (e instanceof PkiInputError) throw invalidRequest(e.message);
         throw e;
       }
-      const issuer = issuerOf(ctx.pki.issuing);
-      const issued = await issueCertificate(issuer, { subjectDer: csr.subjectDer, spkiDer: csr.spkiDer, now: ctx.now() });
-      const cert = newCertificateRecord(ctx, {
-        ...issued,
-        status: setAsActive ? 'ACTIVE' : 'INACTIVE',
-        mode: 'DEFAULT',
-        caCertificateId: issuer.certificateId,
-      });
-      ctx.store.commit((tx) => tx.put('certificates', cert.certificateId, cert));
+      const cert = await issueAndRegister(ctx, { subjectDer: csr.subjectDer, spkiDer: csr.spkiDer }, setAsActive);
       return ok({
         certificateArn: cert.certificateArn,
         certificateId: cert.certificateId,
