@@ -11,6 +11,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { CERTIFICATE_STATUSES, listCertificateRows, type CertificateRowsResult, type CertificateStatus } from '@/lib/aws/certificates';
 import { toAppError, type AppError } from '@/lib/aws/errors';
+import { firstParam, type SearchParams } from '@/lib/forms/search-params';
 
 // Live registry data: render on every request.
 export const dynamic = 'force-dynamic';
@@ -19,13 +20,6 @@ export const metadata: Metadata = { title: 'Certificates' };
 
 /** Each row costs two more AWS calls (see listCertificateRows), so pages stay small. */
 const PAGE_SIZE = 25;
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstParam(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v ? v : undefined;
-}
 
 function parseStatus(value: string | undefined): CertificateStatus | undefined {
   return (CERTIFICATE_STATUSES as readonly string[]).includes(value ?? '') ? (value as CertificateStatus) : undefined;

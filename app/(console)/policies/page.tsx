@@ -8,6 +8,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { listPolicyOverviews, type PolicyOverview, type PolicyPage } from '@/lib/aws/policies';
+import { firstParam, type SearchParams } from '@/lib/forms/search-params';
 
 // Live registry data: render on every request.
 export const dynamic = 'force-dynamic';
@@ -15,13 +16,6 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Policies' };
 
 const PAGE_SIZE = 25;
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstParam(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v ? v : undefined;
-}
 
 export default async function PoliciesPage(props: { searchParams: Promise<SearchParams> }) {
   await requireSession('/policies');

@@ -27,17 +27,11 @@ import {
 } from '@/lib/aws/policies';
 import { prettyPolicyDocument } from '@/lib/policies/diff';
 import { policyName } from '@/lib/validation/iot-names';
+import { firstParam, type SearchParams } from '@/lib/forms/search-params';
 
 export const dynamic = 'force-dynamic';
 
 type Params = { name: string };
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function firstParam(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v ? v : undefined;
-}
-
 /** Policy names cannot hold `%`, so a `%` means the segment is still URL-encoded. */
 function decodeName(raw: string): string {
   try {

@@ -14,11 +14,11 @@ import { describeThing } from '@/lib/aws/things';
 import { shadowName as shadowNameSchema } from '@/lib/shadows/desired';
 import { NO_SHADOW, type ShadowView } from '@/lib/shadows/view';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
+import { type SearchParams } from '@/lib/forms/search-params';
 
 // Live device state: read on every request, never cached.
 export const dynamic = 'force-dynamic';
 
-type SearchParams = Record<string, string | string[] | undefined>;
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> };
 
 function decode(raw: string): string {
