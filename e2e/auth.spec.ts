@@ -17,7 +17,9 @@ test.describe('sign-in', () => {
     await expect(page.getByText('Signed in as admin')).toBeVisible();
   });
 
-  test('a wrong password says so and keeps the user name; an empty one is caught beside the field', async ({ page }) => {
+  test('a wrong password says so and keeps the user name; an empty one is caught beside the field', async ({
+    page,
+  }) => {
     await page.goto('/signin');
     await page.getByLabel('User').fill('admin');
     await page.getByLabel('Password').fill('not-the-password');
@@ -40,7 +42,13 @@ test.describe('sign-in', () => {
   });
 
   test('a forged or expired cookie does not count as a session', async ({ page, context }) => {
-    await context.addCookies([{ name: 'iot_dashboard_session', value: 'eyJ1IjoiYWRtaW4iLCJleHAiOjk5OTk5OTk5OTl9.forged', url: requireEnv(E2E_ENV.baseUrl) }]);
+    await context.addCookies([
+      {
+        name: 'iot_dashboard_session',
+        value: 'eyJ1IjoiYWRtaW4iLCJleHAiOjk5OTk5OTk5OTl9.forged',
+        url: requireEnv(E2E_ENV.baseUrl),
+      },
+    ]);
     await page.goto('/things');
     await expect(page).toHaveURL(/\/signin/);
   });
@@ -103,7 +111,11 @@ test.describe('every route handler checks the session itself', () => {
   // Every app/api/**/route.ts and the methods it exports, found on disk so a new route cannot be forgotten.
   for (const { route, method } of apiRoutes()) {
     test(`${method} ${route} answers 401 without a session`, async ({ request }) => {
-      const res = await request.fetch(route, { method, data: method === 'GET' ? undefined : {}, failOnStatusCode: false });
+      const res = await request.fetch(route, {
+        method,
+        data: method === 'GET' ? undefined : {},
+        failOnStatusCode: false,
+      });
       expect(res.status()).toBe(401);
     });
   }
@@ -119,7 +131,8 @@ function apiRoutes(): { route: string; method: string }[] {
         walk(full, `${route}/${entry.name.startsWith('[') ? 'sample-1' : entry.name}`);
       } else if (entry.name === 'route.ts') {
         const source = fs.readFileSync(full, 'utf8');
-        for (const m of source.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g)) out.push({ route: `/api${route}`, method: m[1]! });
+        for (const m of source.matchAll(/export async function (GET|POST|PUT|PATCH|DELETE)\b/g))
+          out.push({ route: `/api${route}`, method: m[1]! });
       }
     }
   };

@@ -73,7 +73,7 @@ test.describe('bulk onboarding across a server restart', () => {
     try {
       const bulk = new BulkPage(page);
       await page.goto(`${server.url}/bulk`);
-      await bulk.useGenerator(prefix, count);
+      await bulk.fillGenerator(prefix, count);
       await bulk.check.click();
       await expect(bulk.preview).toBeVisible();
       await bulk.jobName.fill(`restart-${run}`);

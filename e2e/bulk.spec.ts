@@ -3,7 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { CreatePolicyCommand, DescribeThingCommand, ListAttachedPoliciesCommand, ListThingPrincipalsCommand } from '@aws-sdk/client-iot';
+import {
+  CreatePolicyCommand,
+  DescribeThingCommand,
+  ListAttachedPoliciesCommand,
+  ListThingPrincipalsCommand,
+} from '@aws-sdk/client-iot';
 
 import { parseCsv } from '../lib/bulk/csv';
 import { clearFaults, expect, test } from './fixtures';
@@ -28,7 +33,9 @@ async function emulatorFault(rule: Record<string, unknown>) {
 
 function runDevice(target: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/device.ts', target, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/device.ts', target, '--once'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -43,7 +50,10 @@ function runDevice(target: string): Promise<{ code: number | null; out: string }
 test.describe('bulk onboarding', () => {
   test.setTimeout(120_000);
 
-  test('a CSV of devices is checked, onboarded and downloaded as one zip whose credentials connect', async ({ page, iot }) => {
+  test('a CSV of devices is checked, onboarded and downloaded as one zip whose credentials connect', async ({
+    page,
+    iot,
+  }) => {
     const run = Date.now().toString(36);
     const names = Array.from({ length: 5 }, (_, i) => `bulk-e2e-${run}-${i + 1}`);
     // An existing, thing-scoped policy that allows what the simulator does: its telemetry topic and its shadow.
@@ -57,8 +67,16 @@ test.describe('bulk onboarding', () => {
           Version: '2012-10-17',
           Statement: [
             { Effect: 'Allow', Action: 'iot:Connect', Resource: `${arn}:client/${thing}` },
-            { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [`${arn}:topic/${thing}/*`, `${arn}:topic/$aws/things/${thing}/shadow/*`] },
-            { Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`${arn}:topicfilter/${thing}/*`, `${arn}:topicfilter/$aws/things/${thing}/shadow/*`] },
+            {
+              Effect: 'Allow',
+              Action: ['iot:Publish', 'iot:Receive'],
+              Resource: [`${arn}:topic/${thing}/*`, `${arn}:topic/$aws/things/${thing}/shadow/*`],
+            },
+            {
+              Effect: 'Allow',
+              Action: 'iot:Subscribe',
+              Resource: [`${arn}:topicfilter/${thing}/*`, `${arn}:topicfilter/$aws/things/${thing}/shadow/*`],
+            },
           ],
         }),
       }),
@@ -114,18 +132,25 @@ test.describe('bulk onboarding', () => {
     // One device connects with its credentials from the zip (mutual TLS, the job's policy).
     const folderZip = path.join(os.tmpdir(), `bulk-e2e-${run}-one.zip`);
     const { zipSync, strToU8 } = await import('fflate');
-    const one = Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith(`${names[0]}/`)).map(([p, c]) => [p, strToU8(c)]));
+    const one = Object.fromEntries(
+      Object.entries(files)
+        .filter(([p]) => p.startsWith(`${names[0]}/`))
+        .map(([p, c]) => [p, strToU8(c)]),
+    );
     await writeFile(folderZip, zipSync(one));
     const device = await runDevice(folderZip);
     expect(device.code, device.out).toBe(0);
   });
 
-  test('a throttling storm and a failure at each step end with every device done or rolled back, with its reason', async ({ page, iot }) => {
+  test('a throttling storm and a failure at each step end with every device done or rolled back, with its reason', async ({
+    page,
+    iot,
+  }) => {
     const run = Date.now().toString(36);
     const prefix = `bulk-storm-${run}-`;
     const bulk = new BulkPage(page);
     await bulk.goto();
-    await bulk.useGenerator(prefix, 10);
+    await bulk.fillGenerator(prefix, 10);
     await bulk.check.click();
     await expect(bulk.preview).toBeVisible();
     await bulk.jobName.fill(`storm-${run}`);
@@ -135,7 +160,12 @@ test.describe('bulk onboarding', () => {
         await emulatorFault({ operation, error: 'ThrottlingException', probability: 0.3 });
       }
       for (const operation of ['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal']) {
-        await emulatorFault({ operation, error: 'InvalidRequestException', count: 1, message: `injected ${operation} failure` });
+        await emulatorFault({
+          operation,
+          error: 'InvalidRequestException',
+          count: 1,
+          message: `injected ${operation} failure`,
+        });
       }
       await bulk.onboardButton(10).click();
       await page.waitForURL(/\/bulk\/[0-9a-f-]{36}$/, { timeout: 30_000 });
@@ -154,8 +184,10 @@ test.describe('bulk onboarding', () => {
     // No half-made device: a rolled-back thing is gone from AWS; a done one is complete.
     const rows = await bulk.devices.locator('tbody tr').all();
     for (const row of rows) {
-      const name = (await row.locator('td').nth(1).innerText()).trim();
-      await expect(iot.send(new DescribeThingCommand({ thingName: name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      const name = ((await row.locator('td').nth(1).textContent()) ?? '').trim();
+      await expect(iot.send(new DescribeThingCommand({ thingName: name }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
     }
 
     // Retry the failed ones: all ten end done.

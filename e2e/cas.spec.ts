@@ -32,7 +32,13 @@ async function emulatorEndpoints(): Promise<{ mqttPort: number; rootCa: string }
 }
 
 /** mqtt.js over mutual TLS, no reconnects: resolves on CONNACK, rejects when the broker closes first. */
-function connectDevice(opts: { port: number; cert: string; key: string; ca: string; clientId: string }): Promise<MqttClient> {
+function connectDevice(opts: {
+  port: number;
+  cert: string;
+  key: string;
+  ca: string;
+  clientId: string;
+}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(`mqtts://localhost:${opts.port}`, {
       clientId: opts.clientId,
@@ -75,7 +81,10 @@ async function registerCa(iot: IoTClient, files: CaFiles): Promise<string> {
 }
 
 test.describe('CAs, JITR and JITP', () => {
-  test('a CA created in the browser registers with the browser-made verification certificate', async ({ page, iot }) => {
+  test('a CA created in the browser registers with the browser-made verification certificate', async ({
+    page,
+    iot,
+  }) => {
     const cas = new CasPage(page);
     const sentKeys: string[] = [];
     page.on('request', (req) => {
@@ -134,12 +143,16 @@ test.describe('CAs, JITR and JITP', () => {
     await expect(page.getByLabel('CA private key file')).toHaveAttribute('aria-invalid', 'true');
     await expect(cas.registerButton).toBeDisabled();
     // A certificate where the key should be is named as such.
-    await page.getByLabel('CA private key file').setInputFiles({ name: 'x.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(a.certificatePem) });
+    await page
+      .getByLabel('CA private key file')
+      .setInputFiles({ name: 'x.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(a.certificatePem) });
     await expect(page.getByText('This is a certificate, not a private key')).toBeVisible();
     expect(posts).toEqual([]);
 
     // The matching key is accepted.
-    await page.getByLabel('CA private key file').setInputFiles({ name: 'a.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(a.privateKeyPem) });
+    await page
+      .getByLabel('CA private key file')
+      .setInputFiles({ name: 'a.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(a.privateKeyPem) });
     await expect(page.getByText('Key matches the CA certificate')).toBeVisible();
     await expect(cas.registerButton).toBeEnabled();
     expect(posts).toEqual([]);
@@ -174,7 +187,9 @@ test.describe('CAs, JITR and JITP', () => {
     expect(text('ca-certificate.pem')).toContain('BEGIN CERTIFICATE');
 
     // No API call made the device: the certificate is unknown until it connects.
-    await expect(iot.send(new DescribeCertificateCommand({ certificateId }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(iot.send(new DescribeCertificateCommand({ certificateId }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
 
     const client = await connectDevice({
       port: (await emulatorEndpoints()).mqttPort,
@@ -196,29 +211,46 @@ test.describe('CAs, JITR and JITP', () => {
     expect(things.things).toContain(thingName);
   });
 
-  test('JITR: a refused device waits as PENDING_ACTIVATION and connects once activated in the page', async ({ page, iot }) => {
+  test('JITR: a refused device waits as PENDING_ACTIVATION and connects once activated in the page', async ({
+    page,
+    iot,
+  }) => {
     test.setTimeout(60_000);
     const cas = new CasPage(page);
     const files = await createCa({ commonName: `e2e-jitr-ca-${suffix()}` });
     const caId = await registerCa(iot, files);
     const deviceName = `e2e-jitr-dev-${suffix()}`;
-    const [device] = await signDeviceCertificates(await loadCa(files.certificatePem, files.privateKeyPem), [deviceName]);
+    const [device] = await signDeviceCertificates(await loadCa(files.certificatePem, files.privateKeyPem), [
+      deviceName,
+    ]);
     const { mqttPort, rootCa } = await emulatorEndpoints();
-    const creds = { port: mqttPort, cert: device!.certificatePem, key: device!.privateKeyPem, ca: rootCa, clientId: deviceName };
+    const creds = {
+      port: mqttPort,
+      cert: device!.certificatePem,
+      key: device!.privateKeyPem,
+      ca: rootCa,
+      clientId: deviceName,
+    };
 
     await expect(connectDevice(creds)).rejects.toThrow();
     const listed = await iot.send(new ListCertificatesByCACommand({ caCertificateId: caId }));
-    expect(listed.certificates?.map((c) => [c.certificateId, c.status])).toEqual([[device!.certificateId, 'PENDING_ACTIVATION']]);
+    expect(listed.certificates?.map((c) => [c.certificateId, c.status])).toEqual([
+      [device!.certificateId, 'PENDING_ACTIVATION'],
+    ]);
 
     // What a JITR rule would do besides activating: give the certificate a policy that lets it connect.
     const policyName = `e2e-jitr-connect-${suffix()}`;
     await iot.send(
       new CreatePolicyCommand({
         policyName,
-        policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] }),
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }],
+        }),
       }),
     );
-    const arn = (await iot.send(new DescribeCertificateCommand({ certificateId: device!.certificateId }))).certificateDescription!.certificateArn!;
+    const arn = (await iot.send(new DescribeCertificateCommand({ certificateId: device!.certificateId })))
+      .certificateDescription!.certificateArn!;
     await iot.send(new AttachPolicyCommand({ policyName, target: arn }));
     await expect(connectDevice(creds)).rejects.toThrow();
 
@@ -246,10 +278,19 @@ test.describe('CAs, JITR and JITP', () => {
     );
     const { mqttPort, rootCa } = await emulatorEndpoints();
     for (const d of devices) {
-      await expect(connectDevice({ port: mqttPort, cert: d.certificatePem, key: d.privateKeyPem, ca: rootCa, clientId: d.commonName })).rejects.toThrow();
+      await expect(
+        connectDevice({
+          port: mqttPort,
+          cert: d.certificatePem,
+          key: d.privateKeyPem,
+          ca: rootCa,
+          clientId: d.commonName,
+        }),
+      ).rejects.toThrow();
     }
     await cas.gotoCa(caId);
-    for (const d of devices) await page.getByRole('checkbox', { name: `Select certificate ${d.certificateId.slice(0, 12)}` }).check();
+    for (const d of devices)
+      await page.getByRole('checkbox', { name: `Select certificate ${d.certificateId.slice(0, 12)}` }).check();
     await page.getByRole('button', { name: 'Activate selected (3)' }).click();
     for (const d of devices) await expect(cas.pendingRow(d.certificateId)).toContainText('Activated');
     await expect(page.getByText('3 certificates activated.')).toBeVisible();

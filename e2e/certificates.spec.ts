@@ -35,7 +35,12 @@ const test = base.extend<{ certs: CertificatesPage }>({
   },
 });
 
-const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 const DAY = 86_400_000;
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -51,7 +56,10 @@ async function keys(): Promise<CryptoKeyPair> {
   return (await crypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
-async function selfSignedPem(cn: string, opts: { notAfter?: Date; ca?: boolean; keyPair?: CryptoKeyPair } = {}): Promise<string> {
+async function selfSignedPem(
+  cn: string,
+  opts: { notAfter?: Date; ca?: boolean; keyPair?: CryptoKeyPair } = {},
+): Promise<string> {
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Date.now().toString(16),
     name: `CN=${cn}, O=E2E`,
@@ -115,7 +123,11 @@ async function removeCertificate(iot: IoTClient, id: string) {
 }
 
 test.describe('Certificates', () => {
-  test('a certificate made with the SDK is listed, and its page shows the right fingerprint and key size', async ({ iot, certs, page }) => {
+  test('a certificate made with the SDK is listed, and its page shows the right fingerprint and key size', async ({
+    iot,
+    certs,
+    page,
+  }) => {
     const cert = await createCertificate(iot);
     try {
       await certs.goto();
@@ -184,7 +196,10 @@ test.describe('Certificates', () => {
       expect(await statusOf(iot, cert.id)).toBe('ACTIVE');
 
       await certs.button('Revoke…').click();
-      await certs.dialog(/Revoke certificate/).getByRole('button', { name: 'Revoke certificate' }).click();
+      await certs
+        .dialog(/Revoke certificate/)
+        .getByRole('button', { name: 'Revoke certificate' })
+        .click();
       await expect(certs.statusBadge).toHaveText('REVOKED');
       expect(await statusOf(iot, cert.id)).toBe('REVOKED');
       // A revoked certificate cannot come back.
@@ -204,7 +219,9 @@ test.describe('Certificates', () => {
       await certs.page.reload();
       await iot.send(new UpdateCertificateCommand({ certificateId: cert.id, newStatus: 'REVOKED' }));
       await certs.button('Activate').click();
-      await expect(certs.page.getByRole('main').getByRole('alert').filter({ hasText: 'would not activate it' }).first()).toBeVisible();
+      await expect(
+        certs.page.getByRole('main').getByRole('alert').filter({ hasText: 'would not activate it' }).first(),
+      ).toBeVisible();
       expect(await statusOf(iot, cert.id)).toBe('REVOKED');
     } finally {
       await removeCertificate(iot, cert.id);
@@ -219,7 +236,10 @@ test.describe('Certificates', () => {
     await iot.send(
       new CreatePolicyCommand({
         policyName,
-        policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] }),
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }],
+        }),
       }),
     );
     await iot.send(new CreateThingCommand({ thingName }));
@@ -252,7 +272,9 @@ test.describe('Certificates', () => {
       expect(targets.targets ?? []).toEqual([]);
       const principals = await iot.send(new ListThingPrincipalsCommand({ thingName }));
       expect(principals.principals ?? []).toEqual([]);
-      const principalThings = await iot.send(new ListPrincipalThingsCommand({ principal: cert.arn })).catch(() => ({ things: [] }));
+      const principalThings = await iot
+        .send(new ListPrincipalThingsCommand({ principal: cert.arn }))
+        .catch(() => ({ things: [] }));
       expect(principalThings.things ?? []).toEqual([]);
     } finally {
       await iot.send(new DetachPolicyCommand({ policyName, target: cert.arn })).catch(() => {});
@@ -290,7 +312,11 @@ test.describe('Certificates', () => {
     const id = idOf(pem);
     try {
       await certs.gotoRegister();
-      await certs.certificateUpload.setInputFiles({ name: 'device.pem.crt', mimeType: 'application/x-pem-file', buffer: Buffer.from(pem) });
+      await certs.certificateUpload.setInputFiles({
+        name: 'device.pem.crt',
+        mimeType: 'application/x-pem-file',
+        buffer: Buffer.from(pem),
+      });
       await expect(certs.certificateField).toHaveValue(pem);
       await expect(page.getByRole('status', { name: 'Certificate (PEM) preview' })).toBeVisible();
       await page.getByLabel('Status after registering').selectOption('INACTIVE');
@@ -304,7 +330,11 @@ test.describe('Certificates', () => {
     }
   });
 
-  test('a malformed PEM, a binary file and a key file are refused beside the field, and nothing is created', async ({ iot, certs, page }) => {
+  test('a malformed PEM, a binary file and a key file are refused beside the field, and nothing is created', async ({
+    iot,
+    certs,
+    page,
+  }) => {
     const before = await allCertificateIds(iot);
     await certs.gotoRegister();
 
@@ -333,7 +363,11 @@ test.describe('Certificates', () => {
     await expect(certs.certificateError).toContainText('private key');
 
     // A file over 64 KB is refused before it is read.
-    await certs.certificateUpload.setInputFiles({ name: 'big.pem', mimeType: 'text/plain', buffer: Buffer.alloc(70 * 1024, 'A') });
+    await certs.certificateUpload.setInputFiles({
+      name: 'big.pem',
+      mimeType: 'text/plain',
+      buffer: Buffer.alloc(70 * 1024, 'A'),
+    });
     await expect(certs.certificateError).toContainText('at most 64 KB');
 
     await expect(page).toHaveURL(/\/certificates\/register$/);
@@ -373,14 +407,22 @@ test.describe('Certificates', () => {
     }
   });
 
-  test('registers a certificate with its registered CA, and refuses one the CA did not sign', async ({ iot, certs, page }) => {
+  test('registers a certificate with its registered CA, and refuses one the CA did not sign', async ({
+    iot,
+    certs,
+    page,
+  }) => {
     const caName = `E2E CA ${unique()}`;
     const caKeys = await keys();
     const caPem = await selfSignedPem(caName, { ca: true, keyPair: caKeys });
     const { registrationCode } = await iot.send(new GetRegistrationCodeCommand({}));
     const verificationPem = await signedPem(`CN=${registrationCode}`, `CN=${caName}, O=E2E`, caKeys.privateKey);
     const ca = await iot.send(
-      new RegisterCACertificateCommand({ caCertificate: caPem, verificationCertificate: verificationPem, setAsActive: true }),
+      new RegisterCACertificateCommand({
+        caCertificate: caPem,
+        verificationCertificate: verificationPem,
+        setAsActive: true,
+      }),
     );
     const devicePem = await signedPem(`CN=e2e-ca-device-${unique()}`, `CN=${caName}, O=E2E`, caKeys.privateKey);
     const deviceId = idOf(devicePem);
@@ -413,11 +455,16 @@ test.describe('Certificates', () => {
       const res = await page.request.get(`/api/certificates/${cert.id}/pem`);
       expect(res.status()).toBe(200);
       expect(res.headers()['content-type']).toContain('application/x-pem-file');
-      expect(res.headers()['content-disposition']).toBe(`attachment; filename="${cert.id.slice(0, 10)}-certificate.pem.crt"`);
+      expect(res.headers()['content-disposition']).toBe(
+        `attachment; filename="${cert.id.slice(0, 10)}-certificate.pem.crt"`,
+      );
       expect((await res.text()).trim()).toBe(cert.pem.trim());
 
       await certs.gotoCertificate(cert.id);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PEM' }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download PEM' }).click(),
+      ]);
       expect(download.suggestedFilename()).toBe(`${cert.id.slice(0, 10)}-certificate.pem.crt`);
 
       const missing = await page.request.get(`/api/certificates/${'0'.repeat(64)}/pem`);

@@ -34,15 +34,25 @@ const devicePolicy = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: 'iot:Connect', Resource: `arn:aws:iot:*:*:client/${THING}` },
-    { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [`arn:aws:iot:*:*:topic/${THING}/*`, `arn:aws:iot:*:*:topic/$aws/things/${THING}/shadow/*`] },
-    { Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`arn:aws:iot:*:*:topicfilter/${THING}/*`, `arn:aws:iot:*:*:topicfilter/$aws/things/${THING}/shadow/*`] },
+    {
+      Effect: 'Allow',
+      Action: ['iot:Publish', 'iot:Receive'],
+      Resource: [`arn:aws:iot:*:*:topic/${THING}/*`, `arn:aws:iot:*:*:topic/$aws/things/${THING}/shadow/*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: 'iot:Subscribe',
+      Resource: [`arn:aws:iot:*:*:topicfilter/${THING}/*`, `arn:aws:iot:*:*:topicfilter/$aws/things/${THING}/shadow/*`],
+    },
   ],
 });
 
 async function onboard(iot: IoTClient, thingName: string, policyName: string) {
   await iot.send(new CreateThingCommand({ thingName }));
   const { keyPem, csrPem } = await makeKeyAndCsr(thingName);
-  const cert = await iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }));
+  const cert = await iot.send(
+    new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
+  );
   await iot.send(new CreatePolicyCommand({ policyName, policyDocument: devicePolicy }));
   await iot.send(new AttachPolicyCommand({ policyName, target: cert.certificateArn }));
   await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
@@ -61,7 +71,10 @@ test.describe('connection check', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a thing with a certificate but no policy: the check names the missing policy and how to fix it', async ({ page, iot }) => {
+  test('a thing with a certificate but no policy: the check names the missing policy and how to fix it', async ({
+    page,
+    iot,
+  }) => {
     const thingName = `e2e-check-nopolicy-${unique()}`;
     await iot.send(new CreateThingCommand({ thingName }));
     const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
@@ -86,7 +99,10 @@ test.describe('connection check', () => {
     await expect(page).toHaveURL(/\/policies$/);
   });
 
-  test('a fully onboarded device passes the static checks, then the live steps pass once the simulator runs', async ({ page, iot }) => {
+  test('a fully onboarded device passes the static checks, then the live steps pass once the simulator runs', async ({
+    page,
+    iot,
+  }) => {
     test.setTimeout(90_000);
     const id = unique();
     const thingName = `e2e-check-ok-${id}`;
@@ -99,7 +115,9 @@ test.describe('connection check', () => {
     await expect(check.stepWithStatus(`iot:Connect as client id ${thingName}`, 'Pass')).toBeVisible();
     await expect(check.stepWithStatus(`iot:Publish on ${thingName}/telemetry`, 'Pass')).toBeVisible();
     await expect(check.stepWithStatus(`iot:Publish on $aws/things/${thingName}/shadow/update`, 'Pass')).toBeVisible();
-    await expect(check.stepWithStatus(`iot:Subscribe on $aws/things/${thingName}/shadow/update/delta`, 'Pass')).toBeVisible();
+    await expect(
+      check.stepWithStatus(`iot:Subscribe on $aws/things/${thingName}/shadow/update/delta`, 'Pass'),
+    ).toBeVisible();
     await expect(check.stepWithStatus('Root CA', 'Pass')).toContainText('root-ca.pem');
     await expect(check.stepsWithStatus('Fail')).toHaveCount(0);
     await expect(check.stepsWithStatus('Warning')).toHaveCount(0);
@@ -128,15 +146,23 @@ test.describe('connection check', () => {
         }),
       ),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/device.ts', zip, '--interval', '1', '--duration', '60'], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/device.ts', zip, '--interval', '1', '--duration', '60'],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
     children.push(child);
 
     await expect(check.liveStep('The device connects', 'Pass')).toBeVisible({ timeout: 20_000 });
-    await expect(check.liveStep('Its first message arrives', 'Pass')).toContainText(`${thingName}/telemetry`, { timeout: 20_000 });
-    await expect(check.liveStep('Shadow round trip', 'Pass')).toContainText('reported check = check-', { timeout: 30_000 });
+    await expect(check.liveStep('Its first message arrives', 'Pass')).toContainText(`${thingName}/telemetry`, {
+      timeout: 20_000,
+    });
+    await expect(check.liveStep('Shadow round trip', 'Pass')).toContainText('reported check = check-', {
+      timeout: 30_000,
+    });
     await expect(check.live.getByText('The device is connected, sends messages and follows its shadow.')).toBeVisible();
 
     child.kill('SIGINT');

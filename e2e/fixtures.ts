@@ -58,6 +58,7 @@ interface Fixtures {
 export const test = base.extend<Fixtures & { signedIn: boolean }>({
   signedIn: [true, { option: true }],
   // The dashboard's port is chosen at run time by global setup, after the config was read.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture arguments.
   baseURL: async ({}, use) => {
     await use(requireEnv(E2E_ENV.baseUrl));
   },
@@ -86,6 +87,7 @@ export const test = base.extend<Fixtures & { signedIn: boolean }>({
     };
     await use(page);
   },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture arguments.
   iot: async ({}, use) => {
     const client = emulatorClient();
     await use(client);

@@ -2,7 +2,10 @@ import { arrangeDevice } from './support/device';
 import { expect, test } from './fixtures';
 
 test.describe('fleet status on the things list', () => {
-  test('a connected device shows as connected, then as disconnected with when it was last seen', async ({ page, iot }) => {
+  test('a connected device shows as connected, then as disconnected with when it was last seen', async ({
+    page,
+    iot,
+  }) => {
     const device = await arrangeDevice(iot, 'fleet');
     try {
       const row = () => page.getByRole('row').filter({ hasText: device.thingName });

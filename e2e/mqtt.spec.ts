@@ -25,7 +25,9 @@ const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 async function connectDevice(iot: IoTClient, thingName: string): Promise<MqttClient> {
   await iot.send(new CreateThingCommand({ thingName }));
   const { keyPem, csrPem } = await makeKeyAndCsr(thingName);
-  const cert = await iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }));
+  const cert = await iot.send(
+    new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
+  );
   const policyName = `${thingName}-policy`;
   const region = requireEnv(E2E_ENV.region);
   const arn = (kind: string, rest: string) => `arn:aws:iot:${region}:*:${kind}/${rest}`;
@@ -78,7 +80,10 @@ test.describe('MQTT test client', () => {
     device = undefined;
   });
 
-  test('a device publishes and the message appears with its topic and pretty JSON; the page publishes to the device', async ({ page, iot }) => {
+  test('a device publishes and the message appears with its topic and pretty JSON; the page publishes to the device', async ({
+    page,
+    iot,
+  }) => {
     const thing = unique('mqtt-dev');
     device = await connectDevice(iot, thing);
     const mqttPage = new MqttPage(page);
@@ -92,7 +97,9 @@ test.describe('MQTT test client', () => {
     await expect(mqttPage.subscription(`${thing}/sensors`)).toBeVisible();
     await expect(page.getByText(`Subscribed to ${thing}/sensors`)).toBeVisible();
 
-    await device.publishAsync(`${thing}/sensors`, JSON.stringify({ temperature: 21.5, unit: 'C', tags: ['a'] }), { qos: 1 });
+    await device.publishAsync(`${thing}/sensors`, JSON.stringify({ temperature: 21.5, unit: 'C', tags: ['a'] }), {
+      qos: 1,
+    });
     const row = mqttPage.rowsFor(`${thing}/sensors`);
     await expect(row).toHaveCount(1);
     await expect(row.locator('pre')).toHaveText(JSON.stringify({ temperature: 21.5, unit: 'C', tags: ['a'] }, null, 2));
@@ -134,7 +141,9 @@ test.describe('MQTT test client', () => {
     await expect(mqttPage.payloadError).toBeEmpty();
 
     await mqttPage.publishTopic.fill('a/+/b');
-    await expect(page.locator('#mqtt-publish-topic-error')).toHaveText('A topic name cannot contain the wildcards + or #.');
+    await expect(page.locator('#mqtt-publish-topic-error')).toHaveText(
+      'A topic name cannot contain the wildcards + or #.',
+    );
   });
 
   test('pause stops new rows and resume shows them; export holds exactly the messages shown', async ({ page, iot }) => {
@@ -165,7 +174,13 @@ test.describe('MQTT test client', () => {
     await expect(mqttPage.rows).toHaveCount(5);
     const json = await mqttPage.export('JSON');
     expect(json.name).toMatch(/\.json$/);
-    const exported = JSON.parse(json.text) as { topic: string; payload: string; qos: number; retain: boolean; receivedAt: string }[];
+    const exported = JSON.parse(json.text) as {
+      topic: string;
+      payload: string;
+      qos: number;
+      retain: boolean;
+      receivedAt: string;
+    }[];
     expect(exported.map((m) => (JSON.parse(m.payload) as { n: number }).n)).toEqual([6, 4, 3, 2, 1]);
     expect(exported.every((m) => m.topic === `${thing}/data` && m.qos === 1 && m.retain === false)).toBe(true);
     expect(exported.every((m) => !Number.isNaN(Date.parse(m.receivedAt)))).toBe(true);

@@ -15,7 +15,7 @@ import { request as playwrightRequest, type Download } from '@playwright/test';
 
 import { projectRoot } from '../scripts/next-app';
 import { clearFaults, expect, injectFault, test } from './fixtures';
-import { OnboardPage, type CredentialModeLabel } from './pages/onboard-page';
+import { OnboardPage } from './pages/onboard-page';
 import { E2E_ENV, requireEnv } from './stack';
 import { fileNamed, readDownloadedZip, unzipText } from './support/zip';
 import { mosquittoPub, opensslCsr, opensslSelfSigned, tempDir, writeDeviceFiles } from './support/mosquitto';
@@ -63,7 +63,10 @@ async function proveBundle(opts: {
   expect(download.suggestedFilename()).toBe(`${thingName}-credentials.zip`);
   const files = await readDownloadedZip(download);
   for (const f of ['README.md', 'certificate.pem.crt', 'root-ca.pem', 'config/device.json']) {
-    expect(Object.keys(files).some((p) => p.endsWith(`/${f}`)), `${f} in the bundle`).toBe(true);
+    expect(
+      Object.keys(files).some((p) => p.endsWith(`/${f}`)),
+      `${f} in the bundle`,
+    ).toBe(true);
   }
   const certPem = fileNamed(files, 'certificate.pem.crt');
   const rootCaPem = fileNamed(files, 'root-ca.pem');
@@ -78,7 +81,12 @@ async function proveBundle(opts: {
     expect(files[keyInZip!]).toMatch(/-----BEGIN (RSA |EC )?PRIVATE KEY-----/);
   }
 
-  const device = JSON.parse(fileNamed(files, 'config/device.json')) as { endpoint: string; port: number; clientId: string; certificateId: string };
+  const device = JSON.parse(fileNamed(files, 'config/device.json')) as {
+    endpoint: string;
+    port: number;
+    clientId: string;
+    certificateId: string;
+  };
   const health = (await (await emulator('health')).json()) as { mqttPort: number };
   expect(device.port).toBe(health.mqttPort);
   expect(device.clientId).toBe(thingName);
@@ -92,7 +100,13 @@ async function proveBundle(opts: {
 
   const deviceFiles = await writeDeviceFiles(dir, { rootCaPem, certPem, keyPem: opts.heldKeyPem ?? files[keyInZip!]! });
   const pub = () =>
-    mosquittoPub({ files: deviceFiles, host: device.endpoint, port: device.port, clientId: thingName, topic: `${thingName}/telemetry` });
+    mosquittoPub({
+      files: deviceFiles,
+      host: device.endpoint,
+      port: device.port,
+      clientId: thingName,
+      topic: `${thingName}/telemetry`,
+    });
   const ok = await pub();
   expect(ok.code, `mosquitto_pub: ${ok.output}`).toBe(0);
 
@@ -117,7 +131,10 @@ test.describe('Onboard a device', () => {
     await clearFaults();
   });
 
-  test('(a) a key made in the browser: one screen, a bundle that mosquitto_pub connects with', async ({ page, iot }) => {
+  test('(a) a key made in the browser: one screen, a bundle that mosquitto_pub connects with', async ({
+    page,
+    iot,
+  }) => {
     const onboard = new OnboardPage(page);
     const thingName = name('browser');
     await onboard.goto();
@@ -192,7 +209,10 @@ test.describe('Onboard a device', () => {
     await proveBundle({ iot, download, thingName, dir, heldKeyPem: own.keyPem });
   });
 
-  test('a thing name that already exists is refused beside the field, before anything is created', async ({ page, iot }) => {
+  test('a thing name that already exists is refused beside the field, before anything is created', async ({
+    page,
+    iot,
+  }) => {
     const thingName = name('taken');
     await iot.send(new CreateThingCommand({ thingName }));
     const before = await allCertificateIds(iot);
@@ -211,7 +231,11 @@ test.describe('Onboard a device', () => {
   test('bad input is refused beside its field without any AWS call', async ({ page }) => {
     const onboard = new OnboardPage(page);
     await onboard.goto();
-    await onboard.fill({ thingName: 'no spaces allowed', mode: 'My own certificate', certificatePem: 'not a certificate' });
+    await onboard.fill({
+      thingName: 'no spaces allowed',
+      mode: 'My own certificate',
+      certificatePem: 'not a certificate',
+    });
     await onboard.submit.click();
     await expect(onboard.thingNameError).toContainText('regular expression');
     await expect(page.locator('#certificatePem-error')).toContainText('not a PEM certificate');
@@ -222,10 +246,20 @@ test.describe('Onboard a device', () => {
   // LimitExceededException, and 5xx by itself, so a count-1 fault of those would just be absorbed).
   const faults: { operation: string; error: string; step: string; label: RegExp }[] = [
     { operation: 'CreateThing', error: 'InvalidRequestException', step: 'thing', label: /Create thing/ },
-    { operation: 'CreateCertificateFromCsr', error: 'InvalidRequestException', step: 'certificate', label: /CreateCertificateFromCsr/ },
+    {
+      operation: 'CreateCertificateFromCsr',
+      error: 'InvalidRequestException',
+      step: 'certificate',
+      label: /CreateCertificateFromCsr/,
+    },
     { operation: 'CreatePolicy', error: 'InvalidRequestException', step: 'policy', label: /Create policy/ },
     { operation: 'AttachPolicy', error: 'InvalidRequestException', step: 'attach-policy', label: /Attach policy/ },
-    { operation: 'AttachThingPrincipal', error: 'InvalidRequestException', step: 'attach-thing', label: /Attach the certificate to thing/ },
+    {
+      operation: 'AttachThingPrincipal',
+      error: 'InvalidRequestException',
+      step: 'attach-thing',
+      label: /Attach the certificate to thing/,
+    },
   ];
   for (const fault of faults) {
     test(`a failure at ${fault.operation} leaves nothing behind and names the step`, async ({ page, iot }) => {

@@ -45,7 +45,8 @@ async function removePolicy(iot: IoTClient, policyName: string): Promise<void> {
   if (!(await policyExists(iot, policyName))) return;
   const { policyVersions = [] } = await iot.send(new ListPolicyVersionsCommand({ policyName }));
   for (const v of policyVersions) {
-    if (!v.isDefaultVersion) await iot.send(new DeletePolicyVersionCommand({ policyName, policyVersionId: v.versionId }));
+    if (!v.isDefaultVersion)
+      await iot.send(new DeletePolicyVersionCommand({ policyName, policyVersionId: v.versionId }));
   }
   const { targets = [] } = await iot.send(new ListTargetsForPolicyCommand({ policyName }));
   for (const target of targets) await iot.send(new DetachPolicyCommand({ policyName, target }));
@@ -91,7 +92,9 @@ test.describe('Policies', () => {
 
     const stored = await iot.send(new GetPolicyCommand({ policyName: name }));
     // The account id comes from an existing resource's ARN, or is `*` in an account with none yet.
-    expect(stored.policyDocument).toMatch(/"arn:aws:iot:us-east-1:(123456789012|\*):topic\/\$\{iot:Connection\.Thing\.ThingName\}\/\*"/);
+    expect(stored.policyDocument).toMatch(
+      /"arn:aws:iot:us-east-1:(123456789012|\*):topic\/\$\{iot:Connection\.Thing\.ThingName\}\/\*"/,
+    );
   });
 
   test('the editor refuses a malformed document with a clear message and nothing is created', async ({ iot }) => {
@@ -109,15 +112,21 @@ test.describe('Policies', () => {
     expect(await policyExists(iot, name)).toBe(false);
 
     // Valid JSON that AWS would refuse: a statement without Effect.
-    await policies.documentEditor.fill(JSON.stringify({ Version: '2012-10-17', Statement: [{ Action: 'iot:Connect', Resource: '*' }] }, null, 2));
-    await expect(policies.documentError).toContainText('Statement[0].Effect: The statement has no Effect; use "Allow" or "Deny".');
+    await policies.documentEditor.fill(
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Action: 'iot:Connect', Resource: '*' }] }, null, 2),
+    );
+    await expect(policies.documentError).toContainText(
+      'Statement[0].Effect: The statement has no Effect; use "Allow" or "Deny".',
+    );
     await policies.createButton.click();
     await expect(policies.page.getByText('Fix the highlighted fields; nothing was created.')).toBeVisible();
     await expect(policies.page).toHaveURL(/\/policies\/new$/);
     expect(await policyExists(iot, name)).toBe(false);
   });
 
-  test('a document AWS IoT itself refuses shows its MalformedPolicyException message beside the editor', async ({ iot }) => {
+  test('a document AWS IoT itself refuses shows its MalformedPolicyException message beside the editor', async ({
+    iot,
+  }) => {
     const name = uniqueName('refused');
     created.push(name);
     await policies.gotoNew();
@@ -185,7 +194,10 @@ test.describe('Policies', () => {
     expect(defaultVersionId).toBe('2');
 
     // And back: make v1 the default again from the table.
-    await policies.versionRow('1').getByRole('button', { name: /Set as default/ }).click();
+    await policies
+      .versionRow('1')
+      .getByRole('button', { name: /Set as default/ })
+      .click();
     await expect(policies.versionRow('1')).toContainText('Default');
   });
 
@@ -193,7 +205,8 @@ test.describe('Policies', () => {
     const name = uniqueName('limit');
     created.push(name);
     await iot.send(new CreatePolicyCommand({ policyName: name, policyDocument: connectDoc }));
-    for (let i = 0; i < 4; i++) await iot.send(new CreatePolicyVersionCommand({ policyName: name, policyDocument: connectDoc }));
+    for (let i = 0; i < 4; i++)
+      await iot.send(new CreatePolicyVersionCommand({ policyName: name, policyDocument: connectDoc }));
 
     await policies.gotoPolicy(name);
     await expect(page.getByText('This policy already has 5 versions')).toBeVisible();
@@ -201,7 +214,9 @@ test.describe('Policies', () => {
     await policies.createVersionButton.click();
 
     await expect(
-      page.getByText(`Policy "${name}" already has 5 versions, the most AWS IoT keeps. Delete an old version that is not the default`),
+      page.getByText(
+        `Policy "${name}" already has 5 versions, the most AWS IoT keeps. Delete an old version that is not the default`,
+      ),
     ).toBeVisible();
     const { policyVersions = [] } = await iot.send(new ListPolicyVersionsCommand({ policyName: name }));
     expect(policyVersions).toHaveLength(5);
@@ -211,7 +226,9 @@ test.describe('Policies', () => {
     const name = uniqueName('delete');
     created.push(name);
     await iot.send(new CreatePolicyCommand({ policyName: name, policyDocument: connectDoc }));
-    await iot.send(new CreatePolicyVersionCommand({ policyName: name, policyDocument: publishDoc, setAsDefault: false }));
+    await iot.send(
+      new CreatePolicyVersionCommand({ policyName: name, policyDocument: publishDoc, setAsDefault: false }),
+    );
     const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: false }));
     const certificateId = cert.certificateId!;
 
@@ -261,6 +278,8 @@ test.describe('Policies', () => {
     // And a name AWS would refuse is explained before anything is sent.
     await policies.nameField.fill('bad name/1');
     await policies.nameField.blur();
-    await expect(policies.nameError).toHaveText('Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").');
+    await expect(policies.nameError).toHaveText(
+      'Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").',
+    );
   });
 });

@@ -155,7 +155,9 @@ test.describe('Shadow page', () => {
     await shadow.saveDesired.click();
 
     await expect(
-      page.getByText('Someone changed this shadow since you loaded it (version 1 → 2). Reload to see their change, then apply yours again.'),
+      page.getByText(
+        'Someone changed this shadow since you loaded it (version 1 → 2). Reload to see their change, then apply yours again.',
+      ),
     ).toBeVisible();
     const stored = await readShadow(device.thingName);
     expect(stored.version).toBe(2);
@@ -178,7 +180,9 @@ test.describe('Shadow page', () => {
 
     await shadow.editDesired('[1, 2]');
     await shadow.saveDesired.click();
-    await expect(page.getByText('The desired state must be a JSON object ({ ... }), not a list or a single value.')).toBeVisible();
+    await expect(
+      page.getByText('The desired state must be a JSON object ({ ... }), not a list or a single value.'),
+    ).toBeVisible();
 
     await shadow.editDesired('{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}');
     await shadow.saveDesired.click();

@@ -37,6 +37,7 @@ export function takeStack(): E2eStack | undefined {
 
 export function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the specs through \`npx playwright test\` so global setup runs.`);
+  if (!value)
+    throw new Error(`${name} is not set: run the specs through \`npx playwright test\` so global setup runs.`);
   return value;
 }

@@ -49,7 +49,13 @@ test.describe('Things: create, edit, search, delete', () => {
     await form.goto();
     await expect(form.heading).toBeVisible();
     await form.name.fill(name);
-    await form.attributes.fill([['site', 'lab'], ['floor', '2']], 1);
+    await form.attributes.fill(
+      [
+        ['site', 'lab'],
+        ['floor', '2'],
+      ],
+      1,
+    );
     await form.submit.click();
 
     const detail = new ThingDetailPage(page, name);
@@ -61,7 +67,10 @@ test.describe('Things: create, edit, search, delete', () => {
     await expect(detail.attributes.name(2)).toHaveValue('site');
     await expect(detail.attributes.value(2)).toHaveValue('lab');
     await expect(page.getByRole('link', { name: 'Shadow' })).toHaveAttribute('href', `/things/${name}/shadow`);
-    await expect(page.getByRole('link', { name: 'Credentials bundle' })).toHaveAttribute('href', `/api/things/${name}/bundle`);
+    await expect(page.getByRole('link', { name: 'Credentials bundle' })).toHaveAttribute(
+      'href',
+      `/api/things/${name}/bundle`,
+    );
 
     const described = await iot.send(new DescribeThingCommand({ thingName: name }));
     expect(described.attributes).toEqual({ site: 'lab', floor: '2' });
@@ -73,7 +82,10 @@ test.describe('Things: create, edit, search, delete', () => {
     await expect(form.nameError).toContainText('already exists');
   });
 
-  test('a bad name and a 4th attribute without a type are refused beside the fields, and nothing is created', async ({ page, iot }) => {
+  test('a bad name and a 4th attribute without a type are refused beside the fields, and nothing is created', async ({
+    page,
+    iot,
+  }) => {
     const form = new NewThingPage(page);
     await form.goto();
     await form.name.fill('bad name!');
@@ -131,7 +143,9 @@ test.describe('Things: create, edit, search, delete', () => {
     await expect(page.getByText('Version').locator('xpath=following-sibling::dd[1]')).toHaveText(String(after.version));
 
     // Someone else changes the thing while the page is open.
-    await iot.send(new UpdateThingCommand({ thingName: name, attributePayload: { attributes: { site: 'yard' }, merge: true } }));
+    await iot.send(
+      new UpdateThingCommand({ thingName: name, attributePayload: { attributes: { site: 'yard' }, merge: true } }),
+    );
     await detail.attributes.value(2).fill('roof');
     await detail.saveAttributes.click();
     await expect(detail.attributesForm.getByText('Someone else changed thing')).toBeVisible();
@@ -171,7 +185,10 @@ test.describe('Things: create, edit, search, delete', () => {
     await expect(thingsPage.table.getByRole('row')).toHaveCount(2); // header + one
   });
 
-  test('delete with guided clean-up removes the thing and its own certificate, and only detaches a shared one', async ({ page, iot }) => {
+  test('delete with guided clean-up removes the thing and its own certificate, and only detaches a shared one', async ({
+    page,
+    iot,
+  }) => {
     const id = unique();
     const name = `e2e-del-${id}`;
     const other = `e2e-keep-${id}`;
@@ -189,7 +206,10 @@ test.describe('Things: create, edit, search, delete', () => {
     await detail.goto();
     await expect(detail.certificates.getByRole('row')).toHaveCount(3);
     await expect(detail.certificates).toContainText('ACTIVE');
-    await expect(detail.certificates.getByRole('link', { name: policyName })).toHaveAttribute('href', `/policies/${policyName}`);
+    await expect(detail.certificates.getByRole('link', { name: policyName })).toHaveAttribute(
+      'href',
+      `/policies/${policyName}`,
+    );
     await expect(detail.certificates.getByRole('link', { name: `${own.id.slice(0, 16)}…` })).toHaveAttribute(
       'href',
       `/certificates/${own.id}`,
@@ -230,7 +250,10 @@ test.describe('Things: create, edit, search, delete', () => {
     await iot.send(new DeletePolicyCommand({ policyName }));
   });
 
-  test('a failure at DeleteThing says which step failed and what is left, and Retry completes it', async ({ page, iot }) => {
+  test('a failure at DeleteThing says which step failed and what is left, and Retry completes it', async ({
+    page,
+    iot,
+  }) => {
     const name = `e2e-delfail-${unique()}`;
     await iot.send(new CreateThingCommand({ thingName: name }));
     const cert = await newCertificate(iot);
@@ -248,7 +271,9 @@ test.describe('Things: create, edit, search, delete', () => {
       await expect(page.getByRole('main')).toContainText(`Step failed: Delete thing "${name}"`);
       await expect(del.leftOver).toContainText(`Thing "${name}" still exists.`);
       await expect(del.doneSteps.getByRole('listitem').filter({ hasText: 'Detach certificate' })).toContainText('Done');
-      await expect(del.doneSteps.getByRole('listitem').filter({ hasText: `Delete thing "${name}"` })).toContainText('Failed');
+      await expect(del.doneSteps.getByRole('listitem').filter({ hasText: `Delete thing "${name}"` })).toContainText(
+        'Failed',
+      );
       // The certificate is already gone; the thing is not.
       expect(await notFound(() => iot.send(new DescribeCertificateCommand({ certificateId: cert.id })))).toBe(true);
       expect(await notFound(() => iot.send(new DescribeThingCommand({ thingName: name })))).toBe(false);

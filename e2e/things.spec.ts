@@ -1,4 +1,9 @@
-import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, CreateThingTypeCommand } from '@aws-sdk/client-iot';
+import {
+  AddThingToThingGroupCommand,
+  CreateThingCommand,
+  CreateThingGroupCommand,
+  CreateThingTypeCommand,
+} from '@aws-sdk/client-iot';
 
 import { clearFaults, createThings, deleteAllThings, expect, injectFault, test } from './fixtures';
 
@@ -60,7 +65,13 @@ test.describe('Things page', () => {
     const typed = `e2e-flt-${id}-typed`;
     const plain = `e2e-flt-${id}-plain`;
     const member = `e2e-flt-${id}-member`;
-    await iot.send(new CreateThingCommand({ thingName: typed, thingTypeName: type, attributePayload: { attributes: { zone: `z${id}` } } }));
+    await iot.send(
+      new CreateThingCommand({
+        thingName: typed,
+        thingTypeName: type,
+        attributePayload: { attributes: { zone: `z${id}` } },
+      }),
+    );
     await iot.send(new CreateThingCommand({ thingName: plain, attributePayload: { attributes: { zone: `z${id}` } } }));
     await iot.send(new CreateThingCommand({ thingName: member }));
     await iot.send(new AddThingToThingGroupCommand({ thingName: member, thingGroupName: group }));

@@ -101,7 +101,8 @@ export class RateQuotas {
     bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.at) / 1000) * rate);
     bucket.at = t;
     this.buckets.set(operation, bucket);
-    if (bucket.tokens < 1) throw new AwsError('ThrottlingException', errorStatus('ThrottlingException', operation)!, 'Rate exceeded');
+    if (bucket.tokens < 1)
+      throw new AwsError('ThrottlingException', errorStatus('ThrottlingException', operation)!, 'Rate exceeded');
     bucket.tokens -= 1;
   }
 }

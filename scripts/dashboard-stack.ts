@@ -63,7 +63,10 @@ export async function startDashboardStack(
       next: started,
       dataDir,
       credentials,
-      session: { name: SESSION_COOKIE_NAME, value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret) },
+      session: {
+        name: SESSION_COOKIE_NAME,
+        value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret),
+      },
       async close() {
         await started.stop();
         await emulator.close();

@@ -30,8 +30,16 @@ class UsageError extends Error {}
 
 function positiveNumber(flag: string, value: string | undefined, integer = false): number {
   const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag} needs a positive ${integer ? 'whole number' : 'number'}${value === undefined ? '' : `, not "${value}"`}.`);
+  if (
+    value === undefined ||
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    n <= 0 ||
+    (integer && !Number.isInteger(n))
+  ) {
+    throw new UsageError(
+      `${flag} needs a positive ${integer ? 'whole number' : 'number'}${value === undefined ? '' : `, not "${value}"`}.`,
+    );
   }
   return n;
 }
@@ -44,7 +52,10 @@ export function parseArgs(argv: string[]): Args | 'help' {
   let durationMs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--help':
@@ -68,7 +79,10 @@ export function parseArgs(argv: string[]): Args | 'help' {
         target = arg;
     }
   }
-  if (!target) throw new UsageError('Give the credential bundle: a zip downloaded from the dashboard, or the folder it unpacks to.');
+  if (!target)
+    throw new UsageError(
+      'Give the credential bundle: a zip downloaded from the dashboard, or the folder it unpacks to.',
+    );
   return { target, intervalMs, count, once, durationMs };
 }
 
@@ -99,13 +113,17 @@ async function main(): Promise<number> {
   }
   const wanted = args.count ?? 1;
   if (wanted > bundles.length) {
-    console.error(`${args.target} holds ${bundles.length} device${bundles.length === 1 ? '' : 's'}, fewer than --count ${wanted}.`);
+    console.error(
+      `${args.target} holds ${bundles.length} device${bundles.length === 1 ? '' : 's'}, fewer than --count ${wanted}.`,
+    );
     return 2;
   }
   if (args.count === undefined && bundles.length > 1) {
     log(`${args.target} holds ${bundles.length} devices; running the first (--count ${bundles.length} runs them all).`);
   }
-  const devices = bundles.slice(0, wanted).map((b) => new SimulatedDevice(b, { intervalMs: args.intervalMs, once: args.once, log }));
+  const devices = bundles
+    .slice(0, wanted)
+    .map((b) => new SimulatedDevice(b, { intervalMs: args.intervalMs, once: args.once, log }));
 
   let stopping = false;
   const stopAll = async (why: string) => {
@@ -126,9 +144,13 @@ async function main(): Promise<number> {
         }
       }),
     );
-    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`[${devices[i]!.bundle.thingName}] ${describe(r.reason)}`] : []));
+    const failures = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`[${devices[i]!.bundle.thingName}] ${describe(r.reason)}`] : [],
+    );
     for (const f of failures) console.error(f);
-    log(`${devices.length - failures.length} of ${devices.length} device${devices.length === 1 ? '' : 's'} connected, published and reported.`);
+    log(
+      `${devices.length - failures.length} of ${devices.length} device${devices.length === 1 ? '' : 's'} connected, published and reported.`,
+    );
     return failures.length ? 1 : 0;
   }
 
@@ -137,7 +159,10 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => void stopAll('Ctrl-C: disconnecting.').then(resolve));
     process.once('SIGTERM', () => void stopAll('Stopping: disconnecting.').then(resolve));
     if (args.durationMs !== undefined) {
-      setTimeout(() => void stopAll(`${args.durationMs! / 1000} s elapsed: disconnecting.`).then(resolve), args.durationMs).unref();
+      setTimeout(
+        () => void stopAll(`${args.durationMs! / 1000} s elapsed: disconnecting.`).then(resolve),
+        args.durationMs,
+      ).unref();
     }
   });
   const started = await Promise.allSettled(

@@ -16,7 +16,14 @@ const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 /** What the production build depends on. Tests and the emulator are not bundled into it. */
 const BUILD_INPUT_DIRS = ['app', 'components', 'lib', 'public'];
-const BUILD_INPUT_FILES = ['next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const BUILD_INPUT_FILES = [
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'package-lock.json',
+];
 const IGNORED = /(^|\/)(__tests__|node_modules)(\/|$)|\.test\.tsx?$|\.spec\.tsx?$/;
 
 function newestMtime(dir: string): number {
@@ -71,7 +78,9 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

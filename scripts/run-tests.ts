@@ -3,7 +3,7 @@
  * integration tests (`*.test.ts` beside the code and under emulator/test/), then Playwright for the
  * end-to-end specs in e2e/ — and one closing line `N passed, N failed` that CI reads.
  *
- *   npm test                      everything
+ *   npm test                      everything (lint + format check, type check, node tests, e2e)
  *   npm test -- --only node       unit + integration only
  *   npm test -- --only e2e        end-to-end only
  *   npm test -- emulator/test/things.test.ts   just these node test files
@@ -61,7 +61,11 @@ async function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<Ta
   const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
   fs.rmSync(tap, { force: true });
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-  const tally = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+  const tally = {
+    passed: count('pass'),
+    failed: count('fail') + count('cancelled'),
+    skipped: count('skipped') + count('todo'),
+  };
   // A crashed runner that reported nothing is a failure, not an empty success.
   if (code !== 0 && tally.failed === 0) tally.failed = 1;
   return tally;
@@ -101,11 +105,30 @@ const add = (t: Tally) => {
   total.skipped += t.skipped;
 };
 
+/** A whole-repository check counted as one test: pass or fail. */
+async function runCheck(title: string, args: string[]): Promise<Tally> {
+  console.log(`\n== ${title} ==`);
+  const code = await run(process.execPath, args, env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
 if (only !== 'e2e' && explicitFiles.length === 0) {
-  // The whole repository type-checks (next build checks only the app): one test, pass or fail.
-  console.log('\n== typecheck (tsc --noEmit) ==');
-  const code = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], env);
-  add(code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+  // Lint and format (Biome), then the whole repository type-checks (next build checks only the app).
+  add(
+    await runCheck('lint and format (biome check)', [
+      path.join(root, 'node_modules/@biomejs/biome/bin/biome'),
+      'check',
+      '.',
+    ]),
+  );
+  add(
+    await runCheck('typecheck (tsc --noEmit)', [
+      path.join(root, 'node_modules/typescript/bin/tsc'),
+      '--noEmit',
+      '-p',
+      '.',
+    ]),
+  );
 }
 if (only !== 'e2e') {
   const files = explicitFiles.length ? explicitFiles : findTests(root);

@@ -43,7 +43,12 @@ try {
   }
   const thingName = 'greenhouse-sensor-01';
   const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
-  await iot.send(new CreatePolicyCommand({ policyName: 'thing-scoped', policyDocument: thingScopedPolicyDocument({ region: 'us-east-1', accountId: '123456789012' }) }));
+  await iot.send(
+    new CreatePolicyCommand({
+      policyName: 'thing-scoped',
+      policyDocument: thingScopedPolicyDocument({ region: 'us-east-1', accountId: '123456789012' }),
+    }),
+  );
   await iot.send(new AttachPolicyCommand({ policyName: 'thing-scoped', target: cert.certificateArn }));
   await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
   device = await mqtt.connectAsync(emulator.urls.mqtt, {
@@ -53,12 +58,14 @@ try {
     ca: emulator.rootCaPem,
     reconnectPeriod: 0,
   });
-  await device.publishAsync(`$aws/things/${thingName}/shadow/update`, JSON.stringify({ state: { reported: { temperature: 21.5, humidity: 48, fan: 'auto' } } }), { qos: 1 });
+  await device.publishAsync(
+    `$aws/things/${thingName}/shadow/update`,
+    JSON.stringify({ state: { reported: { temperature: 21.5, humidity: 48, fan: 'auto' } } }),
+    { qos: 1 },
+  );
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await context.addCookies([
-    { name: stack.session.name, value: stack.session.value, url: next.url, httpOnly: true },
-  ]);
+  await context.addCookies([{ name: stack.session.name, value: stack.session.value, url: next.url, httpOnly: true }]);
   const page = await context.newPage();
   const shots: [string, string][] = [
     ['things', '/things?refresh=1'],

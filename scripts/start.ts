@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     IOT_MODE: mode,
     AWS_REGION: region,
     // The SDK warns on every start that its 2027 releases need Node 22; the README says so once instead.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
     DASHBOARD_USER: credentials.user,
     DASHBOARD_PASSWORD: credentials.password,
   };
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
   if (credentials.source === 'env') {
     console.log(`Sign in as "${credentials.user}" with DASHBOARD_PASSWORD.`);
   } else {
-    console.log(`Sign in as "${credentials.user}" with password ${credentials.password}  (kept in ${credentials.passwordFile})`);
+    console.log(
+      `Sign in as "${credentials.user}" with password ${credentials.password}  (kept in ${credentials.passwordFile})`,
+    );
   }
 
   let stopping = false;

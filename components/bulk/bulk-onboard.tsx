@@ -45,10 +45,31 @@ function Section({ title, description, children }: { title: string; description?
   );
 }
 
-function Radio({ name, value, checked, onChange, label, hint }: { name: string; value: string; checked: boolean; onChange: () => void; label: string; hint?: string }) {
+function Radio({
+  name,
+  value,
+  checked,
+  onChange,
+  label,
+  hint,
+}: {
+  name: string;
+  value: string;
+  checked: boolean;
+  onChange: () => void;
+  label: string;
+  hint?: string;
+}) {
   return (
     <label className="flex cursor-pointer gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500/40">
-      <input type="radio" name={name} value={value} checked={checked} onChange={onChange} className="mt-0.5 accent-indigo-600" />
+      <input
+        type="radio"
+        name={name}
+        value={value}
+        checked={checked}
+        onChange={onChange}
+        className="mt-0.5 accent-indigo-600"
+      />
       <span>
         <span className="block font-medium text-slate-900">{label}</span>
         {hint ? <span className="mt-0.5 block text-xs text-slate-600">{hint}</span> : null}
@@ -57,16 +78,31 @@ function Radio({ name, value, checked, onChange, label, hint }: { name: string; 
   );
 }
 
-type Phase = { kind: 'idle' } | { kind: 'keys'; done: number; total: number } | { kind: 'creating'; done: number; total: number } | { kind: 'error'; message: string };
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'keys'; done: number; total: number }
+  | { kind: 'creating'; done: number; total: number }
+  | { kind: 'error'; message: string };
 
-export function BulkOnboard({ policies, templates, listProblems }: { policies: string[]; templates: TemplateOption[]; listProblems: string[] }) {
+export function BulkOnboard({
+  policies,
+  templates,
+  listProblems,
+}: {
+  policies: string[];
+  templates: TemplateOption[];
+  listProblems: string[];
+}) {
   const router = useRouter();
   const toast = useToast();
   const [source, setSource] = useState<'csv' | 'generator'>('csv');
   const [csv, setCsv] = useState('');
   const [fileNote, setFileNote] = useState<string | undefined>();
   const [preview, previewAction] = useActionState<ActionState<PreviewData>, FormData>(previewBulkAction, idle());
-  const [optionsState, optionsAction] = useActionState<ActionState<ValidatedOptions>, FormData>(validateBulkOptionsAction, idle());
+  const [optionsState, optionsAction] = useActionState<ActionState<ValidatedOptions>, FormData>(
+    validateBulkOptionsAction,
+    idle(),
+  );
   const [excludeBad, setExcludeBad] = useState(false);
   const [policyMode, setPolicyMode] = useState<'template' | 'existing'>('template');
   const [jobName, setJobName] = useState(() => `bulk-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`);
@@ -74,7 +110,10 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const started = useRef<string | undefined>(undefined);
 
-  const rows: BulkRow[] = useMemo(() => (preview.status === 'success' && preview.data ? preview.data.rows : []), [preview]);
+  const rows: BulkRow[] = useMemo(
+    () => (preview.status === 'success' && preview.data ? preview.data.rows : []),
+    [preview],
+  );
   const bad = rows.filter((r) => r.errors.length).length;
   const chosen = excludeBad ? rows.filter((r) => r.errors.length === 0) : rows;
   const ready = rows.length > 0 && chosen.length > 0 && chosen.every((r) => r.errors.length === 0);
@@ -82,11 +121,13 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
   const optionErrors = (k: string) => (optionsState.status === 'invalid' ? optionsState.fieldErrors?.[k] : undefined);
   const busy = phase.kind === 'keys' || phase.kind === 'creating';
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new preview resets the choice to exclude bad rows.
   useEffect(() => setExcludeBad(false), [preview]);
 
   // Options accepted: make the keys in the worker, then create, fill and start the job.
   useEffect(() => {
-    if (optionsState.status !== 'success' || !optionsState.data || started.current === optionsState.data.optionsId) return;
+    if (optionsState.status !== 'success' || !optionsState.data || started.current === optionsState.data.optionsId)
+      return;
     started.current = optionsState.data.optionsId;
     const options = optionsState.data.options;
     const devices = chosen;
@@ -101,7 +142,10 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
         const created = await createBulkJob(options, devices.length);
         if (!created.ok) throw new Error(created.message);
         const jobId = created.jobId;
-        holdKeys(jobId, keys.map((k) => [k.thingName, { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem }]));
+        holdKeys(
+          jobId,
+          keys.map((k) => [k.thingName, { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem }]),
+        );
         for (let from = 0; from < devices.length; from += DEVICE_BATCH) {
           const batch = devices.slice(from, from + DEVICE_BATCH).map((d, i) => ({
             thingName: d.thingName,
@@ -123,8 +167,7 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
         setPhase({ kind: 'error', message: err instanceof Error ? err.message : 'The job could not be created.' });
       }
     })();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [optionsState]);
+  }, [optionsState, chosen, router, toast]);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
@@ -144,12 +187,29 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
         </Alert>
       ))}
       <form action={previewAction} className="space-y-6" aria-label="Device list">
-        <Section title="1. The devices" description="A CSV (paste it or choose a file) or a name prefix and a count. Nothing is created until the list is checked and you start the job.">
+        <Section
+          title="1. The devices"
+          description="A CSV (paste it or choose a file) or a name prefix and a count. Nothing is created until the list is checked and you start the job."
+        >
           <fieldset>
             <legend className="mb-2 text-sm font-medium text-slate-800">Where the list comes from</legend>
             <div className="grid gap-2 sm:grid-cols-2">
-              <Radio name="source" value="csv" checked={source === 'csv'} onChange={() => setSource('csv')} label="A CSV" hint="Columns: name, attributes (k=v;k2=v2), type, group. Header row first." />
-              <Radio name="source" value="generator" checked={source === 'generator'} onChange={() => setSource('generator')} label="A prefix and a count" hint="sensor-001 … sensor-100, all with the same attributes, type and group." />
+              <Radio
+                name="source"
+                value="csv"
+                checked={source === 'csv'}
+                onChange={() => setSource('csv')}
+                label="A CSV"
+                hint="Columns: name, attributes (k=v;k2=v2), type, group. Header row first."
+              />
+              <Radio
+                name="source"
+                value="generator"
+                checked={source === 'generator'}
+                onChange={() => setSource('generator')}
+                label="A prefix and a count"
+                hint="sensor-001 … sensor-100, all with the same attributes, type and group."
+              />
             </div>
           </fieldset>
           {source === 'csv' ? (
@@ -183,17 +243,63 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
             </div>
           ) : (
             <div className="grid gap-4 sm:grid-cols-2">
-              <TextField name="prefix" label="Name prefix" placeholder="sensor-" defaultValue={preview.values?.prefix} errors={previewErrors('prefix')} />
-              <TextField name="count" label="How many" type="number" min={1} max={5000} defaultValue={preview.values?.count ?? '10'} errors={previewErrors('count')} />
-              <TextField name="start" label="First number" type="number" min={0} defaultValue={preview.values?.start ?? '1'} errors={previewErrors('start')} />
-              <TextField name="digits" label="Digits (zero-padded)" type="number" min={0} max={9} defaultValue={preview.values?.digits ?? '3'} errors={previewErrors('digits')} />
-              <TextField name="genAttributes" label="Attributes (optional)" placeholder="site=lab;batch=7" defaultValue={preview.values?.genAttributes} />
-              <TextField name="genThingType" label="Thing type (optional)" defaultValue={preview.values?.genThingType} />
-              <TextField name="genThingGroup" label="Thing group (optional)" defaultValue={preview.values?.genThingGroup} />
+              <TextField
+                name="prefix"
+                label="Name prefix"
+                placeholder="sensor-"
+                defaultValue={preview.values?.prefix}
+                errors={previewErrors('prefix')}
+              />
+              <TextField
+                name="count"
+                label="How many"
+                type="number"
+                min={1}
+                max={5000}
+                defaultValue={preview.values?.count ?? '10'}
+                errors={previewErrors('count')}
+              />
+              <TextField
+                name="start"
+                label="First number"
+                type="number"
+                min={0}
+                defaultValue={preview.values?.start ?? '1'}
+                errors={previewErrors('start')}
+              />
+              <TextField
+                name="digits"
+                label="Digits (zero-padded)"
+                type="number"
+                min={0}
+                max={9}
+                defaultValue={preview.values?.digits ?? '3'}
+                errors={previewErrors('digits')}
+              />
+              <TextField
+                name="genAttributes"
+                label="Attributes (optional)"
+                placeholder="site=lab;batch=7"
+                defaultValue={preview.values?.genAttributes}
+              />
+              <TextField
+                name="genThingType"
+                label="Thing type (optional)"
+                defaultValue={preview.values?.genThingType}
+              />
+              <TextField
+                name="genThingGroup"
+                label="Thing group (optional)"
+                defaultValue={preview.values?.genThingGroup}
+              />
             </div>
           )}
           <FormMessage state={preview} />
-          <SubmitButton pendingLabel="Checking every row…" variant={rows.length ? 'secondary' : 'primary'} disabled={busy}>
+          <SubmitButton
+            pendingLabel="Checking every row…"
+            variant={rows.length ? 'secondary' : 'primary'}
+            disabled={busy}
+          >
             Check the list
           </SubmitButton>
         </Section>
@@ -210,7 +316,12 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
         >
           {bad ? (
             <label className="flex items-center gap-2 text-sm text-slate-800">
-              <input type="checkbox" checked={excludeBad} onChange={(e) => setExcludeBad(e.target.checked)} className="accent-indigo-600" />
+              <input
+                type="checkbox"
+                checked={excludeBad}
+                onChange={(e) => setExcludeBad(e.target.checked)}
+                className="accent-indigo-600"
+              />
               Leave out the {bad} row{bad === 1 ? '' : 's'} with problems
             </label>
           ) : null}
@@ -224,28 +335,54 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
             <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
               <p className="font-medium text-slate-900">Keys are made in this browser (EC P-256)</p>
               <p className="mt-1">
-                A worker in this page makes each device&apos;s key pair and CSR. Only the CSRs go to the server with the job; the private keys stay
-                in this tab&apos;s memory and go into the zip you download at the end. If you close or reload this tab before downloading, the keys
-                are gone for good: the certificates the job made cannot be used by anyone, and you should delete those devices (Things page) and
-                onboard them again. The job itself keeps running on the server either way.
+                A worker in this page makes each device&apos;s key pair and CSR. Only the CSRs go to the server with the
+                job; the private keys stay in this tab&apos;s memory and go into the zip you download at the end. If you
+                close or reload this tab before downloading, the keys are gone for good: the certificates the job made
+                cannot be used by anyone, and you should delete those devices (Things page) and onboard them again. The
+                job itself keeps running on the server either way.
               </p>
               <p className="mt-1">
-                AWS-generated keys (CreateKeysAndCertificate) are not offered for bulk jobs: each private key would pass through the server and
-                have to be held there for the whole run (a restart would lose it, leaving certificates without keys), while browser-made keys
-                give the same result without a private key ever leaving this page.
+                AWS-generated keys (CreateKeysAndCertificate) are not offered for bulk jobs: each private key would pass
+                through the server and have to be held there for the whole run (a restart would lose it, leaving
+                certificates without keys), while browser-made keys give the same result without a private key ever
+                leaving this page.
               </p>
             </div>
-            <TextField name="jobName" label="Job name" value={jobName} onChange={(e) => setJobName(e.target.value)} errors={optionErrors('jobName')} />
+            <TextField
+              name="jobName"
+              label="Job name"
+              value={jobName}
+              onChange={(e) => setJobName(e.target.value)}
+              errors={optionErrors('jobName')}
+            />
             <fieldset>
               <legend className="mb-2 text-sm font-medium text-slate-800">Policy for every certificate</legend>
               <div className="grid gap-2 sm:grid-cols-2">
-                <Radio name="policyMode" value="template" checked={policyMode === 'template'} onChange={() => setPolicyMode('template')} label="A new policy from a template" hint="Made once for the whole job; devices are scoped by their own thing name." />
-                <Radio name="policyMode" value="existing" checked={policyMode === 'existing'} onChange={() => setPolicyMode('existing')} label="An existing policy" />
+                <Radio
+                  name="policyMode"
+                  value="template"
+                  checked={policyMode === 'template'}
+                  onChange={() => setPolicyMode('template')}
+                  label="A new policy from a template"
+                  hint="Made once for the whole job; devices are scoped by their own thing name."
+                />
+                <Radio
+                  name="policyMode"
+                  value="existing"
+                  checked={policyMode === 'existing'}
+                  onChange={() => setPolicyMode('existing')}
+                  label="An existing policy"
+                />
               </div>
             </fieldset>
             {policyMode === 'template' ? (
               <div className="grid gap-4 sm:grid-cols-2">
-                <SelectField name="templateId" label="Template" options={templates.map((t) => ({ value: t.id, label: t.title }))} defaultValue="thing-scoped" />
+                <SelectField
+                  name="templateId"
+                  label="Template"
+                  options={templates.map((t) => ({ value: t.id, label: t.title }))}
+                  defaultValue="thing-scoped"
+                />
                 <TextField
                   name="policyName"
                   label="Policy name"
@@ -260,34 +397,88 @@ export function BulkOnboard({ policies, templates, listProblems }: { policies: s
                 <SelectField
                   name="existingPolicyName"
                   label="Policy"
-                  options={[{ value: '', label: policies.length ? 'Choose a policy' : 'No policies yet' }, ...policies.map((p) => ({ value: p, label: p }))]}
+                  options={[
+                    { value: '', label: policies.length ? 'Choose a policy' : 'No policies yet' },
+                    ...policies.map((p) => ({ value: p, label: p })),
+                  ]}
                   errors={optionErrors('existingPolicyName')}
                 />
               </>
             )}
             <details className="rounded-md border border-slate-200 p-3">
-              <summary className="cursor-pointer text-sm font-medium text-slate-800">Concurrency and rate limits</summary>
+              <summary className="cursor-pointer text-sm font-medium text-slate-800">
+                Concurrency and rate limits
+              </summary>
               <p className="mt-2 text-xs text-slate-600">
-                Requests per second per operation, from AWS IoT&apos;s default quotas (CreateThing and AttachThingPrincipal 100; certificate and
-                policy APIs about 15). Keep them at or below your account&apos;s quotas; throttled calls are retried with backoff either way.
+                Requests per second per operation, from AWS IoT&apos;s default quotas (CreateThing and
+                AttachThingPrincipal 100; certificate and policy APIs about 15). Keep them at or below your
+                account&apos;s quotas; throttled calls are retried with backoff either way.
               </p>
               <div className="mt-3 grid gap-4 sm:grid-cols-3">
-                <TextField name="concurrency" label="Devices at once" type="number" min={1} max={64} defaultValue={String(DEFAULT_JOB_SETTINGS.concurrency)} errors={optionErrors('concurrency')} />
-                <TextField name="rateCreateThing" label="CreateThing /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.CreateThing)} errors={optionErrors('rateCreateThing')} />
-                <TextField name="rateCreateCertificateFromCsr" label="CreateCertificateFromCsr /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.CreateCertificateFromCsr)} errors={optionErrors('rateCreateCertificateFromCsr')} />
-                <TextField name="rateAttachPolicy" label="AttachPolicy /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.AttachPolicy)} errors={optionErrors('rateAttachPolicy')} />
-                <TextField name="rateAttachThingPrincipal" label="AttachThingPrincipal /s" type="number" min={1} defaultValue={String(DEFAULT_JOB_RATES.AttachThingPrincipal)} errors={optionErrors('rateAttachThingPrincipal')} />
+                <TextField
+                  name="concurrency"
+                  label="Devices at once"
+                  type="number"
+                  min={1}
+                  max={64}
+                  defaultValue={String(DEFAULT_JOB_SETTINGS.concurrency)}
+                  errors={optionErrors('concurrency')}
+                />
+                <TextField
+                  name="rateCreateThing"
+                  label="CreateThing /s"
+                  type="number"
+                  min={1}
+                  defaultValue={String(DEFAULT_JOB_RATES.CreateThing)}
+                  errors={optionErrors('rateCreateThing')}
+                />
+                <TextField
+                  name="rateCreateCertificateFromCsr"
+                  label="CreateCertificateFromCsr /s"
+                  type="number"
+                  min={1}
+                  defaultValue={String(DEFAULT_JOB_RATES.CreateCertificateFromCsr)}
+                  errors={optionErrors('rateCreateCertificateFromCsr')}
+                />
+                <TextField
+                  name="rateAttachPolicy"
+                  label="AttachPolicy /s"
+                  type="number"
+                  min={1}
+                  defaultValue={String(DEFAULT_JOB_RATES.AttachPolicy)}
+                  errors={optionErrors('rateAttachPolicy')}
+                />
+                <TextField
+                  name="rateAttachThingPrincipal"
+                  label="AttachThingPrincipal /s"
+                  type="number"
+                  min={1}
+                  defaultValue={String(DEFAULT_JOB_RATES.AttachThingPrincipal)}
+                  errors={optionErrors('rateAttachThingPrincipal')}
+                />
               </div>
             </details>
             <FormMessage state={optionsState.status === 'success' ? idle() : optionsState} />
             {!ready ? (
-              <p className="text-sm text-amber-800">{bad ? 'Fix the rows with problems or leave them out to go on.' : 'No devices to onboard.'}</p>
+              <p className="text-sm text-amber-800">
+                {bad ? 'Fix the rows with problems or leave them out to go on.' : 'No devices to onboard.'}
+              </p>
             ) : null}
-            {phase.kind === 'keys' ? <ProgressBar value={phase.done} max={phase.total} label={`Making keys in this browser: ${phase.done} of ${phase.total}`} /> : null}
-            {phase.kind === 'creating' ? <ProgressBar value={phase.done} max={phase.total} label={`Sending CSRs to the server: ${phase.done} of ${phase.total}`} /> : null}
-            {phase.kind === 'error' ? (
-              <Alert title="The job was not started">{phase.message}</Alert>
+            {phase.kind === 'keys' ? (
+              <ProgressBar
+                value={phase.done}
+                max={phase.total}
+                label={`Making keys in this browser: ${phase.done} of ${phase.total}`}
+              />
             ) : null}
+            {phase.kind === 'creating' ? (
+              <ProgressBar
+                value={phase.done}
+                max={phase.total}
+                label={`Sending CSRs to the server: ${phase.done} of ${phase.total}`}
+              />
+            ) : null}
+            {phase.kind === 'error' ? <Alert title="The job was not started">{phase.message}</Alert> : null}
             <SubmitButton pendingLabel="Checking…" disabled={!ready || busy}>
               {busy ? 'Working…' : `Make keys and onboard ${chosen.length} device${chosen.length === 1 ? '' : 's'}`}
             </SubmitButton>

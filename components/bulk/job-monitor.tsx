@@ -33,7 +33,19 @@ function duration(seconds: number): string {
   return `${m} min ${Math.ceil(seconds - m * 60)} s`;
 }
 
-function Control({ jobId, intent, label, pending, variant }: { jobId: string; intent: string; label: string; pending: string; variant?: 'primary' | 'secondary' | 'danger' }) {
+function Control({
+  jobId,
+  intent,
+  label,
+  pending,
+  variant,
+}: {
+  jobId: string;
+  intent: string;
+  label: string;
+  pending: string;
+  variant?: 'primary' | 'secondary' | 'danger';
+}) {
   const [state, action] = useActionState<ActionState, FormData>(jobControlAction, idle());
   return (
     <form action={action} className="space-y-2">
@@ -48,7 +60,15 @@ function Control({ jobId, intent, label, pending, variant }: { jobId: string; in
 }
 
 /** The job's live status (polled), its controls, and the zip built here with the keys this tab holds. */
-export function JobMonitor({ initial, connection, connectionProblem }: { initial: JobView; connection?: BulkConnection; connectionProblem?: string }) {
+export function JobMonitor({
+  initial,
+  connection,
+  connectionProblem,
+}: {
+  initial: JobView;
+  connection?: BulkConnection;
+  connectionProblem?: string;
+}) {
   const toast = useToast();
   const [view, setView] = useState(initial);
   const [filter, setFilter] = useState<'all' | DeviceStatus>('all');
@@ -63,7 +83,10 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
   const refresh = useCallback(async () => {
     try {
       const res = await fetch(`/api/jobs/${job.id}`, { cache: 'no-store' });
-      if (!res.ok) throw new Error(res.status === 401 ? 'Your session ended: sign in again.' : `The server answered ${res.status}.`);
+      if (!res.ok)
+        throw new Error(
+          res.status === 401 ? 'Your session ended: sign in again.' : `The server answered ${res.status}.`,
+        );
       setView((await res.json()) as JobView);
       setPollProblem(undefined);
     } catch (err) {
@@ -86,7 +109,9 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
     try {
       const res = await fetch(`/api/jobs/${job.id}?certificates=1`, { cache: 'no-store' });
       if (!res.ok) throw new Error(`The server answered ${res.status}.`);
-      const body = (await res.json()) as JobView & { certificates: { thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[] };
+      const body = (await res.json()) as JobView & {
+        certificates: { thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[];
+      };
       const certs = new Map(body.certificates.map((c) => [c.thingName, c]));
       const keys = keysFor(job.id);
       const zip = buildBulkZip(
@@ -96,7 +121,9 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
           return {
             thingName: d.thingName,
             status: d.status,
-            ...(c ? { certificateId: c.certificateId, certificateArn: c.certificateArn, certificatePem: c.certificatePem } : {}),
+            ...(c
+              ? { certificateId: c.certificateId, certificateArn: c.certificateArn, certificatePem: c.certificatePem }
+              : {}),
             ...(k ? { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem } : {}),
             ...(d.reason ? { reason: d.reason } : {}),
           };
@@ -135,7 +162,10 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
           ).map(([label, n]) => (
             <div key={label}>
               <dt className="text-xs text-slate-500">{label}</dt>
-              <dd className="font-semibold text-slate-900" data-testid={`count-${label.toLowerCase().replace(' ', '-')}`}>
+              <dd
+                className="font-semibold text-slate-900"
+                data-testid={`count-${label.toLowerCase().replace(' ', '-')}`}
+              >
                 {n}
               </dd>
             </div>
@@ -148,25 +178,52 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
             </dd>
           </div>
         </dl>
-        {view.throttleRetries ? <p className="text-xs text-slate-600">AWS throttled {view.throttleRetries} calls; each was retried with backoff.</p> : null}
+        {view.throttleRetries ? (
+          <p className="text-xs text-slate-600">
+            AWS throttled {view.throttleRetries} calls; each was retried with backoff.
+          </p>
+        ) : null}
         {pollProblem ? <p className="text-sm text-red-700">{pollProblem}</p> : null}
         <div className="flex flex-wrap items-start gap-3">
-          {job.status === 'running' ? <Control jobId={job.id} intent="cancel" label="Cancel the job" pending="Cancelling…" variant="danger" /> : null}
-          {job.status === 'cancelled' && view.counts.pending > 0 ? <Control jobId={job.id} intent="resume" label={`Resume (${view.counts.pending} pending)`} pending="Resuming…" /> : null}
-          {!active && retryable > 0 ? <Control jobId={job.id} intent="retry" label={`Retry ${retryable} failed device${retryable === 1 ? '' : 's'}`} pending="Retrying…" /> : null}
+          {job.status === 'running' ? (
+            <Control jobId={job.id} intent="cancel" label="Cancel the job" pending="Cancelling…" variant="danger" />
+          ) : null}
+          {job.status === 'cancelled' && view.counts.pending > 0 ? (
+            <Control
+              jobId={job.id}
+              intent="resume"
+              label={`Resume (${view.counts.pending} pending)`}
+              pending="Resuming…"
+            />
+          ) : null}
+          {!active && retryable > 0 ? (
+            <Control
+              jobId={job.id}
+              intent="retry"
+              label={`Retry ${retryable} failed device${retryable === 1 ? '' : 's'}`}
+              pending="Retrying…"
+            />
+          ) : null}
           <Button onClick={() => void download()} disabled={zipping || !connection || view.counts.done === 0 || active}>
             {zipping ? 'Building the zip…' : 'Download the zip'}
           </Button>
         </div>
-        {connectionProblem ? <Alert tone="warning" title="Endpoint unknown">{connectionProblem}</Alert> : null}
+        {connectionProblem ? (
+          <Alert tone="warning" title="Endpoint unknown">
+            {connectionProblem}
+          </Alert>
+        ) : null}
         {hasKeys === false ? (
           <Alert tone="warning" title="The private keys are not in this tab">
-            The keys for this job were made in a browser tab that has since been closed or reloaded, and they were never sent anywhere, so they
-            are gone. The zip still holds each device&apos;s certificate, but no device can use a certificate without its key: delete these devices
-            (Things page: detach, deactivate and delete the certificate, then the thing) and onboard them again.
+            The keys for this job were made in a browser tab that has since been closed or reloaded, and they were never
+            sent anywhere, so they are gone. The zip still holds each device&apos;s certificate, but no device can use a
+            certificate without its key: delete these devices (Things page: detach, deactivate and delete the
+            certificate, then the thing) and onboard them again.
           </Alert>
         ) : hasKeys ? (
-          <p className="text-xs text-slate-600">The private keys are held in this tab only. Download the zip before you close it.</p>
+          <p className="text-xs text-slate-600">
+            The private keys are held in this tab only. Download the zip before you close it.
+          </p>
         ) : null}
       </section>
 
@@ -174,7 +231,12 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
         <div className="flex flex-wrap items-center gap-2">
           <h2 className="mr-2 text-base font-semibold text-slate-900">Devices</h2>
           {FILTERS.map((f) => (
-            <Button key={f.value} variant={filter === f.value ? 'primary' : 'ghost'} onClick={() => setFilter(f.value)} aria-pressed={filter === f.value}>
+            <Button
+              key={f.value}
+              variant={filter === f.value ? 'primary' : 'ghost'}
+              onClick={() => setFilter(f.value)}
+              aria-pressed={filter === f.value}
+            >
               {f.label}
             </Button>
           ))}
@@ -201,7 +263,9 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
                     <TableCell>
                       <StatusBadge status={d.status} />
                     </TableCell>
-                    <TableCell className="font-mono text-xs">{d.certificateId ? `${d.certificateId.slice(0, 12)}…` : ''}</TableCell>
+                    <TableCell className="font-mono text-xs">
+                      {d.certificateId ? `${d.certificateId.slice(0, 12)}…` : ''}
+                    </TableCell>
                     <TableCell className="text-xs">
                       {d.step ? <span className="font-medium">{STEP_LABELS[d.step]}</span> : null}
                       {d.reason ? <span className="block text-slate-700">{d.reason}</span> : null}
@@ -210,7 +274,11 @@ export function JobMonitor({ initial, connection, connectionProblem }: { initial
                 ))}
               </TableBody>
             </Table>
-            {rows.length > SHOWN ? <p className="mt-2 text-xs text-slate-600">Showing {SHOWN} of {rows.length}.</p> : null}
+            {rows.length > SHOWN ? (
+              <p className="mt-2 text-xs text-slate-600">
+                Showing {SHOWN} of {rows.length}.
+              </p>
+            ) : null}
           </div>
         )}
       </section>

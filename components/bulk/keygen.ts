@@ -1,11 +1,17 @@
 import type { KeygenResponse, MadeKeys } from '@/lib/bulk/keygen-worker';
 
 /** Runs the key worker (lib/bulk/keygen-worker.ts); on the main thread when a worker cannot start. */
-export function makeKeys(names: string[], onProgress: (done: number) => void): { promise: Promise<MadeKeys[]>; cancel: () => void } {
+export function makeKeys(
+  names: string[],
+  onProgress: (done: number) => void,
+): { promise: Promise<MadeKeys[]>; cancel: () => void } {
   const out: MadeKeys[] = new Array(names.length);
   let worker: Worker | undefined;
   try {
-    worker = new Worker(new URL('../../lib/bulk/keygen-worker.ts', import.meta.url), { type: 'module', name: 'bulk-keygen' });
+    worker = new Worker(new URL('../../lib/bulk/keygen-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'bulk-keygen',
+    });
   } catch {
     worker = undefined;
   }

@@ -5,7 +5,10 @@ const SHOWN = 500;
 
 /** Every row of the list with its problems; rows with problems first when there are many. */
 export function PreviewTable({ rows, excluded }: { rows: BulkRow[]; excluded: boolean }) {
-  const ordered = rows.length > SHOWN ? [...rows].sort((a, b) => Number(b.errors.length > 0) - Number(a.errors.length > 0) || a.line - b.line) : rows;
+  const ordered =
+    rows.length > SHOWN
+      ? [...rows].sort((a, b) => Number(b.errors.length > 0) - Number(a.errors.length > 0) || a.line - b.line)
+      : rows;
   return (
     <div className="max-h-[28rem] overflow-auto">
       <Table aria-label="Preview of the devices">
@@ -47,7 +50,11 @@ export function PreviewTable({ rows, excluded }: { rows: BulkRow[]; excluded: bo
           ))}
         </TableBody>
       </Table>
-      {rows.length > SHOWN ? <p className="mt-2 text-xs text-slate-600">Showing {SHOWN} of {rows.length} rows (rows with problems first).</p> : null}
+      {rows.length > SHOWN ? (
+        <p className="mt-2 text-xs text-slate-600">
+          Showing {SHOWN} of {rows.length} rows (rows with problems first).
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -14,7 +14,10 @@ export function ProgressBar({ value, max, label }: { value: number; max: number;
         aria-valuenow={value}
         className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200"
       >
-        <div className="h-full rounded-full bg-indigo-600 transition-[width] duration-300" style={{ width: `${pct}%` }} />
+        <div
+          className="h-full rounded-full bg-indigo-600 transition-[width] duration-300"
+          style={{ width: `${pct}%` }}
+        />
       </div>
     </div>
   );

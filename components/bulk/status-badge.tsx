@@ -27,5 +27,9 @@ export const STATUS_LABELS: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: DeviceStatus | JobStatus }) {
-  return <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${TONES[status] ?? ''}`}>{STATUS_LABELS[status] ?? status}</span>;
+  return (
+    <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${TONES[status] ?? ''}`}>
+      {STATUS_LABELS[status] ?? status}
+    </span>
+  );
 }

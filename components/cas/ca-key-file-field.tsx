@@ -12,7 +12,8 @@ const MAX_FILE_BYTES = 256 * 1024;
 
 async function readPem(file: File | undefined): Promise<string | undefined> {
   if (!file) return undefined;
-  if (file.size > MAX_FILE_BYTES) throw new CaInputError(`${file.name} is ${Math.round(file.size / 1024)} KB: too large for a PEM file.`);
+  if (file.size > MAX_FILE_BYTES)
+    throw new CaInputError(`${file.name} is ${Math.round(file.size / 1024)} KB: too large for a PEM file.`);
   return file.text();
 }
 
@@ -107,7 +108,8 @@ export function CaKeyFileField({
           onChange={() => void check()}
         />
         <p id="ca-private-key-file-hint" className="text-xs text-slate-500">
-          PEM, unencrypted: PKCS#8, or an EC or RSA key as OpenSSL writes them. Read in this browser only — never uploaded.
+          PEM, unencrypted: PKCS#8, or an EC or RSA key as OpenSSL writes them. Read in this browser only — never
+          uploaded.
         </p>
         <div id="ca-private-key-file-error" aria-live="polite" className="text-xs text-red-700">
           {errors.privateKey}

@@ -21,7 +21,10 @@ export function CaStatusForm({ caId, status }: { caId: string; status: 'ACTIVE' 
     <form action={action} className="space-y-2">
       <input type="hidden" name="caCertificateId" value={caId} />
       <input type="hidden" name="newStatus" value={next} />
-      <SubmitButton variant={next === 'ACTIVE' ? 'primary' : 'secondary'} pendingLabel={next === 'ACTIVE' ? 'Activating…' : 'Deactivating…'}>
+      <SubmitButton
+        variant={next === 'ACTIVE' ? 'primary' : 'secondary'}
+        pendingLabel={next === 'ACTIVE' ? 'Activating…' : 'Deactivating…'}
+      >
         {next === 'ACTIVE' ? 'Activate CA' : 'Deactivate CA'}
       </SubmitButton>
       <FormMessage state={state} />
@@ -54,16 +57,24 @@ export function DeleteCaForm({ caId, status }: { caId: string; status: 'ACTIVE' 
       <input type="hidden" name="caCertificateId" value={caId} />
       {active ? (
         <p className="text-sm text-slate-700">
-          AWS IoT deletes only an <strong>INACTIVE</strong> CA certificate. Deactivate it first (devices it signed then can no longer connect),
-          then delete it.
+          AWS IoT deletes only an <strong>INACTIVE</strong> CA certificate. Deactivate it first (devices it signed then
+          can no longer connect), then delete it.
         </p>
       ) : (
         <p className="text-sm text-slate-700">
-          Deleting unregisters the CA. Device certificates it signed that are already registered stay registered; new devices it signs are refused.
+          Deleting unregisters the CA. Device certificates it signed that are already registered stay registered; new
+          devices it signs are refused.
         </p>
       )}
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="confirmed" value="yes" disabled={active} checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+        <input
+          type="checkbox"
+          name="confirmed"
+          value="yes"
+          disabled={active}
+          checked={confirmed}
+          onChange={(e) => setConfirmed(e.target.checked)}
+        />
         I understand this cannot be undone
       </label>
       <div id="confirmed-error" aria-live="polite" className="text-xs text-red-700">

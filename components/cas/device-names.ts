@@ -30,11 +30,19 @@ export function checkNames(raw: readonly string[]): NameList {
     if (!name) return;
     const parsed = thingName.safeParse(name);
     if (!parsed.success) {
-      problems.push({ line, name, message: 'Use 1-128 letters, digits, colons, underscores or hyphens (AWS’s thing-name rule).' });
+      problems.push({
+        line,
+        name,
+        message: 'Use 1-128 letters, digits, colons, underscores or hyphens (AWS’s thing-name rule).',
+      });
       return;
     }
     if (name.length > MAX_COMMON_NAME_LENGTH) {
-      problems.push({ line, name, message: `A certificate common name is at most ${MAX_COMMON_NAME_LENGTH} characters.` });
+      problems.push({
+        line,
+        name,
+        message: `A certificate common name is at most ${MAX_COMMON_NAME_LENGTH} characters.`,
+      });
       return;
     }
     const first = seen.get(name);
@@ -45,9 +53,14 @@ export function checkNames(raw: readonly string[]): NameList {
     seen.set(name, line);
     names.push(name);
   });
-  if (names.length + problems.length === 0) problems.push({ line: 0, name: '', message: 'Enter at least one device name.' });
+  if (names.length + problems.length === 0)
+    problems.push({ line: 0, name: '', message: 'Enter at least one device name.' });
   if (names.length > MAX_DEVICES_PER_RUN) {
-    problems.push({ line: 0, name: '', message: `At most ${MAX_DEVICES_PER_RUN.toLocaleString('en-US')} devices per run; split the list.` });
+    problems.push({
+      line: 0,
+      name: '',
+      message: `At most ${MAX_DEVICES_PER_RUN.toLocaleString('en-US')} devices per run; split the list.`,
+    });
   }
   return { names, problems };
 }
@@ -58,11 +71,18 @@ export function parseNameLines(text: string): NameList {
 
 /** `prefix` + a zero-padded number from `start`, e.g. sensor-0001 … sensor-1000. */
 export function namesFromPrefix(prefix: string, count: number, start = 1): NameList {
-  if (!Number.isInteger(count) || count < 1) return { names: [], problems: [{ line: 0, name: '', message: 'The count must be a whole number of at least 1.' }] };
+  if (!Number.isInteger(count) || count < 1)
+    return { names: [], problems: [{ line: 0, name: '', message: 'The count must be a whole number of at least 1.' }] };
   if (count > MAX_DEVICES_PER_RUN) {
-    return { names: [], problems: [{ line: 0, name: '', message: `At most ${MAX_DEVICES_PER_RUN.toLocaleString('en-US')} devices per run.` }] };
+    return {
+      names: [],
+      problems: [
+        { line: 0, name: '', message: `At most ${MAX_DEVICES_PER_RUN.toLocaleString('en-US')} devices per run.` },
+      ],
+    };
   }
-  if (!Number.isInteger(start) || start < 0) return { names: [], problems: [{ line: 0, name: '', message: 'The first number must be 0 or more.' }] };
+  if (!Number.isInteger(start) || start < 0)
+    return { names: [], problems: [{ line: 0, name: '', message: 'The first number must be 0 or more.' }] };
   const width = String(start + count - 1).length;
   return checkNames(Array.from({ length: count }, (_, i) => `${prefix}${String(start + i).padStart(width, '0')}`));
 }

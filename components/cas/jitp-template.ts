@@ -51,7 +51,9 @@ export function checkJitpTemplate(body: string): TemplateCheck {
   const warnings: string[] = [];
   if (!body.trim()) return { problems: ['The template is empty.'], warnings };
   if (body.length > MAX_TEMPLATE_LENGTH) {
-    problems.push(`The template is ${body.length.toLocaleString('en-US')} characters; AWS allows at most ${MAX_TEMPLATE_LENGTH.toLocaleString('en-US')}.`);
+    problems.push(
+      `The template is ${body.length.toLocaleString('en-US')} characters; AWS allows at most ${MAX_TEMPLATE_LENGTH.toLocaleString('en-US')}.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -59,7 +61,8 @@ export function checkJitpTemplate(body: string): TemplateCheck {
   } catch (e) {
     return { problems: [...problems, `The template is not valid JSON: ${(e as Error).message}`], warnings };
   }
-  if (!isObject(parsed)) return { problems: [...problems, 'The template must be a JSON object with Parameters and Resources.'], warnings };
+  if (!isObject(parsed))
+    return { problems: [...problems, 'The template must be a JSON object with Parameters and Resources.'], warnings };
 
   const params = parsed.Parameters ?? {};
   const declared = new Set<string>();
@@ -72,10 +75,14 @@ export function checkJitpTemplate(body: string): TemplateCheck {
         continue;
       }
       if (decl.Type !== undefined && decl.Type !== 'String' && decl.Type !== 'Number') {
-        problems.push(`Parameter ${name} has Type ${JSON.stringify(decl.Type)}; provisioning templates support String and Number.`);
+        problems.push(
+          `Parameter ${name} has Type ${JSON.stringify(decl.Type)}; provisioning templates support String and Number.`,
+        );
       }
       if (name.startsWith('AWS::IoT::Certificate::') && !JITP_PARAMETERS.some((p) => p.name === name)) {
-        problems.push(`${name} is not a parameter JITP provides. It provides: ${JITP_PARAMETERS.map((p) => p.name.replace('AWS::IoT::Certificate::', '')).join(', ')}.`);
+        problems.push(
+          `${name} is not a parameter JITP provides. It provides: ${JITP_PARAMETERS.map((p) => p.name.replace('AWS::IoT::Certificate::', '')).join(', ')}.`,
+        );
       } else if (!name.startsWith('AWS::IoT::Certificate::') && decl.Default === undefined) {
         warnings.push(`Parameter ${name} is not filled by JITP and has no Default: provisioning will fail.`);
       }
@@ -84,7 +91,9 @@ export function checkJitpTemplate(body: string): TemplateCheck {
 
   const resources = parsed.Resources;
   if (!isObject(resources) || Object.keys(resources).length === 0) {
-    problems.push('Resources must be an object with at least one resource (AWS::IoT::Thing, AWS::IoT::Certificate, AWS::IoT::Policy).');
+    problems.push(
+      'Resources must be an object with at least one resource (AWS::IoT::Thing, AWS::IoT::Certificate, AWS::IoT::Policy).',
+    );
     return { problems, warnings };
   }
   const counts: Record<string, number> = {};
@@ -95,32 +104,52 @@ export function checkJitpTemplate(body: string): TemplateCheck {
     }
     const type = res.Type;
     if (typeof type !== 'string' || !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-      problems.push(`Resource ${id} has Type ${JSON.stringify(type)}; JITP templates support ${RESOURCE_TYPES.join(', ')}.`);
+      problems.push(
+        `Resource ${id} has Type ${JSON.stringify(type)}; JITP templates support ${RESOURCE_TYPES.join(', ')}.`,
+      );
       continue;
     }
     counts[type] = (counts[type] ?? 0) + 1;
     const props = res.Properties;
     if (props !== undefined && !isObject(props)) problems.push(`Resource ${id}: Properties must be an object.`);
     const p = isObject(props) ? props : {};
-    if (type === 'AWS::IoT::Thing' && p.ThingName === undefined) problems.push(`Resource ${id} (AWS::IoT::Thing) needs a ThingName.`);
+    if (type === 'AWS::IoT::Thing' && p.ThingName === undefined)
+      problems.push(`Resource ${id} (AWS::IoT::Thing) needs a ThingName.`);
     if (type === 'AWS::IoT::Certificate' && p.CertificateId === undefined && p.CertificatePem === undefined) {
-      problems.push(`Resource ${id} (AWS::IoT::Certificate) needs CertificateId ({"Ref": "AWS::IoT::Certificate::Id"}).`);
+      problems.push(
+        `Resource ${id} (AWS::IoT::Certificate) needs CertificateId ({"Ref": "AWS::IoT::Certificate::Id"}).`,
+      );
     }
-    if (type === 'AWS::IoT::Certificate' && p.Status !== undefined && !['ACTIVE', 'INACTIVE'].includes(String(p.Status))) {
+    if (
+      type === 'AWS::IoT::Certificate' &&
+      p.Status !== undefined &&
+      !['ACTIVE', 'INACTIVE'].includes(String(p.Status))
+    ) {
       problems.push(`Resource ${id}: Status must be ACTIVE (or INACTIVE).`);
     }
     if (type === 'AWS::IoT::Policy') {
-      if (p.PolicyName === undefined && p.PolicyDocument === undefined) problems.push(`Resource ${id} (AWS::IoT::Policy) needs a PolicyName or a PolicyDocument.`);
+      if (p.PolicyName === undefined && p.PolicyDocument === undefined)
+        problems.push(`Resource ${id} (AWS::IoT::Policy) needs a PolicyName or a PolicyDocument.`);
       if (typeof p.PolicyDocument === 'string') {
         const doc = parsePolicyDocument(p.PolicyDocument);
-        if (!doc.ok) problems.push(`Resource ${id}: its PolicyDocument is not a valid policy: ${describePolicyProblems(doc.errors)}`);
+        if (!doc.ok)
+          problems.push(
+            `Resource ${id}: its PolicyDocument is not a valid policy: ${describePolicyProblems(doc.errors)}`,
+          );
       }
     }
   }
   if ((counts['AWS::IoT::Thing'] ?? 0) > 1) problems.push('A template may make at most one AWS::IoT::Thing.');
-  if ((counts['AWS::IoT::Certificate'] ?? 0) > 1) problems.push('A template may have at most one AWS::IoT::Certificate.');
-  if (!counts['AWS::IoT::Certificate']) warnings.push('No AWS::IoT::Certificate resource: the device certificate is activated anyway, but AWS recommends one with Status ACTIVE.');
-  if (!counts['AWS::IoT::Policy']) warnings.push('No AWS::IoT::Policy: devices will connect with no policy attached and be refused by policy evaluation.');
+  if ((counts['AWS::IoT::Certificate'] ?? 0) > 1)
+    problems.push('A template may have at most one AWS::IoT::Certificate.');
+  if (!counts['AWS::IoT::Certificate'])
+    warnings.push(
+      'No AWS::IoT::Certificate resource: the device certificate is activated anyway, but AWS recommends one with Status ACTIVE.',
+    );
+  if (!counts['AWS::IoT::Policy'])
+    warnings.push(
+      'No AWS::IoT::Policy: devices will connect with no policy attached and be refused by policy evaluation.',
+    );
 
   const logicalIds = new Set(Object.keys(resources));
   for (const name of refs(resources)) {

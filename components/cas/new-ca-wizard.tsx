@@ -24,10 +24,20 @@ import { CaKeyFileField } from './ca-key-file-field';
 
 type Source = 'create' | 'upload';
 type StepState = 'todo' | 'working' | 'done' | 'failed';
-const STEPS = ['Check the CA and its key', 'Fetch the registration code', 'Make the verification certificate', 'Register the CA'] as const;
+const STEPS = [
+  'Check the CA and its key',
+  'Fetch the registration code',
+  'Make the verification certificate',
+  'Register the CA',
+] as const;
 
 function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'ca';
+  return (
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'ca'
+  );
 }
 
 /**
@@ -84,7 +94,8 @@ export function NewCaWizard() {
     const options = new FormData(form);
     setLocalError(undefined);
     setBusy(true);
-    const mark = (i: number, s: StepState) => setSteps((prev) => prev.map((v, j) => (j === i ? s : j > i && s === 'working' ? 'todo' : v)));
+    const mark = (i: number, s: StepState) =>
+      setSteps((prev) => prev.map((v, j) => (j === i ? s : j > i && s === 'working' ? 'todo' : v)));
     let step = 0;
     try {
       mark(0, 'working');
@@ -118,26 +129,47 @@ export function NewCaWizard() {
 
   const registerFailed = state.status === 'failed' || state.status === 'invalid';
   // The last step ends with the action: a refusal shows as that step failing (success redirects).
-  const stepStates = steps.map((s, i) => (i === 3 && s === 'working' && !pending && !busy && registerFailed ? 'failed' : s));
-  const alreadyId = state.data?.existingId ?? (registerFailed && /already registered/.test(state.message ?? '') ? checked?.certificateId : undefined);
+  const stepStates = steps.map((s, i) =>
+    i === 3 && s === 'working' && !pending && !busy && registerFailed ? 'failed' : s,
+  );
+  const alreadyId =
+    state.data?.existingId ??
+    (registerFailed && /already registered/.test(state.message ?? '') ? checked?.certificateId : undefined);
 
   return (
     <div className="max-w-3xl space-y-8">
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-900">1. Where does the CA come from?</legend>
         <label className="flex items-start gap-2 text-sm">
-          <input type="radio" name="source" value="create" checked={source === 'create'} onChange={() => setSource('create')} className="mt-1" />
+          <input
+            type="radio"
+            name="source"
+            value="create"
+            checked={source === 'create'}
+            onChange={() => setSource('create')}
+            className="mt-1"
+          />
           <span>
             <span className="font-medium">Create a CA in this browser</span>
-            <span className="block text-slate-600">A new key pair and self-signed CA certificate, made here. The key is never sent anywhere.</span>
+            <span className="block text-slate-600">
+              A new key pair and self-signed CA certificate, made here. The key is never sent anywhere.
+            </span>
           </span>
         </label>
         <label className="flex items-start gap-2 text-sm">
-          <input type="radio" name="source" value="upload" checked={source === 'upload'} onChange={() => setSource('upload')} className="mt-1" />
+          <input
+            type="radio"
+            name="source"
+            value="upload"
+            checked={source === 'upload'}
+            onChange={() => setSource('upload')}
+            className="mt-1"
+          />
           <span>
             <span className="font-medium">Upload an existing CA</span>
             <span className="block text-slate-600">
-              Its certificate and private key, read in this browser only: the key signs the verification certificate here and is never uploaded.
+              Its certificate and private key, read in this browser only: the key signs the verification certificate
+              here and is never uploaded.
             </span>
           </span>
         </label>
@@ -155,7 +187,14 @@ export function NewCaWizard() {
               void onCreate(e.currentTarget);
             }}
           >
-            <TextField name="commonName" label="Common name" defaultValue="IoT Device CA" required maxLength={64} hint="The CA’s subject CN." />
+            <TextField
+              name="commonName"
+              label="Common name"
+              defaultValue="IoT Device CA"
+              required
+              maxLength={64}
+              hint="The CA’s subject CN."
+            />
             <TextField name="organization" label="Organization (optional)" maxLength={64} />
             <SelectField name="algorithm" label="Key algorithm" options={CA_KEY_ALGORITHMS} defaultValue="EC" />
             <div className="sm:col-span-3">
@@ -164,24 +203,29 @@ export function NewCaWizard() {
               </Button>
             </div>
           </form>
-          {createError ? (
-            <Alert title="Could not create the CA">{createError}</Alert>
-          ) : null}
+          {createError ? <Alert title="Could not create the CA">{createError}</Alert> : null}
           {created ? (
             <Alert tone="warning" title="Download the CA key now — it exists only in this tab">
               <p>
-                Whoever holds <strong>ca-private-key.pem</strong> can make certificates AWS IoT accepts for your devices. Store it like a
-                password (a vault, an HSM, an offline disk). It is not sent to the server and cannot be downloaded again once you leave
-                this page; you will choose it again to sign device certificates.
+                Whoever holds <strong>ca-private-key.pem</strong> can make certificates AWS IoT accepts for your
+                devices. Store it like a password (a vault, an HSM, an offline disk). It is not sent to the server and
+                cannot be downloaded again once you leave this page; you will choose it again to sign device
+                certificates.
               </p>
               <div className="mt-3 flex flex-wrap gap-2">
                 <Button variant="primary" onClick={downloadZip}>
                   Download CA key and certificate (zip)
                 </Button>
-                <Button variant="secondary" onClick={() => saveBytes(created.certificatePem, 'ca-certificate.pem', 'application/x-pem-file')}>
+                <Button
+                  variant="secondary"
+                  onClick={() => saveBytes(created.certificatePem, 'ca-certificate.pem', 'application/x-pem-file')}
+                >
                   ca-certificate.pem
                 </Button>
-                <Button variant="secondary" onClick={() => saveBytes(created.privateKeyPem, 'ca-private-key.pem', 'application/x-pem-file')}>
+                <Button
+                  variant="secondary"
+                  onClick={() => saveBytes(created.privateKeyPem, 'ca-private-key.pem', 'application/x-pem-file')}
+                >
                   ca-private-key.pem
                 </Button>
               </div>
@@ -213,7 +257,8 @@ export function NewCaWizard() {
         </h2>
         {checked && material ? (
           <p className="text-sm text-slate-700">
-            CA <strong>{checked.subject}</strong> ({checked.keyAlgorithm}), valid until {checked.notAfter.toISOString().slice(0, 10)}.
+            CA <strong>{checked.subject}</strong> ({checked.keyAlgorithm}), valid until{' '}
+            {checked.notAfter.toISOString().slice(0, 10)}.
           </p>
         ) : (
           <p className="text-sm text-slate-600">Create or load a CA first.</p>
@@ -237,8 +282,8 @@ export function NewCaWizard() {
             <span>
               <span className="font-medium">Allow auto-registration</span>
               <span className="block text-slate-600">
-                Devices signed by this CA register themselves on first connect (JITR; with a template, JITP). Off: each device certificate must be
-                registered with RegisterCertificate.
+                Devices signed by this CA register themselves on first connect (JITR; with a template, JITP). Off: each
+                device certificate must be registered with RegisterCertificate.
               </span>
             </span>
           </label>
@@ -253,9 +298,23 @@ export function NewCaWizard() {
           {STEPS.map((label, i) => (
             <li key={label} data-state={stepStates[i]} className="flex items-center gap-2">
               <span aria-hidden className="w-4 text-center">
-                {stepStates[i] === 'done' ? '✓' : stepStates[i] === 'failed' ? '✕' : stepStates[i] === 'working' ? '…' : '·'}
+                {stepStates[i] === 'done'
+                  ? '✓'
+                  : stepStates[i] === 'failed'
+                    ? '✕'
+                    : stepStates[i] === 'working'
+                      ? '…'
+                      : '·'}
               </span>
-              <span className={stepStates[i] === 'failed' ? 'text-red-700' : stepStates[i] === 'done' ? 'text-emerald-800' : 'text-slate-700'}>
+              <span
+                className={
+                  stepStates[i] === 'failed'
+                    ? 'text-red-700'
+                    : stepStates[i] === 'done'
+                      ? 'text-emerald-800'
+                      : 'text-slate-700'
+                }
+              >
                 {label}
               </span>
             </li>
@@ -274,4 +333,3 @@ export function NewCaWizard() {
     </div>
   );
 }
-

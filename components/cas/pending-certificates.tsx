@@ -27,7 +27,13 @@ const CONCURRENCY = 4;
  * Certificates JITR registered as PENDING_ACTIVATION: activate one, or select many and activate them with
  * progress and a result per certificate (UpdateCertificate ACTIVE each; AWS has no batch call).
  */
-export function PendingCertificates({ certificates: fromServer, emptyText }: { certificates: PendingCertificate[]; emptyText: string }) {
+export function PendingCertificates({
+  certificates: fromServer,
+  emptyText,
+}: {
+  certificates: PendingCertificate[];
+  emptyText: string;
+}) {
   const router = useRouter();
   const toast = useToast();
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -69,7 +75,10 @@ export function PendingCertificates({ certificates: fromServer, emptyText }: { c
           result = { ok: false, message: 'The dashboard could not be reached.' };
         }
         if (!result.ok) failedCount++;
-        setOutcomes((o) => ({ ...o, [id]: result.ok ? { state: 'done' } : { state: 'failed', message: result.message } }));
+        setOutcomes((o) => ({
+          ...o,
+          [id]: result.ok ? { state: 'done' } : { state: 'failed', message: result.message },
+        }));
         done++;
         setRunning({ done, total: ids.length });
       }
@@ -78,14 +87,19 @@ export function PendingCertificates({ certificates: fromServer, emptyText }: { c
     setRunning(undefined);
     setSelected(new Set());
     const ok = ids.length - failedCount;
-    if (failedCount === 0) toast(ok === 1 ? 'Certificate activated: the device can connect now.' : `${ok} certificates activated.`);
+    if (failedCount === 0)
+      toast(ok === 1 ? 'Certificate activated: the device can connect now.' : `${ok} certificates activated.`);
     else toast(`${ok} activated, ${failedCount} failed — see each row.`, 'error');
     await refreshCasAction();
     router.refresh();
   }
 
   if (certificates.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-600">{emptyText}</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-600">
+        {emptyText}
+      </p>
+    );
   }
   return (
     <div className="space-y-3">
@@ -146,9 +160,13 @@ export function PendingCertificates({ certificates: fromServer, emptyText }: { c
                     {c.caLabel}
                   </Link>
                 </TableCell>
-                <TableCell className="text-xs">{formatDateTime(c.createdAt ? new Date(c.createdAt) : undefined)}</TableCell>
+                <TableCell className="text-xs">
+                  {formatDateTime(c.createdAt ? new Date(c.createdAt) : undefined)}
+                </TableCell>
                 <TableCell className="text-xs" aria-live="polite">
-                  {outcome?.state === 'working' ? 'Activating…' : outcome?.state === 'done' ? (
+                  {outcome?.state === 'working' ? (
+                    'Activating…'
+                  ) : outcome?.state === 'done' ? (
                     <span className="text-emerald-700">Activated</span>
                   ) : outcome?.state === 'failed' ? (
                     <span className="text-red-700">{outcome.message}</span>

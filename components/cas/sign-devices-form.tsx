@@ -15,7 +15,10 @@ import { namesFromPrefix, parseNameLines, type NameList } from './device-names';
 type Connection = FleetRequest['connection'];
 
 /** Runs the signing in a Web Worker; on the main thread if a worker cannot start. */
-function runFleet(request: FleetRequest, onProgress: (p: FleetProgress) => void): { promise: Promise<FleetResult>; cancel: () => void } {
+function runFleet(
+  request: FleetRequest,
+  onProgress: (p: FleetProgress) => void,
+): { promise: Promise<FleetResult>; cancel: () => void } {
   let worker: Worker | undefined;
   try {
     worker = new Worker(new URL('../../lib/pki/ca-worker.ts', import.meta.url), { type: 'module', name: 'ca-signer' });
@@ -23,7 +26,10 @@ function runFleet(request: FleetRequest, onProgress: (p: FleetProgress) => void)
     worker = undefined;
   }
   if (!worker) {
-    return { promise: import('@/lib/pki/ca-worker').then((m) => m.buildFleetZip(request, onProgress)), cancel: () => {} };
+    return {
+      promise: import('@/lib/pki/ca-worker').then((m) => m.buildFleetZip(request, onProgress)),
+      cancel: () => {},
+    };
   }
   const w = worker;
   const promise = new Promise<FleetResult>((resolve, reject) => {
@@ -47,7 +53,11 @@ function runFleet(request: FleetRequest, onProgress: (p: FleetProgress) => void)
   return { promise, cancel: () => w.terminate() };
 }
 
-const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'devices';
+const fileSafe = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'devices';
 
 /**
  * Sign device certificates for a list of devices in this browser with the CA's key (chosen from a file, never
@@ -84,10 +94,12 @@ export function SignDevicesForm({
     return namesFromPrefix(prefix, Number(count), Number(start));
   }, [input, text, prefix, count, start]);
   const days = Number(validityDays);
-  const daysError = !Number.isInteger(days) || days < 1 || days > 36500 ? 'Enter a whole number of days from 1 to 36,500.' : undefined;
+  const daysError =
+    !Number.isInteger(days) || days < 1 || days > 36500 ? 'Enter a whole number of days from 1 to 36,500.' : undefined;
   const showProblems = input === 'prefix' || text.trim().length > 0;
   const running = progress !== undefined && !result && !error;
-  const canSign = Boolean(ca) && Boolean(connection) && list.problems.length === 0 && list.names.length > 0 && !daysError && !running;
+  const canSign =
+    Boolean(ca) && Boolean(connection) && list.problems.length === 0 && list.names.length > 0 && !daysError && !running;
 
   async function sign() {
     if (!ca || !connection || !canSign) return;
@@ -129,7 +141,8 @@ export function SignDevicesForm({
           1. The CA’s private key
         </h2>
         <p className="text-sm text-slate-600">
-          The CA certificate comes from AWS IoT ({caLabel}). Choose its private key: it is read in this browser and used here only.
+          The CA certificate comes from AWS IoT ({caLabel}). Choose its private key: it is read in this browser and used
+          here only.
         </p>
         <CaKeyFileField
           certificatePem={caCertificatePem}
@@ -164,8 +177,23 @@ export function SignDevicesForm({
         ) : (
           <div className="grid gap-4 sm:grid-cols-3">
             <TextField name="prefix" label="Prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} />
-            <TextField name="count" label="Count" type="number" min={1} max={10000} value={count} onChange={(e) => setCount(e.target.value)} />
-            <TextField name="start" label="First number" type="number" min={0} value={start} onChange={(e) => setStart(e.target.value)} />
+            <TextField
+              name="count"
+              label="Count"
+              type="number"
+              min={1}
+              max={10000}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+            />
+            <TextField
+              name="start"
+              label="First number"
+              type="number"
+              min={0}
+              value={start}
+              onChange={(e) => setStart(e.target.value)}
+            />
           </div>
         )}
         <TextField
@@ -183,7 +211,10 @@ export function SignDevicesForm({
           {list.names.length > 0 ? (
             <p className="text-slate-700">
               {list.names.length.toLocaleString('en-US')} {list.names.length === 1 ? 'device' : 'devices'} ready
-              {input === 'prefix' && list.names.length > 1 ? ` (${list.names[0]} … ${list.names[list.names.length - 1]})` : ''}.
+              {input === 'prefix' && list.names.length > 1
+                ? ` (${list.names[0]} … ${list.names[list.names.length - 1]})`
+                : ''}
+              .
             </p>
           ) : null}
           {showProblems && list.problems.length > 0 ? (
@@ -210,8 +241,8 @@ export function SignDevicesForm({
           3. Sign and download
         </h2>
         <p className="text-sm text-slate-600">
-          One zip: a folder per device (certificate chain, private key, root CA, configs), the CA certificate and a manifest.csv. Nothing is sent to
-          AWS IoT: each device registers itself on first connect.
+          One zip: a folder per device (certificate chain, private key, root CA, configs), the CA certificate and a
+          manifest.csv. Nothing is sent to AWS IoT: each device registers itself on first connect.
         </p>
         <div className="flex flex-wrap items-center gap-3">
           <Button variant="primary" disabled={!canSign} onClick={() => void sign()}>
@@ -239,16 +270,28 @@ export function SignDevicesForm({
           <div role="status" aria-live="polite" className="space-y-1 text-sm text-slate-700">
             <progress className="h-2 w-full" max={100} value={pct} aria-label="Signing progress" />
             <p>
-              {progress.phase === 'signing' ? 'Signing' : 'Zipping'} {progress.done.toLocaleString('en-US')} of {progress.total.toLocaleString('en-US')}…
+              {progress.phase === 'signing' ? 'Signing' : 'Zipping'} {progress.done.toLocaleString('en-US')} of{' '}
+              {progress.total.toLocaleString('en-US')}…
             </p>
           </div>
         ) : null}
         {error ? <Alert title="No zip was made">{error}</Alert> : null}
         {result ? (
-          <div role="status" className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+          <div
+            role="status"
+            className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+          >
             <p className="font-medium">
-              Signed {result.count.toLocaleString('en-US')} device {result.count === 1 ? 'certificate' : 'certificates'} in {result.signMs < 100 ? `${Math.max(1, Math.round(result.signMs))} ms` : `${(result.signMs / 1000).toFixed(1)} s`}; zip ready (
-              {result.zip.length < 1024 * 1024 ? `${Math.ceil(result.zip.length / 1024)} KB` : `${(result.zip.length / 1024 / 1024).toFixed(1)} MB`}).
+              Signed {result.count.toLocaleString('en-US')} device {result.count === 1 ? 'certificate' : 'certificates'}{' '}
+              in{' '}
+              {result.signMs < 100
+                ? `${Math.max(1, Math.round(result.signMs))} ms`
+                : `${(result.signMs / 1000).toFixed(1)} s`}
+              ; zip ready (
+              {result.zip.length < 1024 * 1024
+                ? `${Math.ceil(result.zip.length / 1024)} KB`
+                : `${(result.zip.length / 1024 / 1024).toFixed(1)} MB`}
+              ).
             </p>
             <Button variant="secondary" onClick={() => saveBytes(result.zip, result.fileName, 'application/zip')}>
               Download {result.fileName} again

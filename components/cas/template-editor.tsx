@@ -77,8 +77,8 @@ export function TemplateEditor({
         {local ? (
           <div className="text-sm text-slate-600">
             <input type="hidden" name="roleArn" value={roleArn ?? LOCAL_PLACEHOLDER_ROLE_ARN} />
-            Role: AWS requires a role AWS IoT assumes to run the template. The local IoT Core needs no real role, so the placeholder{' '}
-            <code className="font-mono text-xs">{roleArn ?? LOCAL_PLACEHOLDER_ROLE_ARN}</code> is used.
+            Role: AWS requires a role AWS IoT assumes to run the template. The local IoT Core needs no real role, so the
+            placeholder <code className="font-mono text-xs">{roleArn ?? LOCAL_PLACEHOLDER_ROLE_ARN}</code> is used.
           </div>
         ) : (
           <TextField
@@ -109,8 +109,8 @@ export function TemplateEditor({
       <details className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm">
         <summary className="cursor-pointer font-medium">Parameters JITP fills from the device certificate</summary>
         <p className="mt-2 text-slate-600">
-          Declare each one you use under Parameters (<code className="font-mono text-xs">{'{"Type": "String"}'}</code>) and refer to it with{' '}
-          <code className="font-mono text-xs">{'{"Ref": "…"}'}</code>.
+          Declare each one you use under Parameters (<code className="font-mono text-xs">{'{"Type": "String"}'}</code>)
+          and refer to it with <code className="font-mono text-xs">{'{"Ref": "…"}'}</code>.
         </p>
         <ul className="mt-2 space-y-1">
           {JITP_PARAMETERS.map((p) => (

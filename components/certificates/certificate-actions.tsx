@@ -99,13 +99,17 @@ export function CertificateActions({
   const revoked = status === 'REVOKED';
 
   return (
-    <section aria-labelledby="actions-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="actions-heading"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h2 id="actions-heading" className="text-sm font-semibold text-slate-900">
         Actions
       </h2>
       {transfer ? (
         <p className="text-sm text-slate-600">
-          This certificate is being transferred to another account. Accept, reject or cancel the transfer before changing it.
+          This certificate is being transferred to another account. Accept, reject or cancel the transfer before
+          changing it.
         </p>
       ) : null}
       {revoked ? (
@@ -115,10 +119,23 @@ export function CertificateActions({
       ) : null}
       <div className="flex flex-wrap gap-2">
         {!transfer && !revoked && status !== 'ACTIVE' ? (
-          <StatusForm id={id} newStatus="ACTIVE" label="Activate" pendingLabel="Activating…" action={statusAction} variant="primary" />
+          <StatusForm
+            id={id}
+            newStatus="ACTIVE"
+            label="Activate"
+            pendingLabel="Activating…"
+            action={statusAction}
+            variant="primary"
+          />
         ) : null}
         {status === 'ACTIVE' ? (
-          <StatusForm id={id} newStatus="INACTIVE" label="Deactivate" pendingLabel="Deactivating…" action={statusAction} />
+          <StatusForm
+            id={id}
+            newStatus="INACTIVE"
+            label="Deactivate"
+            pendingLabel="Deactivating…"
+            action={statusAction}
+          />
         ) : null}
         {!transfer && !revoked ? (
           <Button variant="secondary" onClick={() => setDialog('revoke')}>
@@ -133,11 +150,15 @@ export function CertificateActions({
       </div>
       <FormMessage state={statusState} />
 
-      <ConfirmDialog open={dialog === 'revoke'} onClose={() => setDialog(null)} title={`Revoke certificate ${shortId}?`}>
+      <ConfirmDialog
+        open={dialog === 'revoke'}
+        onClose={() => setDialog(null)}
+        title={`Revoke certificate ${shortId}?`}
+      >
         <div className="space-y-2 text-sm text-slate-700">
           <p>
-            <strong>Revoking is final.</strong> A REVOKED certificate can never be made ACTIVE again; devices using it are refused
-            from now on and need a new certificate.
+            <strong>Revoking is final.</strong> A REVOKED certificate can never be made ACTIVE again; devices using it
+            are refused from now on and need a new certificate.
           </p>
           <p>To stop a device only for a while, deactivate the certificate instead (it can be activated again).</p>
         </div>
@@ -155,7 +176,11 @@ export function CertificateActions({
         </form>
       </ConfirmDialog>
 
-      <ConfirmDialog open={dialog === 'delete'} onClose={() => setDialog(null)} title={`Delete certificate ${shortId}?`}>
+      <ConfirmDialog
+        open={dialog === 'delete'}
+        onClose={() => setDialog(null)}
+        title={`Delete certificate ${shortId}?`}
+      >
         <div className="space-y-3 text-sm text-slate-700">
           <p>AWS IoT only deletes a certificate that is detached and not ACTIVE, so this will, in order:</p>
           <ol className="list-inside list-decimal space-y-2">
@@ -183,10 +208,14 @@ export function CertificateActions({
                 </>
               )}
             </li>
-            <li>{status === 'ACTIVE' ? 'Set it INACTIVE.' : `Leave its status (${status}); only ACTIVE blocks deletion.`}</li>
+            <li>
+              {status === 'ACTIVE' ? 'Set it INACTIVE.' : `Leave its status (${status}); only ACTIVE blocks deletion.`}
+            </li>
             <li>Delete the certificate.</li>
           </ol>
-          <p>Devices using it can no longer connect. The things and policies themselves are kept. This cannot be undone.</p>
+          <p>
+            Devices using it can no longer connect. The things and policies themselves are kept. This cannot be undone.
+          </p>
         </div>
         <form action={deleteAction} className="space-y-3">
           <input type="hidden" name="certificateId" value={id} />

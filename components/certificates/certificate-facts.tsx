@@ -42,7 +42,10 @@ export function CertificateFacts({
   now: number;
 }) {
   return (
-    <dl aria-label="Certificate details" className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm">
+    <dl
+      aria-label="Certificate details"
+      className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white shadow-sm"
+    >
       <Fact term="Certificate ID">
         <span className="font-mono text-xs">{cert.id}</span> <CopyButton text={cert.id} label="Copy certificate ID" />
       </Fact>

@@ -8,7 +8,12 @@ export function CertificateIdCell({ id, link = true }: { id: string; link?: bool
   return (
     <span className="inline-flex items-center gap-1">
       {link ? (
-        <Link href={`/certificates/${id}`} className="font-mono text-indigo-700 hover:underline" title={id} aria-label={`Certificate ${short}`}>
+        <Link
+          href={`/certificates/${id}`}
+          className="font-mono text-indigo-700 hover:underline"
+          title={id}
+          aria-label={`Certificate ${short}`}
+        >
           {short}…
         </Link>
       ) : (

@@ -12,7 +12,12 @@ function Expiry({ notAfter, now }: { notAfter: Date | undefined; now: number }) 
   if (!notAfter) return <span className="text-slate-400">—</span>;
   const days = Math.floor((notAfter.getTime() - now) / 86_400_000);
   if (days < 0) return <span className="font-medium text-red-700">{formatDate(notAfter)} (expired)</span>;
-  if (days < 30) return <span className="font-medium text-amber-700">{formatDate(notAfter)} ({days} days left)</span>;
+  if (days < 30)
+    return (
+      <span className="font-medium text-amber-700">
+        {formatDate(notAfter)} ({days} days left)
+      </span>
+    );
   return <span>{formatDate(notAfter)}</span>;
 }
 
@@ -23,7 +28,10 @@ function Things({ things }: { things: string[] | undefined }) {
     <ul className="flex flex-wrap gap-1.5">
       {things.map((name) => (
         <li key={name}>
-          <Link href={`/things/${encodeURIComponent(name)}`} className="font-mono text-xs text-indigo-700 hover:underline">
+          <Link
+            href={`/things/${encodeURIComponent(name)}`}
+            className="font-mono text-xs text-indigo-700 hover:underline"
+          >
             {name}
           </Link>
         </li>

@@ -17,7 +17,10 @@ export function DeletedNotice({ searchParams }: { searchParams: SearchParams }) 
   const policyCount = Number(all(searchParams.policyCount)[0] ?? policies.length) || 0;
   const thingCount = Number(all(searchParams.thingCount)[0] ?? things.length) || 0;
   return (
-    <div role="status" className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+    <div
+      role="status"
+      className="mb-4 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+    >
       <p className="font-semibold">Certificate {id.slice(0, 10)}… deleted.</p>
       <p className="mt-1">
         Detached policies: {names(policies, Math.max(policyCount, policies.length))}. Detached things:{' '}

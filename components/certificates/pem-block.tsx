@@ -12,12 +12,20 @@ export function PemBlock({ id, pem }: { id: string; pem: string }) {
         </h2>
         <div className="flex items-center gap-2">
           <CopyButton text={pem} label="Copy PEM" />
-          <a href={`/api/certificates/${id}/pem`} download={fileName} className={buttonClasses('secondary', 'px-2 py-1 text-xs')}>
+          <a
+            href={`/api/certificates/${id}/pem`}
+            download={fileName}
+            className={buttonClasses('secondary', 'px-2 py-1 text-xs')}
+          >
             Download PEM
           </a>
         </div>
       </div>
-      <pre aria-label="Certificate PEM" className="max-h-72 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-slate-800">
+      <pre
+        role="figure"
+        aria-label="Certificate PEM"
+        className="max-h-72 overflow-auto px-4 py-3 font-mono text-xs leading-relaxed text-slate-800"
+      >
         {pem}
       </pre>
     </section>

@@ -21,7 +21,9 @@ export async function readPemFile(file: File): Promise<{ text: string } | { erro
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes[0] === 0x30 && bytes.includes(0)) {
-    return { error: `“${file.name}” looks like a binary (DER) certificate. Convert it to PEM first: openssl x509 -inform der -in file.der -out file.pem` };
+    return {
+      error: `“${file.name}” looks like a binary (DER) certificate. Convert it to PEM first: openssl x509 -inform der -in file.der -out file.pem`,
+    };
   }
   if (bytes.includes(0)) return { error: `“${file.name}” is a binary file, not a PEM certificate.` };
   try {
@@ -38,8 +40,15 @@ const inputClasses =
 
 export function CertificatePreview({ info, label }: { info: CertificateInfo; label: string }) {
   return (
-    <div role="status" aria-label={label} className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-xs text-emerald-950">
-      <p className="font-semibold">Reads as a certificate{info.selfSigned ? ' (self-signed)' : ''}{info.isCa ? ', a CA' : ''}.</p>
+    <div
+      role="status"
+      aria-label={label}
+      className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-xs text-emerald-950"
+    >
+      <p className="font-semibold">
+        Reads as a certificate{info.selfSigned ? ' (self-signed)' : ''}
+        {info.isCa ? ', a CA' : ''}.
+      </p>
       <dl className="mt-1 grid grid-cols-[7rem_1fr] gap-x-3 gap-y-0.5">
         <dt>Subject</dt>
         <dd className="break-words">{info.subject || '—'}</dd>
@@ -83,7 +92,8 @@ export function PemField({
   const uploadId = useId();
   const errorId = `${name}-error`;
   const hintId = `${name}-hint`;
-  const describedBy = [hint ? hintId : undefined, errors?.length ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? hintId : undefined, errors?.length ? errorId : undefined].filter(Boolean).join(' ') || undefined;
 
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];

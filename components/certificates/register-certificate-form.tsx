@@ -8,7 +8,13 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
-import { CertificateParseError, inspectCertificate, isSignedBy, validityProblem, type CertificateInfo } from '@/lib/pki/inspect';
+import {
+  CertificateParseError,
+  inspectCertificate,
+  isSignedBy,
+  validityProblem,
+  type CertificateInfo,
+} from '@/lib/pki/inspect';
 
 import { PemField } from './pem-field';
 
@@ -49,6 +55,7 @@ export function RegisterCertificateForm() {
   const [editedSinceResponse, setEdited] = useState<Set<string>>(new Set());
   const [checking, setChecking] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each answer from the server clears the edited marks.
   useEffect(() => setEdited(new Set()), [state]);
 
   const errorsOf = (name: string): string[] | undefined => {
@@ -69,7 +76,8 @@ export function RegisterCertificateForm() {
     const version = versions.current[name];
     const result = await check(pem, name === 'certificatePem' ? 'certificate' : 'CA certificate');
     const info = 'info' in result ? result.info : undefined;
-    const error = 'error' in result ? result.error : name === 'certificatePem' && info ? validityProblem(info) : undefined;
+    const error =
+      'error' in result ? result.error : name === 'certificatePem' && info ? validityProblem(info) : undefined;
     if (versions.current[name] === version) {
       setInfos((i) => ({ ...i, [name]: info }));
       setError(name, error);
@@ -118,7 +126,9 @@ export function RegisterCertificateForm() {
         const caError = await validateOne('caCertificatePem', pems.caCertificatePem);
         if (caError) errors.caCertificatePem = [caError];
         else if (!certError && canVerify() && !(await isSignedBy(pems.certificatePem, pems.caCertificatePem))) {
-          errors.caCertificatePem = ['This CA did not sign the certificate: its issuer and the CA subject or key do not match.'];
+          errors.caCertificatePem = [
+            'This CA did not sign the certificate: its issuer and the CA subject or key do not match.',
+          ];
         }
       }
       setClientErrors(errors);
@@ -141,7 +151,14 @@ export function RegisterCertificateForm() {
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">Who signed the certificate?</legend>
         <label className="flex items-start gap-2 text-sm">
-          <input type="radio" name="mode" value="without-ca" checked={mode === 'without-ca'} onChange={() => setMode('without-ca')} className="mt-1" />
+          <input
+            type="radio"
+            name="mode"
+            value="without-ca"
+            checked={mode === 'without-ca'}
+            onChange={() => setMode('without-ca')}
+            className="mt-1"
+          />
           <span>
             <span className="font-medium">No CA registered in AWS IoT</span> (self-signed, or a CA you do not register).
             <span className="block text-xs text-slate-500">
@@ -150,7 +167,14 @@ export function RegisterCertificateForm() {
           </span>
         </label>
         <label className="flex items-start gap-2 text-sm">
-          <input type="radio" name="mode" value="with-ca" checked={mode === 'with-ca'} onChange={() => setMode('with-ca')} className="mt-1" />
+          <input
+            type="radio"
+            name="mode"
+            value="with-ca"
+            checked={mode === 'with-ca'}
+            onChange={() => setMode('with-ca')}
+            className="mt-1"
+          />
           <span>
             <span className="font-medium">A CA registered in AWS IoT</span>
             <span className="block text-xs text-slate-500">RegisterCertificate with the CA certificate.</span>
@@ -193,8 +217,9 @@ export function RegisterCertificateForm() {
           />
           <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900">
             The CA must already be registered in this account and region (RegisterCACertificate, with its verification
-            certificate) and be ACTIVE; otherwise AWS IoT refuses the certificate. CA certificates are managed separately from
-            this page: register the CA first, then come back. If you cannot register the CA, choose “No CA registered”.
+            certificate) and be ACTIVE; otherwise AWS IoT refuses the certificate. CA certificates are managed
+            separately from this page: register the CA first, then come back. If you cannot register the CA, choose “No
+            CA registered”.
           </p>
         </div>
       ) : null}

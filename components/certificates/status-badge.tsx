@@ -14,7 +14,10 @@ const STYLES: Record<CertificateStatus, string> = {
 export function CertificateStatusBadge({ status }: { status: CertificateStatus }) {
   return (
     <span
-      className={cn('inline-flex items-center rounded-md px-2 py-0.5 font-mono text-xs font-medium ring-1 ring-inset', STYLES[status])}
+      className={cn(
+        'inline-flex items-center rounded-md px-2 py-0.5 font-mono text-xs font-medium ring-1 ring-inset',
+        STYLES[status],
+      )}
       data-status={status}
     >
       {status}

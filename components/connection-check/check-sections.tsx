@@ -9,7 +9,11 @@ export function CheckSections({ sections }: { sections: CheckSection[] }) {
       {sections.map((section) => {
         const headingId = `check-${section.id}`;
         return (
-          <section key={section.id} aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white px-5 py-4 shadow-sm">
+          <section
+            key={section.id}
+            aria-labelledby={headingId}
+            className="rounded-lg border border-slate-200 bg-white px-5 py-4 shadow-sm"
+          >
             <h2 id={headingId} className="text-base font-semibold text-slate-900">
               {section.title}
             </h2>

@@ -10,7 +10,19 @@ const BADGE: Record<StepStatus, { label: string; className: string; icon: string
 };
 
 /** One step of the connection check: a status badge, what was found, and the fix in plain words. */
-export function CheckStepRow({ id, title, status, detail, fix }: { id: string; title: string; status: StepStatus; detail: string; fix?: CheckFix }) {
+export function CheckStepRow({
+  id,
+  title,
+  status,
+  detail,
+  fix,
+}: {
+  id: string;
+  title: string;
+  status: StepStatus;
+  detail: string;
+  fix?: CheckFix;
+}) {
   const badge = BADGE[status];
   return (
     <li className="flex gap-3 py-3" data-step={id} data-status={status} aria-label={`${title}: ${badge.label}`}>

@@ -4,7 +4,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { initialLiveSteps, LIVE_STEPS, type LiveEvent, type LiveStepEvent, type LiveStepId } from '@/lib/connection-check/live';
+import {
+  initialLiveSteps,
+  LIVE_STEPS,
+  type LiveEvent,
+  type LiveStepEvent,
+  type LiveStepId,
+} from '@/lib/connection-check/live';
 
 import { CheckStepRow } from './check-step';
 
@@ -20,6 +26,7 @@ export function LiveCheck({ thingName, command }: { thingName: string; command: 
   const [round, setRound] = useState(0);
   const sourceRef = useRef<EventSource | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new round (Run again) opens a new stream.
   useEffect(() => {
     const source = new EventSource(`/api/things/${encodeURIComponent(thingName)}/check`);
     sourceRef.current = source;
@@ -37,7 +44,11 @@ export function LiveCheck({ thingName, command }: { thingName: string; command: 
     source.onerror = () => {
       // The server closes the stream after `done`; anything else is a lost connection.
       if (source.readyState === EventSource.CLOSED) {
-        setRun((prev) => (prev.phase === 'running' ? { phase: 'done', reason: 'error', message: 'The connection to the dashboard was lost.' } : prev));
+        setRun((prev) =>
+          prev.phase === 'running'
+            ? { phase: 'done', reason: 'error', message: 'The connection to the dashboard was lost.' }
+            : prev,
+        );
       }
     };
     return () => source.close();
@@ -69,7 +80,14 @@ export function LiveCheck({ thingName, command }: { thingName: string; command: 
       </p>
       <ul className="divide-y divide-slate-100" aria-live="polite">
         {LIVE_STEPS.map(({ id, title }) => (
-          <CheckStepRow key={id} id={`live-${id}`} title={title} status={steps[id].status} detail={steps[id].detail} fix={steps[id].fix} />
+          <CheckStepRow
+            key={id}
+            id={`live-${id}`}
+            title={title}
+            status={steps[id].status}
+            detail={steps[id].detail}
+            fix={steps[id].fix}
+          />
         ))}
       </ul>
       <p className="mt-2 text-sm" role="status">

@@ -29,7 +29,12 @@ export function ConnectionStatus({
   clientId?: string;
 }) {
   return (
-    <div role="status" aria-live="polite" aria-label="MQTT connection" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+    <div
+      role="status"
+      aria-live="polite"
+      aria-label="MQTT connection"
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm"
+    >
       <span className="inline-flex items-center gap-2 rounded-full border border-slate-200 bg-white px-3 py-1 font-medium text-slate-800">
         <span aria-hidden className={cn('size-2 rounded-full', DOTS[state])} />
         {LABELS[state]}

@@ -19,8 +19,22 @@ describe('export', () => {
   it('JSON lists the messages with ISO times, in the order given', () => {
     const out = JSON.parse(messagesToJson([base, { ...base, key: 2, topic: 'b', retain: false }])) as unknown[];
     assert.deepEqual(out, [
-      { receivedAt: '2024-01-02T03:04:05.678Z', topic: 'dev/1/sensors', qos: 1, retain: true, encoding: 'utf8', payload: base.payload },
-      { receivedAt: '2024-01-02T03:04:05.678Z', topic: 'b', qos: 1, retain: false, encoding: 'utf8', payload: base.payload },
+      {
+        receivedAt: '2024-01-02T03:04:05.678Z',
+        topic: 'dev/1/sensors',
+        qos: 1,
+        retain: true,
+        encoding: 'utf8',
+        payload: base.payload,
+      },
+      {
+        receivedAt: '2024-01-02T03:04:05.678Z',
+        topic: 'b',
+        qos: 1,
+        retain: false,
+        encoding: 'utf8',
+        payload: base.payload,
+      },
     ]);
   });
 

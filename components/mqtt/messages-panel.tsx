@@ -1,6 +1,16 @@
 'use client';
 
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import {
+  memo,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type RefObject,
+} from 'react';
 
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
@@ -9,7 +19,16 @@ import { useToast } from '@/components/ui/toast';
 
 import { downloadText, messagesToCsv, messagesToJson } from './export';
 import { firstMatch } from './match';
-import { appendBounded, clockTime, MAX_MESSAGES, prettyPayload, toShown, updateView, type ShownMessage, type View } from './messages';
+import {
+  appendBounded,
+  clockTime,
+  MAX_MESSAGES,
+  prettyPayload,
+  toShown,
+  updateView,
+  type ShownMessage,
+  type View,
+} from './messages';
 import type { PageSubscription } from './subscriptions';
 import type { RelayedMessage } from './use-mqtt-session';
 import { VirtualList } from './virtual-list';
@@ -49,11 +68,17 @@ const MessageRow = memo(function MessageRow({
     return text.length > ROW_TEXT_LIMIT ? `${text.slice(0, ROW_TEXT_LIMIT)}…` : text;
   }, [m]);
   return (
-    <div className={cn('flex h-full border-b border-slate-100', selected ? 'bg-indigo-50' : 'bg-white')} data-topic={m.topic}>
+    <div
+      className={cn('flex h-full border-b border-slate-100', selected ? 'bg-indigo-50' : 'bg-white')}
+      data-topic={m.topic}
+    >
       <span aria-hidden className="w-1.5 shrink-0" style={{ background: colour }} />
       <div className="min-w-0 flex-1 px-3 py-1.5">
         <div className="flex items-center gap-2 text-xs">
-          <time dateTime={new Date(m.receivedAt).toISOString()} className="shrink-0 font-mono text-slate-500 tabular-nums">
+          <time
+            dateTime={new Date(m.receivedAt).toISOString()}
+            className="shrink-0 font-mono text-slate-500 tabular-nums"
+          >
             {clockTime(m.receivedAt)}
           </time>
           <button
@@ -67,9 +92,13 @@ const MessageRow = memo(function MessageRow({
           </button>
           <span className="shrink-0 rounded bg-slate-100 px-1.5 text-slate-600">QoS {m.qos}</span>
           {m.retain ? <span className="shrink-0 rounded bg-amber-100 px-1.5 text-amber-800">retained</span> : null}
-          {m.encoding === 'base64' ? <span className="shrink-0 rounded bg-slate-100 px-1.5 text-slate-600">binary (base64)</span> : null}
+          {m.encoding === 'base64' ? (
+            <span className="shrink-0 rounded bg-slate-100 px-1.5 text-slate-600">binary (base64)</span>
+          ) : null}
         </div>
-        <pre className="mt-1 h-[3.25rem] overflow-hidden font-mono text-xs leading-[1.0625rem] whitespace-pre-wrap text-slate-700">{text}</pre>
+        <pre className="mt-1 h-[3.25rem] overflow-hidden font-mono text-xs leading-[1.0625rem] whitespace-pre-wrap text-slate-700">
+          {text}
+        </pre>
       </div>
     </div>
   );
@@ -98,7 +127,9 @@ function MessageDetails({ m, colour, onClose }: { m: ShownMessage; colour: strin
           </Button>
         </div>
       </div>
-      <pre className="mt-3 max-h-80 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap text-slate-800">{pretty.text}</pre>
+      <pre className="mt-3 max-h-80 overflow-auto rounded bg-slate-50 p-3 font-mono text-xs whitespace-pre-wrap text-slate-800">
+        {pretty.text}
+      </pre>
     </section>
   );
 }
@@ -152,7 +183,10 @@ export const MessagesPanel = memo(function MessagesPanel({
   // Search runs on a deferred copy of the text: typing never waits for the list.
   const deferredQuery = useDeferredValue(query);
   const viewRef = useRef<View | undefined>(undefined);
-  const view = useMemo(() => (viewRef.current = updateView(viewRef.current, shown, deferredQuery)), [shown, deferredQuery]);
+  const view = useMemo(
+    () => (viewRef.current = updateView(viewRef.current, shown, deferredQuery)),
+    [shown, deferredQuery],
+  );
   const rows = view.result;
   const count = rows.length;
 
@@ -176,7 +210,14 @@ export const MessagesPanel = memo(function MessagesPanel({
   const renderItem = useCallback(
     (i: number) => {
       const m = at(i);
-      return <MessageRow m={m} colour={colours.get(m.subscription) ?? FALLBACK_COLOUR} selected={m.key === selectedKey} onSelect={onSelect} />;
+      return (
+        <MessageRow
+          m={m}
+          colour={colours.get(m.subscription) ?? FALLBACK_COLOUR}
+          selected={m.key === selectedKey}
+          onSelect={onSelect}
+        />
+      );
     },
     [at, colours, selectedKey, onSelect],
   );
@@ -196,7 +237,10 @@ export const MessagesPanel = memo(function MessagesPanel({
     },
     [rows],
   );
-  const selected = useMemo(() => (selectedKey === undefined ? undefined : shown.find((m) => m.key === selectedKey)), [shown, selectedKey]);
+  const selected = useMemo(
+    () => (selectedKey === undefined ? undefined : shown.find((m) => m.key === selectedKey)),
+    [shown, selectedKey],
+  );
 
   const togglePause = () => {
     const next = !pausedRef.current;
@@ -218,7 +262,9 @@ export const MessagesPanel = memo(function MessagesPanel({
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     if (kind === 'json') downloadText(`mqtt-messages-${stamp}.json`, messagesToJson(newestFirst), 'application/json');
     else downloadText(`mqtt-messages-${stamp}.csv`, messagesToCsv(newestFirst), 'text/csv');
-    toast(`Exported ${newestFirst.length.toLocaleString()} ${newestFirst.length === 1 ? 'message' : 'messages'} as ${kind.toUpperCase()}`);
+    toast(
+      `Exported ${newestFirst.length.toLocaleString()} ${newestFirst.length === 1 ? 'message' : 'messages'} as ${kind.toUpperCase()}`,
+    );
   };
 
   const searching = deferredQuery.trim() !== '';
@@ -266,7 +312,11 @@ export const MessagesPanel = memo(function MessagesPanel({
           {' · newest first, the oldest go after '}
           {MAX_MESSAGES.toLocaleString()}
         </p>
-        <p className={cn('text-xs', dropped > 0 ? 'font-medium text-amber-800' : 'text-slate-500')} role="status" aria-label="Dropped by the server">
+        <p
+          className={cn('text-xs', dropped > 0 ? 'font-medium text-amber-800' : 'text-slate-500')}
+          role="status"
+          aria-label="Dropped by the server"
+        >
           {dropped.toLocaleString()} dropped by the server
         </p>
       </div>
@@ -277,7 +327,10 @@ export const MessagesPanel = memo(function MessagesPanel({
       ) : null}
       <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
         {count === 0 ? (
-          <div className="flex items-center justify-center px-6 text-center text-sm text-slate-600" style={{ height: LIST_HEIGHT }}>
+          <div
+            className="flex items-center justify-center px-6 text-center text-sm text-slate-600"
+            style={{ height: LIST_HEIGHT }}
+          >
             {searching
               ? 'No message matches the search. Clear the search box to see them all.'
               : subs.length === 0
@@ -298,7 +351,11 @@ export const MessagesPanel = memo(function MessagesPanel({
         )}
       </div>
       {selected ? (
-        <MessageDetails m={selected} colour={colours.get(selected.subscription) ?? FALLBACK_COLOUR} onClose={() => setSelectedKey(undefined)} />
+        <MessageDetails
+          m={selected}
+          colour={colours.get(selected.subscription) ?? FALLBACK_COLOUR}
+          onClose={() => setSelectedKey(undefined)}
+        />
       ) : null}
     </section>
   );

@@ -50,7 +50,10 @@ describe('the search', () => {
     }
     // A new query starts over; a blank one shows everything.
     view = updateView(view, source, '"n":3');
-    assert.deepEqual(view.result, source.filter((m) => m.payload.includes('"n":3')));
+    assert.deepEqual(
+      view.result,
+      source.filter((m) => m.payload.includes('"n":3')),
+    );
     assert.equal(updateView(view, source, '').result, source);
     // Cleared, then new messages.
     source = appendBounded([], [msg('t/1', 'x')], 40);

@@ -16,7 +16,11 @@ const fieldClasses =
 const inputClasses = `${fieldClasses} w-full`;
 
 /** Publish as the dashboard: topic, QoS, retain, and a payload checked as JSON or sent as raw text. */
-export const PublishForm = memo(function PublishForm({ onPublish }: { onPublish: (m: MqttPublish) => Promise<MqttResult> }) {
+export const PublishForm = memo(function PublishForm({
+  onPublish,
+}: {
+  onPublish: (m: MqttPublish) => Promise<MqttResult>;
+}) {
   const toast = useToast();
   const [topic, setTopic] = useState('');
   const [qos, setQos] = useState<0 | 1>(0);
@@ -78,7 +82,11 @@ export const PublishForm = memo(function PublishForm({ onPublish }: { onPublish:
         <div className="flex flex-wrap items-center gap-4">
           <label className="flex items-center gap-2 text-sm text-slate-800">
             QoS
-            <select className={cn(fieldClasses, 'w-16')} value={qos} onChange={(e) => setQos(e.target.value === '1' ? 1 : 0)}>
+            <select
+              className={cn(fieldClasses, 'w-16')}
+              value={qos}
+              onChange={(e) => setQos(e.target.value === '1' ? 1 : 0)}
+            >
               <option value="0">0</option>
               <option value="1">1</option>
             </select>

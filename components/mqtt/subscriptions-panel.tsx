@@ -86,7 +86,10 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
   const activeFilters = new Set(active.map((a) => a.filter));
 
   return (
-    <section aria-labelledby="subscriptions-heading" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+    <section
+      aria-labelledby="subscriptions-heading"
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <h2 id="subscriptions-heading" className="text-base font-semibold text-slate-900">
         Subscriptions
       </h2>
@@ -180,7 +183,12 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
             <li key={s.filter} className="space-y-1 text-sm" aria-label={`Subscription ${s.filter}`}>
               <div className="flex items-start gap-2">
                 <span aria-hidden className="mt-1 size-3 shrink-0 rounded-full" style={{ background: s.colour }} />
-                <span className={cn('min-w-0 flex-1 font-mono text-xs break-all', s.paused && 'text-slate-400 line-through')}>
+                <span
+                  className={cn(
+                    'min-w-0 flex-1 font-mono text-xs break-all',
+                    s.paused && 'text-slate-400 line-through',
+                  )}
+                >
                   {s.filter}
                 </span>
               </div>
@@ -188,7 +196,10 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
                 <span className="text-xs text-slate-500">QoS {s.qos}</span>
                 {s.paused ? <span className="text-xs text-slate-500">paused</span> : null}
                 {connected && !activeFilters.has(s.filter) ? (
-                  <span className="text-xs text-amber-700" title="Not active in the current session yet; re-subscribing">
+                  <span
+                    className="text-xs text-amber-700"
+                    title="Not active in the current session yet; re-subscribing"
+                  >
                     pending
                   </span>
                 ) : null}
@@ -203,7 +214,9 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
                       {c.name}
                     </option>
                   ))}
-                  {COLOURS.some((c) => c.value === s.colour) ? null : <option value={s.colour}>{colourName(s.colour)}</option>}
+                  {COLOURS.some((c) => c.value === s.colour) ? null : (
+                    <option value={s.colour}>{colourName(s.colour)}</option>
+                  )}
                 </select>
                 <Button
                   variant="ghost"

@@ -211,7 +211,14 @@ export function useMqttSession(): MqttSession {
 
   const publish = useCallback(
     (m: MqttPublish): Promise<MqttResult> =>
-      post({ op: 'publish', topic: m.topic, payload: m.payload, encoding: m.encoding ?? 'utf8', qos: m.qos ?? 0, retain: m.retain ?? false }),
+      post({
+        op: 'publish',
+        topic: m.topic,
+        payload: m.payload,
+        encoding: m.encoding ?? 'utf8',
+        qos: m.qos ?? 0,
+        retain: m.retain ?? false,
+      }),
     [post],
   );
 

@@ -25,13 +25,15 @@ export function filterProblem(filter: string, subscribed: readonly { filter: str
 export function publishTopicProblem(topic: string): string | undefined {
   const problem = topicNameProblem(topic);
   if (problem) return problem;
-  if (!isPublishableReservedTopic(topic)) return 'Topics starting with $ are reserved by AWS IoT; this one cannot be published to.';
+  if (!isPublishableReservedTopic(topic))
+    return 'Topics starting with $ are reserved by AWS IoT; this one cannot be published to.';
   return undefined;
 }
 
 export function payloadProblem(payload: string, format: 'json' | 'text'): string | undefined {
   const bytes = new TextEncoder().encode(payload).length;
-  if (bytes > MAX_PAYLOAD_BYTES) return `The payload is ${bytes} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES} (128 KB).`;
+  if (bytes > MAX_PAYLOAD_BYTES)
+    return `The payload is ${bytes} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES} (128 KB).`;
   if (format === 'json') {
     const parsed = parseJson(payload);
     if (!parsed.ok) {

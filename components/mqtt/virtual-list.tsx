@@ -71,14 +71,28 @@ export function VirtualList({
         role="listitem"
         aria-setsize={count}
         aria-posinset={i + 1}
-        style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${i * rowHeight}px)` }}
+        style={{
+          position: 'absolute',
+          top: 0,
+          left: 0,
+          right: 0,
+          height: rowHeight,
+          transform: `translateY(${i * rowHeight}px)`,
+        }}
       >
         {renderItem(i)}
       </div>,
     );
   }
   return (
-    <div ref={ref} onScroll={onScroll} style={{ height, overflowY: 'auto', position: 'relative' }} tabIndex={0} className="focus-visible:outline-2 focus-visible:outline-indigo-600">
+    <div
+      ref={ref}
+      onScroll={onScroll}
+      style={{ height, overflowY: 'auto', position: 'relative' }}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it.
+      tabIndex={0}
+      className="focus-visible:outline-2 focus-visible:outline-indigo-600"
+    >
       <div role="list" aria-label={label} style={{ height: count * rowHeight, position: 'relative' }}>
         {rows}
       </div>

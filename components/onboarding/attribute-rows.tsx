@@ -24,13 +24,15 @@ export function AttributeRows({
   errors?: string[];
   max: number;
 }) {
-  const update = (id: number, patch: Partial<AttributeRow>) => onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const update = (id: number, patch: Partial<AttributeRow>) =>
+    onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   const hasErrors = Boolean(errors?.length);
   return (
     <fieldset className="space-y-2" aria-describedby="attributes-hint attributes-error">
       <legend className="text-sm font-medium text-slate-800">Attributes (optional)</legend>
       <p id="attributes-hint" className="text-xs text-slate-500">
-        Searchable name=value pairs, for example site=factory-1. At most {max} {max === 3 ? 'without a thing type' : ''}.
+        Searchable name=value pairs, for example site=factory-1. At most {max} {max === 3 ? 'without a thing type' : ''}
+        .
       </p>
       {rows.map((row, i) => (
         <div key={row.id} className="flex items-center gap-2">
@@ -55,7 +57,11 @@ export function AttributeRows({
             onChange={(e) => update(row.id, { value: e.target.value })}
             className={inputClasses}
           />
-          <Button variant="ghost" aria-label={`Remove attribute ${i + 1}`} onClick={() => onChange(rows.filter((r) => r.id !== row.id))}>
+          <Button
+            variant="ghost"
+            aria-label={`Remove attribute ${i + 1}`}
+            onClick={() => onChange(rows.filter((r) => r.id !== row.id))}
+          >
             Remove
           </Button>
         </div>

@@ -157,7 +157,10 @@ export function OnboardForm({
   listProblems: string[];
 }) {
   const toast = useToast();
-  const [state, formAction, validating] = useActionState<ActionState<ValidatedRun>, FormData>(validateOnboardingAction, idle());
+  const [state, formAction, validating] = useActionState<ActionState<ValidatedRun>, FormData>(
+    validateOnboardingAction,
+    idle(),
+  );
   const [fields, setFields] = useState<Fields>(INITIAL);
   const [rows, setRows] = useState<AttributeRow[]>([]);
   const [run, setRun] = useState<RunView | undefined>();
@@ -303,7 +306,10 @@ export function OnboardForm({
             <AttributeRows rows={rows} onChange={setRows} errors={errors('attributes')} max={maxAttributes} />
           </Section>
 
-          <Section title="Credentials" description="The X.509 certificate the device presents, and where its private key comes from.">
+          <Section
+            title="Credentials"
+            description="The X.509 certificate the device presents, and where its private key comes from."
+          >
             <RadioCards
               name="credentialMode"
               legend="How does the device get its certificate?"
@@ -359,7 +365,11 @@ export function OnboardForm({
               legend="Which policy is attached to the certificate?"
               value={fields.policyMode}
               options={[
-                { value: 'template', label: 'A new policy from a template', hint: 'Created for this device by this run.' },
+                {
+                  value: 'template',
+                  label: 'A new policy from a template',
+                  hint: 'Created for this device by this run.',
+                },
                 { value: 'existing', label: 'An existing policy', hint: 'Shared, for example one fleet-wide policy.' },
               ]}
               onChange={(v) => set('policyMode', v)}
@@ -376,7 +386,8 @@ export function OnboardForm({
                 />
                 {template?.broad ? (
                   <Alert tone="warning" title="A broad policy">
-                    Any device holding it can act as any other device. Prefer a thing-scoped template outside development.
+                    Any device holding it can act as any other device. Prefer a thing-scoped template outside
+                    development.
                   </Alert>
                 ) : null}
                 <TextField
@@ -393,14 +404,19 @@ export function OnboardForm({
                   <details className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm">
                     <summary className="cursor-pointer text-slate-700">Policy document</summary>
                     <pre className="mt-2 overflow-x-auto text-xs text-slate-800">{template.document}</pre>
-                    <p className="mt-1 text-xs text-slate-500">The account id (*) is filled in from the thing’s ARN when the policy is created.</p>
+                    <p className="mt-1 text-xs text-slate-500">
+                      The account id (*) is filled in from the thing’s ARN when the policy is created.
+                    </p>
                   </details>
                 ) : null}
               </>
             ) : (
               <SelectField
                 label="Existing policy"
-                options={[{ value: '', label: policies.length ? 'Choose a policy…' : 'No policies yet' }, ...policies.map((p) => ({ value: p, label: p }))]}
+                options={[
+                  { value: '', label: policies.length ? 'Choose a policy…' : 'No policies yet' },
+                  ...policies.map((p) => ({ value: p, label: p })),
+                ]}
                 errors={errors('existingPolicyName')}
                 {...text('existingPolicyName')}
                 name="existingPolicyName"
@@ -421,22 +437,22 @@ export function OnboardForm({
       <div className="space-y-4">
         {failure ? (
           <section aria-label="Onboarding failure">
-          <Alert title={`Onboarding failed at: ${failure.stepLabel}`}>
-            <p>{failure.message}</p>
-            <p className="mt-2">{failure.advice}</p>
-            {run?.rollback && (run.rollback.undone.length > 0 || run.rollback.left.length > 0) ? (
-              <ul className="mt-2 list-disc pl-5 text-xs">
-                {run.rollback.undone.map((c) => (
-                  <li key={`u-${describeCreated(c)}`}>Removed: {describeCreated(c)}</li>
-                ))}
-                {run.rollback.left.map((l) => (
-                  <li key={`l-${describeCreated(l.item)}`}>
-                    Still there: {describeCreated(l.item)} ({l.message})
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </Alert>
+            <Alert title={`Onboarding failed at: ${failure.stepLabel}`}>
+              <p>{failure.message}</p>
+              <p className="mt-2">{failure.advice}</p>
+              {run?.rollback && (run.rollback.undone.length > 0 || run.rollback.left.length > 0) ? (
+                <ul className="mt-2 list-disc pl-5 text-xs">
+                  {run.rollback.undone.map((c) => (
+                    <li key={`u-${describeCreated(c)}`}>Removed: {describeCreated(c)}</li>
+                  ))}
+                  {run.rollback.left.map((l) => (
+                    <li key={`l-${describeCreated(l.item)}`}>
+                      Still there: {describeCreated(l.item)} ({l.message})
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </Alert>
           </section>
         ) : null}
         {run ? (

@@ -28,9 +28,20 @@ function Row({ label, value, copyLabel }: { label: string; value: string; copyLa
 }
 
 /** What the operator needs next: the values to copy, the bundle to download, and the private-key warning. */
-export function OnboardingSummary({ data, onDownload, onReset }: { data: SummaryData; onDownload: () => void; onReset: () => void }) {
+export function OnboardingSummary({
+  data,
+  onDownload,
+  onReset,
+}: {
+  data: SummaryData;
+  onDownload: () => void;
+  onReset: () => void;
+}) {
   return (
-    <section aria-labelledby="onboarded-title" className="space-y-4 rounded-lg border border-emerald-200 bg-emerald-50/40 p-4">
+    <section
+      aria-labelledby="onboarded-title"
+      className="space-y-4 rounded-lg border border-emerald-200 bg-emerald-50/40 p-4"
+    >
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="onboarded-title" className="text-lg font-semibold text-slate-900">
           Device {data.thingName} onboarded
@@ -62,9 +73,12 @@ export function OnboardingSummary({ data, onDownload, onReset }: { data: Summary
         <Row label="Policy" value={data.policyName} copyLabel="Copy policy name" />
       </dl>
       <p className="text-sm text-slate-600">
-        Root CA: {data.connection.rootCa.fileName} (in the bundle). Later, the certificate and settings can be downloaded
-        again without the key:{' '}
-        <a href={`/api/things/${encodeURIComponent(data.thingName)}/bundle`} className="font-medium text-indigo-700 underline hover:text-indigo-600">
+        Root CA: {data.connection.rootCa.fileName} (in the bundle). Later, the certificate and settings can be
+        downloaded again without the key:{' '}
+        <a
+          href={`/api/things/${encodeURIComponent(data.thingName)}/bundle`}
+          className="font-medium text-indigo-700 underline hover:text-indigo-600"
+        >
           re-download bundle (no key)
         </a>
       </p>

@@ -8,7 +8,10 @@ import { saveBytes } from './download';
 /** The root CA devices must trust: its PEM, with copy and download (a file made in the browser). */
 export function RootCaCard({ fileName, pem, description }: { fileName: string; pem: string; description: string }) {
   return (
-    <section aria-labelledby="root-ca-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="root-ca-title"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h2 id="root-ca-title" className="text-base font-semibold text-slate-900">
@@ -23,7 +26,11 @@ export function RootCaCard({ fileName, pem, description }: { fileName: string; p
           </Button>
         </div>
       </div>
-      <pre aria-label="Root CA PEM" className="max-h-64 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs text-slate-800">
+      <pre
+        role="figure"
+        aria-label="Root CA PEM"
+        className="max-h-64 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs text-slate-800"
+      >
         {pem}
       </pre>
     </section>

@@ -38,7 +38,10 @@ const PHASE_TEXT: Record<RunView['phase'], string> = {
 /** The run's steps, each with its status and what it made (or why it failed). A polite live region. */
 export function StepList({ view }: { view: RunView }) {
   return (
-    <section aria-labelledby="onboarding-progress-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section
+      aria-labelledby="onboarding-progress-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h2 id="onboarding-progress-title" className="text-sm font-semibold text-slate-900">
         Progress
       </h2>

@@ -77,7 +77,8 @@ export function CreatePolicyForm({ ctx, accountKnown }: { ctx: TemplateContext; 
   };
 
   const nameLive = nameTouched ? policyNameProblem(name.trim()) : undefined;
-  const nameErrors = state.values?.name === name && state.fieldErrors?.name ? state.fieldErrors.name : nameLive ? [nameLive] : undefined;
+  const nameErrors =
+    state.values?.name === name && state.fieldErrors?.name ? state.fieldErrors.name : nameLive ? [nameLive] : undefined;
   const documentServerErrors = state.values?.document === document ? state.fieldErrors?.document : undefined;
 
   return (
@@ -92,36 +93,47 @@ export function CreatePolicyForm({ ctx, accountKnown }: { ctx: TemplateContext; 
             : ': no resource exists yet to read the account id from, so the account position is a wildcard, which AWS IoT accepts.'}
         </p>
         <div className="grid gap-2 md:grid-cols-2">
-          {[...POLICY_TEMPLATES, { id: BLANK, title: 'Write your own', summary: 'A minimal document to edit by hand.', broad: false, source: undefined }].map(
-            (t) => (
-              <label
-                key={t.id}
-                className={cn(
-                  'flex cursor-pointer gap-3 rounded-lg border bg-white p-3 text-sm shadow-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500',
-                  templateId === t.id ? 'border-indigo-500 ring-1 ring-indigo-500' : 'border-slate-200 hover:border-slate-300',
-                )}
-              >
-                <input
-                  type="radio"
-                  name="template"
-                  value={t.id}
-                  checked={templateId === t.id}
-                  onChange={() => chooseTemplate(t.id)}
-                  className="mt-1"
-                />
-                <span className="space-y-1">
-                  <span className="flex items-center gap-2 font-medium text-slate-900">
-                    {t.title}
-                    {t.broad ? (
-                      <span className="rounded bg-amber-100 px-1.5 py-0.5 text-[0.7rem] font-semibold text-amber-900">broad</span>
-                    ) : null}
-                  </span>
-                  <span className="block text-xs text-slate-600">{t.summary}</span>
-                  {t.source ? <span className="block text-[0.7rem] text-slate-500">From: {t.source}</span> : null}
+          {[
+            ...POLICY_TEMPLATES,
+            {
+              id: BLANK,
+              title: 'Write your own',
+              summary: 'A minimal document to edit by hand.',
+              broad: false,
+              source: undefined,
+            },
+          ].map((t) => (
+            <label
+              key={t.id}
+              className={cn(
+                'flex cursor-pointer gap-3 rounded-lg border bg-white p-3 text-sm shadow-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500',
+                templateId === t.id
+                  ? 'border-indigo-500 ring-1 ring-indigo-500'
+                  : 'border-slate-200 hover:border-slate-300',
+              )}
+            >
+              <input
+                type="radio"
+                name="template"
+                value={t.id}
+                checked={templateId === t.id}
+                onChange={() => chooseTemplate(t.id)}
+                className="mt-1"
+              />
+              <span className="space-y-1">
+                <span className="flex items-center gap-2 font-medium text-slate-900">
+                  {t.title}
+                  {t.broad ? (
+                    <span className="rounded bg-amber-100 px-1.5 py-0.5 text-[0.7rem] font-semibold text-amber-900">
+                      broad
+                    </span>
+                  ) : null}
                 </span>
-              </label>
-            ),
-          )}
+                <span className="block text-xs text-slate-600">{t.summary}</span>
+                {t.source ? <span className="block text-[0.7rem] text-slate-500">From: {t.source}</span> : null}
+              </span>
+            </label>
+          ))}
         </div>
         {template && template.params.length > 0 ? (
           <div className="grid max-w-xl gap-3">

@@ -25,7 +25,10 @@ export function DeletePolicyForm({
   const [confirm, setConfirm] = useState('');
   const needsCleanup = targetCount > 0 || extraVersions.length > 0;
   const steps: string[] = [];
-  if (extraVersions.length) steps.push(`delete version${extraVersions.length === 1 ? '' : 's'} ${extraVersions.map((v) => `v${v}`).join(', ')}`);
+  if (extraVersions.length)
+    steps.push(
+      `delete version${extraVersions.length === 1 ? '' : 's'} ${extraVersions.map((v) => `v${v}`).join(', ')}`,
+    );
   if (targetCount) steps.push(`detach it from ${targetCount} target${targetCount === 1 ? '' : 's'}`);
   steps.push('delete the policy');
 
@@ -39,7 +42,9 @@ export function DeletePolicyForm({
             ? ' This one still has ' +
               [
                 targetCount ? `${targetCount} target${targetCount === 1 ? '' : 's'}` : '',
-                extraVersions.length ? `${extraVersions.length} other version${extraVersions.length === 1 ? '' : 's'}` : '',
+                extraVersions.length
+                  ? `${extraVersions.length} other version${extraVersions.length === 1 ? '' : 's'}`
+                  : '',
               ]
                 .filter(Boolean)
                 .join(' and ') +
@@ -54,7 +59,9 @@ export function DeletePolicyForm({
           </ol>
         ) : null}
         {targetCount ? (
-          <p className="font-medium text-red-800">Devices using those certificates lose these permissions at once. This cannot be undone.</p>
+          <p className="font-medium text-red-800">
+            Devices using those certificates lose these permissions at once. This cannot be undone.
+          </p>
         ) : (
           <p>This cannot be undone.</p>
         )}

@@ -41,15 +41,21 @@ export function NewVersionForm({
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="policy" value={policy} />
       <p className="text-sm text-slate-600">
-        AWS IoT keeps at most {maxVersions} versions of a policy; this one has {versionCount}. Devices always get the default
-        version, so a new default takes effect on their next request.
+        AWS IoT keeps at most {maxVersions} versions of a policy; this one has {versionCount}. Devices always get the
+        default version, so a new default takes effect on their next request.
       </p>
       {full ? (
         <Alert tone="warning" title={`This policy already has ${maxVersions} versions`}>
           AWS IoT will refuse a sixth. Delete an old version that is not the default (in the table above) first.
         </Alert>
       ) : null}
-      <PolicyDocumentEditor name="document" label="New version document" value={document} onChange={setDocument} serverErrors={serverErrors} />
+      <PolicyDocumentEditor
+        name="document"
+        label="New version document"
+        value={document}
+        onChange={setDocument}
+        serverErrors={serverErrors}
+      />
       <label className="flex items-center gap-2 text-sm text-slate-800">
         <input type="checkbox" name="setAsDefault" defaultChecked className="size-4 rounded border-slate-300" />
         Set as the default version

@@ -42,7 +42,10 @@ export function PolicyDocumentEditor({
     return { problems, advice, size: policyDocumentSize(value) };
   }, [value]);
 
-  const errors = [...analysis.problems.map(where), ...(serverErrors ?? []).filter((e) => !analysis.problems.some((p) => e.includes(p.message)))];
+  const errors = [
+    ...analysis.problems.map(where),
+    ...(serverErrors ?? []).filter((e) => !analysis.problems.some((p) => e.includes(p.message))),
+  ];
   const over = analysis.size > MAX_POLICY_DOCUMENT_CHARS;
 
   return (
@@ -76,7 +79,11 @@ export function PolicyDocumentEditor({
           ) : (
             <ul className="space-y-2">
               {analysis.advice.map((w, i) => (
-                <li key={`${w.path}-${i}`} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-950">
+                <li
+                  // biome-ignore lint/suspicious/noArrayIndexKey: advice is recomputed as a whole on each edit.
+                  key={`${w.path}-${i}`}
+                  className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-950"
+                >
                   {w.path ? <p className="font-mono text-[0.7rem] text-amber-800">{w.path}</p> : null}
                   <p>{w.message}</p>
                 </li>
@@ -84,7 +91,9 @@ export function PolicyDocumentEditor({
             </ul>
           )}
           {analysis.advice.length > 0 ? (
-            <p className="mt-2 text-xs text-slate-500">Advice only: AWS IoT accepts the document as it is, and you can save it.</p>
+            <p className="mt-2 text-xs text-slate-500">
+              Advice only: AWS IoT accepts the document as it is, and you can save it.
+            </p>
           ) : null}
         </div>
       </section>

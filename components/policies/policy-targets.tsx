@@ -6,7 +6,15 @@ import { describeTarget } from '@/lib/policies/targets';
 import { DetachTargetButton } from './detach-target-button';
 
 /** Where the policy is attached: certificates link to their page; thing groups and others show their id. */
-export function PolicyTargets({ policy, targets, truncated }: { policy: string; targets: readonly string[]; truncated: boolean }) {
+export function PolicyTargets({
+  policy,
+  targets,
+  truncated,
+}: {
+  policy: string;
+  targets: readonly string[];
+  truncated: boolean;
+}) {
   if (targets.length === 0) {
     return (
       <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-600">
@@ -27,7 +35,12 @@ export function PolicyTargets({ policy, targets, truncated }: { policy: string; 
         <TableBody>
           {targets.map((arn) => {
             const t = describeTarget(arn);
-            const label = t.kind === 'certificate' ? `certificate ${t.certificateId.slice(0, 12)}` : t.kind === 'thingGroup' ? `thing group ${t.groupName}` : arn;
+            const label =
+              t.kind === 'certificate'
+                ? `certificate ${t.certificateId.slice(0, 12)}`
+                : t.kind === 'thingGroup'
+                  ? `thing group ${t.groupName}`
+                  : arn;
             return (
               <TableRow key={arn}>
                 <TableCell className="whitespace-nowrap">
@@ -35,7 +48,11 @@ export function PolicyTargets({ policy, targets, truncated }: { policy: string; 
                 </TableCell>
                 <TableCell className="font-mono text-xs break-all">
                   {t.kind === 'certificate' ? (
-                    <Link href={`/certificates/${t.certificateId}`} className="text-indigo-700 hover:underline" title={arn}>
+                    <Link
+                      href={`/certificates/${t.certificateId}`}
+                      className="text-indigo-700 hover:underline"
+                      title={arn}
+                    >
                       {t.certificateId}
                     </Link>
                   ) : t.kind === 'thingGroup' ? (

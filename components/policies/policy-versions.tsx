@@ -6,7 +6,15 @@ import type { PolicyVersion } from '@/lib/aws/policies';
 import { formatDate, policyHref } from './format';
 import { VersionActions } from './version-actions';
 
-export function PolicyVersions({ policy, versions, shown }: { policy: string; versions: readonly PolicyVersion[]; shown?: string }) {
+export function PolicyVersions({
+  policy,
+  versions,
+  shown,
+}: {
+  policy: string;
+  versions: readonly PolicyVersion[];
+  shown?: string;
+}) {
   return (
     <Table aria-label="Versions">
       <TableHead>
@@ -31,7 +39,9 @@ export function PolicyVersions({ policy, versions, shown }: { policy: string; ve
             </TableCell>
             <TableCell>
               {v.isDefault ? (
-                <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-semibold text-emerald-900">Default</span>
+                <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-semibold text-emerald-900">
+                  Default
+                </span>
               ) : (
                 <span className="text-slate-400">—</span>
               )}

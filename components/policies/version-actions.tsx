@@ -9,7 +9,15 @@ import { idle } from '@/lib/forms/action-state';
 import { useActionToast } from './use-action-toast';
 
 /** "Make default" and "Delete" for one non-default version; the default version has neither. */
-export function VersionActions({ policy, versionId, isDefault }: { policy: string; versionId: string; isDefault: boolean }) {
+export function VersionActions({
+  policy,
+  versionId,
+  isDefault,
+}: {
+  policy: string;
+  versionId: string;
+  isDefault: boolean;
+}) {
   const [setState, setDefault] = useActionState(setDefaultVersionAction, idle());
   const [deleteState, deleteVersion] = useActionState(deleteVersionAction, idle());
   useActionToast(setState);
@@ -35,7 +43,11 @@ export function VersionActions({ policy, versionId, isDefault }: { policy: strin
       >
         <input type="hidden" name="policy" value={policy} />
         <input type="hidden" name="versionId" value={versionId} />
-        <SubmitButton variant="ghost" className="px-2 py-1 text-xs text-red-700 hover:bg-red-50" pendingLabel="Deleting…">
+        <SubmitButton
+          variant="ghost"
+          className="px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+          pendingLabel="Deleting…"
+        >
           <span>
             Delete<span className="sr-only"> version {versionId}</span>
           </span>

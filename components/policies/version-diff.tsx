@@ -13,10 +13,14 @@ export function CompareVersionsForm({
   to: string | undefined;
 }) {
   const ids = versions.map((v) => v.id).sort((a, b) => Number(a) - Number(b));
-  const options = ids.map((id) => ({ id, label: `v${id}${versions.find((v) => v.id === id)?.isDefault ? ' (default)' : ''}` }));
+  const options = ids.map((id) => ({
+    id,
+    label: `v${id}${versions.find((v) => v.id === id)?.isDefault ? ' (default)' : ''}`,
+  }));
   const defaultTo = to ?? versions.find((v) => v.isDefault)?.id ?? ids.at(-1);
   const defaultFrom = from ?? ids.filter((id) => id !== defaultTo).at(-1) ?? ids[0];
-  const select = 'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none';
+  const select =
+    'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none';
   return (
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare versions">
       <label className="space-y-1 text-sm">
@@ -50,7 +54,13 @@ export function CompareVersionsForm({
 }
 
 /** A line diff of two versions' documents, pretty-printed first so white space alone is no change. */
-export function VersionDiff({ from, to }: { from: { id: string; document: string }; to: { id: string; document: string } }) {
+export function VersionDiff({
+  from,
+  to,
+}: {
+  from: { id: string; document: string };
+  to: { id: string; document: string };
+}) {
   const lines = diffLines(prettyPolicyDocument(from.document), prettyPolicyDocument(to.document));
   const summary = summarizeDiff(lines);
   const label = `Changes from v${from.id} to v${to.id}`;
@@ -62,7 +72,8 @@ export function VersionDiff({ from, to }: { from: { id: string; document: string
           'the documents are identical.'
         ) : (
           <>
-            <span className="text-emerald-700">{summary.added} added</span>, <span className="text-red-700">{summary.removed} removed</span>
+            <span className="text-emerald-700">{summary.added} added</span>,{' '}
+            <span className="text-red-700">{summary.removed} removed</span>
           </>
         )}
       </p>
@@ -71,6 +82,7 @@ export function VersionDiff({ from, to }: { from: { id: string; document: string
           <tbody>
             {lines.map((line, i) => (
               <tr
+                // biome-ignore lint/suspicious/noArrayIndexKey: diff lines are positional and rendered once per diff.
                 key={i}
                 data-kind={line.kind}
                 className={cn(line.kind === 'added' && 'bg-emerald-50', line.kind === 'removed' && 'bg-red-50')}
@@ -85,7 +97,9 @@ export function VersionDiff({ from, to }: { from: { id: string; document: string
                   )}
                 >
                   {line.kind === 'added' ? '+' : line.kind === 'removed' ? '−' : ''}
-                  <span className="sr-only">{line.kind === 'added' ? 'added' : line.kind === 'removed' ? 'removed' : ''}</span>
+                  <span className="sr-only">
+                    {line.kind === 'added' ? 'added' : line.kind === 'removed' ? 'removed' : ''}
+                  </span>
                 </td>
                 <td className="px-2 whitespace-pre text-slate-800">{line.text}</td>
               </tr>

@@ -29,6 +29,7 @@ export function DeleteShadowForm({ thingName, shadowName }: { thingName: string;
     <form action={action} aria-label={`Delete the ${label}`} className="w-full">
       <input type="hidden" name="thingName" value={thingName} />
       <input type="hidden" name="shadowName" value={shadowName ?? ''} />
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the confirmation cancels it; the buttons inside are the interactive elements. */}
       <div
         ref={confirmRef}
         className="space-y-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
@@ -37,8 +38,8 @@ export function DeleteShadowForm({ thingName, shadowName }: { thingName: string;
         }}
       >
         <p>
-          Delete the {label} of <strong>{thingName}</strong>? Its desired and reported state are removed; a device that reports again
-          creates it anew (AWS keeps counting versions from where this one stopped).
+          Delete the {label} of <strong>{thingName}</strong>? Its desired and reported state are removed; a device that
+          reports again creates it anew (AWS keeps counting versions from where this one stopped).
         </p>
         <FormMessage state={state} />
         <div className="flex gap-2">

@@ -16,10 +16,21 @@ import { desiredText, type ShadowView } from '@/lib/shadows/view';
  * version it was loaded at, and the save is sent with that version, so a change made meanwhile is refused
  * (with both versions named) instead of being overwritten.
  */
-export function DesiredEditor({ thingName, shadowName, view }: { thingName: string; shadowName?: string; view: ShadowView }) {
+export function DesiredEditor({
+  thingName,
+  shadowName,
+  view,
+}: {
+  thingName: string;
+  shadowName?: string;
+  view: ShadowView;
+}) {
   const router = useRouter();
   const toast = useToast();
-  const [state, action] = useActionState<ActionState<SaveDesiredData>, FormData>(saveDesiredAction, idle<SaveDesiredData>());
+  const [state, action] = useActionState<ActionState<SaveDesiredData>, FormData>(
+    saveDesiredAction,
+    idle<SaveDesiredData>(),
+  );
   const [text, setText] = useState(() => desiredText(view.state.desired));
   const [baseVersion, setBaseVersion] = useState(view.version);
   const [dirty, setDirty] = useState(false);
@@ -70,15 +81,16 @@ export function DesiredEditor({ thingName, shadowName, view }: { thingName: stri
         errors={shown.status === 'invalid' ? shown.fieldErrors?.desired : undefined}
         hint={
           <>
-            The whole desired state as it should be: changed fields are sent, fields you remove are sent as null. Checked before sending:
-            a JSON object, at most 6 levels deep, desired and reported together at most 8 KB. Sent with version {baseVersion}.
+            The whole desired state as it should be: changed fields are sent, fields you remove are sent as null.
+            Checked before sending: a JSON object, at most 6 levels deep, desired and reported together at most 8 KB.
+            Sent with version {baseVersion}.
           </>
         }
       />
       {movedOn && !conflict ? (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          The shadow changed while you were editing (version {baseVersion} → {view.version}). Saving will be refused; load the latest
-          version to edit from there.
+          The shadow changed while you were editing (version {baseVersion} → {view.version}). Saving will be refused;
+          load the latest version to edit from there.
         </p>
       ) : null}
       <FormMessage state={shown} />

@@ -11,12 +11,15 @@ export function NoShadow({ thingName, shadowName }: { thingName: string; shadowN
   const topic = `${shadowTopicPrefix(thingName, shadowName)}/update`;
   const label = shadowName ? `shadow "${shadowName}"` : 'classic shadow';
   return (
-    <section aria-label="No shadow yet" className="space-y-5 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-6">
+    <section
+      aria-label="No shadow yet"
+      className="space-y-5 rounded-lg border border-dashed border-slate-300 bg-white px-6 py-6"
+    >
       <div>
         <h3 className="text-base font-semibold text-slate-900">This thing has no {label} yet</h3>
         <p className="mt-1 text-sm text-slate-600">
-          A device creates it the first time it reports its state: it publishes a JSON document to its update topic, which its
-          policy must allow.
+          A device creates it the first time it reports its state: it publishes a JSON document to its update topic,
+          which its policy must allow.
         </p>
       </div>
       <div className="space-y-1">
@@ -31,7 +34,9 @@ export function NoShadow({ thingName, shadowName }: { thingName: string; shadowN
           <p className="text-xs font-medium text-slate-700">Example payload</p>
           <CopyButton text={EXAMPLE} label="Copy payload" />
         </div>
-        <pre className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">{EXAMPLE}</pre>
+        <pre className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+          {EXAMPLE}
+        </pre>
       </div>
       <div className="border-t border-slate-200 pt-4">
         <h4 className="mb-2 text-sm font-semibold text-slate-900">Or create it now</h4>

@@ -27,13 +27,19 @@ function Summary({ entry }: { entry: ActivityEntry }) {
     case 'documents':
       return (
         <span>
-          {entry.previousVersion === undefined ? `created, version ${entry.version}` : `version ${entry.previousVersion} → ${entry.version}`}
+          {entry.previousVersion === undefined
+            ? `created, version ${entry.version}`
+            : `version ${entry.previousVersion} → ${entry.version}`}
         </span>
       );
     case 'delta':
       return <span>device asked to change{entry.version !== undefined ? ` (version ${entry.version})` : ''}</span>;
     case 'accepted':
-      return <span>{op} accepted{entry.version !== undefined ? ` (version ${entry.version})` : ''}</span>;
+      return (
+        <span>
+          {op} accepted{entry.version !== undefined ? ` (version ${entry.version})` : ''}
+        </span>
+      );
     case 'rejected':
       return (
         <span>
@@ -49,7 +55,9 @@ function ChangeLine({ change }: { change: NonNullable<ActivityEntry['changes']>[
   if (change.kind === 'added') {
     return (
       <li className="text-emerald-800">
-        <span aria-label="added">+ </span>
+        <span role="img" aria-label="added">
+          +{' '}
+        </span>
         {path}: {formatValue(change.after)}
       </li>
     );
@@ -57,7 +65,9 @@ function ChangeLine({ change }: { change: NonNullable<ActivityEntry['changes']>[
   if (change.kind === 'removed') {
     return (
       <li className="text-red-800">
-        <span aria-label="removed">− </span>
+        <span role="img" aria-label="removed">
+          −{' '}
+        </span>
         {path} (was {formatValue(change.before)})
       </li>
     );
@@ -94,7 +104,8 @@ export function ShadowActivity({
             Activity
           </h2>
           <p className="text-xs text-slate-500">
-            Updates of this thing&apos;s shadows as they happen, newest first; the last {max} are kept while the page is open.
+            Updates of this thing&apos;s shadows as they happen, newest first; the last {max} are kept while the page is
+            open.
           </p>
         </div>
         <div className="flex items-center gap-3">
@@ -124,10 +135,14 @@ export function ShadowActivity({
             <li key={entry.id} className="py-2.5 text-sm">
               <div className="flex flex-wrap items-center gap-2">
                 <RelativeTime epochMs={entry.receivedAt} className="w-20 shrink-0 text-xs text-slate-500" />
-                <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset', KIND_STYLE[entry.kind])}>
+                <span
+                  className={cn('rounded px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset', KIND_STYLE[entry.kind])}
+                >
                   {KIND_LABEL[entry.kind]}
                 </span>
-                <span className="text-xs font-medium text-slate-700">{entry.shadowName ? `shadow "${entry.shadowName}"` : 'classic shadow'}</span>
+                <span className="text-xs font-medium text-slate-700">
+                  {entry.shadowName ? `shadow "${entry.shadowName}"` : 'classic shadow'}
+                </span>
                 <span className="text-xs text-slate-600">
                   <Summary entry={entry} />
                 </span>

@@ -44,7 +44,9 @@ export function ShadowList({
         {names.map((n) => item(n, n))}
       </ul>
       {names.length === 0 && !error ? <p className="mt-2 px-3 text-xs text-slate-500">No named shadows.</p> : null}
-      {truncated ? <p className="mt-2 px-3 text-xs text-slate-500">Only the first {names.length} named shadows are listed.</p> : null}
+      {truncated ? (
+        <p className="mt-2 px-3 text-xs text-slate-500">Only the first {names.length} named shadows are listed.</p>
+      ) : null}
       {error ? (
         <p role="alert" className="mt-2 px-3 text-xs text-red-700">
           Could not list named shadows: {error}

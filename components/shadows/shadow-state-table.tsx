@@ -9,7 +9,12 @@ import type { ShadowView } from '@/lib/shadows/view';
 import { RelativeTime } from './relative-time';
 
 function Cell({ cell, label }: { cell: FieldCell | undefined; label: string }) {
-  if (!cell) return <span className="text-slate-400" aria-label={`no ${label} value`}>—</span>;
+  if (!cell)
+    return (
+      <span role="img" className="text-slate-400" aria-label={`no ${label} value`}>
+        —
+      </span>
+    );
   return (
     <div className="space-y-0.5">
       <code className="font-mono text-xs break-all text-slate-900">{formatValue(cell.value)}</code>
@@ -56,7 +61,10 @@ export function ShadowStateTable({ view }: { view: ShadowView }) {
             </TableCell>
             <TableCell>
               {row.delta !== undefined ? (
-                <code className="font-mono text-xs text-amber-800" title="The device has not reported this desired value yet">
+                <code
+                  className="font-mono text-xs text-amber-800"
+                  title="The device has not reported this desired value yet"
+                >
                   {formatValue(row.delta)}
                 </code>
               ) : (

@@ -36,7 +36,9 @@ function newer(current: ShadowView, incoming: ShadowView): ShadowView {
 }
 
 function lastChanged(view: ShadowView): number | undefined {
-  const times = [latestTimestamp(view.metadata.desired), latestTimestamp(view.metadata.reported)].filter((t): t is number => t !== undefined);
+  const times = [latestTimestamp(view.metadata.desired), latestTimestamp(view.metadata.reported)].filter(
+    (t): t is number => t !== undefined,
+  );
   return times.length ? Math.max(...times) : view.timestamp;
 }
 
@@ -99,7 +101,10 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
             const next = viewFromDocuments(payload);
             if (next && isSelected) setView((v) => newer(v, next));
             const created = topic.shadowName;
-            if (created) setNames((list) => (list.includes(created) ? list : [...list, created].sort((a, b) => a.localeCompare(b))));
+            if (created)
+              setNames((list) =>
+                list.includes(created) ? list : [...list, created].sort((a, b) => a.localeCompare(b)),
+              );
           } else if (topic.operation === 'delete' && topic.kind === 'accepted') {
             if (isSelected) setView(NO_SHADOW);
             const gone = topic.shadowName;
@@ -124,7 +129,13 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
     <NowProvider initialNow={props.renderedAt}>
       <div className="grid gap-6 lg:grid-cols-[14rem_minmax(0,1fr)]">
         <aside className="space-y-4">
-          <ShadowList thingName={thingName} names={names} selected={shadowName} truncated={props.namedTruncated} error={props.namedError} />
+          <ShadowList
+            thingName={thingName}
+            names={names}
+            selected={shadowName}
+            truncated={props.namedTruncated}
+            error={props.namedError}
+          />
           <details className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
             <summary className="cursor-pointer text-sm font-medium text-slate-800">New named shadow</summary>
             <div className="mt-3">
@@ -152,7 +163,9 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
                   </p>
                 ) : null}
               </div>
-              {view.exists ? <DeleteShadowForm key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} /> : null}
+              {view.exists ? (
+                <DeleteShadowForm key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} />
+              ) : null}
             </div>
             {view.exists ? (
               <div className="space-y-6">
@@ -170,7 +183,12 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
             )}
           </section>
 
-          <ShadowActivity entries={entries} max={MAX_ACTIVITY_ENTRIES} connection={connection} onClear={() => setEntries([])} />
+          <ShadowActivity
+            entries={entries}
+            max={MAX_ACTIVITY_ENTRIES}
+            connection={connection}
+            onClear={() => setEntries([])}
+          />
         </div>
       </div>
     </NowProvider>

@@ -14,7 +14,11 @@ export function AddToGroupForm({ name, groups }: { name: string; groups: string[
     if (state.status === 'success' && state.message) toast(state.message);
   }, [state, toast]);
   if (groups.length === 0) {
-    return <p className="text-sm text-slate-500">No other thing groups to add it to. Create a thing group first (aws iot create-thing-group).</p>;
+    return (
+      <p className="text-sm text-slate-500">
+        No other thing groups to add it to. Create a thing group first (aws iot create-thing-group).
+      </p>
+    );
   }
   return (
     <form action={action} className="flex flex-wrap items-end gap-2" noValidate>

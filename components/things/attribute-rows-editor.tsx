@@ -99,7 +99,9 @@ export function AttributeRowsEditor({
                   }}
                 />
                 <div id={nameErr} aria-live="polite" className="mt-1 text-xs text-red-700">
-                  {row.nameErrors?.map((e) => <p key={e}>{e}</p>)}
+                  {row.nameErrors?.map((e) => (
+                    <p key={e}>{e}</p>
+                  ))}
                 </div>
               </div>
               <div>
@@ -114,7 +116,9 @@ export function AttributeRowsEditor({
                   className={inputClasses}
                 />
                 <div id={valueErr} aria-live="polite" className="mt-1 text-xs text-red-700">
-                  {row.valueErrors?.map((e) => <p key={e}>{e}</p>)}
+                  {row.valueErrors?.map((e) => (
+                    <p key={e}>{e}</p>
+                  ))}
                 </div>
               </div>
               <Button
@@ -128,8 +132,14 @@ export function AttributeRowsEditor({
           );
         })}
       </ul>
-      <div id="attributes-error" aria-live="polite" className={cn('text-xs text-red-700', groupErrors?.length ? 'mt-1' : '')}>
-        {groupErrors?.map((e) => <p key={e}>{e}</p>)}
+      <div
+        id="attributes-error"
+        aria-live="polite"
+        className={cn('text-xs text-red-700', groupErrors?.length ? 'mt-1' : '')}
+      >
+        {groupErrors?.map((e) => (
+          <p key={e}>{e}</p>
+        ))}
       </div>
       <Button
         variant="secondary"

@@ -45,7 +45,10 @@ export function DeleteThingForm({ name, exists, steps }: { name: string; exists:
         </Alert>
         <DeletionSteps steps={report.steps} label="What was done" />
         {report.leftOver.length ? (
-          <section aria-label="What is left" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <section
+            aria-label="What is left"
+            className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+          >
             <h2 className="font-semibold">What is left</h2>
             <ul className="mt-1 list-disc pl-5">
               {report.leftOver.map((l) => (
@@ -73,7 +76,11 @@ export function DeleteThingForm({ name, exists, steps }: { name: string; exists:
 
   if (!exists) {
     return (
-      <Alert tone="info" title={`There is no thing named "${name}"`} action={<ButtonLink href="/things">Back to things</ButtonLink>}>
+      <Alert
+        tone="info"
+        title={`There is no thing named "${name}"`}
+        action={<ButtonLink href="/things">Back to things</ButtonLink>}
+      >
         It may have been deleted already.
       </Alert>
     );
@@ -87,8 +94,8 @@ export function DeleteThingForm({ name, exists, steps }: { name: string; exists:
         </h2>
         <DeletionSteps steps={steps} label="Planned steps" />
         <p className="text-xs text-slate-500">
-          Certificates used by no other thing are deleted (AWS requires: detach policies, deactivate, delete). Certificates
-          shared with other things are only detached. Policies themselves are never deleted.
+          Certificates used by no other thing are deleted (AWS requires: detach policies, deactivate, delete).
+          Certificates shared with other things are only detached. Policies themselves are never deleted.
         </p>
       </section>
       <form action={action} className="max-w-md space-y-4" noValidate>

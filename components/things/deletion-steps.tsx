@@ -16,13 +16,19 @@ export function DeletionSteps({ steps, label }: { steps: (DeletionStep | Deletio
         const status = 'status' in step ? step.status : 'planned';
         const mark = MARK[status];
         return (
-          <li key={`${i}-${step.label}`} className="flex items-start gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm">
+          <li
+            // biome-ignore lint/suspicious/noArrayIndexKey: the steps are a fixed sequence, never reordered.
+            key={`${i}-${step.label}`}
+            className="flex items-start gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm"
+          >
             <span className="w-5 shrink-0 text-right text-slate-400 tabular-nums">{i + 1}.</span>
             <div className="min-w-0 flex-1">
               <p className="text-slate-900">{step.label}</p>
               {'detail' in step && step.detail ? <p className="mt-0.5 text-xs text-slate-600">{step.detail}</p> : null}
             </div>
-            <span className={cn('shrink-0 rounded px-1.5 py-0.5 text-xs font-medium', mark.className)}>{mark.text}</span>
+            <span className={cn('shrink-0 rounded px-1.5 py-0.5 text-xs font-medium', mark.className)}>
+              {mark.text}
+            </span>
           </li>
         );
       })}

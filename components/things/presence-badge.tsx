@@ -21,7 +21,10 @@ export function PresenceBadge({ view, now }: { view: PresenceView | undefined; n
     );
   }
   return (
-    <span className="inline-flex items-center gap-1.5 text-xs text-slate-600" title={[title, view.lastDisconnectReason].filter(Boolean).join(' · ')}>
+    <span
+      className="inline-flex items-center gap-1.5 text-xs text-slate-600"
+      title={[title, view.lastDisconnectReason].filter(Boolean).join(' · ')}
+    >
       <span aria-hidden className="h-2 w-2 rounded-full bg-slate-400" />
       Disconnected{seen ? ` · last seen ${seen}` : ''}
     </span>

@@ -46,7 +46,12 @@ export function ThingCertificates({ principals }: { principals: ThingPrincipal[]
             </TableCell>
             <TableCell>
               {p.status ? (
-                <span className={cn('rounded px-1.5 py-0.5 text-xs font-medium', STATUS_TONE[p.status] ?? 'bg-amber-100 text-amber-900')}>
+                <span
+                  className={cn(
+                    'rounded px-1.5 py-0.5 text-xs font-medium',
+                    STATUS_TONE[p.status] ?? 'bg-amber-100 text-amber-900',
+                  )}
+                >
                   {p.status}
                 </span>
               ) : p.problem ? (

@@ -20,7 +20,13 @@ export function ThingsFilters({
     current && !list.includes(current) ? [...list, current] : list;
   const filtered = Boolean(values.q || values.type || values.group || values.attr);
   return (
-    <form method="get" action="/things" role="search" aria-label="Search things" className="mb-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form
+      method="get"
+      action="/things"
+      role="search"
+      aria-label="Search things"
+      className="mb-5 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <TextField
           name="q"
@@ -37,14 +43,20 @@ export function ThingsFilters({
           label="Thing type"
           defaultValue={values.type ?? ''}
           errors={errors.type ? [errors.type] : undefined}
-          options={[{ value: '', label: 'Any type' }, ...withCurrent(types, values.type).map((t) => ({ value: t, label: t }))]}
+          options={[
+            { value: '', label: 'Any type' },
+            ...withCurrent(types, values.type).map((t) => ({ value: t, label: t })),
+          ]}
         />
         <SelectField
           name="group"
           label="Thing group"
           defaultValue={values.group ?? ''}
           errors={errors.group ? [errors.group] : undefined}
-          options={[{ value: '', label: 'Any group' }, ...withCurrent(groups, values.group).map((g) => ({ value: g, label: g }))]}
+          options={[
+            { value: '', label: 'Any group' },
+            ...withCurrent(groups, values.group).map((g) => ({ value: g, label: g })),
+          ]}
         />
         <TextField
           name="attr"

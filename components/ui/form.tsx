@@ -24,7 +24,13 @@ export function SubmitButton({
 }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" variant={variant} className={className} disabled={pending || disabled} aria-disabled={pending || disabled}>
+    <Button
+      type="submit"
+      variant={variant}
+      className={className}
+      disabled={pending || disabled}
+      aria-disabled={pending || disabled}
+    >
       {pending ? (pendingLabel ?? 'Working…') : children}
     </Button>
   );
@@ -43,10 +49,17 @@ interface FieldShell {
 }
 
 /** A label, the control, a hint and the field's errors, wired for screen readers (aria-describedby). */
-function Shell({ name, label, hint, errors, children }: FieldShell & { children: (describedBy: string | undefined) => ReactNode }) {
+function Shell({
+  name,
+  label,
+  hint,
+  errors,
+  children,
+}: FieldShell & { children: (describedBy: string | undefined) => ReactNode }) {
   const errorId = `${name}-error`;
   const hintId = `${name}-hint`;
-  const describedBy = [hint ? hintId : undefined, errors?.length ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? hintId : undefined, errors?.length ? errorId : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <div className="space-y-1">
       <label htmlFor={name} className="block text-sm font-medium text-slate-800">
@@ -67,7 +80,14 @@ function Shell({ name, label, hint, errors, children }: FieldShell & { children:
   );
 }
 
-export function TextField({ name, label, hint, errors, className, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  name,
+  label,
+  hint,
+  errors,
+  className,
+  ...input
+}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <Shell name={name} label={label} hint={hint} errors={errors}>
       {(describedBy) => (
@@ -84,7 +104,14 @@ export function TextField({ name, label, hint, errors, className, ...input }: Fi
   );
 }
 
-export function TextAreaField({ name, label, hint, errors, className, ...area }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  errors,
+  className,
+  ...area
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Shell name={name} label={label} hint={hint} errors={errors}>
       {(describedBy) => (

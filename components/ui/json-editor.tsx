@@ -30,7 +30,18 @@ const LINE_HEIGHT = 'leading-5';
  * (line, column and a plain-words message; "Go to" moves the caret there), external errors, and a Format
  * button. Keyboard use is the textarea's own: Tab still moves focus out.
  */
-export function JsonEditor({ name, label, value, onChange, errors, hint, rows = 18, readOnly, toolbar, className }: JsonEditorProps) {
+export function JsonEditor({
+  name,
+  label,
+  value,
+  onChange,
+  errors,
+  hint,
+  rows = 18,
+  readOnly,
+  toolbar,
+  className,
+}: JsonEditorProps) {
   const areaRef = useRef<HTMLTextAreaElement>(null);
   const gutterRef = useRef<HTMLDivElement>(null);
   const [caret, setCaret] = useState<{ line: number; column: number }>({ line: 1, column: 1 });
@@ -97,10 +108,17 @@ export function JsonEditor({ name, label, value, onChange, errors, hint, rows = 
         <div
           ref={gutterRef}
           aria-hidden="true"
-          className={cn('shrink-0 overflow-hidden bg-slate-50 py-2 pr-2 pl-3 text-right font-mono text-xs text-slate-400 select-none', LINE_HEIGHT)}
+          className={cn(
+            'shrink-0 overflow-hidden bg-slate-50 py-2 pr-2 pl-3 text-right font-mono text-xs text-slate-400 select-none',
+            LINE_HEIGHT,
+          )}
         >
           {Array.from({ length: lineCount }, (_, i) => (
-            <div key={i} className={cn('h-5 text-xs leading-5', syntaxError?.line === i + 1 && 'font-semibold text-red-600')}>
+            <div
+              // biome-ignore lint/suspicious/noArrayIndexKey: a gutter line is identified by its number.
+              key={i}
+              className={cn('h-5 text-xs leading-5', syntaxError?.line === i + 1 && 'font-semibold text-red-600')}
+            >
               {i + 1}
             </div>
           ))}
@@ -129,7 +147,10 @@ export function JsonEditor({ name, label, value, onChange, errors, hint, rows = 
           autoCorrect="off"
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
-          className={cn('block min-w-0 flex-1 resize-y border-0 bg-transparent px-3 py-2 font-mono text-xs text-slate-900 focus:outline-none', LINE_HEIGHT)}
+          className={cn(
+            'block min-w-0 flex-1 resize-y border-0 bg-transparent px-3 py-2 font-mono text-xs text-slate-900 focus:outline-none',
+            LINE_HEIGHT,
+          )}
           style={{ height: `${rows * 20 + 16}px`, tabSize: 2 }}
         />
       </div>

@@ -30,7 +30,7 @@ export class BulkPage {
     await this.page.goto('/bulk');
   }
 
-  async useGenerator(prefix: string, count: number, digits = 2): Promise<void> {
+  async fillGenerator(prefix: string, count: number, digits = 2): Promise<void> {
     await this.page.getByLabel('A prefix and a count').check();
     await this.page.getByLabel('Name prefix').fill(prefix);
     await this.page.getByLabel('How many').fill(String(count));

@@ -37,9 +37,12 @@ export class CertificatesPage {
   // ---- detail page
 
   fact(term: string): Locator {
-    return this.page.locator('dl[aria-label="Certificate details"] > div').filter({
-      has: this.page.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }),
-    }).getByRole('definition');
+    return this.page
+      .locator('dl[aria-label="Certificate details"] > div')
+      .filter({
+        has: this.page.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }),
+      })
+      .getByRole('definition');
   }
 
   get statusBadge(): Locator {

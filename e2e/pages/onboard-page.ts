@@ -1,6 +1,10 @@
 import type { Download, Locator, Page } from '@playwright/test';
 
-export type CredentialModeLabel = 'Key made in this browser' | 'AWS-generated keys' | 'My own certificate' | 'My own CSR';
+export type CredentialModeLabel =
+  | 'Key made in this browser'
+  | 'AWS-generated keys'
+  | 'My own certificate'
+  | 'My own CSR';
 
 /** The one-screen onboarding page as an operator uses it. */
 export class OnboardPage {
@@ -53,7 +57,12 @@ export class OnboardPage {
     return this.page.getByRole('region', { name: `Device ${thingName} onboarded` });
   }
 
-  async fill(opts: { thingName: string; mode?: CredentialModeLabel; certificatePem?: string; csrPem?: string }): Promise<void> {
+  async fill(opts: {
+    thingName: string;
+    mode?: CredentialModeLabel;
+    certificatePem?: string;
+    csrPem?: string;
+  }): Promise<void> {
     await this.thingName.fill(opts.thingName);
     if (opts.mode) await this.credentialMode(opts.mode).check();
     if (opts.certificatePem !== undefined) await this.certificatePem.fill(opts.certificatePem);

@@ -57,7 +57,12 @@ export async function arrangeDevice(iot: IoTClient, label: string, topicPatterns
       { Effect: 'Allow', Action: 'iot:Subscribe', Resource: topics.map((t) => arn(`topicfilter/${t}`)) },
     );
   }
-  await iot.send(new CreatePolicyCommand({ policyName, policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
+  await iot.send(
+    new CreatePolicyCommand({
+      policyName,
+      policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    }),
+  );
   await iot.send(new AttachPolicyCommand({ policyName, target: cert.certificateArn }));
   await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
 
@@ -77,9 +82,13 @@ export async function arrangeDevice(iot: IoTClient, label: string, topicPatterns
     client,
     async cleanup() {
       await client.endAsync(true).catch(() => undefined);
-      await iot.send(new DetachThingPrincipalCommand({ thingName, principal: cert.certificateArn })).catch(() => undefined);
+      await iot
+        .send(new DetachThingPrincipalCommand({ thingName, principal: cert.certificateArn }))
+        .catch(() => undefined);
       await iot.send(new DetachPolicyCommand({ policyName, target: cert.certificateArn })).catch(() => undefined);
-      await iot.send(new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: 'INACTIVE' })).catch(() => undefined);
+      await iot
+        .send(new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: 'INACTIVE' }))
+        .catch(() => undefined);
       await iot.send(new DeleteCertificateCommand({ certificateId: cert.certificateId })).catch(() => undefined);
       await iot.send(new DeletePolicyCommand({ policyName })).catch(() => undefined);
       await iot.send(new DeleteThingCommand({ thingName })).catch(() => undefined);

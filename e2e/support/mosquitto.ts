@@ -23,8 +23,15 @@ export interface DeviceFiles {
 }
 
 /** Writes what a device holds: root CA, certificate, and the private key (mode 0600). */
-export async function writeDeviceFiles(dir: string, pems: { rootCaPem: string; certPem: string; keyPem: string }): Promise<DeviceFiles> {
-  const files = { rootCa: path.join(dir, 'root-ca.pem'), cert: path.join(dir, 'certificate.pem.crt'), key: path.join(dir, 'private.pem.key') };
+export async function writeDeviceFiles(
+  dir: string,
+  pems: { rootCaPem: string; certPem: string; keyPem: string },
+): Promise<DeviceFiles> {
+  const files = {
+    rootCa: path.join(dir, 'root-ca.pem'),
+    cert: path.join(dir, 'certificate.pem.crt'),
+    key: path.join(dir, 'private.pem.key'),
+  };
   await writeFile(files.rootCa, pems.rootCaPem);
   await writeFile(files.cert, pems.certPem);
   await writeFile(files.key, pems.keyPem, { mode: 0o600 });
@@ -48,15 +55,24 @@ export function mosquittoPub(opts: {
   timeoutMs?: number;
 }): Promise<PubResult> {
   const args = [
-    '--cafile', opts.files.rootCa,
-    '--cert', opts.files.cert,
-    '--key', opts.files.key,
-    '-h', opts.host,
-    '-p', String(opts.port),
-    '-i', opts.clientId,
-    '-t', opts.topic,
-    '-m', opts.message ?? 'hi',
-    '-q', '1',
+    '--cafile',
+    opts.files.rootCa,
+    '--cert',
+    opts.files.cert,
+    '--key',
+    opts.files.key,
+    '-h',
+    opts.host,
+    '-p',
+    String(opts.port),
+    '-i',
+    opts.clientId,
+    '-t',
+    opts.topic,
+    '-m',
+    opts.message ?? 'hi',
+    '-q',
+    '1',
   ];
   return new Promise((resolve) => {
     const child = spawn('mosquitto_pub', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,23 +88,53 @@ export function mosquittoPub(opts: {
 }
 
 /** A self-signed EC P-256 device certificate and its key, made with the openssl CLI. */
-export async function opensslSelfSigned(dir: string, commonName: string): Promise<{ certPem: string; keyPem: string; keyFile: string }> {
+export async function opensslSelfSigned(
+  dir: string,
+  commonName: string,
+): Promise<{ certPem: string; keyPem: string; keyFile: string }> {
   const keyFile = path.join(dir, 'own.key');
   const certFile = path.join(dir, 'own.crt');
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=${commonName}`,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${commonName}`,
   ]);
   return { certPem: await readFile(certFile, 'utf8'), keyPem: await readFile(keyFile, 'utf8'), keyFile };
 }
 
 /** A CSR and its EC P-256 key, made with the openssl CLI (as on a device). */
-export async function opensslCsr(dir: string, commonName: string): Promise<{ csrPem: string; keyPem: string; csrFile: string }> {
+export async function opensslCsr(
+  dir: string,
+  commonName: string,
+): Promise<{ csrPem: string; keyPem: string; csrFile: string }> {
   const keyFile = path.join(dir, 'device.key');
   const csrFile = path.join(dir, 'device.csr');
   await run('openssl', [
-    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${commonName}`,
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    csrFile,
+    '-subj',
+    `/CN=${commonName}`,
   ]);
   return { csrPem: await readFile(csrFile, 'utf8'), keyPem: await readFile(keyFile, 'utf8'), csrFile };
 }

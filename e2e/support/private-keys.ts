@@ -13,7 +13,15 @@ export const PRIVATE_KEY_BLOCK =
  * What the scan skips: dependencies, git, Next builds (.next*), the emulator's own data dir (AWS's side holds
  * its own CA keys), and test temp dirs (Playwright's test-results/report, the scratch dir).
  */
-const SKIP_DIRS = new Set(['node_modules', '.git', '.data', 'test-results', 'playwright-report', 'blob-report', '.scratch']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.data',
+  'test-results',
+  'playwright-report',
+  'blob-report',
+  '.scratch',
+]);
 const skipDir = (name: string) => SKIP_DIRS.has(name) || name.startsWith('.next');
 
 /** Larger files are build output or data, not something the dashboard writes a key into. */

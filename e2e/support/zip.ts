@@ -16,6 +16,7 @@ export async function readDownloadedZip(download: Download): Promise<Record<stri
 /** The one file whose path ends with `/name` (bundles keep their files in a `<thing>/` folder). */
 export function fileNamed(files: Record<string, string>, name: string): string {
   const hits = Object.keys(files).filter((p) => p === name || p.endsWith(`/${name}`));
-  if (hits.length !== 1) throw new Error(`expected one ${name} in the zip, found ${hits.length}: ${Object.keys(files).join(', ')}`);
+  if (hits.length !== 1)
+    throw new Error(`expected one ${name} in the zip, found ${hits.length}: ${Object.keys(files).join(', ')}`);
   return files[hits[0]!]!;
 }

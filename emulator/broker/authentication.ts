@@ -47,7 +47,10 @@ export async function authenticateDevice(
   if (record.status !== 'ACTIVE') {
     return { ok: false, reason: `certificate ${certificateId} is ${record.status}, not ACTIVE` };
   }
-  const expired = validityProblem({ notBefore: Date.parse(peer.validFrom), notAfter: Date.parse(peer.validTo) }, ctx.now());
+  const expired = validityProblem(
+    { notBefore: Date.parse(peer.validFrom), notAfter: Date.parse(peer.validTo) },
+    ctx.now(),
+  );
   if (expired) return { ok: false, reason: `certificate ${certificateId} ${expired}` };
   const ca = record.caCertificateId ? ctx.store.c.caCertificates.get(record.caCertificateId) : undefined;
   if (ca && ca.status !== 'ACTIVE') {

@@ -1,6 +1,14 @@
 import type { X509Certificate } from 'node:crypto';
 import type { EmulatorContext } from '../context';
-import { evaluate, resourceArn, type AttachedPolicy, type AuthContext, type Decision, type IotAction, type ResourceKind } from '../policy/evaluator';
+import {
+  evaluate,
+  resourceArn,
+  type AttachedPolicy,
+  type AuthContext,
+  type Decision,
+  type IotAction,
+  type ResourceKind,
+} from '../policy/evaluator';
 import { pairKey } from '../store/records';
 
 /**

@@ -87,8 +87,11 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       };
       if (!stillActive(session)) return refuse('the certificate is no longer ACTIVE');
       if (packet.qos === 2) return refuse('QoS 2 is not supported');
-      const payloadBytes = Buffer.isBuffer(packet.payload) ? packet.payload.length : Buffer.byteLength(packet.payload ?? '');
-      if (payloadBytes > MAX_PAYLOAD_BYTES) return refuse(`payload of ${payloadBytes} bytes is over ${MAX_PAYLOAD_BYTES}`);
+      const payloadBytes = Buffer.isBuffer(packet.payload)
+        ? packet.payload.length
+        : Buffer.byteLength(packet.payload ?? '');
+      if (payloadBytes > MAX_PAYLOAD_BYTES)
+        return refuse(`payload of ${payloadBytes} bytes is over ${MAX_PAYLOAD_BYTES}`);
       const topicProblem = topicNameProblem(packet.topic);
       if (topicProblem) return refuse(topicProblem);
       if (!isPublishableReservedTopic(packet.topic)) return refuse('reserved topic');
@@ -111,7 +114,10 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       }
       const problem = topicFilterProblem(sub.topic);
       if (problem) return refuse(problem);
-      if (Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      if (
+        Object.keys((client as unknown as { subscriptions?: object }).subscriptions ?? {}).length >=
+        MAX_SUBSCRIPTIONS_PER_CONNECTION
+      ) {
         return refuse(`more than ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions on one connection`);
       }
       if (!stillActive(session)) return refuse('the certificate is no longer ACTIVE');
@@ -188,14 +194,20 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     const session = sessionOf(client);
     const granted = subscriptions.filter((s) => (s.qos as number) !== 128).map((s) => s.topic);
     if (session && granted.length) {
-      publishEvent(subscriptionTopic('subscribed', client.id), subscriptionEvent('subscribed', eventBase(client, session), granted));
+      publishEvent(
+        subscriptionTopic('subscribed', client.id),
+        subscriptionEvent('subscribed', eventBase(client, session), granted),
+      );
     }
   });
   aedes.on('unsubscribe', (topics, client) => {
     const session = sessionOf(client);
     // aedes unsubscribes everything when a connection closes; AWS reports only the client's own UNSUBSCRIBE.
     if (session && client.connected && topics.length) {
-      publishEvent(subscriptionTopic('unsubscribed', client.id), subscriptionEvent('unsubscribed', eventBase(client, session), topics));
+      publishEvent(
+        subscriptionTopic('unsubscribed', client.id),
+        subscriptionEvent('unsubscribed', eventBase(client, session), topics),
+      );
     }
   });
 
@@ -206,7 +218,8 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; subscriptions?: Subscription[] }) => {
       if (packet.cmd === 'subscribe' && (packet.subscriptions?.length ?? 0) > MAX_FILTERS_PER_SUBSCRIBE) {
-        for (const sub of packet.subscriptions!) (sub as Subscription & { [TOO_MANY_FILTERS]?: true })[TOO_MANY_FILTERS] = true;
+        for (const sub of packet.subscriptions!)
+          (sub as Subscription & { [TOO_MANY_FILTERS]?: true })[TOO_MANY_FILTERS] = true;
       }
     });
   };
@@ -215,7 +228,13 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   // right after, and an unknown or inactive certificate's connection is closed before any MQTT is read.
   const sockets = new Set<Socket>();
   const tlsServer: TlsServer = createTlsServer(
-    { key: opts.identity.key, cert: opts.identity.cert, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    {
+      key: opts.identity.key,
+      cert: opts.identity.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
     (socket: TLSSocket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -264,7 +283,10 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     }
   });
 
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+  });
   const webSockets = new Set<Duplex>();
 
   return {

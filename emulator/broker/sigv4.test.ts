@@ -7,12 +7,24 @@ const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEM
 
 async function check(url: string, opts: Partial<Parameters<typeof verifyPresignedUrl>[0]> = {}) {
   const u = new URL(url);
-  return verifyPresignedUrl({ method: 'GET', path: u.pathname, query: u.searchParams, host: u.host, credentials, region: 'us-east-1', ...opts });
+  return verifyPresignedUrl({
+    method: 'GET',
+    path: u.pathname,
+    query: u.searchParams,
+    host: u.host,
+    credentials,
+    region: 'us-east-1',
+    ...opts,
+  });
 }
 
 describe('SigV4 presigned WebSocket URLs (iotdevicegateway)', () => {
   test('a URL signed by the SDK signer verifies', async () => {
-    const url = await presignMqttUrl({ url: 'wss://example-ats.iot.us-east-1.amazonaws.com/mqtt', region: 'us-east-1', credentials });
+    const url = await presignMqttUrl({
+      url: 'wss://example-ats.iot.us-east-1.amazonaws.com/mqtt',
+      region: 'us-east-1',
+      credentials,
+    });
     assert.deepEqual(await check(url), { ok: true });
   });
 
@@ -22,11 +34,19 @@ describe('SigV4 presigned WebSocket URLs (iotdevicegateway)', () => {
     assert.equal((await check(url, { host: '127.0.0.1:9999' })).ok, false);
     const wrong = await check(url, { credentials: { ...credentials, secretAccessKey: 'nope' } });
     assert.deepEqual(wrong, { ok: false, reason: 'The request signature does not match' });
-    assert.match((await check(url, { credentials: { ...credentials, accessKeyId: 'AKIDOTHER' } })).reason!, /Unknown access key/);
+    assert.match(
+      (await check(url, { credentials: { ...credentials, accessKeyId: 'AKIDOTHER' } })).reason!,
+      /Unknown access key/,
+    );
   });
 
   test('an expired URL is refused', async () => {
-    const url = await presignMqttUrl({ url: 'ws://127.0.0.1:4580/mqtt', region: 'us-east-1', credentials, expiresIn: 60 });
+    const url = await presignMqttUrl({
+      url: 'ws://127.0.0.1:4580/mqtt',
+      region: 'us-east-1',
+      credentials,
+      expiresIn: 60,
+    });
     const later = Date.now() + 60 * 60 * 1000;
     assert.match((await check(url, { now: later })).reason!, /expired/);
   });

@@ -30,7 +30,8 @@ export function verifyPresignedUrl(opts: {
 }): PresignCheck {
   const q = opts.query;
   const service = opts.service ?? 'iotdevicegateway';
-  if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') return { ok: false, reason: 'X-Amz-Algorithm must be AWS4-HMAC-SHA256' };
+  if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256')
+    return { ok: false, reason: 'X-Amz-Algorithm must be AWS4-HMAC-SHA256' };
   const credential = q.get('X-Amz-Credential') ?? '';
   const [accessKeyId, date, region, credService, terminator] = credential.split('/');
   if (!accessKeyId || !date || !region || credService !== service || terminator !== 'aws4_request') {
@@ -65,7 +66,9 @@ export function verifyPresignedUrl(opts: {
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
     const canonical = [opts.method, opts.path, params, `host:${opts.host.trim()}\n`, 'host', EMPTY_SHA256].join('\n');
-    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
+      '\n',
+    );
     return createHmac('sha256', signingKey).update(toSign).digest();
   };
   const expected = Buffer.from(given, 'hex');

@@ -34,7 +34,12 @@ export function paginate<T>(
   return { items, next: more ? encodeToken(keys[i - 1]!) : undefined };
 }
 
-function hasMore<T>(keys: readonly string[], from: number, load: (k: string) => T | undefined, filter?: (t: T) => boolean) {
+function hasMore<T>(
+  keys: readonly string[],
+  from: number,
+  load: (k: string) => T | undefined,
+  filter?: (t: T) => boolean,
+) {
   for (let j = from; j < keys.length; j++) {
     const item = load(keys[j]!);
     if (item !== undefined && (!filter || filter(item))) return true;

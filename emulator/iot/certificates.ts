@@ -2,14 +2,15 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { arns } from '../config';
 import type { EmulatorContext } from '../context';
 import { AwsError, certificateState, certificateValidation, invalidRequest, notFound } from '../errors';
-import { isSignedBy, type ParsedCertificate, parseCertificatePem, PkiInputError, validityProblem } from '../pki/certificates';
+import {
+  isSignedBy,
+  type ParsedCertificate,
+  parseCertificatePem,
+  PkiInputError,
+  validityProblem,
+} from '../pki/certificates';
 import type { Collection } from '../../lib/store/collection';
-import type {
-  CaCertificateRecord,
-  CertificateMode,
-  CertificateRecord,
-  CertificateStatus,
-} from '../store/records';
+import type { CaCertificateRecord, CertificateMode, CertificateRecord, CertificateStatus } from '../store/records';
 
 /**
  * Certificate and CA rules shared by the HTTP handlers and (later) the broker's just-in-time
@@ -157,7 +158,9 @@ export function findSigningCa(
     if (x.subject === cert.x509.issuer && isSignedBy(cert.x509, x)) matches.push(ca);
   }
   if (matches.length === 0) {
-    throw certificateValidation('The certificate is not signed by any CA certificate registered in this account and region.');
+    throw certificateValidation(
+      'The certificate is not signed by any CA certificate registered in this account and region.',
+    );
   }
   if (matches.length > 1) {
     throw certificateConflict(

@@ -3,7 +3,13 @@ import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '../../lib
 import { arns } from '../config';
 import type { EmulatorContext } from '../context';
 import { MAX_POLICIES_PER_TARGET } from '../http/routes/policies';
-import { isSignedBy, parseCertificatePem, PkiInputError, validityProblem, type ParsedCertificate } from '../pki/certificates';
+import {
+  isSignedBy,
+  parseCertificatePem,
+  PkiInputError,
+  validityProblem,
+  type ParsedCertificate,
+} from '../pki/certificates';
 import {
   certificateParameters,
   evaluateProvisioningTemplate,
@@ -44,11 +50,10 @@ import { caX509, newCertificateRecord, touched } from './certificates';
  *   certificate; a Status other than ACTIVE is applied and the device is refused.
  */
 
-export type JitOutcome =
-  | { kind: 'refused'; reason: string }
-  | { kind: 'provisioned'; certificate: CertificateRecord };
+export type JitOutcome = { kind: 'refused'; reason: string } | { kind: 'provisioned'; certificate: CertificateRecord };
 
-export const registeredEventTopic = (caCertificateId: string) => `$aws/events/certificates/registered/${caCertificateId}`;
+export const registeredEventTopic = (caCertificateId: string) =>
+  `$aws/events/certificates/registered/${caCertificateId}`;
 
 export interface CertificateRegisteredEvent {
   certificateId: string;
@@ -71,7 +76,10 @@ export async function onUnregisteredCertificate(
   const current = ctx.store.c.caCertificates.get(ca.certificateId);
   if (!current) return refuse(ctx, `CA certificate ${ca.certificateId} is not registered.`);
   if (current.status !== 'ACTIVE') {
-    return refuse(ctx, `CA certificate ${current.certificateId} is ${current.status}; only an ACTIVE CA auto-registers certificates.`);
+    return refuse(
+      ctx,
+      `CA certificate ${current.certificateId} is ${current.status}; only an ACTIVE CA auto-registers certificates.`,
+    );
   }
   if (current.autoRegistrationStatus !== 'ENABLE') {
     return refuse(ctx, `CA certificate ${current.certificateId} does not have auto-registration enabled.`);
@@ -172,7 +180,9 @@ async function provision(
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     // AWS leaves the certificate registered but not active when provisioning fails.
-    ctx.config.log(`jit: provisioning template of CA ${ca.certificateId} failed for certificate ${leaf.certificateId}: ${e.message}`);
+    ctx.config.log(
+      `jit: provisioning template of CA ${ca.certificateId} failed for certificate ${leaf.certificateId}: ${e.message}`,
+    );
     const pending = existing ?? register(ctx, leaf, ca, 'PENDING_ACTIVATION');
     if (!existing) ctx.store.commit((t) => t.put('certificates', pending.certificateId, pending));
     await publishRegistered(ctx, pending);
@@ -212,7 +222,8 @@ function applyPlan(
       if (e instanceof PkiInputError) fail(`The Certificate resource's ${e.message}`);
       throw e;
     }
-    if (given!.certificateId !== leaf.certificateId) fail("The Certificate resource's CertificatePem is not the device's certificate.");
+    if (given!.certificateId !== leaf.certificateId)
+      fail("The Certificate resource's CertificatePem is not the device's certificate.");
   }
   const status = c?.status ?? 'ACTIVE';
   const cert = existing ? touched(ctx, existing, { status }) : register(ctx, leaf, ca, status);
@@ -231,7 +242,11 @@ function applyPlan(
     if (attached.size > MAX_POLICIES_PER_TARGET) {
       fail(`The template attaches more than ${MAX_POLICIES_PER_TARGET} policies to the certificate.`);
     }
-    tx.put('policyAttachments', pairKey(p.policyName, principal), { policyName: p.policyName, target: principal, attachedAt: ctx.now() });
+    tx.put('policyAttachments', pairKey(p.policyName, principal), {
+      policyName: p.policyName,
+      target: principal,
+      attachedAt: ctx.now(),
+    });
   }
   return { tx, cert };
 }
@@ -256,13 +271,16 @@ function planThingWrites(ctx: EmulatorContext, tx: Transaction, t: PlannedThing,
     // An existing thing is reused; OverrideSettings say which of its settings the template may change.
     thing = { ...old };
     if (t.attributes && o.attributePayload) {
-      const same = JSON.stringify(Object.entries(old.attributes).sort()) === JSON.stringify(Object.entries(t.attributes).sort());
-      if (o.attributePayload === 'FAIL' && !same) fail(`Thing ${name} exists with different attributes (OverrideSettings.AttributePayload is FAIL).`);
+      const same =
+        JSON.stringify(Object.entries(old.attributes).sort()) === JSON.stringify(Object.entries(t.attributes).sort());
+      if (o.attributePayload === 'FAIL' && !same)
+        fail(`Thing ${name} exists with different attributes (OverrideSettings.AttributePayload is FAIL).`);
       if (o.attributePayload === 'MERGE') thing.attributes = { ...old.attributes, ...t.attributes };
       if (o.attributePayload === 'REPLACE') thing.attributes = { ...t.attributes };
     }
     if (t.thingTypeName !== undefined && o.thingTypeName && t.thingTypeName !== old.thingTypeName) {
-      if (o.thingTypeName === 'FAIL') fail(`Thing ${name} exists with another thing type (OverrideSettings.ThingTypeName is FAIL).`);
+      if (o.thingTypeName === 'FAIL')
+        fail(`Thing ${name} exists with another thing type (OverrideSettings.ThingTypeName is FAIL).`);
       thing.thingTypeName = t.thingTypeName;
     }
     const changed = JSON.stringify(thing) !== JSON.stringify(old);
@@ -275,7 +293,9 @@ function planThingWrites(ctx: EmulatorContext, tx: Transaction, t: PlannedThing,
   }
   const max = thing.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
   if (Object.keys(thing.attributes).length > max) {
-    fail(`Thing ${name} would have ${Object.keys(thing.attributes).length} attributes; at most ${max} are allowed ${thing.thingTypeName ? 'with' : 'without'} a thing type.`);
+    fail(
+      `Thing ${name} would have ${Object.keys(thing.attributes).length} attributes; at most ${max} are allowed ${thing.thingTypeName ? 'with' : 'without'} a thing type.`,
+    );
   }
   if (!old || JSON.stringify(thing) !== JSON.stringify(old)) tx.put('things', name, thing);
 
@@ -286,7 +306,8 @@ function planThingWrites(ctx: EmulatorContext, tx: Transaction, t: PlannedThing,
     for (const m of current) {
       if (!t.thingGroups.includes(m.thingGroupName)) tx.delete('thingGroupMembers', pairKey(m.thingGroupName, name));
     }
-    for (const g of t.thingGroups) tx.put('thingGroupMembers', pairKey(g, name), { thingGroupName: g, thingName: name });
+    for (const g of t.thingGroups)
+      tx.put('thingGroupMembers', pairKey(g, name), { thingGroupName: g, thingName: name });
   }
 
   const link = pairKey(name, principal);

@@ -22,8 +22,14 @@ describe('pki/certificates', () => {
   });
 
   test('times before 2050 are UTCTime, from 2050 GeneralizedTime (RFC 5280)', () => {
-    assert.equal(time(new Date('2049-12-31T23:59:59Z')).toString('hex'), '170d' + Buffer.from('491231235959Z').toString('hex'));
-    assert.equal(time(new Date('2050-01-01T00:00:00Z')).toString('hex'), '180f' + Buffer.from('20500101000000Z').toString('hex'));
+    assert.equal(
+      time(new Date('2049-12-31T23:59:59Z')).toString('hex'),
+      '170d' + Buffer.from('491231235959Z').toString('hex'),
+    );
+    assert.equal(
+      time(new Date('2050-01-01T00:00:00Z')).toString('hex'),
+      '180f' + Buffer.from('20500101000000Z').toString('hex'),
+    );
   });
 
   test('an issued certificate chains to the issuing CA, is a leaf, and its id is the SHA-256 of its DER', async () => {
@@ -69,7 +75,10 @@ describe('pki/certificates', () => {
     await assert.rejects(parseCsr((await makeCsr('rsa1024')).pem), PkiInputError);
     await assert.rejects(parseCsr(await makeCsrWithBrokenSignature()), /does not verify/);
     await assert.rejects(parseCsr('hello'), /not PEM-encoded/);
-    await assert.rejects(parseCsr('-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----'), /PKCS#10/);
+    await assert.rejects(
+      parseCsr('-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----'),
+      /PKCS#10/,
+    );
   });
 
   test('certificate parsing reports id and validity; validityProblem names expiry', async () => {
@@ -80,6 +89,9 @@ describe('pki/certificates', () => {
     assert.equal(validityProblem(parsed, Date.now()), undefined);
     assert.match(validityProblem(parsed, parsed.notAfter + 1000)!, /expired/);
     assert.match(validityProblem(parsed, parsed.notBefore - 1000)!, /not valid before/);
-    assert.throws(() => parseCertificatePem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), PkiInputError);
+    assert.throws(
+      () => parseCertificatePem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'),
+      PkiInputError,
+    );
   });
 });

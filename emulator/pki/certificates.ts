@@ -154,7 +154,7 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
       throw new DerError('not a CertificationRequest');
     }
     const [version, subjT, spkiT] = children(der, criT);
-    if (!version || version.tag !== 0x02 || !subjT || subjT.tag !== 0x30 || !spkiT || spkiT.tag !== 0x30) {
+    if (version?.tag !== 0x02 || !subjT || subjT.tag !== 0x30 || !spkiT || spkiT.tag !== 0x30) {
       throw new DerError('not a CertificationRequestInfo');
     }
     if (!content(der, version).equals(Buffer.from([0]))) throw new DerError('unsupported CSR version');
@@ -162,7 +162,7 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
     subject = Buffer.from(raw(der, subjT));
     spki = Buffer.from(raw(der, spkiT));
     const algOid = children(der, algT)[0];
-    if (!algOid || algOid.tag !== 0x06) throw new DerError('no signature algorithm');
+    if (algOid?.tag !== 0x06) throw new DerError('no signature algorithm');
     sigAlgOid = content(der, algOid).toString('hex');
     const sigBits = content(der, sigT);
     if (sigBits[0] !== 0) throw new DerError('signature has unused bits');

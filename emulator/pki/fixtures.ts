@@ -41,7 +41,10 @@ export async function generateKeys(kind: KeyKind = 'p256'): Promise<CryptoKeyPai
   return (await webcrypto.subtle.generateKey(algorithmFor(kind), true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
-export async function makeCsr(kind: KeyKind, name = 'CN=device-1, O=Test'): Promise<{ pem: string; keys: CryptoKeyPair }> {
+export async function makeCsr(
+  kind: KeyKind,
+  name = 'CN=device-1, O=Test',
+): Promise<{ pem: string; keys: CryptoKeyPair }> {
   const keys = await generateKeys(kind);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: signingFor(kind) });
   return { pem: csr.toString('pem'), keys };
@@ -53,7 +56,10 @@ export async function makeCsrWithBrokenSignature(): Promise<string> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
   // The last bytes are the signature's S integer; flipping one keeps the DER valid.
   der[der.length - 2] = der[der.length - 2]! ^ 0x01;
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
 export interface TestCa {

@@ -1,8 +1,4 @@
-import {
-  describePolicyProblems,
-  parsePolicyDocument,
-  type ParsedPolicy,
-} from '../../lib/validation/policy-document';
+import { describePolicyProblems, parsePolicyDocument, type ParsedPolicy } from '../../lib/validation/policy-document';
 import { malformedPolicy } from '../errors';
 
 /**

@@ -19,7 +19,12 @@ const bare: AuthContext = { ...ACCOUNT, clientId: 'sensor-1', sourceIp: '10.1.2.
 /** The same device, its certificate attached to the thing named like its client id. */
 const attached: AuthContext = {
   ...bare,
-  thing: { thingName: 'sensor-1', thingTypeName: 'Thermometer', attributes: { site: 'plant-7', floor: '3' }, attached: true },
+  thing: {
+    thingName: 'sensor-1',
+    thingTypeName: 'Thermometer',
+    attributes: { site: 'plant-7', floor: '3' },
+    attached: true,
+  },
   certificate: {
     id: 'ab'.repeat(32),
     subject: { CN: 'sensor-1.example.com', O: ['Acme', 'Acme Labs'], C: 'DE' },
@@ -38,8 +43,18 @@ const otherClientId: AuthContext = { ...attached, clientId: 'sensor-2' };
 type Statement = Record<string, unknown>;
 const doc = (statements: Statement | Statement[], version: string | null = '2012-10-17') =>
   JSON.stringify(version === null ? { Statement: statements } : { Version: version, Statement: statements });
-const allow = (Action: unknown, Resource: unknown, extra: Statement = {}): Statement => ({ Effect: 'Allow', Action, Resource, ...extra });
-const deny = (Action: unknown, Resource: unknown, extra: Statement = {}): Statement => ({ Effect: 'Deny', Action, Resource, ...extra });
+const allow = (Action: unknown, Resource: unknown, extra: Statement = {}): Statement => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+const deny = (Action: unknown, Resource: unknown, extra: Statement = {}): Statement => ({
+  Effect: 'Deny',
+  Action,
+  Resource,
+  ...extra,
+});
 const one = (document: string | object, policyName = 'p1'): AttachedPolicy[] => [{ policyName, document }];
 
 type Outcome = 'allow' | 'implicit-deny' | 'explicit-deny';
@@ -60,6 +75,7 @@ const shadowPolicy = doc([
   allow('iot:Subscribe', `${P}:topicfilter/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`),
 ]);
 
+// biome-ignore format: one case per line reads as a table
 const cases: Case[] = [
   // Defaults and exact matching
   { name: 'with no policy attached every request is implicitly denied', policies: [], action: 'iot:Connect', resource: `${P}:client/sensor-1`, expect: 'implicit-deny' },
@@ -222,7 +238,10 @@ describe('decisions explain themselves', () => {
   test('an allow names the policy and statement that granted it', () => {
     const policies: AttachedPolicy[] = [
       { policyName: 'other', document: doc(allow('iot:Publish', '*')) },
-      { policyName: 'connect', document: doc([allow('iot:Publish', '*'), { Sid: 'Conn', ...allow('iot:Connect', '*') }]) },
+      {
+        policyName: 'connect',
+        document: doc([allow('iot:Publish', '*'), { Sid: 'Conn', ...allow('iot:Connect', '*') }]),
+      },
     ];
     const d = evaluate(policies, bare, { action: 'iot:Connect', resource: resourceArn(bare, 'client', 'sensor-1') });
     assert.deepEqual(d, { allowed: true, matchedBy: { policyName: 'connect', statementIndex: 1, sid: 'Conn' } });
@@ -234,7 +253,11 @@ describe('decisions explain themselves', () => {
       { policyName: 'lockdown', document: doc([allow('iot:Connect', '*'), deny('iot:Publish', `${P}:topic/secret`)]) },
     ];
     const d = evaluate(policies, bare, { action: 'iot:Publish', resource: `${P}:topic/secret` });
-    assert.deepEqual(d, { allowed: false, reason: 'explicit-deny', deniedBy: { policyName: 'lockdown', statementIndex: 1 } });
+    assert.deepEqual(d, {
+      allowed: false,
+      reason: 'explicit-deny',
+      deniedBy: { policyName: 'lockdown', statementIndex: 1 },
+    });
   });
 
   test('an implicit deny names nothing', () => {
@@ -251,7 +274,10 @@ describe('resource ARNs', () => {
     assert.equal(resourceArn(ACCOUNT, 'topic', '$aws/things/t/shadow/get'), `${P}:topic/$aws/things/t/shadow/get`);
     assert.equal(resourceArn(ACCOUNT, 'topicfilter', 'a/+/#'), `${P}:topicfilter/a/+/#`);
     assert.equal(resourceArn(ACCOUNT, 'thing', 't'), `${P}:thing/t`);
-    assert.equal(resourceArn({ ...ACCOUNT, partition: 'aws-cn' }, 'thing', 't'), 'arn:aws-cn:iot:us-east-1:123456789012:thing/t');
+    assert.equal(
+      resourceArn({ ...ACCOUNT, partition: 'aws-cn' }, 'thing', 't'),
+      'arn:aws-cn:iot:us-east-1:123456789012:thing/t',
+    );
   });
 });
 
@@ -275,13 +301,22 @@ describe('compilation', () => {
   });
 
   test('a statement that can never apply is reported', () => {
-    const compiled = compilePolicy(doc([allow('iot:Connect', '*', { Condition: { BinaryEquals: { 'iot:ClientId': 'eA==' } } })]));
+    const compiled = compilePolicy(
+      doc([allow('iot:Connect', '*', { Condition: { BinaryEquals: { 'iot:ClientId': 'eA==' } } })]),
+    );
     assert.equal(compiled.statements.length, 0);
     assert.match(compiled.problems[0] ?? '', /Statement 0: .*BinaryEquals/);
   });
 
   test('evaluation never throws, whatever the document', () => {
-    for (const document of ['', 'null', '"text"', '{"Statement": null}', '{"Statement": [null, 1, "x"]}', '{"Statement": {"Effect": "Allow", "Action": "iot:*", "Resource": "*", "Condition": {"StringEquals": {"iot:ClientId": [{}]}}}}']) {
+    for (const document of [
+      '',
+      'null',
+      '"text"',
+      '{"Statement": null}',
+      '{"Statement": [null, 1, "x"]}',
+      '{"Statement": {"Effect": "Allow", "Action": "iot:*", "Resource": "*", "Condition": {"StringEquals": {"iot:ClientId": [{}]}}}}',
+    ]) {
       const d = evaluate(one(document), bare, { action: 'iot:Connect', resource: `${P}:client/sensor-1` });
       assert.equal(outcome(d), 'implicit-deny', document);
     }

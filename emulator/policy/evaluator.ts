@@ -246,7 +246,9 @@ function compileStatement(st: unknown, index: number, substitute: boolean): Comp
 
 function compileActions(actions: string[], positive: boolean): (action: string) => boolean {
   // IAM compares action names case-insensitively; `*` and `?` are wildcards in them (iot:*, iot:*Shadow).
-  const matchers = actions.map((a) => globMatcher(compileGlob([{ kind: 'text', value: a.toLowerCase() }]) as GlobToken[]));
+  const matchers = actions.map((a) =>
+    globMatcher(compileGlob([{ kind: 'text', value: a.toLowerCase() }]) as GlobToken[]),
+  );
   if (matchers.length === 1) {
     const only = matchers[0] as (s: string) => boolean;
     return positive ? only : (action) => !only(action);
@@ -450,7 +452,12 @@ const OPERATORS: Record<string, { kind: Kind; negated: boolean; compare: Compare
 /** Does one request value satisfy one policy value (before negation)? */
 type ValueTest = (contextValue: string) => boolean;
 
-function compileValueTest(kind: Kind, compare: Compare, parts: TemplatePart[], ctx: AuthContext): ValueTest | undefined {
+function compileValueTest(
+  kind: Kind,
+  compare: Compare,
+  parts: TemplatePart[],
+  ctx: AuthContext,
+): ValueTest | undefined {
   if (kind === 'like') {
     const glob = compileGlob(parts);
     const tokens = Array.isArray(glob) ? glob : glob(ctx);

@@ -81,10 +81,13 @@ const one = (v: string | undefined): readonly string[] | undefined => (v === und
 /** The thing the connection is attached to, when thing variables may resolve (attached, and named as the client). */
 export function connectedThing(ctx: AuthContext): AuthContext['thing'] {
   const thing = ctx.thing;
-  return thing && thing.attached && thing.thingName === ctx.clientId ? thing : undefined;
+  return thing?.attached && thing.thingName === ctx.clientId ? thing : undefined;
 }
 
-function nameValues(rdns: Record<string, string | string[]> | undefined, aliases: readonly string[]): string[] | undefined {
+function nameValues(
+  rdns: Record<string, string | string[]> | undefined,
+  aliases: readonly string[],
+): string[] | undefined {
   if (!rdns) return undefined;
   const out: string[] = [];
   for (const key of Object.keys(rdns)) {

@@ -20,7 +20,9 @@ const CERT_PARAMS = {
 
 const policyDoc = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}' }],
+  Statement: [
+    { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}' },
+  ],
 });
 
 /** The JITP example from the AWS IoT developer guide, in shape. */
@@ -87,7 +89,9 @@ describe('provisioning templates: evaluation', () => {
       withResources({ p: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: 'FleetPolicy' } } }),
       CERT_PARAMS,
     );
-    assert.deepEqual(plan.policies, [{ logicalId: 'p', policyName: 'FleetPolicy', policyDocument: undefined, generatedName: false }]);
+    assert.deepEqual(plan.policies, [
+      { logicalId: 'p', policyName: 'FleetPolicy', policyDocument: undefined, generatedName: false },
+    ]);
   });
 
   test('a PolicyDocument given as an object is serialised', () => {
@@ -191,7 +195,10 @@ describe('provisioning templates: evaluation', () => {
   test('a parameter Default fills in for a missing value', () => {
     const plan = evaluateProvisioningTemplate(
       JSON.stringify({
-        Parameters: { Site: { Type: 'String', Default: 'plant1' }, 'AWS::IoT::Certificate::CommonName': { Type: 'String' } },
+        Parameters: {
+          Site: { Type: 'String', Default: 'plant1' },
+          'AWS::IoT::Certificate::CommonName': { Type: 'String' },
+        },
         Resources: thingNamed({ 'Fn::Join': ['_', [{ Ref: 'Site' }, { Ref: 'AWS::IoT::Certificate::CommonName' }]] }),
       }),
       CERT_PARAMS,
@@ -210,7 +217,11 @@ describe('provisioning templates: evaluation', () => {
       }),
       CERT_PARAMS,
     );
-    assert.deepEqual(plan.thing!.overrideSettings, { attributePayload: 'MERGE', thingTypeName: 'REPLACE', thingGroups: 'DO_NOTHING' });
+    assert.deepEqual(plan.thing!.overrideSettings, {
+      attributePayload: 'MERGE',
+      thingTypeName: 'REPLACE',
+      thingGroups: 'DO_NOTHING',
+    });
     assert.deepEqual(plan.thing!.thingGroups, ['g1', 'g2']);
     assert.equal(plan.thing!.billingGroup, 'b1');
   });
@@ -229,7 +240,10 @@ describe('provisioning templates: errors name what is wrong', () => {
 
   test('two things', () =>
     expectTemplateError(
-      () => parseProvisioningTemplate(withResources({ ...thingNamed('a'), u: { Type: 'AWS::IoT::Thing', Properties: { ThingName: 'b' } } })),
+      () =>
+        parseProvisioningTemplate(
+          withResources({ ...thingNamed('a'), u: { Type: 'AWS::IoT::Thing', Properties: { ThingName: 'b' } } }),
+        ),
       /one AWS::IoT::Thing; found t, u/,
     ));
 
@@ -274,7 +288,9 @@ describe('provisioning templates: errors name what is wrong', () => {
     expectTemplateError(
       () =>
         evaluateProvisioningTemplate(
-          withResources({ p: { Type: 'AWS::IoT::Policy', Properties: { PolicyDocument: '{"Version":"2012-10-17"}' } } }),
+          withResources({
+            p: { Type: 'AWS::IoT::Policy', Properties: { PolicyDocument: '{"Version":"2012-10-17"}' } },
+          }),
           CERT_PARAMS,
         ),
       /Resources\.p\.Properties\.PolicyDocument is malformed: .*Statement/,
@@ -282,7 +298,8 @@ describe('provisioning templates: errors name what is wrong', () => {
 
   test('a policy with neither name nor document', () =>
     expectTemplateError(
-      () => evaluateProvisioningTemplate(withResources({ p: { Type: 'AWS::IoT::Policy', Properties: {} } }), CERT_PARAMS),
+      () =>
+        evaluateProvisioningTemplate(withResources({ p: { Type: 'AWS::IoT::Policy', Properties: {} } }), CERT_PARAMS),
       /needs PolicyName .* or PolicyDocument/,
     ));
 
@@ -290,7 +307,13 @@ describe('provisioning templates: errors name what is wrong', () => {
     expectTemplateError(
       () =>
         evaluateProvisioningTemplate(
-          withResources({ t: { Type: 'AWS::IoT::Thing', OverrideSettings: { AttributePayload: 'SOMETIMES' }, Properties: { ThingName: 'x' } } }),
+          withResources({
+            t: {
+              Type: 'AWS::IoT::Thing',
+              OverrideSettings: { AttributePayload: 'SOMETIMES' },
+              Properties: { ThingName: 'x' },
+            },
+          }),
           CERT_PARAMS,
         ),
       /OverrideSettings\.AttributePayload must be one of MERGE, REPLACE, FAIL/,
@@ -345,7 +368,10 @@ describe('the default JITP template', () => {
   });
 
   test('a prefix and a policy name are honoured', () => {
-    const plan = evaluateProvisioningTemplate(defaultJitpTemplate({ thingNamePrefix: 'rpi_', policyName: 'RpiFleet' }), CERT_PARAMS);
+    const plan = evaluateProvisioningTemplate(
+      defaultJitpTemplate({ thingNamePrefix: 'rpi_', policyName: 'RpiFleet' }),
+      CERT_PARAMS,
+    );
     assert.equal(plan.thing!.thingName, 'rpi_sensor-7');
     assert.equal(plan.policies[0]!.policyName, 'RpiFleet');
   });

@@ -135,7 +135,9 @@ export function parseProvisioningTemplate(body: string): ProvisioningTemplate {
     if (!isObject(decl)) throw new TemplateError(`Parameter ${name} must be an object such as {"Type": "String"}.`);
     const type = decl.Type ?? 'String';
     if (type !== 'String' && type !== 'Number') {
-      throw new TemplateError(`Parameter ${name} has Type ${show(type)}; provisioning templates support String and Number.`);
+      throw new TemplateError(
+        `Parameter ${name} has Type ${show(type)}; provisioning templates support String and Number.`,
+      );
     }
     const param: TemplateParameter = { type };
     if (decl.Default !== undefined) {
@@ -176,12 +178,15 @@ export function parseProvisioningTemplate(body: string): ProvisioningTemplate {
     if (!isObject(properties)) throw new TemplateError(`Resource ${logicalId}: Properties must be an object.`);
     const resource: TemplateResource = { logicalId, type: res.Type, properties };
     if (res.OverrideSettings !== undefined) {
-      if (!isObject(res.OverrideSettings)) throw new TemplateError(`Resource ${logicalId}: OverrideSettings must be an object.`);
+      if (!isObject(res.OverrideSettings))
+        throw new TemplateError(`Resource ${logicalId}: OverrideSettings must be an object.`);
       resource.overrideSettings = res.OverrideSettings;
     }
     if (res.Condition !== undefined) {
       if (typeof res.Condition !== 'string' || !(res.Condition in rawConditions)) {
-        throw new TemplateError(`Resource ${logicalId} names Condition ${show(res.Condition)}, which Conditions does not declare.`);
+        throw new TemplateError(
+          `Resource ${logicalId} names Condition ${show(res.Condition)}, which Conditions does not declare.`,
+        );
       }
       resource.condition = res.Condition;
     }
@@ -189,7 +194,8 @@ export function parseProvisioningTemplate(body: string): ProvisioningTemplate {
   }
   for (const type of [THING, CERTIFICATE]) {
     const ids = resources.filter((r) => r.type === type).map((r) => r.logicalId);
-    if (ids.length > 1) throw new TemplateError(`A provisioning template may declare one ${type}; found ${ids.join(', ')}.`);
+    if (ids.length > 1)
+      throw new TemplateError(`A provisioning template may declare one ${type}; found ${ids.join(', ')}.`);
   }
   return { parameters, mappings, conditions: rawConditions, resources };
 }
@@ -269,7 +275,8 @@ class Evaluator {
 
   /** A condition expression: an Fn:: condition function or `{"Condition": name}`. */
   private boolean(expr: Json, at: string): boolean {
-    if (isObject(expr) && Object.keys(expr).length === 1 && 'Condition' in expr) return this.condition(expr.Condition, at);
+    if (isObject(expr) && Object.keys(expr).length === 1 && 'Condition' in expr)
+      return this.condition(expr.Condition, at);
     const v = this.eval(expr, at);
     if (typeof v === 'boolean') return v;
     if (v === 'true' || v === 'false') return v === 'true';
@@ -316,7 +323,9 @@ class Evaluator {
 
   private call(fn: string, raw: Json, at: string): Value {
     if (!FUNCTIONS.has(fn)) {
-      throw new TemplateError(`${at}: unsupported function ${fn}; provisioning templates support ${[...FUNCTIONS].join(', ')}.`);
+      throw new TemplateError(
+        `${at}: unsupported function ${fn}; provisioning templates support ${[...FUNCTIONS].join(', ')}.`,
+      );
     }
     switch (fn) {
       case 'Ref':
@@ -340,7 +349,8 @@ class Evaluator {
       }
       case 'Fn::Split': {
         const [delim, source] = this.args(raw, 2, fn, at);
-        if (typeof delim !== 'string' || delim === '') throw new TemplateError(`${at}: the delimiter must be a non-empty string.`);
+        if (typeof delim !== 'string' || delim === '')
+          throw new TemplateError(`${at}: the delimiter must be a non-empty string.`);
         return this.string(this.eval(source!, `${at}[1]`), `${at}[1]`, 'the value to split').split(delim);
       }
       case 'Fn::Sub':
@@ -381,11 +391,12 @@ class Evaluator {
 
   private sub(raw: Json, at: string): string {
     let text: Json;
-    let vars: Record<string, string> = {};
+    const vars: Record<string, string> = {};
     if (typeof raw === 'string') text = raw;
     else if (Array.isArray(raw) && raw.length === 2 && typeof raw[0] === 'string' && isObject(raw[1])) {
       text = raw[0];
-      for (const [k, v] of Object.entries(raw[1])) vars[k] = this.string(this.eval(v, `${at}[1].${k}`), `${at}[1].${k}`, k);
+      for (const [k, v] of Object.entries(raw[1]))
+        vars[k] = this.string(this.eval(v, `${at}[1].${k}`), `${at}[1].${k}`, k);
     } else {
       throw new TemplateError(`${at}: Fn::Sub takes a string or [string, {name: value}].`);
     }
@@ -418,18 +429,24 @@ function checkName(schema: typeof thingNameSchema, v: Json | undefined, at: stri
 
 function unknownProperties(props: JsonObject, allowed: string[], at: string) {
   for (const key of Object.keys(props)) {
-    if (!allowed.includes(key)) throw new TemplateError(`${at}: unknown property ${key} (expected ${allowed.join(', ')}).`);
+    if (!allowed.includes(key))
+      throw new TemplateError(`${at}: unknown property ${key} (expected ${allowed.join(', ')}).`);
   }
 }
 
 function planThing(res: TemplateResource, props: JsonObject, override: JsonObject): PlannedThing {
   const at = `Resources.${res.logicalId}.Properties`;
-  unknownProperties(props, ['ThingName', 'AttributePayload', 'ThingTypeName', 'ThingGroups', 'BillingGroup', 'PackageVersions'], at);
+  unknownProperties(
+    props,
+    ['ThingName', 'AttributePayload', 'ThingTypeName', 'ThingGroups', 'BillingGroup', 'PackageVersions'],
+    at,
+  );
   const thingName = checkName(thingNameSchema, props.ThingName, `${at}.ThingName`);
   if (thingName === undefined) throw new TemplateError(`${at}.ThingName is required.`);
   const thing: PlannedThing = { logicalId: res.logicalId, thingName, overrideSettings: {} };
   if (props.AttributePayload !== undefined) {
-    if (!isObject(props.AttributePayload)) throw new TemplateError(`${at}.AttributePayload must be an object of attributes.`);
+    if (!isObject(props.AttributePayload))
+      throw new TemplateError(`${at}.AttributePayload must be an object of attributes.`);
     const attributes: Record<string, string> = {};
     for (const [k, v] of Object.entries(props.AttributePayload)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
@@ -439,7 +456,9 @@ function planThing(res: TemplateResource, props: JsonObject, override: JsonObjec
       if (!name.success) throw new TemplateError(`${at}.AttributePayload: attribute name ${show(k)} is not valid.`);
       const value = attributeValue.safeParse(String(v));
       if (!value.success) {
-        throw new TemplateError(`${at}.AttributePayload.${k}: value ${show(String(v))} is not valid: ${value.error.issues[0]?.message}.`);
+        throw new TemplateError(
+          `${at}.AttributePayload.${k}: value ${show(String(v))} is not valid: ${value.error.issues[0]?.message}.`,
+        );
       }
       attributes[k] = String(v);
     }
@@ -447,14 +466,20 @@ function planThing(res: TemplateResource, props: JsonObject, override: JsonObjec
   }
   thing.thingTypeName = checkName(thingTypeNameSchema, props.ThingTypeName, `${at}.ThingTypeName`);
   if (props.ThingGroups !== undefined) {
-    if (!Array.isArray(props.ThingGroups)) throw new TemplateError(`${at}.ThingGroups must be a list of thing group names.`);
+    if (!Array.isArray(props.ThingGroups))
+      throw new TemplateError(`${at}.ThingGroups must be a list of thing group names.`);
     thing.thingGroups = props.ThingGroups.map((g, i) => checkName(thingGroupNameSchema, g, `${at}.ThingGroups[${i}]`)!);
   }
-  if (props.BillingGroup !== undefined) thing.billingGroup = checkName(thingGroupNameSchema, props.BillingGroup, `${at}.BillingGroup`);
+  if (props.BillingGroup !== undefined)
+    thing.billingGroup = checkName(thingGroupNameSchema, props.BillingGroup, `${at}.BillingGroup`);
   const oat = `Resources.${res.logicalId}.OverrideSettings`;
   unknownProperties(override, ['AttributePayload', 'ThingTypeName', 'ThingGroups'], oat);
   thing.overrideSettings = {
-    attributePayload: oneOf(override.AttributePayload, ['MERGE', 'REPLACE', 'FAIL'] as const, `${oat}.AttributePayload`),
+    attributePayload: oneOf(
+      override.AttributePayload,
+      ['MERGE', 'REPLACE', 'FAIL'] as const,
+      `${oat}.AttributePayload`,
+    ),
     thingTypeName: oneOf(override.ThingTypeName, ['REPLACE', 'FAIL'] as const, `${oat}.ThingTypeName`),
     thingGroups: oneOf(override.ThingGroups, ['DO_NOTHING', 'REPLACE'] as const, `${oat}.ThingGroups`),
   };
@@ -463,14 +488,22 @@ function planThing(res: TemplateResource, props: JsonObject, override: JsonObjec
 
 function planCertificate(res: TemplateResource, props: JsonObject): PlannedCertificate {
   const at = `Resources.${res.logicalId}.Properties`;
-  unknownProperties(props, ['CertificateId', 'CertificatePem', 'CACertificatePem', 'CertificateSigningRequest', 'Status'], at);
+  unknownProperties(
+    props,
+    ['CertificateId', 'CertificatePem', 'CACertificatePem', 'CertificateSigningRequest', 'Status'],
+    at,
+  );
   if (props.CertificateSigningRequest !== undefined) {
-    throw new TemplateError(`${at}.CertificateSigningRequest is for bulk registration; a JITP device already has its certificate.`);
+    throw new TemplateError(
+      `${at}.CertificateSigningRequest is for bulk registration; a JITP device already has its certificate.`,
+    );
   }
   const cert: PlannedCertificate = { logicalId: res.logicalId };
   if (props.CertificateId !== undefined) {
     if (typeof props.CertificateId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(props.CertificateId)) {
-      throw new TemplateError(`${at}.CertificateId must be a certificate id (64 hex digits), not ${show(props.CertificateId)}.`);
+      throw new TemplateError(
+        `${at}.CertificateId must be a certificate id (64 hex digits), not ${show(props.CertificateId)}.`,
+      );
     }
     cert.certificateId = props.CertificateId.toLowerCase();
   }
@@ -479,7 +512,9 @@ function planCertificate(res: TemplateResource, props: JsonObject): PlannedCerti
     cert.certificatePem = props.CertificatePem;
   }
   if (cert.certificateId === undefined && cert.certificatePem === undefined) {
-    throw new TemplateError(`${at} needs CertificateId (usually {"Ref": "AWS::IoT::Certificate::Id"}) or CertificatePem.`);
+    throw new TemplateError(
+      `${at} needs CertificateId (usually {"Ref": "AWS::IoT::Certificate::Id"}) or CertificatePem.`,
+    );
   }
   cert.status = oneOf(props.Status, ['ACTIVE', 'INACTIVE', 'REVOKED'] as const, `${at}.Status`);
   return cert;
@@ -499,7 +534,8 @@ function planPolicy(res: TemplateResource, props: JsonObject): PlannedPolicy {
     else if (isObject(props.PolicyDocument)) document = JSON.stringify(props.PolicyDocument);
     else throw new TemplateError(`${at}.PolicyDocument must be a JSON document in a string.`);
     const result = parsePolicyDocument(document);
-    if (!result.ok) throw new TemplateError(`${at}.PolicyDocument is malformed: ${describePolicyProblems(result.errors)}`);
+    if (!result.ok)
+      throw new TemplateError(`${at}.PolicyDocument is malformed: ${describePolicyProblems(result.errors)}`);
   }
   if (name === undefined && document === undefined) {
     throw new TemplateError(`${at} needs PolicyName (an existing policy) or PolicyDocument (an inline policy).`);
@@ -526,7 +562,9 @@ export function evaluateProvisioningTemplate(
   for (const res of t.resources) {
     if (res.condition !== undefined && !ev.condition(res.condition, `Resources.${res.logicalId}.Condition`)) continue;
     const props = ev.eval(res.properties, `Resources.${res.logicalId}.Properties`);
-    const override = res.overrideSettings ? ev.eval(res.overrideSettings, `Resources.${res.logicalId}.OverrideSettings`) : {};
+    const override = res.overrideSettings
+      ? ev.eval(res.overrideSettings, `Resources.${res.logicalId}.OverrideSettings`)
+      : {};
     if (!isObject(props) || !isObject(override)) {
       throw new TemplateError(`Resource ${res.logicalId}: Properties and OverrideSettings must evaluate to objects.`);
     }

@@ -29,7 +29,9 @@ function parse(payload: unknown): UpdateRequest {
 }
 
 function parseError(payload: string | Buffer | object): { error: ShadowError; clientToken?: string } {
-  const result = parseUpdateRequest(typeof payload === 'object' && !Buffer.isBuffer(payload) ? JSON.stringify(payload) : payload);
+  const result = parseUpdateRequest(
+    typeof payload === 'object' && !Buffer.isBuffer(payload) ? JSON.stringify(payload) : payload,
+  );
   if (result.ok) assert.fail('expected a rejection');
   return result;
 }
@@ -83,10 +85,7 @@ describe('merging an update into the shadow', () => {
   });
 
   it('"state": null clears both sections but keeps the shadow and bumps its version', () => {
-    const { shadow, results } = run([
-      { state: { desired: { a: 1 }, reported: { b: 2 } } },
-      { state: null },
-    ]);
+    const { shadow, results } = run([{ state: { desired: { a: 1 }, reported: { b: 2 } } }, { state: null }]);
     assert.deepEqual(shadow.state, {});
     assert.deepEqual(shadow.metadata, {});
     assert.equal(shadow.version, 2);
@@ -161,11 +160,7 @@ describe('merging an update into the shadow', () => {
 
 describe('versions', () => {
   it('a new shadow starts at version 1 and every accepted update adds 1', () => {
-    const { results } = run([
-      { state: { desired: { a: 1 } } },
-      { state: { desired: { a: 1 } } },
-      { state: {} },
-    ]);
+    const { results } = run([{ state: { desired: { a: 1 } } }, { state: { desired: { a: 1 } } }, { state: {} }]);
     assert.deepEqual(
       results.map((r) => [r.next.version, r.accepted.version]),
       [
@@ -230,7 +225,10 @@ describe('metadata timestamps', () => {
 describe('the accepted document', () => {
   it('echoes the requested state with nulls, metadata for every requested field, version, timestamp and clientToken', () => {
     const { shadow } = run([{ state: { desired: { a: 1, b: 2 } } }]);
-    const request = parse({ state: { desired: { a: null, c: [1, 2] }, reported: { r: { s: true } } }, clientToken: 'tok-1' });
+    const request = parse({
+      state: { desired: { a: null, c: [1, 2] }, reported: { r: { s: true } } },
+      clientToken: 'tok-1',
+    });
     const result = applyUpdate(shadow, request, T0 + 10);
     assert.ok(result.ok);
     assert.deepEqual(result.accepted, {
@@ -268,10 +266,7 @@ describe('computeDelta', () => {
 
   it('keeps the path to the root for nested differences', () => {
     assert.deepEqual(
-      computeDelta(
-        { lights: { color: { r: 255, g: 255, b: 255 } } },
-        { lights: { color: { r: 255, g: 0, b: 255 } } },
-      ),
+      computeDelta({ lights: { color: { r: 255, g: 255, b: 255 } } }, { lights: { color: { r: 255, g: 0, b: 255 } } }),
       { lights: { color: { g: 255 } } },
     );
   });
@@ -311,18 +306,12 @@ describe('the delta document', () => {
   });
 
   it('is absent when desired equals reported', () => {
-    const { results } = run([
-      { state: { reported: { color: 'red' } } },
-      { state: { desired: { color: 'red' } } },
-    ]);
+    const { results } = run([{ state: { reported: { color: 'red' } } }, { state: { desired: { color: 'red' } } }]);
     assert.equal(results[1]!.delta, undefined);
   });
 
   it('carries every field that differs now, not only those in the request', () => {
-    const { results } = run([
-      { state: { desired: { a: 1 } } },
-      { state: { desired: { b: 2 } } },
-    ]);
+    const { results } = run([{ state: { desired: { a: 1 } } }, { state: { desired: { b: 2 } } }]);
     assert.deepEqual(results[1]!.delta?.state, { a: 1, b: 2 });
     assert.deepEqual(results[1]!.delta?.metadata, { a: { timestamp: T0 }, b: { timestamp: T0 + 1 } });
   });
@@ -339,10 +328,7 @@ describe('the delta document', () => {
   });
 
   it('is not produced by an update of reported alone', () => {
-    const { results } = run([
-      { state: { desired: { color: 'green' } } },
-      { state: { reported: { color: 'red' } } },
-    ]);
+    const { results } = run([{ state: { desired: { color: 'green' } } }, { state: { reported: { color: 'red' } } }]);
     assert.ok(results[0]!.delta);
     assert.equal(results[1]!.delta, undefined);
   });

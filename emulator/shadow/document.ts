@@ -25,8 +25,6 @@ import {
   setMember,
   stampMetadata,
   type JsonObject,
-  type JsonValue,
-  type MetaLeaf,
   type MetaNode,
   type MetaTree,
 } from './json';
@@ -323,7 +321,9 @@ export function parseUpdateRequest(payload: Buffer | Uint8Array | string): Parse
   if (!token.ok) return token;
   const { clientToken } = token;
   const fail = (code: number, message: string): ParseResult<{ request: UpdateRequest }> =>
-    clientToken === undefined ? { ok: false, error: err(code, message) } : { ok: false, error: err(code, message), clientToken };
+    clientToken === undefined
+      ? { ok: false, error: err(code, message) }
+      : { ok: false, error: err(code, message), clientToken };
 
   if (!Object.hasOwn(doc, 'state')) return fail(400, SHADOW_MESSAGES.missingState);
   const rawState = doc.state;

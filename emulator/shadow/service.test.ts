@@ -46,7 +46,10 @@ class MemoryBus implements MessageBus {
     return this.published
       .slice(from)
       .filter((m) => m.topic.startsWith(prefix) && m.clientId === undefined)
-      .map((m) => ({ topic: m.topic.slice(prefix.length), doc: JSON.parse(m.payload.toString()) as Record<string, any> }));
+      .map((m) => ({
+        topic: m.topic.slice(prefix.length),
+        doc: JSON.parse(m.payload.toString()) as Record<string, any>,
+      }));
   }
 }
 
@@ -80,7 +83,11 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('shadow topics', () => {
   it('recognises exactly the request topics of classic and named shadows', () => {
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update'), { thingName: 't1', shadowName: '', operation: 'update' });
+    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update'), {
+      thingName: 't1',
+      shadowName: '',
+      operation: 'update',
+    });
     assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/name/cfg/get'), {
       thingName: 't1',
       shadowName: 'cfg',
@@ -113,7 +120,12 @@ describe('shadow topics', () => {
 describe('shadow service (HTTP side)', () => {
   it('an update stores the shadow and publishes accepted, delta and documents in that order', async () => {
     const { service, bus, ctx } = setup();
-    const out = await service.update('lamp', '', 'http', JSON.stringify({ state: { desired: { on: true } }, clientToken: 'c1' }));
+    const out = await service.update(
+      'lamp',
+      '',
+      'http',
+      JSON.stringify({ state: { desired: { on: true } }, clientToken: 'c1' }),
+    );
     assert.ok(out.ok);
     assert.equal(out.doc.version, 1);
     assert.equal(out.doc.clientToken, 'c1');
@@ -134,7 +146,12 @@ describe('shadow service (HTTP side)', () => {
 
   it('no delta is published when desired and reported agree', async () => {
     const { service, bus } = setup();
-    await service.update('lamp', '', 'http', JSON.stringify({ state: { desired: { on: true }, reported: { on: true } } }));
+    await service.update(
+      'lamp',
+      '',
+      'http',
+      JSON.stringify({ state: { desired: { on: true }, reported: { on: true } } }),
+    );
     assert.deepEqual(
       bus.responses('$aws/things/lamp/shadow').map((m) => m.topic),
       ['/update/accepted', '/update/documents'],
@@ -144,7 +161,11 @@ describe('shadow service (HTTP side)', () => {
   it('an HTTP error is returned, not published', async () => {
     const { service, bus } = setup();
     const bad = await service.update('lamp', '', 'http', '{"clientToken":"x"}');
-    assert.deepEqual(bad, { ok: false, error: { code: 400, message: 'Missing required node: state' }, clientToken: 'x' });
+    assert.deepEqual(bad, {
+      ok: false,
+      error: { code: 400, message: 'Missing required node: state' },
+      clientToken: 'x',
+    });
     const missing = await service.get('lamp', '', 'http');
     assert.deepEqual(missing, { ok: false, error: { code: 404, message: "No shadow exists with name: 'lamp'" } });
     assert.equal(bus.published.length, 0);
@@ -252,9 +273,10 @@ describe('shadow service (MQTT side)', () => {
     attachShadowTopics(ctx);
     bus.device('$aws/things/dev/shadow/get', { clientToken: 'g1' });
     await settle();
-    assert.deepEqual(bus.responses('$aws/things/dev/shadow/get/rejected').map((m) => m.doc), [
-      { code: 404, message: "No shadow exists with name: 'dev'", clientToken: 'g1' },
-    ]);
+    assert.deepEqual(
+      bus.responses('$aws/things/dev/shadow/get/rejected').map((m) => m.doc),
+      [{ code: 404, message: "No shadow exists with name: 'dev'", clientToken: 'g1' }],
+    );
     bus.device('$aws/things/dev/shadow/update', { state: { desired: { on: true } } });
     bus.device('$aws/things/dev/shadow/get', '');
     await settle();
@@ -294,9 +316,12 @@ describe('shadow service (MQTT side)', () => {
   it('responses of successive requests on one shadow come out in request order', async () => {
     const { bus, ctx } = setup();
     attachShadowTopics(ctx);
-    for (let i = 1; i <= 5; i++) bus.device('$aws/things/dev/shadow/update', { state: { reported: { i } }, clientToken: `t${i}` });
+    for (let i = 1; i <= 5; i++)
+      bus.device('$aws/things/dev/shadow/update', { state: { reported: { i } }, clientToken: `t${i}` });
     await settle();
-    const accepted = bus.responses('$aws/things/dev/shadow/update/accepted').map((m) => [m.doc.version, m.doc.clientToken]);
+    const accepted = bus
+      .responses('$aws/things/dev/shadow/update/accepted')
+      .map((m) => [m.doc.version, m.doc.clientToken]);
     assert.deepEqual(accepted, [
       [1, 't1'],
       [2, 't2'],

@@ -110,7 +110,12 @@ export class ShadowService {
     const prefix = shadowTopicPrefix(thingName, shadowName);
     const req = parseTokenRequest(payload);
     if (!req.ok) return this.reject(prefix, 'get', origin, req.error, req.clientToken, now);
-    const result = readShadow(this.stored(thingName, shadowName), now, shadowNotFound(thingName, shadowName), req.clientToken);
+    const result = readShadow(
+      this.stored(thingName, shadowName),
+      now,
+      shadowNotFound(thingName, shadowName),
+      req.clientToken,
+    );
     if (!result.ok) return this.reject(prefix, 'get', origin, result.error, req.clientToken, now);
     if (origin === 'mqtt') await this.publish(prefix, [[`${prefix}/get/accepted`, result.doc]]);
     return { ok: true, doc: result.doc };
@@ -155,7 +160,12 @@ export class ShadowService {
     const prefix = shadowTopicPrefix(thingName, shadowName);
     const req = parseTokenRequest(payload);
     if (!req.ok) return this.reject(prefix, 'delete', origin, req.error, req.clientToken, now);
-    const result = applyDelete(this.stored(thingName, shadowName), now, shadowNotFound(thingName, shadowName), req.clientToken);
+    const result = applyDelete(
+      this.stored(thingName, shadowName),
+      now,
+      shadowNotFound(thingName, shadowName),
+      req.clientToken,
+    );
     if (!result.ok) return this.reject(prefix, 'delete', origin, result.error, req.clientToken, now);
     const record: ShadowRecord = { thingName, shadowName, shadow: result.tombstone };
     this.ctx.store.commit((tx) => tx.put('shadows', pairKey(thingName, shadowName), record));
@@ -217,7 +227,9 @@ export class ShadowService {
         try {
           await this.ctx.bus.publish(topic, JSON.stringify(doc), { qos: RESPONSE_QOS, retain: false });
         } catch (err) {
-          this.ctx.config.log(`shadow: publish to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`);
+          this.ctx.config.log(
+            `shadow: publish to ${topic} failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
       }
     });
@@ -252,7 +264,9 @@ export function attachShadowTopics(ctx: EmulatorContext): () => void {
   const listener: BusListener = (msg) => {
     if (!msg.topic.startsWith('$aws/things/')) return;
     service.handleMessage(msg).catch((err: unknown) => {
-      ctx.config.log(`shadow: request on ${msg.topic} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      ctx.config.log(
+        `shadow: request on ${msg.topic} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     });
   };
   const stopListening = ctx.bus.onMessage(listener);

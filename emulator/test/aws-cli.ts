@@ -44,6 +44,11 @@ export async function awsCli(endpointUrl: string, args: string[]): Promise<CliRe
     return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : {} };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '', json: undefined };
+    return {
+      code: typeof e.code === 'number' ? e.code : 1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+      json: undefined,
+    };
   }
 }

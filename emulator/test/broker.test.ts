@@ -6,7 +6,7 @@ import {
   DetachPolicyCommand,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
-import mqtt from 'mqtt';
+import type mqtt from 'mqtt';
 import {
   ALLOW_ALL,
   closed,
@@ -26,7 +26,11 @@ const THING_SCOPED = {
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: 'iot:Connect', Resource: `${ARN}:client/\${iot:Connection.Thing.ThingName}` },
-    { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: `${ARN}:topic/\${iot:Connection.Thing.ThingName}/*` },
+    {
+      Effect: 'Allow',
+      Action: ['iot:Publish', 'iot:Receive'],
+      Resource: `${ARN}:topic/\${iot:Connection.Thing.ThingName}/*`,
+    },
     { Effect: 'Allow', Action: 'iot:Subscribe', Resource: `${ARN}:topicfilter/\${iot:Connection.Thing.ThingName}/*` },
   ],
 };
@@ -247,9 +251,15 @@ describe('message broker: AWS limits and lifecycle events', () => {
 
   test('more than 8 filters in one SUBSCRIBE are refused', async () => {
     const client = await connectDevice(t, dev, 'dev-1');
-    const granted = await subscribeGranted(client, Array.from({ length: 9 }, (_, i) => `dev-1/f${i}`));
+    const granted = await subscribeGranted(
+      client,
+      Array.from({ length: 9 }, (_, i) => `dev-1/f${i}`),
+    );
     assert.ok(granted.every((g) => g.qos === 128));
-    const ok = await subscribeGranted(client, Array.from({ length: 8 }, (_, i) => `dev-1/f${i}`));
+    const ok = await subscribeGranted(
+      client,
+      Array.from({ length: 8 }, (_, i) => `dev-1/f${i}`),
+    );
     assert.ok(ok.every((g) => g.qos === 0));
     await client.endAsync();
   });
@@ -262,13 +272,20 @@ describe('message broker: AWS limits and lifecycle events', () => {
   test('retained messages are delivered to later subscribers and kept by the store', async () => {
     const client = await connectDevice(t, dev, 'dev-1');
     await client.publishAsync('dev-1/state', 'on', { qos: 1, retain: true });
-    const late = await connectDevice(t, (await onboardDevice(t, 'late', { name: 'allow-all', document: ALLOW_ALL })), 'late');
+    const late = await connectDevice(
+      t,
+      await onboardDevice(t, 'late', { name: 'allow-all', document: ALLOW_ALL }),
+      'late',
+    );
     const got = nextMessage(late, 'dev-1/state');
     await late.subscribeAsync('dev-1/state');
     const msg = await got;
     assert.equal(msg.payload.toString(), 'on');
     assert.equal(msg.retain, true);
-    assert.equal(Buffer.from(t.emulator.context.store.c.retained.get('dev-1/state')!.payload, 'base64').toString(), 'on');
+    assert.equal(
+      Buffer.from(t.emulator.context.store.c.retained.get('dev-1/state')!.payload, 'base64').toString(),
+      'on',
+    );
     await late.endAsync();
     await client.endAsync();
   });

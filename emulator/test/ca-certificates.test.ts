@@ -86,10 +86,15 @@ describe('CA certificates', () => {
     test('setAsActive and allowAutoRegistration are honoured; a second registration is ResourceAlreadyExistsException', async () => {
       const { ca, verificationCertificate } = await caWithVerification();
       const out = await register(ca, verificationCertificate, { setAsActive: true, allowAutoRegistration: true });
-      const d = (await t.iot.send(new DescribeCACertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
+      const d = (await t.iot.send(new DescribeCACertificateCommand({ certificateId: out.certificateId })))
+        .certificateDescription!;
       assert.equal(d.status, 'ACTIVE');
       assert.equal(d.autoRegistrationStatus, 'ENABLE');
-      const err = await expectAwsError(() => register(ca, verificationCertificate), 'ResourceAlreadyExistsException', 409);
+      const err = await expectAwsError(
+        () => register(ca, verificationCertificate),
+        'ResourceAlreadyExistsException',
+        409,
+      );
       assert.equal((err as unknown as { resourceId: string }).resourceId, out.certificateId);
     });
 
@@ -118,13 +123,20 @@ describe('CA certificates', () => {
       await expectAwsError(
         () =>
           t.iot.send(
-            new RegisterCACertificateCommand({ caCertificate: ca.pem, verificationCertificate, certificateMode: 'SNI_ONLY' }),
+            new RegisterCACertificateCommand({
+              caCertificate: ca.pem,
+              verificationCertificate,
+              certificateMode: 'SNI_ONLY',
+            }),
           ),
         'InvalidRequestException',
         400,
       );
-      const out = await t.iot.send(new RegisterCACertificateCommand({ caCertificate: ca.pem, certificateMode: 'SNI_ONLY' }));
-      const d = (await t.iot.send(new DescribeCACertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
+      const out = await t.iot.send(
+        new RegisterCACertificateCommand({ caCertificate: ca.pem, certificateMode: 'SNI_ONLY' }),
+      );
+      const d = (await t.iot.send(new DescribeCACertificateCommand({ certificateId: out.certificateId })))
+        .certificateDescription!;
       assert.equal(d.certificateMode, 'SNI_ONLY');
     });
 
@@ -168,12 +180,16 @@ describe('CA certificates', () => {
         new RegisterCertificateCommand({ certificatePem: device.pem, caCertificatePem: ca.pem, setAsActive: true }),
       );
       assert.equal(out.certificateId, sha256(device.pem));
-      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
+      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId })))
+        .certificateDescription!;
       assert.equal(d.status, 'ACTIVE');
       assert.equal(d.caCertificateId, caId);
       assert.equal(d.certificateMode, 'DEFAULT');
       const listed = await t.iot.send(new ListCertificatesByCACommand({ caCertificateId: caId }));
-      assert.deepEqual(listed.certificates!.map((c) => c.certificateId), [out.certificateId]);
+      assert.deepEqual(
+        listed.certificates!.map((c) => c.certificateId),
+        [out.certificateId],
+      );
       await expectAwsError(
         () => t.iot.send(new RegisterCertificateCommand({ certificatePem: device.pem, caCertificatePem: ca.pem })),
         'ResourceAlreadyExistsException',
@@ -184,7 +200,8 @@ describe('CA certificates', () => {
     test('without caCertificatePem the signing CA is found by issuer and signature; status defaults to INACTIVE', async () => {
       const device = await makeCertificate(ca, { name: 'CN=device-2' });
       const out = await t.iot.send(new RegisterCertificateCommand({ certificatePem: device.pem }));
-      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
+      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId })))
+        .certificateDescription!;
       assert.equal(d.caCertificateId, caId);
       assert.equal(d.status, 'INACTIVE');
     });
@@ -193,7 +210,8 @@ describe('CA certificates', () => {
       const stranger = await makeCa('CN=Stranger CA');
       const device = await makeCertificate(stranger);
       await expectAwsError(
-        () => t.iot.send(new RegisterCertificateCommand({ certificatePem: device.pem, caCertificatePem: stranger.pem })),
+        () =>
+          t.iot.send(new RegisterCertificateCommand({ certificatePem: device.pem, caCertificatePem: stranger.pem })),
         'CertificateValidationException',
         400,
       );
@@ -232,10 +250,15 @@ describe('CA certificates', () => {
         406,
       );
       const sni = await makeCa('CN=SNI CA');
-      await t.iot.send(new RegisterCACertificateCommand({ caCertificate: sni.pem, certificateMode: 'SNI_ONLY', setAsActive: true }));
+      await t.iot.send(
+        new RegisterCACertificateCommand({ caCertificate: sni.pem, certificateMode: 'SNI_ONLY', setAsActive: true }),
+      );
       const sniDevice = await makeCertificate(sni);
-      const out = await t.iot.send(new RegisterCertificateCommand({ certificatePem: sniDevice.pem, caCertificatePem: sni.pem }));
-      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
+      const out = await t.iot.send(
+        new RegisterCertificateCommand({ certificatePem: sniDevice.pem, caCertificatePem: sni.pem }),
+      );
+      const d = (await t.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId })))
+        .certificateDescription!;
       assert.equal(d.certificateMode, 'SNI_ONLY');
     });
   });
@@ -275,11 +298,23 @@ describe('CA certificates', () => {
     test('an active CA cannot be deleted; an inactive one can', async () => {
       const { ca, verificationCertificate } = await caWithVerification();
       const { certificateId } = await register(ca, verificationCertificate, { setAsActive: true });
-      await expectAwsError(() => t.iot.send(new DeleteCACertificateCommand({ certificateId })), 'CertificateStateException', 406);
+      await expectAwsError(
+        () => t.iot.send(new DeleteCACertificateCommand({ certificateId })),
+        'CertificateStateException',
+        406,
+      );
       await t.iot.send(new UpdateCACertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
       await t.iot.send(new DeleteCACertificateCommand({ certificateId }));
-      await expectAwsError(() => t.iot.send(new DescribeCACertificateCommand({ certificateId })), 'ResourceNotFoundException', 404);
-      await expectAwsError(() => t.iot.send(new DeleteCACertificateCommand({ certificateId })), 'ResourceNotFoundException', 404);
+      await expectAwsError(
+        () => t.iot.send(new DescribeCACertificateCommand({ certificateId })),
+        'ResourceNotFoundException',
+        404,
+      );
+      await expectAwsError(
+        () => t.iot.send(new DeleteCACertificateCommand({ certificateId })),
+        'ResourceNotFoundException',
+        404,
+      );
     });
 
     test('lists CAs in pages, filtered by template name', async () => {
@@ -301,7 +336,9 @@ describe('CA certificates', () => {
         const seen: string[] = [];
         let marker: string | undefined;
         do {
-          const page = await fresh.iot.send(new ListCACertificatesCommand({ pageSize: 2, marker, ascendingOrder: true }));
+          const page = await fresh.iot.send(
+            new ListCACertificatesCommand({ pageSize: 2, marker, ascendingOrder: true }),
+          );
           for (const c of page.certificates!) {
             assert.equal(c.status, 'INACTIVE');
             assert.match(c.certificateArn!, /:cacert\//);
@@ -310,8 +347,13 @@ describe('CA certificates', () => {
           marker = page.nextMarker;
         } while (marker);
         assert.deepEqual(seen, ids);
-        const even = await fresh.iot.send(new ListCACertificatesCommand({ templateName: 'even', ascendingOrder: true }));
-        assert.deepEqual(even.certificates!.map((c) => c.certificateId), [ids[0], ids[2], ids[4]]);
+        const even = await fresh.iot.send(
+          new ListCACertificatesCommand({ templateName: 'even', ascendingOrder: true }),
+        );
+        assert.deepEqual(
+          even.certificates!.map((c) => c.certificateId),
+          [ids[0], ids[2], ids[4]],
+        );
       } finally {
         await fresh.close();
       }

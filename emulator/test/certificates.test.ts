@@ -35,7 +35,9 @@ describe('certificates', () => {
 
   /** An inactive certificate to exercise status and deletion rules on. */
   const newCert = async (setAsActive = false) =>
-    t.iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: (await makeCsr('p256')).pem, setAsActive }));
+    t.iot.send(
+      new CreateCertificateFromCsrCommand({ certificateSigningRequest: (await makeCsr('p256')).pem, setAsActive }),
+    );
 
   describe('CreateKeysAndCertificate', () => {
     test('returns a key pair whose public key is the certificate’s, issued by the emulator’s CA', async () => {
@@ -76,7 +78,8 @@ describe('certificates', () => {
       const files = fs.readdirSync(t.dataDir, { recursive: true, encoding: 'utf8' });
       for (const f of files) {
         const p = path.join(t.dataDir, f);
-        if (fs.statSync(p).isFile()) assert.ok(!fs.readFileSync(p, 'utf8').includes(keyBody), `${f} holds the private key`);
+        if (fs.statSync(p).isFile())
+          assert.ok(!fs.readFileSync(p, 'utf8').includes(keyBody), `${f} holds the private key`);
       }
     });
 
@@ -264,15 +267,27 @@ describe('certificates', () => {
         'ResourceNotFoundException',
         404,
       );
-      await expectAwsError(() => t.iot.send(new DescribeCertificateCommand({ certificateId: 'a'.repeat(64) })), 'ResourceNotFoundException', 404);
-      await expectAwsError(() => t.iot.send(new DescribeCertificateCommand({ certificateId: 'xyz' })), 'InvalidRequestException', 400);
+      await expectAwsError(
+        () => t.iot.send(new DescribeCertificateCommand({ certificateId: 'a'.repeat(64) })),
+        'ResourceNotFoundException',
+        404,
+      );
+      await expectAwsError(
+        () => t.iot.send(new DescribeCertificateCommand({ certificateId: 'xyz' })),
+        'InvalidRequestException',
+        400,
+      );
     });
   });
 
   describe('DeleteCertificate', () => {
     test('an active certificate cannot be deleted', async () => {
       const { certificateId } = await newCert(true);
-      await expectAwsError(() => t.iot.send(new DeleteCertificateCommand({ certificateId })), 'CertificateStateException', 406);
+      await expectAwsError(
+        () => t.iot.send(new DeleteCertificateCommand({ certificateId })),
+        'CertificateStateException',
+        406,
+      );
       await expectAwsError(
         () => t.iot.send(new DeleteCertificateCommand({ certificateId, forceDelete: true })),
         'CertificateStateException',
@@ -317,7 +332,11 @@ describe('certificates', () => {
       assert.match(err.message, /policies must be detached/);
       await t.iot.send(new DeleteCertificateCommand({ certificateId, forceDelete: true }));
       assert.equal(store.c.policyAttachments.findBy('target', certificateArn!).length, 0);
-      await expectAwsError(() => t.iot.send(new DescribeCertificateCommand({ certificateId })), 'ResourceNotFoundException', 404);
+      await expectAwsError(
+        () => t.iot.send(new DescribeCertificateCommand({ certificateId })),
+        'ResourceNotFoundException',
+        404,
+      );
     });
 
     test('an inactive or revoked, unattached certificate is deleted; an unknown one is 404', async () => {
@@ -340,7 +359,13 @@ describe('certificates', () => {
       try {
         const ids: string[] = [];
         for (let i = 0; i < 7; i++) {
-          ids.push((await fresh.iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: (await makeCsr('p256')).pem }))).certificateId!);
+          ids.push(
+            (
+              await fresh.iot.send(
+                new CreateCertificateFromCsrCommand({ certificateSigningRequest: (await makeCsr('p256')).pem }),
+              )
+            ).certificateId!,
+          );
           await new Promise((r) => setTimeout(r, 2));
         }
         const collect = async (ascendingOrder?: boolean) => {
@@ -374,9 +399,21 @@ describe('certificates', () => {
     });
 
     test('pageSize outside 1-250 and a bad marker are refused', async () => {
-      await expectAwsError(() => t.iot.send(new ListCertificatesCommand({ pageSize: 0 })), 'InvalidRequestException', 400);
-      await expectAwsError(() => t.iot.send(new ListCertificatesCommand({ pageSize: 251 })), 'InvalidRequestException', 400);
-      await expectAwsError(() => t.iot.send(new ListCertificatesCommand({ marker: 'bm90LWEtbWFya2Vy' })), 'InvalidRequestException', 400);
+      await expectAwsError(
+        () => t.iot.send(new ListCertificatesCommand({ pageSize: 0 })),
+        'InvalidRequestException',
+        400,
+      );
+      await expectAwsError(
+        () => t.iot.send(new ListCertificatesCommand({ pageSize: 251 })),
+        'InvalidRequestException',
+        400,
+      );
+      await expectAwsError(
+        () => t.iot.send(new ListCertificatesCommand({ marker: 'bm90LWEtbWFya2Vy' })),
+        'InvalidRequestException',
+        400,
+      );
     });
 
     test('ListCertificatesByCA lists the certificates the emulator’s CA issued', async () => {

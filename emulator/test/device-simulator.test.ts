@@ -23,8 +23,16 @@ const DEVICE_POLICY = {
   Version: '2012-10-17',
   Statement: [
     { Effect: 'Allow', Action: 'iot:Connect', Resource: `arn:aws:iot:*:*:client/${thing}` },
-    { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [`arn:aws:iot:*:*:topic/${thing}/*`, `arn:aws:iot:*:*:topic/$aws/things/${thing}/shadow/*`] },
-    { Effect: 'Allow', Action: 'iot:Subscribe', Resource: [`arn:aws:iot:*:*:topicfilter/${thing}/*`, `arn:aws:iot:*:*:topicfilter/$aws/things/${thing}/shadow/*`] },
+    {
+      Effect: 'Allow',
+      Action: ['iot:Publish', 'iot:Receive'],
+      Resource: [`arn:aws:iot:*:*:topic/${thing}/*`, `arn:aws:iot:*:*:topic/$aws/things/${thing}/shadow/*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: 'iot:Subscribe',
+      Resource: [`arn:aws:iot:*:*:topicfilter/${thing}/*`, `arn:aws:iot:*:*:topicfilter/$aws/things/${thing}/shadow/*`],
+    },
   ],
 };
 
@@ -34,9 +42,15 @@ interface Run {
   stderr: string;
 }
 
-function runSimulator(args: string[], opts: { onLine?: (line: string) => void; timeoutMs?: number } = {}): Promise<Run> {
+function runSimulator(
+  args: string[],
+  opts: { onLine?: (line: string) => void; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/device.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/device.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -92,7 +106,12 @@ describe('device simulator (npm run device)', () => {
   before(async () => {
     t = await startTestEmulator();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'device-sim-'));
-    data = new IoTDataPlaneClient({ endpoint: t.url, region: t.emulator.config.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    data = new IoTDataPlaneClient({
+      endpoint: t.url,
+      region: t.emulator.config.region,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     const obs = await onboardDevice(t, 'sim-observer', { name: 'sim-allow-all', document: ALLOW_ALL });
     observer = await connectDevice(t, obs, 'sim-observer');
     await observer.subscribeAsync(['+/telemetry']);
@@ -131,7 +150,10 @@ describe('device simulator (npm run device)', () => {
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /3 of 3 devices connected/);
     for (const n of ['sim-bulk-a', 'sim-bulk-b', 'sim-bulk-c']) {
-      assert.ok(messages.some((m) => m.topic === `${n}/telemetry`), `telemetry from ${n}`);
+      assert.ok(
+        messages.some((m) => m.topic === `${n}/telemetry`),
+        `telemetry from ${n}`,
+      );
       assert.equal((await reported(n))?.firmware, 'device-simulator');
     }
   });
@@ -146,7 +168,12 @@ describe('device simulator (npm run device)', () => {
       },
     });
     await ready;
-    await data.send(new UpdateThingShadowCommand({ thingName: 'sim-live', payload: JSON.stringify({ state: { desired: { led: 'on', check: 'n-123' } } }) }));
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: 'sim-live',
+        payload: JSON.stringify({ state: { desired: { led: 'on', check: 'n-123' } } }),
+      }),
+    );
     const deadline = Date.now() + 5000;
     let state = await reported('sim-live');
     while (state?.check !== 'n-123' && Date.now() < deadline) {
@@ -159,7 +186,10 @@ describe('device simulator (npm run device)', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /desired change received/);
     assert.match(run.stdout, /disconnected/);
-    assert.ok(messages.filter((m) => m.topic === 'sim-live/telemetry').length >= 3, 'telemetry kept coming every interval');
+    assert.ok(
+      messages.filter((m) => m.topic === 'sim-live/telemetry').length >= 3,
+      'telemetry kept coming every interval',
+    );
   });
 
   test('plain errors: no private key, not a zip, an inactive certificate, no policy', async () => {
@@ -178,7 +208,10 @@ describe('device simulator (npm run device)', () => {
     await t.iot.send(new UpdateCertificateCommand({ certificateId: inactive.certificateId, newStatus: 'INACTIVE' }));
     const refused = await runSimulator([writeZip('inactive.zip', files(inactive)), '--once']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /certificate is not ACTIVE or not registered|certificate not ACTIVE or not registered/);
+    assert.match(
+      refused.stderr,
+      /certificate is not ACTIVE or not registered|certificate not ACTIVE or not registered/,
+    );
 
     const bare = await onboardDevice(t, 'sim-no-policy');
     const noPolicy = await runSimulator([writeZip('no-policy.zip', files(bare)), '--once']);

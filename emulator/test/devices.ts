@@ -29,7 +29,9 @@ export async function makeKeyAndCsr(commonName: string): Promise<{ keyPem: strin
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
   const priv = await crypto.subtle.importKey('pkcs8', pkcs8, EC, true, ['sign']);
   const jwk = await crypto.subtle.exportKey('jwk', priv);
-  const pub = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, EC, true, ['verify']);
+  const pub = await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, EC, true, [
+    'verify',
+  ]);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: `CN=${commonName}`,
     keys: { privateKey: priv, publicKey: pub },
@@ -49,7 +51,9 @@ export async function onboardDevice(
 ): Promise<DeviceCredentials> {
   await t.iot.send(new CreateThingCommand({ thingName }));
   const { keyPem, csrPem } = await makeKeyAndCsr(thingName);
-  const cert = await t.iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }));
+  const cert = await t.iot.send(
+    new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
+  );
   if (policy) {
     const policyDocument = typeof policy.document === 'string' ? policy.document : JSON.stringify(policy.document);
     await t.iot.send(new CreatePolicyCommand({ policyName: policy.name, policyDocument })).catch((err: Error) => {
@@ -114,7 +118,10 @@ export function connectDevice(
  * Subscribes and returns what the broker granted per filter (128 = refused). mqtt.js rejects a SUBACK
  * with any refusal; the granted codes are on the error's packet.
  */
-export async function subscribeGranted(client: MqttClient, topics: string | string[]): Promise<{ topic: string; qos: number }[]> {
+export async function subscribeGranted(
+  client: MqttClient,
+  topics: string | string[],
+): Promise<{ topic: string; qos: number }[]> {
   const list = Array.isArray(topics) ? topics : [topics];
   try {
     const granted = await client.subscribeAsync(list);
@@ -127,7 +134,11 @@ export async function subscribeGranted(client: MqttClient, topics: string | stri
 }
 
 /** Resolves with the next message on `topic` (exact), or rejects after `ms`. */
-export function nextMessage(client: MqttClient, topic: string, ms = 3000): Promise<{ topic: string; payload: Buffer; retain: boolean }> {
+export function nextMessage(
+  client: MqttClient,
+  topic: string,
+  ms = 3000,
+): Promise<{ topic: string; payload: Buffer; retain: boolean }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off('message', onMessage);

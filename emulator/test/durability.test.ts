@@ -17,7 +17,9 @@ import { startTestEmulator, TEST_CREDENTIALS } from './harness';
 const client = (url: string) =>
   new IoTClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
 
-async function listAll(iot: IoTClient): Promise<Map<string, { version?: number; attributes?: Record<string, string> }>> {
+async function listAll(
+  iot: IoTClient,
+): Promise<Map<string, { version?: number; attributes?: Record<string, string> }>> {
   const all = new Map<string, { version?: number; attributes?: Record<string, string> }>();
   let token: string | undefined;
   do {
@@ -64,7 +66,9 @@ describe('durability', () => {
       for (let i = 0; !killed; i++) {
         const name = `w${w}-${i}`;
         try {
-          await iot.send(new CreateThingCommand({ thingName: name, attributePayload: { attributes: { n: String(i) } } }));
+          await iot.send(
+            new CreateThingCommand({ thingName: name, attributePayload: { attributes: { n: String(i) } } }),
+          );
           acked.set(name, { version: 1, attributes: { n: String(i) } });
           if (i % 3 === 0) {
             await iot.send(new UpdateThingCommand({ thingName: name, attributePayload: { attributes: { n: 'u' } } }));

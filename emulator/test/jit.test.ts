@@ -36,7 +36,10 @@ const idOf = (pem: string) => certificateIdOf(parseCertificatePem(pem).der);
 
 async function keyPem(keys: CryptoKeyPair): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
 describe('just-in-time registration and provisioning', () => {
@@ -58,7 +61,9 @@ describe('just-in-time registration and provisioning', () => {
   });
 
   /** Registers a fresh CA the way the AWS guide does: with a verification certificate. */
-  async function registerCa(opts: { autoRegistration?: boolean; active?: boolean; templateBody?: string; name?: string } = {}) {
+  async function registerCa(
+    opts: { autoRegistration?: boolean; active?: boolean; templateBody?: string; name?: string } = {},
+  ) {
     const ca = await makeCa(opts.name ?? `CN=Fleet CA ${Math.random().toString(36).slice(2)}, O=Acme`);
     const verification = await makeCertificate(ca, { name: `CN=${code}` });
     const out = await t.iot.send(
@@ -75,7 +80,9 @@ describe('just-in-time registration and provisioning', () => {
 
   const caRecord = (caId: string): CaCertificateRecord => t.emulator.context.store.c.caCertificates.get(caId)!;
   const eventsFor = (certificateId: string) =>
-    events.filter((m) => (JSON.parse(m.payload.toString()) as CertificateRegisteredEvent).certificateId === certificateId);
+    events.filter(
+      (m) => (JSON.parse(m.payload.toString()) as CertificateRegisteredEvent).certificateId === certificateId,
+    );
   const device = (ca: TestCa, cn: string, extra = '') => makeCertificate(ca, { name: `CN=${cn}${extra}` });
 
   describe('JITR (no template)', () => {
@@ -175,7 +182,10 @@ describe('just-in-time registration and provisioning', () => {
       const things = await t.iot.send(new ListPrincipalThingsCommand({ principal: cert.certificateArn }));
       assert.deepEqual(things.things, ['rpi0-001']);
       const policies = await t.iot.send(new ListAttachedPoliciesCommand({ target: cert.certificateArn }));
-      assert.deepEqual(policies.policies!.map((p) => p.policyName), ['JitpThingPolicy']);
+      assert.deepEqual(
+        policies.policies!.map((p) => p.policyName),
+        ['JitpThingPolicy'],
+      );
       const policy = await t.iot.send(new GetPolicyCommand({ policyName: 'JitpThingPolicy' }));
       assert.match(policy.policyDocument!, /client\/\$\{iot:Connection\.Thing\.ThingName\}/);
 
@@ -185,7 +195,9 @@ describe('just-in-time registration and provisioning', () => {
 
     test('a second device reuses the inline policy; a device whose thing exists joins it', async () => {
       const { ca, caId } = await registerCa({ templateBody: defaultJitpTemplate() });
-      await t.iot.send(new CreateThingCommand({ thingName: 'pre-made', attributePayload: { attributes: { site: 'x' } } }));
+      await t.iot.send(
+        new CreateThingCommand({ thingName: 'pre-made', attributePayload: { attributes: { site: 'x' } } }),
+      );
       const a = await device(ca, 'pre-made');
       const b = await device(ca, 'fresh-one');
       assert.equal((await onUnregisteredCertificate(t.emulator.context, a.pem, caRecord(caId))).kind, 'provisioned');
@@ -203,7 +215,9 @@ describe('just-in-time registration and provisioning', () => {
 
     test('attributes, thing groups and a named existing policy come from the template', async () => {
       await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'rpi-fleet' }));
-      await t.iot.send(new CreatePolicyCommand({ policyName: 'FleetShared', policyDocument: JSON.stringify(ALLOW_ALL) }));
+      await t.iot.send(
+        new CreatePolicyCommand({ policyName: 'FleetShared', policyDocument: JSON.stringify(ALLOW_ALL) }),
+      );
       const templateBody = JSON.stringify({
         Parameters: {
           'AWS::IoT::Certificate::CommonName': { Type: 'String' },
@@ -219,7 +233,10 @@ describe('just-in-time registration and provisioning', () => {
               ThingGroups: ['rpi-fleet'],
             },
           },
-          certificate: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' } },
+          certificate: {
+            Type: 'AWS::IoT::Certificate',
+            Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' },
+          },
           policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: 'FleetShared' } },
         },
       });
@@ -229,7 +246,10 @@ describe('just-in-time registration and provisioning', () => {
       const thing = await t.iot.send(new DescribeThingCommand({ thingName: 'rpi_n7' }));
       assert.deepEqual(thing.attributes, { org: 'Acme' });
       const groups = await t.iot.send(new ListThingGroupsForThingCommand({ thingName: 'rpi_n7' }));
-      assert.deepEqual(groups.thingGroups!.map((g) => g.groupName), ['rpi-fleet']);
+      assert.deepEqual(
+        groups.thingGroups!.map((g) => g.groupName),
+        ['rpi-fleet'],
+      );
     });
 
     test('a template error refuses the device and leaves only the certificate, PENDING_ACTIVATION; a fixed template provisions it next time', async () => {
@@ -250,13 +270,19 @@ describe('just-in-time registration and provisioning', () => {
       t.emulator.config.log = log;
       assert.equal(outcome.kind, 'refused');
       assert.match((outcome as { reason: string }).reason, /Policy DoesNotExist does not exist/);
-      assert.ok(logs.some((l) => /DoesNotExist/.test(l)), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => /DoesNotExist/.test(l)),
+        logs.join('\n'),
+      );
       assert.equal(t.emulator.context.store.c.certificates.get(id)!.status, 'PENDING_ACTIVATION');
       assert.equal(t.emulator.context.store.c.things.get('half-made'), undefined);
       assert.equal(t.emulator.context.store.c.thingPrincipals.findBy('thing', 'half-made').length, 0);
 
       await t.iot.send(
-        new UpdateCACertificateCommand({ certificateId: caId, registrationConfig: { templateBody: defaultJitpTemplate() } }),
+        new UpdateCACertificateCommand({
+          certificateId: caId,
+          registrationConfig: { templateBody: defaultJitpTemplate() },
+        }),
       );
       const retry = await onUnregisteredCertificate(t.emulator.context, leaf.pem, caRecord(caId));
       assert.equal(retry.kind, 'provisioned');
@@ -266,7 +292,9 @@ describe('just-in-time registration and provisioning', () => {
 
     test('a template naming another certificate is refused', async () => {
       const templateBody = JSON.stringify({
-        Resources: { c: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: 'b'.repeat(64), Status: 'ACTIVE' } } },
+        Resources: {
+          c: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: 'b'.repeat(64), Status: 'ACTIVE' } },
+        },
       });
       const { ca, caId } = await registerCa({ templateBody });
       const leaf = await device(ca, 'other-cert');
@@ -278,7 +306,12 @@ describe('just-in-time registration and provisioning', () => {
     test('a template that sets the certificate INACTIVE creates the resources but refuses the device', async () => {
       const templateBody = JSON.stringify({
         Parameters: { 'AWS::IoT::Certificate::Id': { Type: 'String' } },
-        Resources: { c: { Type: 'AWS::IoT::Certificate', Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'INACTIVE' } } },
+        Resources: {
+          c: {
+            Type: 'AWS::IoT::Certificate',
+            Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'INACTIVE' },
+          },
+        },
       });
       const { ca, caId } = await registerCa({ templateBody });
       const leaf = await device(ca, 'held-back');
@@ -329,7 +362,10 @@ describe('just-in-time registration and provisioning', () => {
         assert.equal(cert.caCertificateId, caId);
         assert.equal((await t.iot.send(new DescribeThingCommand({ thingName: 'mqtt-jitp' }))).thingName, 'mqtt-jitp');
         const policies = await t.iot.send(new ListAttachedPoliciesCommand({ target: cert.certificateArn }));
-        assert.deepEqual(policies.policies!.map((p) => p.policyName), ['MqttJitpPolicy']);
+        assert.deepEqual(
+          policies.policies!.map((p) => p.policyName),
+          ['MqttJitpPolicy'],
+        );
         // The thing-scoped policy lets it use its own topics.
         await client.subscribeAsync('mqtt-jitp/echo', { qos: 1 });
         const echoed = nextMessage(client, 'mqtt-jitp/echo');

@@ -19,7 +19,8 @@ const available = await run('mosquitto_pub', ['--help']).then(
   () => true,
   (err: { code?: number | string }) => err.code !== 'ENOENT',
 );
-const skip = !available && !process.env.CI ? 'mosquitto-clients is not installed (apt-get install mosquitto-clients)' : false;
+const skip =
+  !available && !process.env.CI ? 'mosquitto-clients is not installed (apt-get install mosquitto-clients)' : false;
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 
@@ -34,12 +35,25 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
     fs.writeFileSync(`${base}.cert.pem`, creds.certPem);
     fs.writeFileSync(`${base}.private.key`, creds.keyPem, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'root-ca.pem'), creds.caPem);
-    return ['-h', '127.0.0.1', '-p', port, '--cafile', path.join(dir, 'root-ca.pem'), '--cert', `${base}.cert.pem`, '--key', `${base}.private.key`];
+    return [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      port,
+      '--cafile',
+      path.join(dir, 'root-ca.pem'),
+      '--cert',
+      `${base}.cert.pem`,
+      '--key',
+      `${base}.private.key`,
+    ];
   };
 
   /** Starts mosquitto_sub for `count` messages; resolves with its output lines once it exits. */
   const subscribe = (args: string[], count: number) => {
-    const child = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', '10', '-v'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', '10', '-v'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,12 +68,17 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
    * observer receives — no guessing how long mosquitto_sub takes to start.
    */
   let observer: MqttClient;
-  const subscribed = (clientId: string) => nextMessage(observer, `$aws/events/subscriptions/subscribed/${clientId}`, 10_000);
+  const subscribed = (clientId: string) =>
+    nextMessage(observer, `$aws/events/subscriptions/subscribed/${clientId}`, 10_000);
 
   before(async () => {
     t = await startTestEmulator();
     port = String(t.emulator.config.mqttPort);
-    observer = await connectDevice(t, await onboardDevice(t, 'mq-observer', { name: 'all', document: ALLOW_ALL }), 'mq-observer');
+    observer = await connectDevice(
+      t,
+      await onboardDevice(t, 'mq-observer', { name: 'all', document: ALLOW_ALL }),
+      'mq-observer',
+    );
     await observer.subscribeAsync('$aws/events/subscriptions/subscribed/+');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosquitto-interop-'));
   });
@@ -75,7 +94,17 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
     const ready = subscribed('mq-sub');
     const listening = subscribe([...tlsArgs(sub), '-i', 'mq-sub', '-t', 'mq/telemetry', '-q', '1'], 1);
     await ready;
-    await run('mosquitto_pub', [...tlsArgs(pub), '-i', 'mq-pub', '-t', 'mq/telemetry', '-m', '{"temp":21.5}', '-q', '1']);
+    await run('mosquitto_pub', [
+      ...tlsArgs(pub),
+      '-i',
+      'mq-pub',
+      '-t',
+      'mq/telemetry',
+      '-m',
+      '{"temp":21.5}',
+      '-q',
+      '1',
+    ]);
     const { code, lines } = await listening.done;
     assert.equal(code, 0);
     assert.deepEqual(lines, ['mq/telemetry {"temp":21.5}']);
@@ -92,16 +121,24 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
     const dev = await onboardDevice(t, 'mq-scoped', { name: 'scoped', document: doc });
     await run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-scoped', '-t', 'mq-scoped/data', '-m', 'ok', '-q', '1']);
     // Another client id is refused at CONNECT.
-    await assert.rejects(run('mosquitto_pub', [...tlsArgs(dev), '-i', 'not-my-thing', '-t', 'mq-scoped/data', '-m', 'x', '-q', '1']));
+    await assert.rejects(
+      run('mosquitto_pub', [...tlsArgs(dev), '-i', 'not-my-thing', '-t', 'mq-scoped/data', '-m', 'x', '-q', '1']),
+    );
     // A foreign topic ends the connection, so a QoS 1 publish never gets its PUBACK.
-    await assert.rejects(run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-scoped', '-t', 'other/data', '-m', 'x', '-q', '1'], { timeout: 8000 }));
+    await assert.rejects(
+      run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-scoped', '-t', 'other/data', '-m', 'x', '-q', '1'], {
+        timeout: 8000,
+      }),
+    );
   });
 
   test('a deactivated certificate is refused', async () => {
     const dev = await onboardDevice(t, 'mq-off', { name: 'all', document: ALLOW_ALL });
     await run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-off', '-t', 'mq-off/x', '-m', '1', '-q', '1']);
     await t.iot.send(new UpdateCertificateCommand({ certificateId: dev.certificateId, newStatus: 'INACTIVE' }));
-    await assert.rejects(run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-off', '-t', 'mq-off/x', '-m', '1', '-q', '1']));
+    await assert.rejects(
+      run('mosquitto_pub', [...tlsArgs(dev), '-i', 'mq-off', '-t', 'mq-off/x', '-m', '1', '-q', '1']),
+    );
   });
 
   test('mosquitto_sub sees the presence events of another device', async () => {
@@ -114,7 +151,9 @@ describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
     const { lines } = await listening.done;
     assert.equal(lines.length, 2);
     // AWS: lifecycle events may arrive out of order, so find each by its type.
-    const events = lines.map((l) => JSON.parse(l.slice(l.indexOf(' ') + 1)) as { eventType: string; disconnectReason?: string });
+    const events = lines.map(
+      (l) => JSON.parse(l.slice(l.indexOf(' ') + 1)) as { eventType: string; disconnectReason?: string },
+    );
     const connected = events.find((e) => e.eventType === 'connected');
     const disconnected = events.find((e) => e.eventType === 'disconnected');
     assert.ok(connected, 'a connected event');

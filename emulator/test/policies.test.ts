@@ -58,7 +58,11 @@ describe('policies', () => {
 
   test('CreatePolicy accepts tags', async () => {
     const out = await t.iot.send(
-      new CreatePolicyCommand({ policyName: 'tagged', policyDocument: ALLOW_ALL, tags: [{ Key: 'env', Value: 'dev' }] }),
+      new CreatePolicyCommand({
+        policyName: 'tagged',
+        policyDocument: ALLOW_ALL,
+        tags: [{ Key: 'env', Value: 'dev' }],
+      }),
     );
     assert.equal(out.policyVersionId, '1');
   });
@@ -78,30 +82,56 @@ describe('policies', () => {
     assert.match(err.message, /policyName/);
     await expectAwsError(() => create('x'.repeat(129)), 'InvalidRequestException', 400);
     await expectAwsError(() => create('slash/name'), 'InvalidRequestException', 400);
-    await expectAwsError(() => t.iot.send(new GetPolicyCommand({ policyName: 'bad!' })), 'InvalidRequestException', 400);
+    await expectAwsError(
+      () => t.iot.send(new GetPolicyCommand({ policyName: 'bad!' })),
+      'InvalidRequestException',
+      400,
+    );
   });
 
   test('malformed documents are MalformedPolicyException saying what is wrong', async () => {
     let err = await expectAwsError(() => create('m1', '{"Version": "2012-10-17", '), 'MalformedPolicyException', 400);
     assert.match(err.message, /Policy document is Malformed: .*not valid JSON/);
     err = await expectAwsError(
-      () => create('m2', docWith([{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Effect: 'Permit', Action: 'iot:*', Resource: '*' }])),
+      () =>
+        create(
+          'm2',
+          docWith([
+            { Effect: 'Allow', Action: 'iot:*', Resource: '*' },
+            { Effect: 'Permit', Action: 'iot:*', Resource: '*' },
+          ]),
+        ),
       'MalformedPolicyException',
       400,
     );
     assert.match(err.message, /Statement\[1\]\.Effect: Effect must be "Allow" or "Deny", not "Permit"/);
-    err = await expectAwsError(() => create('m3', docWith({ Effect: 'Allow', Resource: '*' })), 'MalformedPolicyException', 400);
+    err = await expectAwsError(
+      () => create('m3', docWith({ Effect: 'Allow', Resource: '*' })),
+      'MalformedPolicyException',
+      400,
+    );
     assert.match(err.message, /Statement\.Action: The statement has no Action/);
-    err = await expectAwsError(() => create('m4', docWith({ Effect: 'Allow', Action: 'iot:*', Resource: 'topic/x' })), 'MalformedPolicyException');
+    err = await expectAwsError(
+      () => create('m4', docWith({ Effect: 'Allow', Action: 'iot:*', Resource: 'topic/x' })),
+      'MalformedPolicyException',
+    );
     assert.match(err.message, /Statement\.Resource\[0\]/);
     await expectAwsError(() => create('m5', ''), 'MalformedPolicyException', 400);
     await expectAwsError(() => create('m6', '"just a string"'), 'MalformedPolicyException', 400);
-    await expectAwsError(() => t.iot.send(new GetPolicyCommand({ policyName: 'm2' })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new GetPolicyCommand({ policyName: 'm2' })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('a document may have 2,048 characters not counting white space, and no more', async () => {
     const sized = (n: number) => {
-      const base = docWith({ Effect: 'Allow', Action: 'iot:Publish', Resource: 'arn:aws:iot:us-east-1:123456789012:topic/' });
+      const base = docWith({
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: 'arn:aws:iot:us-east-1:123456789012:topic/',
+      });
       return docWith({
         Effect: 'Allow',
         Action: 'iot:Publish',
@@ -121,17 +151,24 @@ describe('policies', () => {
   });
 
   test('GetPolicy of an unknown policy is ResourceNotFoundException', async () => {
-    await expectAwsError(() => t.iot.send(new GetPolicyCommand({ policyName: 'ghost' })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new GetPolicyCommand({ policyName: 'ghost' })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('versions: ids grow and are never reused, at most five, the default cannot be deleted', async () => {
     await create('ver');
-    const v = (n: number) => docWith({ Effect: 'Allow', Action: 'iot:Publish', Resource: `arn:aws:iot:us-east-1:123456789012:topic/v${n}` });
+    const v = (n: number) =>
+      docWith({ Effect: 'Allow', Action: 'iot:Publish', Resource: `arn:aws:iot:us-east-1:123456789012:topic/v${n}` });
     const v2 = await t.iot.send(new CreatePolicyVersionCommand({ policyName: 'ver', policyDocument: v(2) }));
     assert.equal(v2.policyVersionId, '2');
     assert.equal(v2.isDefaultVersion, false);
     assert.equal(v2.policyArn, 'arn:aws:iot:us-east-1:123456789012:policy/ver');
-    const v3 = await t.iot.send(new CreatePolicyVersionCommand({ policyName: 'ver', policyDocument: v(3), setAsDefault: true }));
+    const v3 = await t.iot.send(
+      new CreatePolicyVersionCommand({ policyName: 'ver', policyDocument: v(3), setAsDefault: true }),
+    );
     assert.equal(v3.policyVersionId, '3');
     assert.equal(v3.isDefaultVersion, true);
     let got = await t.iot.send(new GetPolicyCommand({ policyName: 'ver' }));
@@ -150,7 +187,13 @@ describe('policies', () => {
     const list = await t.iot.send(new ListPolicyVersionsCommand({ policyName: 'ver' }));
     assert.deepEqual(
       list.policyVersions?.map((p) => [p.versionId, p.isDefaultVersion]),
-      [['5', false], ['4', false], ['3', true], ['2', false], ['1', false]],
+      [
+        ['5', false],
+        ['4', false],
+        ['3', true],
+        ['2', false],
+        ['1', false],
+      ],
     );
     assert.ok(list.policyVersions?.every((p) => p.createDate instanceof Date));
 
@@ -205,7 +248,9 @@ describe('policies', () => {
 
   test('DeletePolicy refuses while non-default versions exist, then deletes', async () => {
     await create('del-versions');
-    await t.iot.send(new CreatePolicyVersionCommand({ policyName: 'del-versions', policyDocument: ALLOW_ALL, setAsDefault: true }));
+    await t.iot.send(
+      new CreatePolicyVersionCommand({ policyName: 'del-versions', policyDocument: ALLOW_ALL, setAsDefault: true }),
+    );
     const err = await expectAwsError(
       () => t.iot.send(new DeletePolicyCommand({ policyName: 'del-versions' })),
       'DeleteConflictException',
@@ -214,8 +259,15 @@ describe('policies', () => {
     assert.match(err.message, /versions other than the default version exist \(name=del-versions, versions 1\)/);
     await t.iot.send(new DeletePolicyVersionCommand({ policyName: 'del-versions', policyVersionId: '1' }));
     await t.iot.send(new DeletePolicyCommand({ policyName: 'del-versions' }));
-    await expectAwsError(() => t.iot.send(new GetPolicyCommand({ policyName: 'del-versions' })), 'ResourceNotFoundException');
-    await expectAwsError(() => t.iot.send(new DeletePolicyCommand({ policyName: 'del-versions' })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new GetPolicyCommand({ policyName: 'del-versions' })),
+      'ResourceNotFoundException',
+    );
+    await expectAwsError(
+      () => t.iot.send(new DeletePolicyCommand({ policyName: 'del-versions' })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('attach, list both ways, refuse to delete while attached, detach, delete', async () => {
@@ -235,7 +287,11 @@ describe('policies', () => {
     const targets = await t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'att' }));
     assert.deepEqual(targets.targets, [cert]);
 
-    const err = await expectAwsError(() => t.iot.send(new DeletePolicyCommand({ policyName: 'att' })), 'DeleteConflictException', 409);
+    const err = await expectAwsError(
+      () => t.iot.send(new DeletePolicyCommand({ policyName: 'att' })),
+      'DeleteConflictException',
+      409,
+    );
     assert.match(err.message, /attached to one or more principals \(name=att\): arn:aws:iot:/);
 
     await t.iot.send(new DetachPolicyCommand({ policyName: 'att', target: cert }));
@@ -251,7 +307,11 @@ describe('policies', () => {
   test('AttachPolicy needs an existing policy and an existing, well-formed target', async () => {
     await create('att-err');
     const cert = insertCertificate(t);
-    await expectAwsError(() => t.iot.send(new AttachPolicyCommand({ policyName: 'nope', target: cert })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new AttachPolicyCommand({ policyName: 'nope', target: cert })),
+      'ResourceNotFoundException',
+      404,
+    );
     const missing = arns(t.emulator.config).cert('f'.repeat(64));
     const err = await expectAwsError(
       () => t.iot.send(new AttachPolicyCommand({ policyName: 'att-err', target: missing })),
@@ -265,12 +325,23 @@ describe('policies', () => {
       400,
     );
     await expectAwsError(
-      () => t.iot.send(new AttachPolicyCommand({ policyName: 'att-err', target: arns(t.emulator.config).thingGroup('no-group') })),
+      () =>
+        t.iot.send(
+          new AttachPolicyCommand({ policyName: 'att-err', target: arns(t.emulator.config).thingGroup('no-group') }),
+        ),
       'ResourceNotFoundException',
       404,
     );
-    await expectAwsError(() => t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'nope' })), 'ResourceNotFoundException', 404);
-    await expectAwsError(() => t.iot.send(new ListAttachedPoliciesCommand({ target: missing })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'nope' })),
+      'ResourceNotFoundException',
+      404,
+    );
+    await expectAwsError(
+      () => t.iot.send(new ListAttachedPoliciesCommand({ target: missing })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('a certificate holds at most ten policies (LimitExceededException)', async () => {
@@ -281,7 +352,11 @@ describe('policies', () => {
     }
     // Re-attaching one that is there is still fine at the limit.
     await t.iot.send(new AttachPolicyCommand({ policyName: 'lim-00', target: cert }));
-    await expectAwsError(() => t.iot.send(new AttachPolicyCommand({ policyName: 'lim-10', target: cert })), 'LimitExceededException', 410);
+    await expectAwsError(
+      () => t.iot.send(new AttachPolicyCommand({ policyName: 'lim-10', target: cert })),
+      'LimitExceededException',
+      410,
+    );
   });
 
   test('policies on thing groups, and recursive listing through the ancestors', async () => {
@@ -289,13 +364,23 @@ describe('policies', () => {
     await create('leaf-policy');
     const root = await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'pol-root' }));
     await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'pol-mid', parentGroupName: 'pol-root' }));
-    const leaf = await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'pol-leaf', parentGroupName: 'pol-mid' }));
+    const leaf = await t.iot.send(
+      new CreateThingGroupCommand({ thingGroupName: 'pol-leaf', parentGroupName: 'pol-mid' }),
+    );
     await t.iot.send(new AttachPolicyCommand({ policyName: 'root-policy', target: root.thingGroupArn }));
     await t.iot.send(new AttachPolicyCommand({ policyName: 'leaf-policy', target: leaf.thingGroupArn }));
     const direct = await t.iot.send(new ListAttachedPoliciesCommand({ target: leaf.thingGroupArn }));
-    assert.deepEqual(direct.policies?.map((p) => p.policyName), ['leaf-policy']);
-    const recursive = await t.iot.send(new ListAttachedPoliciesCommand({ target: leaf.thingGroupArn, recursive: true }));
-    assert.deepEqual(recursive.policies?.map((p) => p.policyName), ['leaf-policy', 'root-policy']);
+    assert.deepEqual(
+      direct.policies?.map((p) => p.policyName),
+      ['leaf-policy'],
+    );
+    const recursive = await t.iot.send(
+      new ListAttachedPoliciesCommand({ target: leaf.thingGroupArn, recursive: true }),
+    );
+    assert.deepEqual(
+      recursive.policies?.map((p) => p.policyName),
+      ['leaf-policy', 'root-policy'],
+    );
     const targets = await t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'root-policy' }));
     assert.deepEqual(targets.targets, [root.thingGroupArn]);
   });
@@ -336,7 +421,9 @@ describe('policies', () => {
     const seen: string[] = [];
     let marker: string | undefined;
     do {
-      const out = await t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'many-targets', pageSize: 3, marker }));
+      const out = await t.iot.send(
+        new ListTargetsForPolicyCommand({ policyName: 'many-targets', pageSize: 3, marker }),
+      );
       assert.ok((out.targets?.length ?? 0) <= 3);
       seen.push(...(out.targets ?? []));
       marker = out.nextMarker;
@@ -349,9 +436,17 @@ describe('policies', () => {
       await t.iot.send(new AttachPolicyCommand({ policyName: `pp-${i}`, target: cert }));
     }
     const first = await t.iot.send(new ListAttachedPoliciesCommand({ target: cert, pageSize: 3 }));
-    assert.deepEqual(first.policies?.map((p) => p.policyName), ['many-targets', 'pp-0', 'pp-1']);
-    const second = await t.iot.send(new ListAttachedPoliciesCommand({ target: cert, pageSize: 3, marker: first.nextMarker }));
-    assert.deepEqual(second.policies?.map((p) => p.policyName), ['pp-2', 'pp-3']);
+    assert.deepEqual(
+      first.policies?.map((p) => p.policyName),
+      ['many-targets', 'pp-0', 'pp-1'],
+    );
+    const second = await t.iot.send(
+      new ListAttachedPoliciesCommand({ target: cert, pageSize: 3, marker: first.nextMarker }),
+    );
+    assert.deepEqual(
+      second.policies?.map((p) => p.policyName),
+      ['pp-2', 'pp-3'],
+    );
     assert.equal(second.nextMarker, undefined);
   });
 
@@ -360,7 +455,10 @@ describe('policies', () => {
     const cert = insertCertificate(t);
     await t.iot.send(new AttachPrincipalPolicyCommand({ policyName: 'old-style', principal: cert }));
     const byPrincipal = await t.iot.send(new ListPrincipalPoliciesCommand({ principal: cert }));
-    assert.deepEqual(byPrincipal.policies?.map((p) => p.policyName), ['old-style']);
+    assert.deepEqual(
+      byPrincipal.policies?.map((p) => p.policyName),
+      ['old-style'],
+    );
     const byPolicy = await t.iot.send(new ListPolicyPrincipalsCommand({ policyName: 'old-style' }));
     assert.deepEqual(byPolicy.principals, [cert]);
     assert.deepEqual((await t.iot.send(new ListTargetsForPolicyCommand({ policyName: 'old-style' }))).targets, [cert]);

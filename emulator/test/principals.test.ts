@@ -22,8 +22,11 @@ describe('thing principals', () => {
   after(() => t.close());
 
   const thing = (thingName: string) => t.iot.send(new CreateThingCommand({ thingName }));
-  const attach = (thingName: string, principal: string, thingPrincipalType?: 'EXCLUSIVE_THING' | 'NON_EXCLUSIVE_THING') =>
-    t.iot.send(new AttachThingPrincipalCommand({ thingName, principal, thingPrincipalType }));
+  const attach = (
+    thingName: string,
+    principal: string,
+    thingPrincipalType?: 'EXCLUSIVE_THING' | 'NON_EXCLUSIVE_THING',
+  ) => t.iot.send(new AttachThingPrincipalCommand({ thingName, principal, thingPrincipalType }));
 
   test('attach is idempotent, lists both ways, and detach undoes it', async () => {
     await thing('p-thing');
@@ -50,8 +53,16 @@ describe('thing principals', () => {
     const err = await expectAwsError(() => attach('p-exists', missing), 'ResourceNotFoundException', 404);
     assert.match(err.message, /Certificate a+ cannot be found/);
     await expectAwsError(() => attach('p-exists', 'garbage'), 'InvalidRequestException', 400);
-    await expectAwsError(() => t.iot.send(new ListThingPrincipalsCommand({ thingName: 'p-ghost' })), 'ResourceNotFoundException', 404);
-    await expectAwsError(() => t.iot.send(new ListPrincipalThingsCommand({ principal: missing })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new ListThingPrincipalsCommand({ thingName: 'p-ghost' })),
+      'ResourceNotFoundException',
+      404,
+    );
+    await expectAwsError(
+      () => t.iot.send(new ListPrincipalThingsCommand({ principal: missing })),
+      'ResourceNotFoundException',
+      404,
+    );
     await expectAwsError(
       () => t.iot.send(new DetachThingPrincipalCommand({ thingName: 'p-ghost', principal: cert })),
       'ResourceNotFoundException',
@@ -75,7 +86,10 @@ describe('thing principals', () => {
     await attach('p-multi-a', c1);
     await attach('p-multi-b', c1);
     await attach('p-multi-a', c2);
-    assert.deepEqual((await t.iot.send(new ListPrincipalThingsCommand({ principal: c1 }))).things, ['p-multi-a', 'p-multi-b']);
+    assert.deepEqual((await t.iot.send(new ListPrincipalThingsCommand({ principal: c1 }))).things, [
+      'p-multi-a',
+      'p-multi-b',
+    ]);
     assert.deepEqual(
       (await t.iot.send(new ListThingPrincipalsCommand({ thingName: 'p-multi-a' }))).principals,
       [c1, c2].sort(),
@@ -106,7 +120,10 @@ describe('thing principals', () => {
     const onlyExclusive = await t.iot.send(
       new ListThingPrincipalsV2Command({ thingName: 'p-ex-1', thingPrincipalType: 'EXCLUSIVE_THING' }),
     );
-    assert.deepEqual(onlyExclusive.thingPrincipalObjects?.map((o) => o.principal), [cert]);
+    assert.deepEqual(
+      onlyExclusive.thingPrincipalObjects?.map((o) => o.principal),
+      [cert],
+    );
     const byCert = await t.iot.send(new ListPrincipalThingsV2Command({ principal: cert }));
     assert.deepEqual(byCert.principalThingObjects, [{ thingName: 'p-ex-1', thingPrincipalType: 'EXCLUSIVE_THING' }]);
 
@@ -136,7 +153,9 @@ describe('thing principals', () => {
     }
     const first = await t.iot.send(new ListPrincipalThingsCommand({ principal: cert, maxResults: 3 }));
     assert.deepEqual(first.things, ['p-page', 'p-page-0', 'p-page-1']);
-    const second = await t.iot.send(new ListPrincipalThingsCommand({ principal: cert, maxResults: 3, nextToken: first.nextToken }));
+    const second = await t.iot.send(
+      new ListPrincipalThingsCommand({ principal: cert, maxResults: 3, nextToken: first.nextToken }),
+    );
     assert.deepEqual(second.things, ['p-page-2', 'p-page-3']);
     assert.equal(second.nextToken, undefined);
     await expectAwsError(
@@ -150,7 +169,11 @@ describe('thing principals', () => {
     await thing('p-del');
     const cert = insertCertificate(t);
     await attach('p-del', cert);
-    await expectAwsError(() => t.iot.send(new DeleteThingCommand({ thingName: 'p-del' })), 'InvalidRequestException', 400);
+    await expectAwsError(
+      () => t.iot.send(new DeleteThingCommand({ thingName: 'p-del' })),
+      'InvalidRequestException',
+      400,
+    );
     await t.iot.send(new DetachThingPrincipalCommand({ thingName: 'p-del', principal: cert }));
     await t.iot.send(new DeleteThingCommand({ thingName: 'p-del' }));
   });

@@ -42,7 +42,10 @@ describe('device shadows and messages over the data-plane API', () => {
     heard
       .slice(from)
       .filter((m) => m.topic.startsWith(prefix))
-      .map((m) => ({ topic: m.topic.slice(prefix.length), doc: JSON.parse(m.payload.toString()) as Record<string, any> }));
+      .map((m) => ({
+        topic: m.topic.slice(prefix.length),
+        doc: JSON.parse(m.payload.toString()) as Record<string, any>,
+      }));
 
   /** Waits until the bus has carried `count` messages under `prefix` since `from`. */
   async function waitFor(prefix: string, count: number, from = 0) {
@@ -71,7 +74,9 @@ describe('device shadows and messages over the data-plane API', () => {
   });
 
   test('GetThingShadow sends the raw JSON document with content-type application/json', async () => {
-    await data.send(new UpdateThingShadowCommand({ thingName: 'raw-1', payload: json({ state: { reported: { a: 1 } } }) }));
+    await data.send(
+      new UpdateThingShadowCommand({ thingName: 'raw-1', payload: json({ state: { reported: { a: 1 } } }) }),
+    );
     const res = await fetch(`${t.url}/things/raw-1/shadow`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/json');
@@ -87,23 +92,36 @@ describe('device shadows and messages over the data-plane API', () => {
     );
     assert.equal(err.message, "No shadow exists with name: 'never-registered'");
     await data.send(
-      new UpdateThingShadowCommand({ thingName: 'never-registered', payload: json({ state: { reported: { up: true } } }) }),
+      new UpdateThingShadowCommand({
+        thingName: 'never-registered',
+        payload: json({ state: { reported: { up: true } } }),
+      }),
     );
     const got = decode((await data.send(new GetThingShadowCommand({ thingName: 'never-registered' }))).payload);
     assert.deepEqual(got.state, { reported: { up: true } });
   });
 
   test('a version mismatch is ConflictException 409 "Version conflict"', async () => {
-    await data.send(new UpdateThingShadowCommand({ thingName: 'ver-1', payload: json({ state: { reported: { a: 1 } } }) }));
+    await data.send(
+      new UpdateThingShadowCommand({ thingName: 'ver-1', payload: json({ state: { reported: { a: 1 } } }) }),
+    );
     const err = await expectAwsError(
       () =>
-        data.send(new UpdateThingShadowCommand({ thingName: 'ver-1', payload: json({ state: { reported: { a: 2 } }, version: 9 }) })),
+        data.send(
+          new UpdateThingShadowCommand({
+            thingName: 'ver-1',
+            payload: json({ state: { reported: { a: 2 } }, version: 9 }),
+          }),
+        ),
       'ConflictException',
       409,
     );
     assert.equal(err.message, 'Version conflict');
     const ok = await data.send(
-      new UpdateThingShadowCommand({ thingName: 'ver-1', payload: json({ state: { reported: { a: 2 } }, version: 1 }) }),
+      new UpdateThingShadowCommand({
+        thingName: 'ver-1',
+        payload: json({ state: { reported: { a: 2 } }, version: 1 }),
+      }),
     );
     assert.equal(decode(ok.payload).version, 2);
   });
@@ -127,20 +145,36 @@ describe('device shadows and messages over the data-plane API', () => {
     }
     await expectAwsError(
       () =>
-        data.send(new UpdateThingShadowCommand({ thingName: 'bad-1', payload: json({ state: { reported: { big: 'x'.repeat(9000) } } }) })),
+        data.send(
+          new UpdateThingShadowCommand({
+            thingName: 'bad-1',
+            payload: json({ state: { reported: { big: 'x'.repeat(9000) } } }),
+          }),
+        ),
       'RequestEntityTooLargeException',
       413,
     );
     await expectAwsError(
-      () => data.send(new UpdateThingShadowCommand({ thingName: 'bad-1', payload: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) })),
+      () =>
+        data.send(
+          new UpdateThingShadowCommand({ thingName: 'bad-1', payload: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }),
+        ),
       'UnsupportedDocumentEncodingException',
       415,
     );
-    await expectAwsError(() => data.send(new GetThingShadowCommand({ thingName: 'bad-1' })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => data.send(new GetThingShadowCommand({ thingName: 'bad-1' })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('bad thing and shadow names are InvalidRequestException', async () => {
-    await expectAwsError(() => data.send(new GetThingShadowCommand({ thingName: 'has space' })), 'InvalidRequestException', 400);
+    await expectAwsError(
+      () => data.send(new GetThingShadowCommand({ thingName: 'has space' })),
+      'InvalidRequestException',
+      400,
+    );
     await expectAwsError(
       () => data.send(new GetThingShadowCommand({ thingName: 'ok', shadowName: 'bad.name' })),
       'InvalidRequestException',
@@ -156,11 +190,19 @@ describe('device shadows and messages over the data-plane API', () => {
   test('named shadows live beside the classic one and are listed by ListNamedShadowsForThing', async () => {
     for (const name of ['config', 'firmware', '$meta:1']) {
       await data.send(
-        new UpdateThingShadowCommand({ thingName: 'multi', shadowName: name, payload: json({ state: { reported: { n: name } } }) }),
+        new UpdateThingShadowCommand({
+          thingName: 'multi',
+          shadowName: name,
+          payload: json({ state: { reported: { n: name } } }),
+        }),
       );
     }
-    await data.send(new UpdateThingShadowCommand({ thingName: 'multi', payload: json({ state: { reported: { classic: true } } }) }));
-    const cfg = decode((await data.send(new GetThingShadowCommand({ thingName: 'multi', shadowName: 'config' }))).payload);
+    await data.send(
+      new UpdateThingShadowCommand({ thingName: 'multi', payload: json({ state: { reported: { classic: true } } }) }),
+    );
+    const cfg = decode(
+      (await data.send(new GetThingShadowCommand({ thingName: 'multi', shadowName: 'config' }))).payload,
+    );
     assert.deepEqual(cfg.state, { reported: { n: 'config' } });
     const classic = decode((await data.send(new GetThingShadowCommand({ thingName: 'multi' }))).payload);
     assert.deepEqual(classic.state, { reported: { classic: true } });
@@ -191,9 +233,23 @@ describe('device shadows and messages over the data-plane API', () => {
   });
 
   test('DeleteThingShadow answers {version, timestamp}, then the shadow is gone and the version continues', async () => {
-    await data.send(new UpdateThingShadowCommand({ thingName: 'del-1', shadowName: 's', payload: json({ state: { reported: { a: 1 } } }) }));
-    await data.send(new UpdateThingShadowCommand({ thingName: 'del-1', shadowName: 's', payload: json({ state: { reported: { a: 2 } } }) }));
-    const del = decode((await data.send(new DeleteThingShadowCommand({ thingName: 'del-1', shadowName: 's' }))).payload);
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: 'del-1',
+        shadowName: 's',
+        payload: json({ state: { reported: { a: 1 } } }),
+      }),
+    );
+    await data.send(
+      new UpdateThingShadowCommand({
+        thingName: 'del-1',
+        shadowName: 's',
+        payload: json({ state: { reported: { a: 2 } } }),
+      }),
+    );
+    const del = decode(
+      (await data.send(new DeleteThingShadowCommand({ thingName: 'del-1', shadowName: 's' }))).payload,
+    );
     assert.deepEqual(Object.keys(del), ['version', 'timestamp']);
     assert.equal(del.version, 2);
     await expectAwsError(
@@ -208,7 +264,11 @@ describe('device shadows and messages over the data-plane API', () => {
     );
     assert.deepEqual((await data.send(new ListNamedShadowsForThingCommand({ thingName: 'del-1' }))).results, []);
     const again = await data.send(
-      new UpdateThingShadowCommand({ thingName: 'del-1', shadowName: 's', payload: json({ state: { reported: { a: 3 } } }) }),
+      new UpdateThingShadowCommand({
+        thingName: 'del-1',
+        shadowName: 's',
+        payload: json({ state: { reported: { a: 3 } } }),
+      }),
     );
     assert.equal(decode(again.payload).version, 3);
   });
@@ -216,7 +276,10 @@ describe('device shadows and messages over the data-plane API', () => {
   test('an HTTP update publishes update/accepted, update/delta and update/documents on MQTT', async () => {
     const from = heard.length;
     const up = await data.send(
-      new UpdateThingShadowCommand({ thingName: 'pub-1', payload: json({ state: { desired: { on: true } }, clientToken: 'h1' }) }),
+      new UpdateThingShadowCommand({
+        thingName: 'pub-1',
+        payload: json({ state: { desired: { on: true } }, clientToken: 'h1' }),
+      }),
     );
     const msgs = await waitFor('$aws/things/pub-1/shadow/', 3, from);
     assert.deepEqual(
@@ -230,7 +293,9 @@ describe('device shadows and messages over the data-plane API', () => {
   });
 
   test('an HTTP delete publishes delete/accepted; HTTP gets and errors publish nothing', async () => {
-    await data.send(new UpdateThingShadowCommand({ thingName: 'pub-2', payload: json({ state: { reported: { a: 1 } } }) }));
+    await data.send(
+      new UpdateThingShadowCommand({ thingName: 'pub-2', payload: json({ state: { reported: { a: 1 } } }) }),
+    );
     await waitFor('$aws/things/pub-2/shadow/', 2);
     const from = heard.length;
     await data.send(new GetThingShadowCommand({ thingName: 'pub-2' }));
@@ -260,7 +325,10 @@ describe('device shadows and messages over the data-plane API', () => {
 
   test('Publish to a shadow update topic updates the shadow, as a device publish would', async () => {
     await data.send(
-      new PublishCommand({ topic: '$aws/things/via-publish/shadow/update', payload: json({ state: { reported: { x: 1 } } }) }),
+      new PublishCommand({
+        topic: '$aws/things/via-publish/shadow/update',
+        payload: json({ state: { reported: { x: 1 } } }),
+      }),
     );
     const msgs = await waitFor('$aws/things/via-publish/shadow/update/', 2);
     assert.deepEqual(
@@ -273,7 +341,11 @@ describe('device shadows and messages over the data-plane API', () => {
 
   test('Publish refuses wildcards, too many levels, reserved response topics and payloads over 128 KB', async () => {
     for (const topic of ['a/+/b', 'a/#', 'a/b/c/d/e/f/g/h/i']) {
-      await expectAwsError(() => data.send(new PublishCommand({ topic, payload: json({}) })), 'InvalidRequestException', 400);
+      await expectAwsError(
+        () => data.send(new PublishCommand({ topic, payload: json({}) })),
+        'InvalidRequestException',
+        400,
+      );
     }
     await expectAwsError(
       () => data.send(new PublishCommand({ topic: '$aws/things/x/shadow/update/accepted', payload: json({}) })),
@@ -295,7 +367,9 @@ describe('device shadows and messages over the data-plane API', () => {
   });
 
   test('a retained Publish can be read back with GetRetainedMessage and is listed', async () => {
-    await data.send(new PublishCommand({ topic: 'status/dev-9', retain: true, qos: 1, payload: json({ online: true }) }));
+    await data.send(
+      new PublishCommand({ topic: 'status/dev-9', retain: true, qos: 1, payload: json({ online: true }) }),
+    );
     // The broker stores retained messages; give it a moment.
     let got;
     for (let i = 0; i < 50 && !got; i++) {

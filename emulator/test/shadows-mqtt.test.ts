@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  GetThingShadowCommand,
-  IoTDataPlaneClient,
-  UpdateThingShadowCommand,
-} from '@aws-sdk/client-iot-data-plane';
+import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import type { MqttClient } from 'mqtt';
 import { connectDevice, nextMessage, onboardDevice } from './devices';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from './harness';
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-const decode = (bytes: Uint8Array | Buffer | undefined) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, any>;
+const decode = (bytes: Uint8Array | Buffer | undefined) =>
+  JSON.parse(new TextDecoder().decode(bytes)) as Record<string, any>;
 
 /**
  * The policy a real shadow device gets: connect as its thing name, publish and receive on its own shadow
@@ -42,7 +39,12 @@ describe('device shadows over MQTT (mutual TLS)', () => {
 
   before(async () => {
     t = await startTestEmulator();
-    data = new IoTDataPlaneClient({ endpoint: t.url, region: t.emulator.config.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    data = new IoTDataPlaneClient({
+      endpoint: t.url,
+      region: t.emulator.config.region,
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
     const creds = await onboardDevice(t, thing, { name: 'shadow-device', document: SHADOW_DEVICE_POLICY });
     device = await connectDevice(t, creds, thing);
     const granted = await device.subscribeAsync(
@@ -58,7 +60,10 @@ describe('device shadows over MQTT (mutual TLS)', () => {
       ],
       { qos: 1 },
     );
-    assert.ok(granted.every((g) => g.qos !== 128), 'every shadow subscription granted');
+    assert.ok(
+      granted.every((g) => g.qos !== 128),
+      'every shadow subscription granted',
+    );
   });
   after(async () => {
     await device?.endAsync(true);
@@ -96,7 +101,10 @@ describe('device shadows over MQTT (mutual TLS)', () => {
     const delta = nextMessage(device, `${prefix}/update/delta`);
     const documents = nextMessage(device, `${prefix}/update/documents`);
     await data.send(
-      new UpdateThingShadowCommand({ thingName: thing, payload: json({ state: { desired: { fw: '2.0' } }, clientToken: 'ops' }) }),
+      new UpdateThingShadowCommand({
+        thingName: thing,
+        payload: json({ state: { desired: { fw: '2.0' } }, clientToken: 'ops' }),
+      }),
     );
     const d = decode((await delta).payload);
     assert.deepEqual(d.state, { fw: '2.0' });
@@ -122,7 +130,10 @@ describe('device shadows over MQTT (mutual TLS)', () => {
     const [rejected] = await request(`${prefix}/update`, { state: { desired: 'x' }, clientToken: 'bad' }, [
       `${prefix}/update/rejected`,
     ]);
-    assert.deepEqual([rejected!.code, rejected!.message, rejected!.clientToken], [400, 'Desired node must be an object', 'bad']);
+    assert.deepEqual(
+      [rejected!.code, rejected!.message, rejected!.clientToken],
+      [400, 'Desired node must be an object', 'bad'],
+    );
   });
 
   test('get answers the document with its delta; get of a missing named shadow is rejected 404', async () => {
@@ -130,7 +141,9 @@ describe('device shadows over MQTT (mutual TLS)', () => {
     assert.deepEqual(doc!.state.delta, { fw: '2.0' });
     assert.equal(doc!.clientToken, 'g1');
 
-    const [missing] = await request(`${prefix}/name/nope/get`, { clientToken: 'g2' }, [`${prefix}/name/nope/get/rejected`]);
+    const [missing] = await request(`${prefix}/name/nope/get`, { clientToken: 'g2' }, [
+      `${prefix}/name/nope/get/rejected`,
+    ]);
     assert.equal(missing!.code, 404);
     assert.equal(missing!.message, `No shadow exists with name: '${thing}~nope'`);
     assert.equal(missing!.clientToken, 'g2');

@@ -31,9 +31,18 @@ describe('TestAuthorization', () => {
   });
   after(() => t.close());
 
-  const decide = async (creds: DeviceCredentials, clientId: string, actionType: 'CONNECT' | 'PUBLISH' | 'SUBSCRIBE' | 'RECEIVE', resource: string) => {
+  const decide = async (
+    creds: DeviceCredentials,
+    clientId: string,
+    actionType: 'CONNECT' | 'PUBLISH' | 'SUBSCRIBE' | 'RECEIVE',
+    resource: string,
+  ) => {
     const out = await t.iot.send(
-      new TestAuthorizationCommand({ principal: creds.certificateArn, clientId, authInfos: [{ actionType, resources: [resource] }] }),
+      new TestAuthorizationCommand({
+        principal: creds.certificateArn,
+        clientId,
+        authInfos: [{ actionType, resources: [resource] }],
+      }),
     );
     assert.equal(out.authResults?.length, 1);
     return out.authResults![0]!;
@@ -42,7 +51,10 @@ describe('TestAuthorization', () => {
   test('a thing-scoped policy allows Connect as the thing and names the policy that allowed it', async () => {
     const r = await decide(device, 'ta-sensor', 'CONNECT', arn('client/ta-sensor'));
     assert.equal(r.authDecision, 'ALLOWED');
-    assert.deepEqual(r.allowed?.policies?.map((p) => p.policyName), ['ta-thing-scoped']);
+    assert.deepEqual(
+      r.allowed?.policies?.map((p) => p.policyName),
+      ['ta-thing-scoped'],
+    );
     assert.match(r.allowed!.policies![0]!.policyArn!, /:policy\/ta-thing-scoped$/);
     assert.deepEqual(r.authInfo, { actionType: 'CONNECT', resources: [arn('client/ta-sensor')] });
   });
@@ -50,14 +62,29 @@ describe('TestAuthorization', () => {
   test('the thing variable does not resolve for another client id: implicit deny', async () => {
     const r = await decide(device, 'someone-else', 'CONNECT', arn('client/someone-else'));
     assert.equal(r.authDecision, 'IMPLICIT_DENY');
-    assert.deepEqual(r.denied?.implicitDeny?.policies?.map((p) => p.policyName), ['ta-thing-scoped']);
+    assert.deepEqual(
+      r.denied?.implicitDeny?.policies?.map((p) => p.policyName),
+      ['ta-thing-scoped'],
+    );
   });
 
   test('publish, receive and subscribe follow the topic and topic-filter resources', async () => {
-    assert.equal((await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/ta-sensor/telemetry'))).authDecision, 'ALLOWED');
-    assert.equal((await decide(device, 'ta-sensor', 'RECEIVE', arn('topic/ta-sensor/telemetry'))).authDecision, 'ALLOWED');
-    assert.equal((await decide(device, 'ta-sensor', 'SUBSCRIBE', arn('topicfilter/ta-sensor/#'))).authDecision, 'ALLOWED');
-    assert.equal((await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/$aws/things/ta-sensor/shadow/update'))).authDecision, 'IMPLICIT_DENY');
+    assert.equal(
+      (await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/ta-sensor/telemetry'))).authDecision,
+      'ALLOWED',
+    );
+    assert.equal(
+      (await decide(device, 'ta-sensor', 'RECEIVE', arn('topic/ta-sensor/telemetry'))).authDecision,
+      'ALLOWED',
+    );
+    assert.equal(
+      (await decide(device, 'ta-sensor', 'SUBSCRIBE', arn('topicfilter/ta-sensor/#'))).authDecision,
+      'ALLOWED',
+    );
+    assert.equal(
+      (await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/$aws/things/ta-sensor/shadow/update'))).authDecision,
+      'IMPLICIT_DENY',
+    );
   });
 
   test('a certificate with no policy is denied implicitly with no policies listed', async () => {
@@ -80,8 +107,14 @@ describe('TestAuthorization', () => {
     await t.iot.send(new AttachPolicyCommand({ policyName: 'ta-deny-publish', target: device.certificateArn }));
     const r = await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/ta-sensor/secret'));
     assert.equal(r.authDecision, 'EXPLICIT_DENY');
-    assert.deepEqual(r.denied?.explicitDeny?.policies?.map((p) => p.policyName), ['ta-deny-publish']);
-    assert.equal((await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/ta-sensor/telemetry'))).authDecision, 'ALLOWED');
+    assert.deepEqual(
+      r.denied?.explicitDeny?.policies?.map((p) => p.policyName),
+      ['ta-deny-publish'],
+    );
+    assert.equal(
+      (await decide(device, 'ta-sensor', 'PUBLISH', arn('topic/ta-sensor/telemetry'))).authDecision,
+      'ALLOWED',
+    );
   });
 
   test('several authInfos answer one result each; policyNamesToSkip leaves a policy out', async () => {
@@ -96,12 +129,21 @@ describe('TestAuthorization', () => {
         ],
       }),
     );
-    assert.deepEqual(out.authResults?.map((r) => r.authDecision), ['IMPLICIT_DENY', 'IMPLICIT_DENY']);
+    assert.deepEqual(
+      out.authResults?.map((r) => r.authDecision),
+      ['IMPLICIT_DENY', 'IMPLICIT_DENY'],
+    );
   });
 
   test('an unknown certificate is ResourceNotFoundException; no authInfos is InvalidRequestException', async () => {
     await expectAwsError(
-      () => t.iot.send(new TestAuthorizationCommand({ principal: arn(`cert/${'0'.repeat(64)}`), authInfos: [{ actionType: 'CONNECT', resources: ['x'] }] })),
+      () =>
+        t.iot.send(
+          new TestAuthorizationCommand({
+            principal: arn(`cert/${'0'.repeat(64)}`),
+            authInfos: [{ actionType: 'CONNECT', resources: ['x'] }],
+          }),
+        ),
       'ResourceNotFoundException',
       404,
     );

@@ -29,7 +29,10 @@ describe('thing types and thing groups', () => {
 
   test('a thing type is created, described, listed, and refused twice', async () => {
     const out = await t.iot.send(
-      new CreateThingTypeCommand({ thingTypeName: 'sensor', thingTypeProperties: { thingTypeDescription: 'Temperature sensor' } }),
+      new CreateThingTypeCommand({
+        thingTypeName: 'sensor',
+        thingTypeProperties: { thingTypeDescription: 'Temperature sensor' },
+      }),
     );
     assert.equal(out.thingTypeArn, 'arn:aws:iot:us-east-1:123456789012:thingtype/sensor');
     const d = await t.iot.send(new DescribeThingTypeCommand({ thingTypeName: 'sensor' }));
@@ -37,17 +40,32 @@ describe('thing types and thing groups', () => {
     assert.equal(d.thingTypeMetadata?.deprecated, false);
     assert.ok(d.thingTypeMetadata?.creationDate instanceof Date);
     const list = await t.iot.send(new ListThingTypesCommand({}));
-    assert.deepEqual(list.thingTypes?.map((x) => x.thingTypeName), ['sensor']);
-    await expectAwsError(() => t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'sensor' })), 'ResourceAlreadyExistsException', 409);
-    await expectAwsError(() => t.iot.send(new DescribeThingTypeCommand({ thingTypeName: 'nope' })), 'ResourceNotFoundException');
+    assert.deepEqual(
+      list.thingTypes?.map((x) => x.thingTypeName),
+      ['sensor'],
+    );
+    await expectAwsError(
+      () => t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'sensor' })),
+      'ResourceAlreadyExistsException',
+      409,
+    );
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingTypeCommand({ thingTypeName: 'nope' })),
+      'ResourceNotFoundException',
+    );
   });
 
   test('a typed thing may hold more than three attributes and is found by the type filter', async () => {
     const attributes = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, `v${i}`]));
-    await t.iot.send(new CreateThingCommand({ thingName: 'typed-1', thingTypeName: 'sensor', attributePayload: { attributes } }));
+    await t.iot.send(
+      new CreateThingCommand({ thingName: 'typed-1', thingTypeName: 'sensor', attributePayload: { attributes } }),
+    );
     await t.iot.send(new CreateThingCommand({ thingName: 'untyped-1' }));
     const byType = await t.iot.send(new ListThingsCommand({ thingTypeName: 'sensor' }));
-    assert.deepEqual(byType.things?.map((x) => x.thingName), ['typed-1']);
+    assert.deepEqual(
+      byType.things?.map((x) => x.thingName),
+      ['typed-1'],
+    );
     await expectAwsError(
       () => t.iot.send(new UpdateThingCommand({ thingName: 'typed-1', removeThingType: true })),
       'InvalidRequestException',
@@ -60,14 +78,20 @@ describe('thing types and thing groups', () => {
 
   test('a deprecated type takes no new things and can then be deleted once unused', async () => {
     await t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'old' }));
-    await expectAwsError(() => t.iot.send(new DeleteThingTypeCommand({ thingTypeName: 'old' })), 'InvalidRequestException');
+    await expectAwsError(
+      () => t.iot.send(new DeleteThingTypeCommand({ thingTypeName: 'old' })),
+      'InvalidRequestException',
+    );
     await t.iot.send(new DeprecateThingTypeCommand({ thingTypeName: 'old' }));
     await expectAwsError(
       () => t.iot.send(new CreateThingCommand({ thingName: 'on-old', thingTypeName: 'old' })),
       'InvalidRequestException',
     );
     await t.iot.send(new DeleteThingTypeCommand({ thingTypeName: 'old' }));
-    await expectAwsError(() => t.iot.send(new DescribeThingTypeCommand({ thingTypeName: 'old' })), 'ResourceNotFoundException');
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingTypeCommand({ thingTypeName: 'old' })),
+      'ResourceNotFoundException',
+    );
   });
 
   test('thing groups nest, report their ancestry, and list their things', async () => {
@@ -75,7 +99,10 @@ describe('thing types and thing groups', () => {
     await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'line-1', parentGroupName: 'factory' }));
     const d = await t.iot.send(new DescribeThingGroupCommand({ thingGroupName: 'line-1' }));
     assert.equal(d.thingGroupMetadata?.parentGroupName, 'factory');
-    assert.deepEqual(d.thingGroupMetadata?.rootToParentThingGroups?.map((g) => g.groupName), ['factory']);
+    assert.deepEqual(
+      d.thingGroupMetadata?.rootToParentThingGroups?.map((g) => g.groupName),
+      ['factory'],
+    );
 
     await t.iot.send(new CreateThingCommand({ thingName: 'g-dev-1' }));
     await t.iot.send(new CreateThingCommand({ thingName: 'g-dev-2' }));
@@ -86,12 +113,20 @@ describe('thing types and thing groups', () => {
 
     const direct = await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'factory' }));
     assert.deepEqual(direct.things, ['g-dev-2']);
-    const recursive = await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'factory', recursive: true }));
+    const recursive = await t.iot.send(
+      new ListThingsInThingGroupCommand({ thingGroupName: 'factory', recursive: true }),
+    );
     assert.deepEqual(recursive.things, ['g-dev-1', 'g-dev-2']);
     const groups = await t.iot.send(new ListThingGroupsForThingCommand({ thingName: 'g-dev-1' }));
-    assert.deepEqual(groups.thingGroups?.map((g) => g.groupName), ['line-1']);
+    assert.deepEqual(
+      groups.thingGroups?.map((g) => g.groupName),
+      ['line-1'],
+    );
     const children = await t.iot.send(new ListThingGroupsCommand({ parentGroup: 'factory' }));
-    assert.deepEqual(children.thingGroups?.map((g) => g.groupName), ['line-1']);
+    assert.deepEqual(
+      children.thingGroups?.map((g) => g.groupName),
+      ['line-1'],
+    );
 
     await t.iot.send(new RemoveThingFromThingGroupCommand({ thingGroupName: 'line-1', thingName: 'g-dev-1' }));
     const after = await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'line-1' }));
@@ -107,14 +142,23 @@ describe('thing types and thing groups', () => {
       () => t.iot.send(new AddThingToThingGroupCommand({ thingGroupName: 'factory', thingName: 'nobody' })),
       'ResourceNotFoundException',
     );
-    await expectAwsError(() => t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'factory' })), 'ResourceAlreadyExistsException');
+    await expectAwsError(
+      () => t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'factory' })),
+      'ResourceAlreadyExistsException',
+    );
     await expectAwsError(
       () => t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'orphan', parentGroupName: 'nope' })),
       'ResourceNotFoundException',
     );
-    await expectAwsError(() => t.iot.send(new DeleteThingGroupCommand({ thingGroupName: 'factory' })), 'InvalidRequestException');
+    await expectAwsError(
+      () => t.iot.send(new DeleteThingGroupCommand({ thingGroupName: 'factory' })),
+      'InvalidRequestException',
+    );
     await t.iot.send(new DeleteThingGroupCommand({ thingGroupName: 'line-1' }));
     await t.iot.send(new DeleteThingGroupCommand({ thingGroupName: 'factory' }));
-    await expectAwsError(() => t.iot.send(new DescribeThingGroupCommand({ thingGroupName: 'factory' })), 'ResourceNotFoundException');
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingGroupCommand({ thingGroupName: 'factory' })),
+      'ResourceNotFoundException',
+    );
   });
 });

@@ -24,8 +24,12 @@ describe('things', () => {
   });
 
   test('CreateThing is idempotent for an identical thing and refuses a different one', async () => {
-    const first = await t.iot.send(new CreateThingCommand({ thingName: 'idem', attributePayload: { attributes: { a: '1' } } }));
-    const again = await t.iot.send(new CreateThingCommand({ thingName: 'idem', attributePayload: { attributes: { a: '1' } } }));
+    const first = await t.iot.send(
+      new CreateThingCommand({ thingName: 'idem', attributePayload: { attributes: { a: '1' } } }),
+    );
+    const again = await t.iot.send(
+      new CreateThingCommand({ thingName: 'idem', attributePayload: { attributes: { a: '1' } } }),
+    );
     assert.equal(again.thingId, first.thingId);
     const err = await expectAwsError(
       () => t.iot.send(new CreateThingCommand({ thingName: 'idem', attributePayload: { attributes: { a: '2' } } })),
@@ -36,16 +40,27 @@ describe('things', () => {
   });
 
   test('bad thing names are refused with InvalidRequestException naming the rule', async () => {
-    const err = await expectAwsError(() => t.iot.send(new CreateThingCommand({ thingName: 'has space' })), 'InvalidRequestException', 400);
+    const err = await expectAwsError(
+      () => t.iot.send(new CreateThingCommand({ thingName: 'has space' })),
+      'InvalidRequestException',
+      400,
+    );
     assert.match(err.message, /thingName/);
-    await expectAwsError(() => t.iot.send(new CreateThingCommand({ thingName: 'x'.repeat(129) })), 'InvalidRequestException', 400);
+    await expectAwsError(
+      () => t.iot.send(new CreateThingCommand({ thingName: 'x'.repeat(129) })),
+      'InvalidRequestException',
+      400,
+    );
   });
 
   test('a thing without a type holds at most three attributes', async () => {
     await expectAwsError(
       () =>
         t.iot.send(
-          new CreateThingCommand({ thingName: 'too-many', attributePayload: { attributes: { a: '1', b: '2', c: '3', d: '4' } } }),
+          new CreateThingCommand({
+            thingName: 'too-many',
+            attributePayload: { attributes: { a: '1', b: '2', c: '3', d: '4' } },
+          }),
         ),
       'InvalidRequestException',
     );
@@ -54,19 +69,36 @@ describe('things', () => {
   });
 
   test('DescribeThing of an unknown thing is ResourceNotFoundException', async () => {
-    await expectAwsError(() => t.iot.send(new DescribeThingCommand({ thingName: 'ghost' })), 'ResourceNotFoundException', 404);
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingCommand({ thingName: 'ghost' })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   test('UpdateThing merges or replaces attributes, bumps the version, and honours expectedVersion', async () => {
-    await t.iot.send(new CreateThingCommand({ thingName: 'upd', attributePayload: { attributes: { a: '1', b: '2' } } }));
     await t.iot.send(
-      new UpdateThingCommand({ thingName: 'upd', attributePayload: { attributes: { c: '3', a: '' }, merge: true }, expectedVersion: 1 }),
+      new CreateThingCommand({ thingName: 'upd', attributePayload: { attributes: { a: '1', b: '2' } } }),
+    );
+    await t.iot.send(
+      new UpdateThingCommand({
+        thingName: 'upd',
+        attributePayload: { attributes: { c: '3', a: '' }, merge: true },
+        expectedVersion: 1,
+      }),
     );
     let d = await t.iot.send(new DescribeThingCommand({ thingName: 'upd' }));
     assert.deepEqual(d.attributes, { b: '2', c: '3' });
     assert.equal(d.version, 2);
     await expectAwsError(
-      () => t.iot.send(new UpdateThingCommand({ thingName: 'upd', attributePayload: { attributes: { z: '9' } }, expectedVersion: 1 })),
+      () =>
+        t.iot.send(
+          new UpdateThingCommand({
+            thingName: 'upd',
+            attributePayload: { attributes: { z: '9' } },
+            expectedVersion: 1,
+          }),
+        ),
       'VersionConflictException',
       409,
     );
@@ -78,9 +110,15 @@ describe('things', () => {
 
   test('DeleteThing removes the thing, checks expectedVersion, and succeeds for a missing thing', async () => {
     await t.iot.send(new CreateThingCommand({ thingName: 'del-me' }));
-    await expectAwsError(() => t.iot.send(new DeleteThingCommand({ thingName: 'del-me', expectedVersion: 7 })), 'VersionConflictException');
+    await expectAwsError(
+      () => t.iot.send(new DeleteThingCommand({ thingName: 'del-me', expectedVersion: 7 })),
+      'VersionConflictException',
+    );
     await t.iot.send(new DeleteThingCommand({ thingName: 'del-me', expectedVersion: 1 }));
-    await expectAwsError(() => t.iot.send(new DescribeThingCommand({ thingName: 'del-me' })), 'ResourceNotFoundException');
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingCommand({ thingName: 'del-me' })),
+      'ResourceNotFoundException',
+    );
     await t.iot.send(new DeleteThingCommand({ thingName: 'del-me' }));
   });
 
@@ -102,19 +140,32 @@ describe('things', () => {
     assert.equal(paged.length, 23);
     assert.equal(new Set(seen).size, seen.length, 'no thing twice');
     assert.ok(pages >= 5);
-    await expectAwsError(() => t.iot.send(new ListThingsCommand({ nextToken: 'not-a-token!' })), 'InvalidRequestException');
+    await expectAwsError(
+      () => t.iot.send(new ListThingsCommand({ nextToken: 'not-a-token!' })),
+      'InvalidRequestException',
+    );
     await expectAwsError(() => t.iot.send(new ListThingsCommand({ maxResults: 251 })), 'InvalidRequestException');
   });
 
   test('ListThings filters by attribute (exact and prefix) and by thing type', async () => {
-    await t.iot.send(new CreateThingCommand({ thingName: 'f-1', attributePayload: { attributes: { site: 'berlin-1' } } }));
-    await t.iot.send(new CreateThingCommand({ thingName: 'f-2', attributePayload: { attributes: { site: 'berlin-2' } } }));
+    await t.iot.send(
+      new CreateThingCommand({ thingName: 'f-1', attributePayload: { attributes: { site: 'berlin-1' } } }),
+    );
+    await t.iot.send(
+      new CreateThingCommand({ thingName: 'f-2', attributePayload: { attributes: { site: 'berlin-2' } } }),
+    );
     await t.iot.send(new CreateThingCommand({ thingName: 'f-3', attributePayload: { attributes: { site: 'paris' } } }));
     const exact = await t.iot.send(new ListThingsCommand({ attributeName: 'site', attributeValue: 'paris' }));
-    assert.deepEqual(exact.things?.map((x) => x.thingName), ['f-3']);
+    assert.deepEqual(
+      exact.things?.map((x) => x.thingName),
+      ['f-3'],
+    );
     const prefix = await t.iot.send(
       new ListThingsCommand({ attributeName: 'site', attributeValue: 'berlin', usePrefixAttributeValue: true }),
     );
-    assert.deepEqual(prefix.things?.map((x) => x.thingName), ['f-1', 'f-2']);
+    assert.deepEqual(
+      prefix.things?.map((x) => x.thingName),
+      ['f-1', 'f-2'],
+    );
   });
 });

@@ -15,7 +15,11 @@ describe('MQTT over WebSocket with SigV4 (the dashboard path)', () => {
 
   const connectWs = (url: string) =>
     new Promise<mqtt.MqttClient>((resolve, reject) => {
-      const client = mqtt.connect(url, { clientId: `dashboard-${Math.random().toString(36).slice(2)}`, reconnectPeriod: 0, connectTimeout: 3000 });
+      const client = mqtt.connect(url, {
+        clientId: `dashboard-${Math.random().toString(36).slice(2)}`,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      });
       client.once('connect', () => resolve(client));
       client.once('error', (err) => {
         client.end(true);
@@ -73,12 +77,21 @@ describe('MQTT over WebSocket with SigV4 (the dashboard path)', () => {
       credentials: { accessKeyId: t.emulator.config.credentials.accessKeyId, secretAccessKey: 'wrong' },
     });
     await assert.rejects(connectWs(wrongSecret));
-    const otherRegion = await presignMqttUrl({ url: t.emulator.urls.mqttWebSocket, region: 'eu-west-1', credentials: t.emulator.config.credentials });
+    const otherRegion = await presignMqttUrl({
+      url: t.emulator.urls.mqttWebSocket,
+      region: 'eu-west-1',
+      credentials: t.emulator.config.credentials,
+    });
     await assert.rejects(connectWs(otherRegion));
     await assert.rejects(connectWs(t.emulator.urls.mqttWebSocket));
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${t.url}/mqtt`, {
-        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
       });
       req.on('response', (res) => resolve(res.statusCode ?? 0));
       req.on('upgrade', () => reject(new Error('upgraded without a signature')));

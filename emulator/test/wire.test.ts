@@ -20,10 +20,17 @@ describe('wire format, bad input and fault injection', () => {
   });
 
   test('malformed JSON is a 400 InvalidRequestException, not a crash', async () => {
-    const res = await fetch(`${t.url}/things/json-bad`, { method: 'POST', body: '{"attributePayload": ', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(`${t.url}/things/json-bad`, {
+      method: 'POST',
+      body: '{"attributePayload": ',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidRequestException');
-    const wrongShape = await fetch(`${t.url}/things/json-bad`, { method: 'POST', body: '{"attributePayload": {"attributes": {"a": 5}}}' });
+    const wrongShape = await fetch(`${t.url}/things/json-bad`, {
+      method: 'POST',
+      body: '{"attributePayload": {"attributes": {"a": 5}}}',
+    });
     assert.equal(wrongShape.status, 400);
     assert.match(((await wrongShape.json()) as { message: string }).message, /attributePayload\.attributes\.a/);
   });
@@ -50,19 +57,34 @@ describe('wire format, bad input and fault injection', () => {
     await t.iot.send(new ListThingsCommand({}));
     await expectAwsError(() => t.iot.send(new CreateThingCommand({ thingName: 'flaky' })), 'ThrottlingException');
     await t.iot.send(new CreateThingCommand({ thingName: 'flaky' }));
-    await expectAwsError(() => t.iot.send(new DescribeThingCommand({ thingName: 'never-made' })), 'ResourceNotFoundException');
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingCommand({ thingName: 'never-made' })),
+      'ResourceNotFoundException',
+    );
   });
 
   test('an injected fault can name any AWS error, and a faulted call changes nothing', async () => {
     await t.admin('POST', 'faults', { operation: 'CreateThing', error: 'InternalFailureException', count: 1 });
-    await expectAwsError(() => t.iot.send(new CreateThingCommand({ thingName: 'not-made' })), 'InternalFailureException', 500);
-    await expectAwsError(() => t.iot.send(new DescribeThingCommand({ thingName: 'not-made' })), 'ResourceNotFoundException');
+    await expectAwsError(
+      () => t.iot.send(new CreateThingCommand({ thingName: 'not-made' })),
+      'InternalFailureException',
+      500,
+    );
+    await expectAwsError(
+      () => t.iot.send(new DescribeThingCommand({ thingName: 'not-made' })),
+      'ResourceNotFoundException',
+    );
     const bad = await t.admin('POST', 'faults', { operation: 'CreateThing', error: 'NoSuchError' });
     assert.equal(bad.status, 400);
   });
 
   test('the SDK retries an injected throttle by itself (standard retry mode)', async () => {
-    const retrying = new IoTClient({ endpoint: t.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 3 });
+    const retrying = new IoTClient({
+      endpoint: t.url,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 3,
+    });
     await t.admin('POST', 'faults', { operation: 'CreateThing', count: 2 });
     const out = await retrying.send(new CreateThingCommand({ thingName: 'retried' }));
     assert.equal(out.$metadata.attempts, 3);
@@ -83,7 +105,9 @@ describe('wire format, bad input and fault injection', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 15 }, (_, i) => t.iot.send(new CreateThingCommand({ thingName: `q-${i}` }))),
     );
-    const throttled = results.filter((r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException');
+    const throttled = results.filter(
+      (r) => r.status === 'rejected' && (r.reason as Error).name === 'ThrottlingException',
+    );
     const passed = results.filter((r) => r.status === 'fulfilled');
     // A one-second bucket of 5: the burst passes, the rest are throttled (a slow machine may refill one or two).
     assert.ok(passed.length >= 5 && passed.length <= 8, `passed ${passed.length}`);

@@ -22,7 +22,9 @@ export interface DashboardCredentials {
 
 export class MissingPasswordError extends Error {
   constructor() {
-    super('DASHBOARD_PASSWORD must be set when IOT_MODE=aws: the dashboard will not run against a real AWS account without a password.');
+    super(
+      'DASHBOARD_PASSWORD must be set when IOT_MODE=aws: the dashboard will not run against a real AWS account without a password.',
+    );
     this.name = 'MissingPasswordError';
   }
 }
@@ -65,5 +67,6 @@ export function dashboardCredentials(env: Env = process.env): DashboardCredentia
 
 export function sessionSecret(env: Env = process.env): string {
   if (env.SESSION_SECRET && env.SESSION_SECRET.length >= 32) return env.SESSION_SECRET;
-  return readOrCreate(path.join(dashboardDataDir(env), 'session-secret'), () => randomBytes(32).toString('base64url')).value;
+  return readOrCreate(path.join(dashboardDataDir(env), 'session-secret'), () => randomBytes(32).toString('base64url'))
+    .value;
 }

@@ -20,7 +20,11 @@ export function signSession(payload: SessionPayload, secret: string): string {
   return `${body}.${mac(secret, body).toString('base64url')}`;
 }
 
-export function verifySession(token: string | undefined, secret: string, nowSeconds = Date.now() / 1000): SessionPayload | null {
+export function verifySession(
+  token: string | undefined,
+  secret: string,
+  nowSeconds = Date.now() / 1000,
+): SessionPayload | null {
   if (!token) return null;
   const dot = token.indexOf('.');
   if (dot <= 0) return null;

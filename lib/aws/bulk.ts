@@ -36,7 +36,8 @@ export interface BulkClientOptions {
   credentials?: StaticCredentials;
 }
 
-const isName = (err: unknown, name: string) => typeof err === 'object' && err !== null && (err as { name?: unknown }).name === name;
+const isName = (err: unknown, name: string) =>
+  typeof err === 'object' && err !== null && (err as { name?: unknown }).name === name;
 
 let cached: { key: string; client: IoTClient } | undefined;
 
@@ -110,15 +111,23 @@ export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): JobA
       ),
     createCertificateFromCsr: (csrPem) =>
       call('certificate', async () => {
-        const out = await client.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }));
-        return { certificateId: out.certificateId ?? '', certificateArn: out.certificateArn ?? '', certificatePem: out.certificatePem ?? '' };
+        const out = await client.send(
+          new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
+        );
+        return {
+          certificateId: out.certificateId ?? '',
+          certificateArn: out.certificateArn ?? '',
+          certificatePem: out.certificatePem ?? '',
+        };
       }),
     listRecentCertificates: (marker) =>
       call('certificate list', async () => {
         const out = await client.send(new ListCertificatesCommand({ marker, pageSize: 250, ascendingOrder: false }));
         return {
           certificates: (out.certificates ?? []).flatMap((c) =>
-            c.certificateId && c.certificateArn ? [{ certificateId: c.certificateId, certificateArn: c.certificateArn, createdAt: c.creationDate }] : [],
+            c.certificateId && c.certificateArn
+              ? [{ certificateId: c.certificateId, certificateArn: c.certificateArn, createdAt: c.creationDate }]
+              : [],
           ),
           ...(out.nextMarker ? { nextMarker: out.nextMarker } : {}),
         };
@@ -129,7 +138,12 @@ export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): JobA
         async () => {
           const d = (await client.send(new DescribeCertificateCommand({ certificateId }))).certificateDescription;
           if (!d?.certificateId || !d.certificateArn) return undefined;
-          return { certificateId: d.certificateId, certificateArn: d.certificateArn, certificatePem: d.certificatePem ?? '', status: d.status ?? 'UNKNOWN' };
+          return {
+            certificateId: d.certificateId,
+            certificateArn: d.certificateArn,
+            certificatePem: d.certificatePem ?? '',
+            status: d.status ?? 'UNKNOWN',
+          };
         },
         undefined,
       ),
@@ -138,37 +152,39 @@ export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): JobA
         await client.send(new AttachPolicyCommand({ policyName, target: certificateArn }));
       }),
     listAttachedPolicies: (certificateArn) =>
-      orMissing(
-        'certificate policies',
-        async () => {
-          const out = await client.send(new ListAttachedPoliciesCommand({ target: certificateArn, pageSize: 100, recursive: false }));
-          return (out.policies ?? []).flatMap((p) => (p.policyName ? [p.policyName] : []));
-        },
-        [],
-      ),
+      orMissing('certificate policies', async () => {
+        const out = await client.send(
+          new ListAttachedPoliciesCommand({ target: certificateArn, pageSize: 100, recursive: false }),
+        );
+        return (out.policies ?? []).flatMap((p) => (p.policyName ? [p.policyName] : []));
+      }, []),
     attachThingPrincipal: (thingName, certificateArn) =>
       call(`thing "${thingName}"`, async () => {
         await client.send(new AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
       }),
     listThingPrincipals: (thingName) =>
+      orMissing(`thing "${thingName}"`, async () => {
+        const arns: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const out = await client.send(new ListThingPrincipalsCommand({ thingName, nextToken, maxResults: 250 }));
+          arns.push(...(out.principals ?? []));
+          nextToken = out.nextToken || undefined;
+        } while (nextToken);
+        return arns;
+      }, []),
+    detachThingPrincipal: (thingName, certificateArn) =>
       orMissing(
         `thing "${thingName}"`,
-        async () => {
-          const arns: string[] = [];
-          let nextToken: string | undefined;
-          do {
-            const out = await client.send(new ListThingPrincipalsCommand({ thingName, nextToken, maxResults: 250 }));
-            arns.push(...(out.principals ?? []));
-            nextToken = out.nextToken || undefined;
-          } while (nextToken);
-          return arns;
-        },
-        [],
+        async () => void (await client.send(new DetachThingPrincipalCommand({ thingName, principal: certificateArn }))),
+        undefined,
       ),
-    detachThingPrincipal: (thingName, certificateArn) =>
-      orMissing(`thing "${thingName}"`, async () => void (await client.send(new DetachThingPrincipalCommand({ thingName, principal: certificateArn }))), undefined),
     detachPolicy: (policyName, certificateArn) =>
-      orMissing(`policy "${policyName}"`, async () => void (await client.send(new DetachPolicyCommand({ policyName, target: certificateArn }))), undefined),
+      orMissing(
+        `policy "${policyName}"`,
+        async () => void (await client.send(new DetachPolicyCommand({ policyName, target: certificateArn }))),
+        undefined,
+      ),
     deactivateCertificate: (certificateId) =>
       orMissing(
         `certificate ${certificateId.slice(0, 10)}…`,
@@ -176,8 +192,16 @@ export function bulkIotOps(client: IoTClient = clientFor(readIotConfig())): JobA
         undefined,
       ),
     deleteCertificate: (certificateId) =>
-      orMissing(`certificate ${certificateId.slice(0, 10)}…`, async () => void (await client.send(new DeleteCertificateCommand({ certificateId }))), undefined),
+      orMissing(
+        `certificate ${certificateId.slice(0, 10)}…`,
+        async () => void (await client.send(new DeleteCertificateCommand({ certificateId }))),
+        undefined,
+      ),
     deleteThing: (thingName) =>
-      orMissing(`thing "${thingName}"`, async () => void (await client.send(new DeleteThingCommand({ thingName }))), undefined),
+      orMissing(
+        `thing "${thingName}"`,
+        async () => void (await client.send(new DeleteThingCommand({ thingName }))),
+        undefined,
+      ),
   };
 }

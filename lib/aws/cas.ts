@@ -65,7 +65,11 @@ function context(resource: string) {
 }
 
 function errorParts(err: unknown) {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; resourceId?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown;
+    message?: unknown;
+    resourceId?: unknown;
+  };
   return {
     name: typeof e.name === 'string' ? e.name : undefined,
     message: typeof e.message === 'string' ? e.message : '',
@@ -73,7 +77,10 @@ function errorParts(err: unknown) {
   };
 }
 
-function toDetails(d: CACertificateDescription, config: { templateBody?: string; roleArn?: string; templateName?: string } | undefined): CaDetails {
+function toDetails(
+  d: CACertificateDescription,
+  config: { templateBody?: string; roleArn?: string; templateName?: string } | undefined,
+): CaDetails {
   return {
     id: d.certificateId ?? '',
     arn: d.certificateArn ?? '',
@@ -94,7 +101,6 @@ function toDetails(d: CACertificateDescription, config: { templateBody?: string;
     },
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Registration
@@ -159,10 +165,14 @@ export async function registerCaCertificate(input: RegisterCaInput): Promise<Reg
           { source: e.name, cause: err },
         );
       case 'CertificateValidationException':
-        throw new AppError('invalid_request', `AWS IoT refused the certificate: ${e.message || 'it did not pass validation.'}`, {
-          source: e.name,
-          cause: err,
-        });
+        throw new AppError(
+          'invalid_request',
+          `AWS IoT refused the certificate: ${e.message || 'it did not pass validation.'}`,
+          {
+            source: e.name,
+            cause: err,
+          },
+        );
       case 'LimitExceededException':
         throw new AppError(
           'limit_exceeded',
@@ -184,9 +194,16 @@ export async function listCaCertificates(): Promise<CaSummary[]> {
   try {
     let marker: string | undefined;
     do {
-      const page = await getIotClient(config).send(new ListCACertificatesCommand({ pageSize: 250, marker, ascendingOrder: false }));
+      const page = await getIotClient(config).send(
+        new ListCACertificatesCommand({ pageSize: 250, marker, ascendingOrder: false }),
+      );
       for (const c of page.certificates ?? []) {
-        out.push({ id: c.certificateId ?? '', arn: c.certificateArn ?? '', status: asStatus(c.status), createdAt: c.creationDate });
+        out.push({
+          id: c.certificateId ?? '',
+          arn: c.certificateArn ?? '',
+          status: asStatus(c.status),
+          createdAt: c.creationDate,
+        });
       }
       marker = page.nextMarker || undefined;
     } while (marker);
@@ -200,7 +217,8 @@ export async function describeCaCertificate(caCertificateId: string): Promise<Ca
   const { config, ctx } = context(`CA certificate ${shortId(caCertificateId)}`);
   try {
     const out = await getIotClient(config).send(new DescribeCACertificateCommand({ certificateId: caCertificateId }));
-    if (!out.certificateDescription) throw new AppError('not_found', `The CA certificate ${shortId(caCertificateId)} does not exist.`);
+    if (!out.certificateDescription)
+      throw new AppError('not_found', `The CA certificate ${shortId(caCertificateId)} does not exist.`);
     return toDetails(out.certificateDescription, out.registrationConfig);
   } catch (err) {
     throw toAppError(err, ctx);
@@ -215,7 +233,10 @@ export async function listCaDetails(): Promise<CaDetails[]> {
 }
 
 /** Device certificates signed by a CA (ListCertificatesByCA, every page), newest first, optionally by status. */
-export async function listCertificatesByCa(caCertificateId: string, opts: { status?: string; limit?: number } = {}): Promise<CaCertificateEntry[]> {
+export async function listCertificatesByCa(
+  caCertificateId: string,
+  opts: { status?: string; limit?: number } = {},
+): Promise<CaCertificateEntry[]> {
   const { config, ctx } = context(`certificates of CA ${shortId(caCertificateId)}`);
   const out: CaCertificateEntry[] = [];
   const limit = opts.limit ?? 1000;
@@ -227,7 +248,12 @@ export async function listCertificatesByCa(caCertificateId: string, opts: { stat
       );
       for (const c of page.certificates ?? []) {
         if (opts.status && c.status !== opts.status) continue;
-        out.push({ id: c.certificateId ?? '', arn: c.certificateArn ?? '', status: c.status ?? 'UNKNOWN', createdAt: c.creationDate });
+        out.push({
+          id: c.certificateId ?? '',
+          arn: c.certificateArn ?? '',
+          status: c.status ?? 'UNKNOWN',
+          createdAt: c.creationDate,
+        });
       }
       marker = page.nextMarker || undefined;
     } while (marker && out.length < limit);
@@ -256,7 +282,8 @@ export async function updateCaCertificate(caCertificateId: string, input: Update
       new UpdateCACertificateCommand({
         certificateId: caCertificateId,
         newStatus: input.status,
-        newAutoRegistrationStatus: input.autoRegistration === undefined ? undefined : input.autoRegistration ? 'ENABLE' : 'DISABLE',
+        newAutoRegistrationStatus:
+          input.autoRegistration === undefined ? undefined : input.autoRegistration ? 'ENABLE' : 'DISABLE',
         registrationConfig: input.registrationConfig,
         removeAutoRegistration: input.removeTemplate || undefined,
       }),
@@ -264,7 +291,10 @@ export async function updateCaCertificate(caCertificateId: string, input: Update
   } catch (err) {
     const e = errorParts(err);
     if (e.name === 'InvalidRequestException' && input.registrationConfig) {
-      throw new AppError('invalid_request', `AWS IoT refused the provisioning template: ${e.message}`, { source: e.name, cause: err });
+      throw new AppError('invalid_request', `AWS IoT refused the provisioning template: ${e.message}`, {
+        source: e.name,
+        cause: err,
+      });
     }
     throw toAppError(err, ctx);
   }

@@ -116,7 +116,6 @@ function context(resource: string) {
   return { config, ctx: { resource, endpoint: describeControlEndpoint(config) } };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Reading
 
@@ -132,7 +131,8 @@ export interface ListCertificatesResult {
   nextMarker?: string;
 }
 
-const clampPageSize = (n: number | undefined) => (n === undefined ? undefined : Math.min(Math.max(Math.trunc(n), 1), 250));
+const clampPageSize = (n: number | undefined) =>
+  n === undefined ? undefined : Math.min(Math.max(Math.trunc(n), 1), 250);
 
 export async function listCertificates(input: ListCertificatesInput = {}): Promise<ListCertificatesResult> {
   const { config, ctx } = context('certificate list');
@@ -177,7 +177,8 @@ export async function describeCertificate(certificateId: string): Promise<Certif
   const { config, ctx } = context(`certificate ${shortId(certificateId)}`);
   try {
     const out = await getIotClient(config).send(new DescribeCertificateCommand({ certificateId }));
-    if (!out.certificateDescription) throw new AppError('not_found', `The certificate ${shortId(certificateId)} does not exist.`);
+    if (!out.certificateDescription)
+      throw new AppError('not_found', `The certificate ${shortId(certificateId)} does not exist.`);
     return toDetails(out.certificateDescription);
   } catch (err) {
     throw toAppError(err, ctx);
@@ -271,16 +272,24 @@ function certificateError(err: unknown, certificateId: string, action: string): 
   const awsMessage = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
   const detail = typeof awsMessage === 'string' && awsMessage ? ` (AWS IoT: ${awsMessage})` : '';
   if (name === 'CertificateStateException') {
-    return new AppError('certificate_state', `AWS IoT would not ${action}: the certificate's current status does not allow it${detail}.`, {
-      source: name,
-      cause: err,
-    });
+    return new AppError(
+      'certificate_state',
+      `AWS IoT would not ${action}: the certificate's current status does not allow it${detail}.`,
+      {
+        source: name,
+        cause: err,
+      },
+    );
   }
   if (name === 'DeleteConflictException') {
-    return new AppError('conflict', `AWS IoT would not ${action}: the certificate is still attached to a thing or a policy${detail}.`, {
-      source: name,
-      cause: err,
-    });
+    return new AppError(
+      'conflict',
+      `AWS IoT would not ${action}: the certificate is still attached to a thing or a policy${detail}.`,
+      {
+        source: name,
+        cause: err,
+      },
+    );
   }
   return toAppError(err, ctx);
 }
@@ -321,16 +330,24 @@ export interface RegisterCertificateInput {
 
 function registrationError(err: unknown, withCa: boolean): AppError {
   const { ctx } = context('certificate');
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; resourceId?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown;
+    message?: unknown;
+    resourceId?: unknown;
+  };
   const awsMessage = typeof e.message === 'string' ? e.message : '';
   if (e.name === 'ResourceAlreadyExistsException') {
     return new CertificateAlreadyRegisteredError(typeof e.resourceId === 'string' ? e.resourceId : undefined, err);
   }
   if (e.name === 'CertificateValidationException') {
-    return new AppError('invalid_request', `AWS IoT refused the certificate: ${awsMessage || 'it did not pass validation.'}`, {
-      source: 'CertificateValidationException',
-      cause: err,
-    });
+    return new AppError(
+      'invalid_request',
+      `AWS IoT refused the certificate: ${awsMessage || 'it did not pass validation.'}`,
+      {
+        source: 'CertificateValidationException',
+        cause: err,
+      },
+    );
   }
   if (e.name === 'CertificateStateException') {
     return new AppError(
@@ -368,7 +385,9 @@ export async function registerCertificate(input: RegisterCertificateInput): Prom
 }
 
 /** RegisterCertificateWithoutCA: any certificate (self-signed too); AWS IoT then matches devices by SNI. */
-export async function registerCertificateWithoutCa(input: Omit<RegisterCertificateInput, 'caCertificatePem'>): Promise<RegisteredCertificate> {
+export async function registerCertificateWithoutCa(
+  input: Omit<RegisterCertificateInput, 'caCertificatePem'>,
+): Promise<RegisteredCertificate> {
   const config = readIotConfig();
   try {
     const out = await getIotClient(config).send(

@@ -34,7 +34,9 @@ async function listAllPrincipalThings(client: IoTClient, certificateArn: string)
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
-    const out = await client.send(new ListPrincipalThingsCommand({ principal: certificateArn, nextToken, maxResults: 250 }));
+    const out = await client.send(
+      new ListPrincipalThingsCommand({ principal: certificateArn, nextToken, maxResults: 250 }),
+    );
     names.push(...(out.things ?? []));
     nextToken = out.nextToken || undefined;
   } while (nextToken);
@@ -125,6 +127,9 @@ export async function deleteCertificateFully(
     }
     return { detachedPolicies, detachedThings };
   } catch (err) {
-    throw toAppError(err, { resource: `certificate ${certificateId.slice(0, 10)}…`, endpoint: describeControlEndpoint(config) });
+    throw toAppError(err, {
+      resource: `certificate ${certificateId.slice(0, 10)}…`,
+      endpoint: describeControlEndpoint(config),
+    });
   }
 }

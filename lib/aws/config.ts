@@ -52,7 +52,13 @@ export function readIotConfig(env: Env = process.env): IotConfig {
   const dataOverride = nonEmpty(env.AWS_ENDPOINT_URL_IOT_DATA_PLANE) ?? nonEmpty(env.AWS_ENDPOINT_URL);
 
   if (rawMode === 'aws') {
-    return { mode: 'aws', region, controlEndpoint: controlOverride, dataEndpoint: dataOverride, credentials: undefined };
+    return {
+      mode: 'aws',
+      region,
+      controlEndpoint: controlOverride,
+      dataEndpoint: dataOverride,
+      credentials: undefined,
+    };
   }
 
   // Local mode without a launcher (e.g. `next dev` next to `npm run emulator`): assume the default port.

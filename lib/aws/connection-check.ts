@@ -58,13 +58,19 @@ export interface TestAuthorizationInput {
 export async function testAuthorization(input: TestAuthorizationInput): Promise<AuthOutcome[]> {
   try {
     const out = await getIotClient().send(
-      new TestAuthorizationCommand({ principal: input.certificateArn, clientId: input.clientId, authInfos: input.authInfos }),
+      new TestAuthorizationCommand({
+        principal: input.certificateArn,
+        clientId: input.clientId,
+        authInfos: input.authInfos,
+      }),
     );
     const results = out.authResults ?? [];
     return input.authInfos.map((_, i) => {
       const r = results[i];
-      const names = (ps: { policyName?: string }[] | undefined) => (ps ?? []).flatMap((p) => (p.policyName ? [p.policyName] : []));
-      const decision = r?.authDecision === 'ALLOWED' || r?.authDecision === 'EXPLICIT_DENY' ? r.authDecision : 'IMPLICIT_DENY';
+      const names = (ps: { policyName?: string }[] | undefined) =>
+        (ps ?? []).flatMap((p) => (p.policyName ? [p.policyName] : []));
+      const decision =
+        r?.authDecision === 'ALLOWED' || r?.authDecision === 'EXPLICIT_DENY' ? r.authDecision : 'IMPLICIT_DENY';
       return { decision, allowedBy: names(r?.allowed?.policies), deniedBy: names(r?.denied?.explicitDeny?.policies) };
     });
   } catch (err) {
@@ -78,9 +84,16 @@ function arnParts(arn: string): { region: string; accountId: string } | undefine
   return m ? { region: m[1]!, accountId: m[2]! } : undefined;
 }
 
-async function certificateFacts(thingName: string, arn: string, registeredCas: Lookup<Set<string>>): Promise<CertificateFacts> {
+async function certificateFacts(
+  thingName: string,
+  arn: string,
+  registeredCas: Lookup<Set<string>>,
+): Promise<CertificateFacts> {
   const id = certificateIdFromArn(arn) ?? arn.slice(arn.lastIndexOf('/') + 1);
-  const [details, policies] = await Promise.all([settle(() => describeCertificate(id)), settle(() => policiesOfCertificate(arn))]);
+  const [details, policies] = await Promise.all([
+    settle(() => describeCertificate(id)),
+    settle(() => policiesOfCertificate(arn)),
+  ]);
   let ca: CertificateFacts['ca'] = { kind: 'aws' };
   const caId = details.ok ? details.value.caCertificateId : undefined;
   if (details.ok && !caId) ca = { kind: 'none' };
@@ -94,7 +107,10 @@ async function certificateFacts(thingName: string, arn: string, registeredCas: L
     testAuthorization({
       certificateArn: arn,
       clientId: thingName,
-      authInfos: planned.map((p) => ({ actionType: p.action, resources: [resourceArn(parts.region, parts.accountId, p.resourceKind, p.name)] })),
+      authInfos: planned.map((p) => ({
+        actionType: p.action,
+        resources: [resourceArn(parts.region, parts.accountId, p.resourceKind, p.name)],
+      })),
     }),
   );
   return {
@@ -120,7 +136,13 @@ export async function gatherCheckFacts(thingName: string): Promise<CheckFacts> {
   });
   const endpointPromise = settle(async (): Promise<EndpointFacts> => {
     const c = await deviceConnection();
-    return { mode: c.mode, endpoint: c.endpoint, port: c.port, rootCaFileName: c.rootCa.fileName, rootCaDescription: c.rootCa.description };
+    return {
+      mode: c.mode,
+      endpoint: c.endpoint,
+      port: c.port,
+      rootCaFileName: c.rootCa.fileName,
+      rootCaDescription: c.rootCa.description,
+    };
   });
   if (thing.ok && !thing.value.exists) {
     return { thingName, thing, certificates: { ok: true, value: [] }, endpoint: await endpointPromise };
@@ -140,7 +162,10 @@ export async function requestCheckEcho(thingName: string, nonce: string): Promis
   try {
     const client = await getDataPlaneClient(config);
     await client.send(
-      new UpdateThingShadowCommand({ thingName, payload: new TextEncoder().encode(JSON.stringify({ state: { desired: { check: nonce } } })) }),
+      new UpdateThingShadowCommand({
+        thingName,
+        payload: new TextEncoder().encode(JSON.stringify({ state: { desired: { check: nonce } } })),
+      }),
     );
   } catch (err) {
     throw toAppError(err, { resource: `shadow of "${thingName}"`, endpoint: describeDataEndpoint(config) });

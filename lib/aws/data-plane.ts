@@ -14,7 +14,13 @@ import { dataAtsEndpoint } from './endpoint';
 let cached: { key: string; client: Promise<IoTDataPlaneClient> } | undefined;
 
 function configKey(config: IotConfig): string {
-  return JSON.stringify([config.mode, config.region, config.controlEndpoint, config.dataEndpoint, config.credentials?.accessKeyId]);
+  return JSON.stringify([
+    config.mode,
+    config.region,
+    config.controlEndpoint,
+    config.dataEndpoint,
+    config.credentials?.accessKeyId,
+  ]);
 }
 
 async function dataEndpointUrl(config: IotConfig): Promise<string> {

@@ -23,7 +23,14 @@ import { getIotClient } from './client';
 import { dataAtsEndpoint } from './endpoint';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { toAppError } from './errors';
-import { deleteThing as deleteThingIfPresent, detachThingPrincipal, listThingGroups, listThingPrincipals, listThingTypes, thingExists } from './things';
+import {
+  deleteThing as deleteThingIfPresent,
+  detachThingPrincipal,
+  listThingGroups,
+  listThingPrincipals,
+  listThingTypes,
+  thingExists,
+} from './things';
 
 // The registry helpers onboarding shares with the Things pages, under the names its steps use.
 export { detachThingPrincipal, listThingPrincipals, thingExists };
@@ -77,9 +84,7 @@ function context(resource: string) {
   return { resource, endpoint: describeControlEndpoint(readIotConfig()) };
 }
 
-
 // ---------------------------------------------------------------- things
-
 
 export async function thingTypeExists(thingTypeName: string): Promise<boolean> {
   try {
@@ -125,13 +130,10 @@ export async function addThingToThingGroup(thingName: string, thingGroupName: st
   );
 }
 
-
 /** Thing types a new thing may use: not deprecated. */
 export async function listThingTypeNames(): Promise<string[]> {
   return (await listThingTypes()).filter((t) => !t.deprecated).map((t) => t.name);
 }
-
-
 
 // ---------------------------------------------------------------- certificates
 
@@ -252,10 +254,9 @@ export async function listAttachedPolicyNames(target: string): Promise<string[]>
 // ---------------------------------------------------------------- principals
 
 export async function attachThingPrincipal(thingName: string, principal: string): Promise<void> {
-  await callIot(`thing "${thingName}"`, (client) => client.send(new AttachThingPrincipalCommand({ thingName, principal })));
+  await callIot(`thing "${thingName}"`, (client) =>
+    client.send(new AttachThingPrincipalCommand({ thingName, principal })),
+  );
 }
 
-
-
 // ---------------------------------------------------------------- endpoint
-

@@ -73,7 +73,6 @@ export interface PolicyPage<T> {
   nextMarker?: string;
 }
 
-
 function awsMessage(err: AppError): string | undefined {
   const cause = err.cause as { message?: unknown } | undefined;
   return typeof cause?.message === 'string' && cause.message ? cause.message : undefined;
@@ -90,10 +89,14 @@ function policyError(err: unknown, name: string): AppError {
         { source: app.source, cause: app },
       );
     case 'MalformedPolicyException':
-      return new AppError('invalid_request', `AWS IoT refused the policy document: ${awsMessage(app) ?? 'it is malformed.'}`, {
-        source: app.source,
-        cause: app,
-      });
+      return new AppError(
+        'invalid_request',
+        `AWS IoT refused the policy document: ${awsMessage(app) ?? 'it is malformed.'}`,
+        {
+          source: app.source,
+          cause: app,
+        },
+      );
     case 'ResourceAlreadyExistsException':
       return new AppError('already_exists', `A policy named "${name}" already exists. Choose another name.`, {
         source: app.source,
@@ -112,7 +115,9 @@ function policyError(err: unknown, name: string): AppError {
 const resourceOf = (name: string) => `policy "${name}"`;
 
 /** Newest first (ListPolicies with ascendingOrder=false): a policy just created is on the first page. */
-export async function listPolicies(input: { marker?: string; pageSize?: number } = {}): Promise<PolicyPage<PolicySummary>> {
+export async function listPolicies(
+  input: { marker?: string; pageSize?: number } = {},
+): Promise<PolicyPage<PolicySummary>> {
   const pageSize = input.pageSize === undefined ? undefined : Math.min(Math.max(Math.trunc(input.pageSize), 1), 250);
   const out = await callIot('policy list', (c) =>
     c.send(new ListPoliciesCommand({ marker: input.marker || undefined, pageSize, ascendingOrder: false })),
@@ -163,14 +168,20 @@ export async function getPolicyVersion(name: string, versionId: string): Promise
   } catch (err) {
     const app = toAppError(err);
     if (app.code === 'not_found') {
-      throw new AppError('not_found', `Version ${versionId} of policy "${name}" does not exist.`, { source: app.source, cause: app });
+      throw new AppError('not_found', `Version ${versionId} of policy "${name}" does not exist.`, {
+        source: app.source,
+        cause: app,
+      });
     }
     throw app;
   }
 }
 
 /** Every target of a policy (certificate ARNs, thing group ARNs, Cognito ids), following pages up to `limit`. */
-export async function listPolicyTargets(name: string, limit = 1000): Promise<{ targets: string[]; truncated: boolean }> {
+export async function listPolicyTargets(
+  name: string,
+  limit = 1000,
+): Promise<{ targets: string[]; truncated: boolean }> {
   const targets: string[] = [];
   let marker: string | undefined;
   try {
@@ -187,12 +198,13 @@ export async function listPolicyTargets(name: string, limit = 1000): Promise<{ t
   return { targets: targets.slice(0, limit), truncated: Boolean(marker) || targets.length > limit };
 }
 
-
 /**
  * One page of the policy list with each policy's default version, creation date and target count. A row
  * whose details cannot be read (deleted meanwhile, throttled) still shows, with those cells empty.
  */
-export async function listPolicyOverviews(input: { marker?: string; pageSize?: number } = {}): Promise<PolicyPage<PolicyOverview>> {
+export async function listPolicyOverviews(
+  input: { marker?: string; pageSize?: number } = {},
+): Promise<PolicyPage<PolicyOverview>> {
   const page = await listPolicies(input);
   const items = await mapLimited(page.items, 5, async (summary): Promise<PolicyOverview> => {
     const [policy, targets] = await Promise.allSettled([getPolicy(summary.name), listPolicyTargets(summary.name, 250)]);
@@ -207,9 +219,14 @@ export async function listPolicyOverviews(input: { marker?: string; pageSize?: n
   return page.nextMarker ? { items, nextMarker: page.nextMarker } : { items };
 }
 
-export async function createPolicy(name: string, document: string): Promise<{ name: string; arn: string | undefined; versionId: string }> {
+export async function createPolicy(
+  name: string,
+  document: string,
+): Promise<{ name: string; arn: string | undefined; versionId: string }> {
   try {
-    const out = await callIot(resourceOf(name), (c) => c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })));
+    const out = await callIot(resourceOf(name), (c) =>
+      c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })),
+    );
     return { name: out.policyName ?? name, arn: out.policyArn, versionId: out.policyVersionId ?? '1' };
   } catch (err) {
     throw policyError(err, name);
@@ -233,7 +250,9 @@ export async function createPolicyVersion(
 
 export async function setDefaultPolicyVersion(name: string, versionId: string): Promise<void> {
   try {
-    await callIot(resourceOf(name), (c) => c.send(new SetDefaultPolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
+    await callIot(resourceOf(name), (c) =>
+      c.send(new SetDefaultPolicyVersionCommand({ policyName: name, policyVersionId: versionId })),
+    );
   } catch (err) {
     throw policyError(err, name);
   }
@@ -241,7 +260,9 @@ export async function setDefaultPolicyVersion(name: string, versionId: string): 
 
 export async function deletePolicyVersion(name: string, versionId: string): Promise<void> {
   try {
-    await callIot(resourceOf(name), (c) => c.send(new DeletePolicyVersionCommand({ policyName: name, policyVersionId: versionId })));
+    await callIot(resourceOf(name), (c) =>
+      c.send(new DeletePolicyVersionCommand({ policyName: name, policyVersionId: versionId })),
+    );
   } catch (err) {
     const app = toAppError(err);
     if (app.source === 'DeleteConflictException') {
@@ -302,9 +323,12 @@ export async function detachPolicy(name: string, target: string): Promise<void> 
  * AppError saying it does not exist. An ARN is looked up by its id and must match exactly (another
  * account's or region's ARN would be refused by AttachPolicy with a less helpful message).
  */
-export async function resolveCertificateTarget(input: string): Promise<{ arn: string; certificateId: string; status: string | undefined }> {
+export async function resolveCertificateTarget(
+  input: string,
+): Promise<{ arn: string; certificateId: string; status: string | undefined }> {
   const ref = parseCertificateRef(input);
-  if (!ref) throw new AppError('invalid_request', 'Enter a certificate id (64 hexadecimal characters) or a certificate ARN.');
+  if (!ref)
+    throw new AppError('invalid_request', 'Enter a certificate id (64 hexadecimal characters) or a certificate ARN.');
   let description;
   try {
     description = await callIot(`certificate ${ref.certificateId}`, (c) =>
@@ -313,17 +337,24 @@ export async function resolveCertificateTarget(input: string): Promise<{ arn: st
   } catch (err) {
     const app = toAppError(err);
     if (app.code === 'not_found') {
-      throw new AppError('not_found', `No certificate with id ${ref.certificateId} exists in this account and region.`, {
-        source: app.source,
-        cause: app,
-      });
+      throw new AppError(
+        'not_found',
+        `No certificate with id ${ref.certificateId} exists in this account and region.`,
+        {
+          source: app.source,
+          cause: app,
+        },
+      );
     }
     throw app;
   }
   const arn = description.certificateDescription?.certificateArn;
   if (!arn) throw new AppError('internal', 'AWS IoT described the certificate without an ARN.');
   if (ref.kind === 'arn' && ref.arn !== arn) {
-    throw new AppError('not_found', `That ARN is not a certificate of this account and region; the certificate with that id is ${arn}.`);
+    throw new AppError(
+      'not_found',
+      `That ARN is not a certificate of this account and region; the certificate with that id is ${arn}.`,
+    );
   }
   return { arn, certificateId: ref.certificateId, status: description.certificateDescription?.status };
 }
@@ -335,10 +366,13 @@ export async function resolveCertificateTarget(input: string): Promise<{ arn: st
  */
 export async function discoverAccountId(): Promise<string | undefined> {
   const probes: Array<() => Promise<string | undefined>> = [
-    async () => (await callIot('policy list', (c) => c.send(new ListPoliciesCommand({ pageSize: 1 })))).policies?.[0]?.policyArn,
-    async () => (await callIot('thing list', (c) => c.send(new ListThingsCommand({ maxResults: 1 })))).things?.[0]?.thingArn,
     async () =>
-      (await callIot('certificate list', (c) => c.send(new ListCertificatesCommand({ pageSize: 1 })))).certificates?.[0]?.certificateArn,
+      (await callIot('policy list', (c) => c.send(new ListPoliciesCommand({ pageSize: 1 })))).policies?.[0]?.policyArn,
+    async () =>
+      (await callIot('thing list', (c) => c.send(new ListThingsCommand({ maxResults: 1 })))).things?.[0]?.thingArn,
+    async () =>
+      (await callIot('certificate list', (c) => c.send(new ListCertificatesCommand({ pageSize: 1 })))).certificates?.[0]
+        ?.certificateArn,
   ];
   for (const probe of probes) {
     try {
@@ -366,8 +400,12 @@ export async function deletePolicyEverywhere(name: string): Promise<DeleteEveryw
   const fail = (err: unknown, step: string): never => {
     const app = err instanceof AppError ? err : toAppError(err);
     const done = [
-      report.versionsDeleted.length ? `deleted version${report.versionsDeleted.length === 1 ? '' : 's'} ${report.versionsDeleted.join(', ')}` : '',
-      report.targetsDetached.length ? `detached from ${report.targetsDetached.length} target${report.targetsDetached.length === 1 ? '' : 's'}` : '',
+      report.versionsDeleted.length
+        ? `deleted version${report.versionsDeleted.length === 1 ? '' : 's'} ${report.versionsDeleted.join(', ')}`
+        : '',
+      report.targetsDetached.length
+        ? `detached from ${report.targetsDetached.length} target${report.targetsDetached.length === 1 ? '' : 's'}`
+        : '',
     ].filter(Boolean);
     throw new AppError(
       app.code,

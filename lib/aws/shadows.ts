@@ -34,7 +34,9 @@ export interface ShadowDocument extends ShadowRef {
   timestamp: number;
 }
 
-export type ShadowLookup = { exists: true; shadow: ShadowDocument } | { exists: false; thingName: string; shadowName?: string };
+export type ShadowLookup =
+  | { exists: true; shadow: ShadowDocument }
+  | { exists: false; thingName: string; shadowName?: string };
 
 /** A rejected update: the version it was sent with no longer is the shadow's version. */
 export class ShadowConflictError extends AppError {
@@ -56,27 +58,41 @@ export class ShadowConflictError extends AppError {
 
 const name = (ref: ShadowRef) => (ref.shadowName ? ref.shadowName : undefined);
 const describe = (ref: ShadowRef) =>
-  ref.shadowName ? `shadow "${ref.shadowName}" of thing "${ref.thingName}"` : `classic shadow of thing "${ref.thingName}"`;
+  ref.shadowName
+    ? `shadow "${ref.shadowName}" of thing "${ref.thingName}"`
+    : `classic shadow of thing "${ref.thingName}"`;
 
 const errorName = (err: unknown): string | undefined =>
-  typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string' ? (err as { name: string }).name : undefined;
+  typeof err === 'object' && err !== null && typeof (err as { name?: unknown }).name === 'string'
+    ? (err as { name: string }).name
+    : undefined;
 
 /** The data-plane exceptions the generic mapping does not know, in words fit for the page. */
 function mapError(err: unknown, ref: ShadowRef): AppError {
   const aws = errorName(err);
   if (aws === 'RequestEntityTooLargeException') {
-    return new AppError('invalid_request', 'The shadow would exceed 8 KB (desired and reported together); AWS IoT refused it.', { source: aws, cause: err });
+    return new AppError(
+      'invalid_request',
+      'The shadow would exceed 8 KB (desired and reported together); AWS IoT refused it.',
+      { source: aws, cause: err },
+    );
   }
   if (aws === 'UnsupportedDocumentEncodingException') {
-    return new AppError('invalid_request', 'AWS IoT accepts shadow documents in UTF-8 only.', { source: aws, cause: err });
+    return new AppError('invalid_request', 'AWS IoT accepts shadow documents in UTF-8 only.', {
+      source: aws,
+      cause: err,
+    });
   }
   if (aws === 'MethodNotAllowedException') {
-    return new AppError('invalid_request', 'AWS IoT does not allow this operation on the shadow.', { source: aws, cause: err });
+    return new AppError('invalid_request', 'AWS IoT does not allow this operation on the shadow.', {
+      source: aws,
+      cause: err,
+    });
   }
   return toAppError(err, { resource: describe(ref), endpoint: describeDataEndpoint() });
 }
 
-async function call<T>(ref: ShadowRef, run: (client: IoTDataPlaneClient) => Promise<T>): Promise<T> {
+async function call<T>(_ref: ShadowRef, run: (client: IoTDataPlaneClient) => Promise<T>): Promise<T> {
   let client: IoTDataPlaneClient;
   try {
     client = await getDataPlaneClient(readIotConfig());
@@ -93,7 +109,9 @@ function parseDocument(ref: ShadowRef, payload: Uint8Array | undefined): ShadowD
   try {
     doc = JSON.parse(payload ? decoder.decode(payload) : '{}');
   } catch (err) {
-    throw new AppError('internal', `AWS IoT returned a shadow document that is not JSON (${describe(ref)}).`, { cause: err });
+    throw new AppError('internal', `AWS IoT returned a shadow document that is not JSON (${describe(ref)}).`, {
+      cause: err,
+    });
   }
   const raw = isJsonObject(doc) ? doc : {};
   const state = isJsonObject(raw.state) ? raw.state : {};
@@ -127,7 +145,9 @@ export async function getShadow(ref: ShadowRef): Promise<ShadowLookup> {
       return { exists: true, shadow: parseDocument(ref, out.payload) };
     } catch (err) {
       if (errorName(err) === 'ResourceNotFoundException') {
-        return ref.shadowName ? { exists: false, thingName: ref.thingName, shadowName: ref.shadowName } : { exists: false, thingName: ref.thingName };
+        return ref.shadowName
+          ? { exists: false, thingName: ref.thingName, shadowName: ref.shadowName }
+          : { exists: false, thingName: ref.thingName };
       }
       throw mapError(err, ref);
     }
@@ -152,7 +172,9 @@ export interface UpdateResult {
  * ShadowConflictError naming the loaded and the current version (read once more to say which).
  */
 export async function updateDesired(input: UpdateDesiredInput): Promise<UpdateResult> {
-  const body: { state: { desired: JsonObject | null }; version?: number; clientToken?: string } = { state: { desired: input.desired } };
+  const body: { state: { desired: JsonObject | null }; version?: number; clientToken?: string } = {
+    state: { desired: input.desired },
+  };
   if (input.expectedVersion !== undefined) body.version = input.expectedVersion;
   if (input.clientToken) body.clientToken = input.clientToken;
   return sendUpdate(input, body);
@@ -173,7 +195,9 @@ async function sendUpdate(ref: ShadowRef & { expectedVersion?: number }, body: o
     } catch (err) {
       if (errorName(err) === 'ConflictException' && ref.expectedVersion !== undefined) {
         const now = await getShadow(ref).catch(() => undefined);
-        throw new ShadowConflictError(ref.expectedVersion, now?.exists ? now.shadow.version : undefined, { cause: err });
+        throw new ShadowConflictError(ref.expectedVersion, now?.exists ? now.shadow.version : undefined, {
+          cause: err,
+        });
       }
       throw mapError(err, ref);
     }
@@ -247,6 +271,10 @@ export async function createShadow(input: CreateShadowInput): Promise<UpdateResu
 }
 
 /** createShadow for a named shadow. */
-export async function createNamedShadow(thingName: string, shadowName: string, desired: JsonObject = {}): Promise<UpdateResult> {
+export async function createNamedShadow(
+  thingName: string,
+  shadowName: string,
+  desired: JsonObject = {},
+): Promise<UpdateResult> {
   return createShadow({ thingName, shadowName, desired });
 }

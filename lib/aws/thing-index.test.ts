@@ -79,7 +79,9 @@ describe('the thing index against the emulator', () => {
     process.env.AWS_REGION = t.emulator.config.region;
     // 600 things: three ListThings pages of 250.
     await Promise.all(
-      Array.from({ length: 600 }, (_, i) => t.iot.send(new CreateThingCommand({ thingName: `idx-${String(i).padStart(4, '0')}` }))),
+      Array.from({ length: 600 }, (_, i) =>
+        t.iot.send(new CreateThingCommand({ thingName: `idx-${String(i).padStart(4, '0')}` })),
+      ),
     );
   });
   after(async () => {

@@ -65,7 +65,12 @@ async function build(): Promise<ThingIndex> {
       const out = await client.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
       for (const t of out.things ?? []) {
         if (!t.thingName) continue;
-        things.push({ name: t.thingName, typeName: t.thingTypeName, attributes: { ...(t.attributes ?? {}) }, version: t.version ?? 0 });
+        things.push({
+          name: t.thingName,
+          typeName: t.thingTypeName,
+          attributes: { ...(t.attributes ?? {}) },
+          version: t.version ?? 0,
+        });
       }
       nextToken = out.nextToken || undefined;
     } while (nextToken && things.length < MAX_INDEXED_THINGS);
@@ -133,7 +138,12 @@ export function rememberThing(thing: Pick<Thing, 'name' | 'typeName' | 'attribut
   dropBuildInFlight();
   const index = holder.index;
   if (!index) return;
-  const entry: IndexedThing = { name: thing.name, typeName: thing.typeName, attributes: { ...thing.attributes }, version: thing.version };
+  const entry: IndexedThing = {
+    name: thing.name,
+    typeName: thing.typeName,
+    attributes: { ...thing.attributes },
+    version: thing.version,
+  };
   const at = lowerBound(index.things, thing.name);
   if (index.things[at]?.name === thing.name) index.things[at] = entry;
   else index.things.splice(at, 0, entry);
@@ -182,7 +192,12 @@ export interface IndexPage {
 }
 
 /** Filter the sorted index and cut one page out of the matches. A prefix is a binary search, not a scan. */
-export function searchThingIndex(things: readonly IndexedThing[], query: IndexQuery, page: number, pageSize: number): IndexPage {
+export function searchThingIndex(
+  things: readonly IndexedThing[],
+  query: IndexQuery,
+  page: number,
+  pageSize: number,
+): IndexPage {
   let candidates: readonly IndexedThing[] = things;
   if (query.prefix) {
     const start = lowerBound(things, query.prefix);

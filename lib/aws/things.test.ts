@@ -15,7 +15,10 @@ import {
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
 import { deleteThingWithCleanup, deletionSteps, planThingDeletion } from './things';
 
-const POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] });
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }],
+});
 
 describe('deleting a thing with guided clean-up', () => {
   let t: TestEmulator;
@@ -47,9 +50,13 @@ describe('deleting a thing with guided clean-up', () => {
     if (others.length) {
       shared = await t.iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
       await t.iot.send(new AttachThingPrincipalCommand({ thingName: thing, principal: shared.certificateArn }));
-      for (const o of others) await t.iot.send(new AttachThingPrincipalCommand({ thingName: o, principal: shared.certificateArn }));
+      for (const o of others)
+        await t.iot.send(new AttachThingPrincipalCommand({ thingName: o, principal: shared.certificateArn }));
     }
-    return { own: { id: own.certificateId!, arn: own.certificateArn! }, shared: shared && { id: shared.certificateId!, arn: shared.certificateArn! } };
+    return {
+      own: { id: own.certificateId!, arn: own.certificateArn! },
+      shared: shared && { id: shared.certificateId!, arn: shared.certificateArn! },
+    };
   }
 
   test('plans in AWS order: detach, delete the exclusive certificate, keep the shared one, delete the thing', async () => {

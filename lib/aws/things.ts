@@ -60,7 +60,6 @@ export function toThing(raw: ThingAttribute): Thing {
 const clampPage = (n: number | undefined, max = MAX_RESULTS_LIMIT) =>
   n === undefined ? undefined : Math.min(Math.max(Math.trunc(n), 1), max);
 
-
 const errorName = awsErrorName;
 
 const causeName = (err: unknown): string | undefined =>
@@ -133,7 +132,9 @@ export interface CreateThingInput {
 export async function createThing(input: CreateThingInput): Promise<Thing> {
   if (input.groupName) {
     const group = input.groupName;
-    await callIot(`thing group "${group}"`, (client) => client.send(new DescribeThingGroupCommand({ thingGroupName: group })));
+    await callIot(`thing group "${group}"`, (client) =>
+      client.send(new DescribeThingGroupCommand({ thingGroupName: group })),
+    );
   }
   const attributes = Object.keys(input.attributes).length ? input.attributes : undefined;
   const out = await callIot(`thing "${input.name}"`, (client) =>
@@ -175,11 +176,19 @@ export async function createThing(input: CreateThingInput): Promise<Thing> {
  * removes that attribute (AWS's documented way to remove one). `expectedVersion` makes AWS refuse the
  * update with VersionConflictException when someone changed the thing since it was read.
  */
-export async function updateThingAttributes(name: string, changes: Record<string, string>, expectedVersion: number): Promise<void> {
+export async function updateThingAttributes(
+  name: string,
+  changes: Record<string, string>,
+  expectedVersion: number,
+): Promise<void> {
   const config = readIotConfig();
   try {
     await getIotClient(config).send(
-      new UpdateThingCommand({ thingName: name, expectedVersion, attributePayload: { attributes: changes, merge: true } }),
+      new UpdateThingCommand({
+        thingName: name,
+        expectedVersion,
+        attributePayload: { attributes: changes, merge: true },
+      }),
     );
   } catch (err) {
     if (errorName(err) === 'VersionConflictException') {
@@ -196,7 +205,9 @@ export async function updateThingAttributes(name: string, changes: Record<string
 
 /** DeleteThing. AWS answers success for a thing that does not exist. */
 export async function deleteThing(name: string, expectedVersion?: number): Promise<void> {
-  await callIot(`thing "${name}"`, (client) => client.send(new DeleteThingCommand({ thingName: name, expectedVersion })));
+  await callIot(`thing "${name}"`, (client) =>
+    client.send(new DeleteThingCommand({ thingName: name, expectedVersion })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -215,7 +226,8 @@ export async function listThingTypes(): Promise<ThingTypeSummary[]> {
     do {
       const out = await client.send(new ListThingTypesCommand({ nextToken, maxResults: 250 }));
       for (const t of out.thingTypes ?? []) {
-        if (t.thingTypeName) types.push({ name: t.thingTypeName, deprecated: Boolean(t.thingTypeMetadata?.deprecated) });
+        if (t.thingTypeName)
+          types.push({ name: t.thingTypeName, deprecated: Boolean(t.thingTypeMetadata?.deprecated) });
       }
       nextToken = out.nextToken || undefined;
     } while (nextToken && types.length < 5000);
@@ -243,7 +255,9 @@ export async function listGroupsOfThing(name: string): Promise<string[]> {
     const names: string[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await client.send(new ListThingGroupsForThingCommand({ thingName: name, nextToken, maxResults: 250 }));
+      const out = await client.send(
+        new ListThingGroupsForThingCommand({ thingName: name, nextToken, maxResults: 250 }),
+      );
       for (const g of out.thingGroups ?? []) if (g.groupName) names.push(g.groupName);
       nextToken = out.nextToken || undefined;
     } while (nextToken);
@@ -263,7 +277,10 @@ export interface GroupPage {
 }
 
 /** One page of a group's member names (ListThingsInThingGroup). */
-export async function listThingsInGroup(groupName: string, opts: { nextToken?: string; maxResults?: number } = {}): Promise<GroupPage> {
+export async function listThingsInGroup(
+  groupName: string,
+  opts: { nextToken?: string; maxResults?: number } = {},
+): Promise<GroupPage> {
   return callIot(`thing group "${groupName}"`, async (client) => {
     const out = await client.send(
       new ListThingsInThingGroupCommand({
@@ -278,7 +295,10 @@ export async function listThingsInGroup(groupName: string, opts: { nextToken?: s
 }
 
 /** Every member name of a group, up to `limit`. */
-export async function listAllThingsInGroup(groupName: string, limit = 100_000): Promise<{ names: string[]; truncated: boolean }> {
+export async function listAllThingsInGroup(
+  groupName: string,
+  limit = 100_000,
+): Promise<{ names: string[]; truncated: boolean }> {
   const names: string[] = [];
   let nextToken: string | undefined;
   do {
@@ -359,7 +379,9 @@ export async function describeThingPrincipals(name: string): Promise<ThingPrinci
 /** DetachThingPrincipal. Already detached (not found) counts as done. */
 export async function detachThingPrincipal(thingName: string, principal: string): Promise<void> {
   try {
-    await callIot(`thing "${thingName}"`, (client) => client.send(new DetachThingPrincipalCommand({ thingName, principal })));
+    await callIot(`thing "${thingName}"`, (client) =>
+      client.send(new DetachThingPrincipalCommand({ thingName, principal })),
+    );
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') return;
     throw err;
@@ -445,7 +467,12 @@ export function deletionSteps(plan: DeletionPlan): DeletionStep[] {
     }
   }
   for (const p of plan.leftoverCertificates) {
-    steps.push({ principal: p.arn, certificateId: p.certificateId, kind: 'delete-certificate', label: deleteCertificateLabel(p) });
+    steps.push({
+      principal: p.arn,
+      certificateId: p.certificateId,
+      kind: 'delete-certificate',
+      label: deleteCertificateLabel(p),
+    });
   }
   if (plan.exists) steps.push({ kind: 'delete-thing', label: `Delete thing "${plan.thingName}"` });
   return steps;
@@ -459,7 +486,11 @@ function deleteCertificateLabel(p: DeletionPrincipalPlan): string {
   return `Delete ${principalName(p)} (used by no other thing): ${policies}${deactivate}delete`;
 }
 
-async function planPrincipal(thingName: string, arn: string, described?: ThingPrincipal): Promise<DeletionPrincipalPlan> {
+async function planPrincipal(
+  thingName: string,
+  arn: string,
+  described?: ThingPrincipal,
+): Promise<DeletionPrincipalPlan> {
   const info = described ?? (await describePrincipal(arn));
   if (info.problem) throw new AppError('internal', info.problem);
   const otherThings = info.certificateId ? (await thingsOfCertificate(arn)).filter((t) => t !== thingName) : [];
@@ -477,7 +508,10 @@ async function planPrincipal(thingName: string, arn: string, described?: ThingPr
  * What deleting the thing will do: every attached principal, whether another thing still uses it, and
  * the certificates an earlier interrupted run left detached (`pendingCertificateIds`).
  */
-export async function planThingDeletion(thingName: string, pendingCertificateIds: readonly string[] = []): Promise<DeletionPlan> {
+export async function planThingDeletion(
+  thingName: string,
+  pendingCertificateIds: readonly string[] = [],
+): Promise<DeletionPlan> {
   let exists = true;
   let arns: string[] = [];
   try {
@@ -518,7 +552,8 @@ async function deleteThingAfterDetach(name: string): Promise<void> {
       await deleteThing(name);
       return;
     } catch (err) {
-      const stillAttached = err instanceof AppError && err.source === 'InvalidRequestException' && /attached/i.test(err.message);
+      const stillAttached =
+        err instanceof AppError && err.source === 'InvalidRequestException' && /attached/i.test(err.message);
       if (stillAttached && attempt < 4) {
         await sleep(250 * 2 ** attempt);
         continue;
@@ -535,7 +570,10 @@ async function deleteThingAfterDetach(name: string): Promise<void> {
  * read again here, so a retry after a failure continues from what is actually left. Stops at the first
  * failing step and reports which one and what is left; never throws.
  */
-export async function deleteThingWithCleanup(thingName: string, pendingCertificateIds: readonly string[] = []): Promise<DeletionReport> {
+export async function deleteThingWithCleanup(
+  thingName: string,
+  pendingCertificateIds: readonly string[] = [],
+): Promise<DeletionReport> {
   const pending = new Set(pendingCertificateIds);
   const results: DeletionStepResult[] = [];
   const readStep: DeletionStep = { kind: 'detach', label: `Read what is attached to thing "${thingName}"` };
@@ -575,7 +613,8 @@ export async function deleteThingWithCleanup(thingName: string, pendingCertifica
             detail = `Kept instead: now attached to ${others.map((t) => `"${t}"`).join(', ')}.`;
           } else {
             const done = await deleteCertificateFully(step.certificateId!);
-            if (done.detachedPolicies.length) detail = `Detached ${done.detachedPolicies.map((p) => `"${p}"`).join(', ')}.`;
+            if (done.detachedPolicies.length)
+              detail = `Detached ${done.detachedPolicies.map((p) => `"${p}"`).join(', ')}.`;
           }
           pending.delete(step.certificateId!);
           break;
@@ -598,7 +637,12 @@ export async function deleteThingWithCleanup(thingName: string, pendingCertifica
 
   if (failedAt < 0) {
     if (!plan.exists) {
-      results.push({ kind: 'delete-thing', label: `Delete thing "${thingName}"`, status: 'done', detail: 'It was already gone.' });
+      results.push({
+        kind: 'delete-thing',
+        label: `Delete thing "${thingName}"`,
+        status: 'done',
+        detail: 'It was already gone.',
+      });
     }
     return { ok: true, thingName, steps: results, leftOver: [], pendingCertificateIds: [] };
   }
@@ -607,7 +651,10 @@ export async function deleteThingWithCleanup(thingName: string, pendingCertifica
   const leftOver: string[] = [];
   for (const id of pending) leftOver.push(`Certificate ${shortId(id)} is detached from the thing but not deleted yet.`);
   const notDetached = steps.slice(failedAt).filter((s) => s.kind === 'detach');
-  for (const s of notDetached) leftOver.push(`${s.certificateId ? `Certificate ${shortId(s.certificateId)}` : `Principal ${s.principal}`} is still attached to the thing.`);
+  for (const s of notDetached)
+    leftOver.push(
+      `${s.certificateId ? `Certificate ${shortId(s.certificateId)}` : `Principal ${s.principal}`} is still attached to the thing.`,
+    );
   if (plan.exists) leftOver.push(`Thing "${thingName}" still exists.`);
   return { ok: false, thingName, steps: results, failure, leftOver, pendingCertificateIds: [...pending] };
 }

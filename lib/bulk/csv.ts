@@ -47,7 +47,8 @@ export function parseCsv(text: string): CsvRecord[] {
       field = '';
       i++;
       for (;;) {
-        if (i >= src.length) throw new CsvError(`Line ${startLine}: a quoted field is not closed (a " is missing).`, startLine);
+        if (i >= src.length)
+          throw new CsvError(`Line ${startLine}: a quoted field is not closed (a " is missing).`, startLine);
         const c = src[i]!;
         if (c === '"') {
           if (src[i + 1] === '"') {
@@ -66,7 +67,10 @@ export function parseCsv(text: string): CsvRecord[] {
       // Only spaces may follow the closing quote before the separator.
       while (i < src.length && (src[i] === ' ' || src[i] === '\t')) i++;
       if (i < src.length && src[i] !== ',' && src[i] !== '\n' && src[i] !== '\r') {
-        throw new CsvError(`Line ${line}: text after a closing quote (put the whole field in quotes, and double any " inside).`, line);
+        throw new CsvError(
+          `Line ${line}: text after a closing quote (put the whole field in quotes, and double any " inside).`,
+          line,
+        );
       }
       continue;
     }

@@ -23,7 +23,10 @@ const BATCH = 50;
 const PARALLEL = 8;
 
 /** Makes keys for every name, `PARALLEL` at a time, handing them over in list order in batches of `BATCH`. */
-export async function generateKeyBatch(names: string[], onBatch: (from: number, keys: MadeKeys[]) => void): Promise<void> {
+export async function generateKeyBatch(
+  names: string[],
+  onBatch: (from: number, keys: MadeKeys[]) => void,
+): Promise<void> {
   for (let from = 0; from < names.length; from += BATCH) {
     const slice = names.slice(from, from + BATCH);
     const keys: MadeKeys[] = new Array(slice.length);
@@ -33,7 +36,12 @@ export async function generateKeyBatch(names: string[], onBatch: (from: number, 
         while (next < slice.length) {
           const i = next++;
           const k = await generateDeviceKeys(slice[i]!, 'EC');
-          keys[i] = { thingName: slice[i]!, privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem, csrPem: k.csrPem };
+          keys[i] = {
+            thingName: slice[i]!,
+            privateKeyPem: k.privateKeyPem,
+            publicKeyPem: k.publicKeyPem,
+            csrPem: k.csrPem,
+          };
         }
       }),
     );
@@ -42,7 +50,8 @@ export async function generateKeyBatch(names: string[], onBatch: (from: number, 
 }
 
 declare const WorkerGlobalScope: { new (): unknown } | undefined;
-const inWorker = typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof WorkerGlobalScope;
+const inWorker =
+  typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof WorkerGlobalScope;
 
 if (inWorker) {
   const scope = self as unknown as {
@@ -54,6 +63,8 @@ if (inWorker) {
     const t0 = performance.now();
     generateKeyBatch(e.data.names, (from, keys) => scope.postMessage({ type: 'keys', from, keys }))
       .then(() => scope.postMessage({ type: 'done', count: e.data.names.length, ms: performance.now() - t0 }))
-      .catch((err: unknown) => scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+      .catch((err: unknown) =>
+        scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+      );
   };
 }

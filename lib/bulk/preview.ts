@@ -27,8 +27,10 @@ export async function checkAgainstAws(rows: BulkRow[], concurrency = 16): Promis
     }),
   );
   for (const row of rows) {
-    if (row.thingTypeName && typeOk.get(row.thingTypeName) === false) row.errors.push(`There is no thing type named ${row.thingTypeName}.`);
-    if (row.thingGroupName && groupOk.get(row.thingGroupName) === false) row.errors.push(`There is no thing group named ${row.thingGroupName}.`);
+    if (row.thingTypeName && typeOk.get(row.thingTypeName) === false)
+      row.errors.push(`There is no thing type named ${row.thingTypeName}.`);
+    if (row.thingGroupName && groupOk.get(row.thingGroupName) === false)
+      row.errors.push(`There is no thing group named ${row.thingGroupName}.`);
   }
 }
 

@@ -19,8 +19,15 @@ describe('CSV parsing', () => {
   });
 
   it('round-trips what it writes', () => {
-    const rows = [['thing_name', 'status'], ['a,b', 'said "hi"'], ['c', '']];
-    assert.deepEqual(parseCsv(toCsv(rows)).map((r) => r.fields), rows);
+    const rows = [
+      ['thing_name', 'status'],
+      ['a,b', 'said "hi"'],
+      ['c', ''],
+    ];
+    assert.deepEqual(
+      parseCsv(toCsv(rows)).map((r) => r.fields),
+      rows,
+    );
   });
 });
 
@@ -69,13 +76,27 @@ describe('the device list and its checks', () => {
   });
 
   it('generates prefix + number names, zero-padded', () => {
-    assert.deepEqual(generatedNames({ prefix: 'sensor-', count: 3, start: 9, digits: 3 }), ['sensor-009', 'sensor-010', 'sensor-011']);
-    const r = rowsFromGenerator({ prefix: 'dev-', count: 2, start: 1, digits: 0, attributes: 'site=lab', thingGroupName: 'g' });
-    assert.ok(r.ok);
-    assert.deepEqual(r.rows.map((x) => [x.thingName, x.attributes, x.thingGroupName]), [
-      ['dev-1', { site: 'lab' }, 'g'],
-      ['dev-2', { site: 'lab' }, 'g'],
+    assert.deepEqual(generatedNames({ prefix: 'sensor-', count: 3, start: 9, digits: 3 }), [
+      'sensor-009',
+      'sensor-010',
+      'sensor-011',
     ]);
+    const r = rowsFromGenerator({
+      prefix: 'dev-',
+      count: 2,
+      start: 1,
+      digits: 0,
+      attributes: 'site=lab',
+      thingGroupName: 'g',
+    });
+    assert.ok(r.ok);
+    assert.deepEqual(
+      r.rows.map((x) => [x.thingName, x.attributes, x.thingGroupName]),
+      [
+        ['dev-1', { site: 'lab' }, 'g'],
+        ['dev-2', { site: 'lab' }, 'g'],
+      ],
+    );
     assert.equal(rowsFromGenerator({ prefix: 'x', count: 0, start: 1, digits: 0, attributes: '' }).ok, false);
     const bad = rowsFromGenerator({ prefix: 'bad prefix ', count: 1, start: 1, digits: 0, attributes: '' });
     assert.ok(bad.ok);

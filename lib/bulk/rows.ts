@@ -32,7 +32,8 @@ export interface BulkRow {
 
 export type ListResult = { ok: true; rows: BulkRow[] } | { ok: false; error: string };
 
-const firstIssue = (r: { success: boolean; error?: { issues: { message: string }[] } }) => r.error?.issues[0]?.message ?? 'invalid';
+const firstIssue = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  r.error?.issues[0]?.message ?? 'invalid';
 
 /** `k=v;k2=v2` into a record; problems into `errors`. Values may contain `=` (AWS allows it), names may not. */
 export function parseAttributes(text: string, errors: string[]): Record<string, string> {
@@ -62,7 +63,8 @@ export function parseAttributes(text: string, errors: string[]): Record<string, 
 function checkRow(row: BulkRow): void {
   const n = thingName.safeParse(row.thingName);
   if (!row.thingName) row.errors.unshift('The name is empty.');
-  else if (!n.success) row.errors.unshift(`Name "${row.thingName}": ${firstIssue(n)} (letters, digits, : _ - only, at most 128).`);
+  else if (!n.success)
+    row.errors.unshift(`Name "${row.thingName}": ${firstIssue(n)} (letters, digits, : _ - only, at most 128).`);
   if (row.thingTypeName !== undefined) {
     const t = thingTypeName.safeParse(row.thingTypeName);
     if (!t.success) row.errors.push(`Thing type "${row.thingTypeName}": ${firstIssue(t)}.`);
@@ -94,25 +96,44 @@ export function markDuplicates(rows: BulkRow[]): void {
 }
 
 export function rowsFromCsv(text: string): ListResult {
-  if (text.length > MAX_CSV_CHARS) return { ok: false, error: `The CSV is too long (at most ${MAX_CSV_CHARS.toLocaleString('en')} characters); split it into several jobs.` };
+  if (text.length > MAX_CSV_CHARS)
+    return {
+      ok: false,
+      error: `The CSV is too long (at most ${MAX_CSV_CHARS.toLocaleString('en')} characters); split it into several jobs.`,
+    };
   let records;
   try {
     records = parseCsv(text);
   } catch (err) {
     return { ok: false, error: err instanceof CsvError ? err.message : 'The CSV could not be read.' };
   }
-  if (records.length === 0) return { ok: false, error: 'The CSV is empty: give a header row (name,attributes,type,group) and one row per device.' };
+  if (records.length === 0)
+    return {
+      ok: false,
+      error: 'The CSV is empty: give a header row (name,attributes,type,group) and one row per device.',
+    };
   const header = records[0]!.fields.map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !(COLUMNS as readonly string[]).includes(h));
   if (!header.includes('name')) {
-    return { ok: false, error: `The first row must be the header with a "name" column (columns: ${COLUMNS.join(', ')}); found: ${header.join(', ') || 'nothing'}.` };
+    return {
+      ok: false,
+      error: `The first row must be the header with a "name" column (columns: ${COLUMNS.join(', ')}); found: ${header.join(', ') || 'nothing'}.`,
+    };
   }
-  if (unknown.length) return { ok: false, error: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}: the columns are ${COLUMNS.join(', ')}.` };
+  if (unknown.length)
+    return {
+      ok: false,
+      error: `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}: the columns are ${COLUMNS.join(', ')}.`,
+    };
   const twice = header.filter((h, i) => header.indexOf(h) !== i);
   if (twice.length) return { ok: false, error: `The column "${twice[0]}" is in the header twice.` };
   const data = records.slice(1);
   if (data.length === 0) return { ok: false, error: 'The CSV has a header but no devices.' };
-  if (data.length > MAX_DEVICES) return { ok: false, error: `${data.length.toLocaleString('en')} devices: one job takes at most ${MAX_DEVICES.toLocaleString('en')}.` };
+  if (data.length > MAX_DEVICES)
+    return {
+      ok: false,
+      error: `${data.length.toLocaleString('en')} devices: one job takes at most ${MAX_DEVICES.toLocaleString('en')}.`,
+    };
   const col = (name: string) => header.indexOf(name);
   const rows = data.map((rec) => {
     const get = (name: string) => {
@@ -120,7 +141,10 @@ export function rowsFromCsv(text: string): ListResult {
       return i === -1 ? '' : (rec.fields[i] ?? '').trim();
     };
     const errors: string[] = [];
-    if (rec.fields.length > header.length) errors.push(`${rec.fields.length} fields, but the header has ${header.length} (quote fields that contain commas).`);
+    if (rec.fields.length > header.length)
+      errors.push(
+        `${rec.fields.length} fields, but the header has ${header.length} (quote fields that contain commas).`,
+      );
     const attributes = parseAttributes(get('attributes'), errors);
     const type = get('type');
     const group = get('group');
@@ -152,13 +176,19 @@ export interface GeneratorInput {
 
 /** `prefix` + a running number: sensor-0001 … sensor-0100. */
 export function generatedNames(input: Pick<GeneratorInput, 'prefix' | 'count' | 'start' | 'digits'>): string[] {
-  return Array.from({ length: input.count }, (_, i) => `${input.prefix}${String(input.start + i).padStart(input.digits, '0')}`);
+  return Array.from(
+    { length: input.count },
+    (_, i) => `${input.prefix}${String(input.start + i).padStart(input.digits, '0')}`,
+  );
 }
 
 export function rowsFromGenerator(input: GeneratorInput): ListResult {
-  if (!Number.isInteger(input.count) || input.count < 1) return { ok: false, error: 'The count must be a whole number of at least 1.' };
-  if (input.count > MAX_DEVICES) return { ok: false, error: `One job takes at most ${MAX_DEVICES.toLocaleString('en')} devices.` };
-  if (!Number.isInteger(input.start) || input.start < 0) return { ok: false, error: 'The first number must be a whole number, 0 or more.' };
+  if (!Number.isInteger(input.count) || input.count < 1)
+    return { ok: false, error: 'The count must be a whole number of at least 1.' };
+  if (input.count > MAX_DEVICES)
+    return { ok: false, error: `One job takes at most ${MAX_DEVICES.toLocaleString('en')} devices.` };
+  if (!Number.isInteger(input.start) || input.start < 0)
+    return { ok: false, error: 'The first number must be a whole number, 0 or more.' };
   if (!input.prefix) return { ok: false, error: 'Give a name prefix, for example sensor-.' };
   const rows = generatedNames(input).map((name, i) => {
     const errors: string[] = [];

@@ -2,8 +2,17 @@ import { z } from 'zod';
 
 import { MAX_PEM_LENGTH } from '../onboarding/pem';
 import { POLICY_TEMPLATES } from '../policies/templates';
-import { attributeName, attributeValue, MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE, policyName, thingGroupName, thingName, thingTypeName } from '../validation/iot-names';
-import { MAIN_OPERATIONS } from '../jobs/types';
+import {
+  attributeName,
+  attributeValue,
+  MAX_ATTRIBUTES_WITH_TYPE,
+  MAX_ATTRIBUTES_WITHOUT_TYPE,
+  policyName,
+  thingGroupName,
+  thingName,
+  thingTypeName,
+} from '../validation/iot-names';
+import type { MAIN_OPERATIONS } from '../jobs/types';
 import { MAX_DEVICES } from './rows';
 
 /**
@@ -13,7 +22,11 @@ import { MAX_DEVICES } from './rows';
 export const DEVICE_BATCH = 200;
 
 const intIn = (min: number, max: number, label: string) =>
-  z.coerce.number(`${label} must be a number.`).int(`${label} must be a whole number.`).min(min, `${label} is at least ${min}.`).max(max, `${label} is at most ${max}.`);
+  z.coerce
+    .number(`${label} must be a number.`)
+    .int(`${label} must be a whole number.`)
+    .min(min, `${label} is at least ${min}.`)
+    .max(max, `${label} is at most ${max}.`);
 
 const templateIds = POLICY_TEMPLATES.map((t) => t.id);
 
@@ -35,11 +48,16 @@ export const jobOptionsSchema = z
     const name = v.policyMode === 'template' ? v.policyName : v.existingPolicyName;
     const path = v.policyMode === 'template' ? 'policyName' : 'existingPolicyName';
     if (!name) {
-      ctx.addIssue({ code: 'custom', path: [path], message: v.policyMode === 'template' ? 'Name the policy the template makes.' : 'Choose the policy to attach.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [path],
+        message: v.policyMode === 'template' ? 'Name the policy the template makes.' : 'Choose the policy to attach.',
+      });
       return;
     }
     const p = policyName.safeParse(name);
-    if (!p.success) ctx.addIssue({ code: 'custom', path: [path], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+    if (!p.success)
+      ctx.addIssue({ code: 'custom', path: [path], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
   });
 
 export type JobOptionsInput = z.input<typeof jobOptionsSchema>;
@@ -63,9 +81,16 @@ export const deviceInputSchema = z
     csrPem: z
       .string()
       .max(MAX_PEM_LENGTH)
-      .refine((s) => /^-----BEGIN CERTIFICATE REQUEST-----[\s\S]+-----END CERTIFICATE REQUEST-----\s*$/.test(s.trim()), 'Not a PEM certificate request.'),
+      .refine(
+        (s) => /^-----BEGIN CERTIFICATE REQUEST-----[\s\S]+-----END CERTIFICATE REQUEST-----\s*$/.test(s.trim()),
+        'Not a PEM certificate request.',
+      ),
   })
-  .refine((d) => Object.keys(d.attributes).length <= (d.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE), 'Too many attributes.');
+  .refine(
+    (d) =>
+      Object.keys(d.attributes).length <= (d.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE),
+    'Too many attributes.',
+  );
 
 export const deviceBatchSchema = z.object({
   jobId: z.uuid(),

@@ -9,7 +9,13 @@ import { bulkZipFileName, buildBulkZip } from './zip';
 import { pemHeader } from '../pki/pem';
 
 const ROOT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const connection = { mode: 'local' as const, region: 'us-east-1', endpoint: 'localhost', port: 8883, rootCa: { fileName: 'root-ca.pem', pem: ROOT, description: 'test root' } };
+const connection = {
+  mode: 'local' as const,
+  region: 'us-east-1',
+  endpoint: 'localhost',
+  port: 8883,
+  rootCa: { fileName: 'root-ca.pem', pem: ROOT, description: 'test root' },
+};
 
 describe('the bulk zip', () => {
   it('has a folder per done device and a manifest of every device', async () => {
@@ -19,7 +25,15 @@ describe('the bulk zip', () => {
     assert.match(keys[0]!.csrPem, /BEGIN CERTIFICATE REQUEST/);
     const zip = buildBulkZip(
       [
-        { thingName: 'dev-1', status: 'done', certificateId: 'a'.repeat(64), certificateArn: `arn:aws:iot:us-east-1:123456789012:cert/${'a'.repeat(64)}`, certificatePem: ROOT, privateKeyPem: keys[0]!.privateKeyPem, publicKeyPem: keys[0]!.publicKeyPem },
+        {
+          thingName: 'dev-1',
+          status: 'done',
+          certificateId: 'a'.repeat(64),
+          certificateArn: `arn:aws:iot:us-east-1:123456789012:cert/${'a'.repeat(64)}`,
+          certificatePem: ROOT,
+          privateKeyPem: keys[0]!.privateKeyPem,
+          publicKeyPem: keys[0]!.publicKeyPem,
+        },
         { thingName: 'dev-2', status: 'rolled-back', reason: 'AttachPolicy failed: no, "really"' },
       ],
       connection,
@@ -32,7 +46,10 @@ describe('the bulk zip', () => {
     assert.deepEqual(manifest[2], ['dev-2', '', '', 'rolled-back', '', 'AttachPolicy failed: no, "really"']);
     assert.ok(strFromU8(files['dev-1/private.pem.key']!).includes(pemHeader('PRIVATE KEY')));
     assert.ok(files['dev-1/config/device.json']);
-    assert.equal(Object.keys(files).some((p) => p.startsWith('dev-2/')), false);
+    assert.equal(
+      Object.keys(files).some((p) => p.startsWith('dev-2/')),
+      false,
+    );
     assert.equal(bulkZipFileName('my job / 1'), 'my-job-1-devices.zip');
   });
 });

@@ -28,7 +28,11 @@ export interface BulkConnection {
 
 export const MANIFEST_HEADER = ['thing_name', 'certificate_id', 'certificate_arn', 'status', 'folder', 'reason'];
 
-export function bulkZipFiles(devices: readonly BulkZipDevice[], connection: BulkConnection, policyName?: string): BundleFile[] {
+export function bulkZipFiles(
+  devices: readonly BulkZipDevice[],
+  connection: BulkConnection,
+  policyName?: string,
+): BundleFile[] {
   const files: BundleFile[] = [];
   const manifest: string[][] = [MANIFEST_HEADER];
   for (const d of devices) {
@@ -57,12 +61,20 @@ export function bulkZipFiles(devices: readonly BulkZipDevice[], connection: Bulk
   return files;
 }
 
-export function buildBulkZip(devices: readonly BulkZipDevice[], connection: BulkConnection, policyName?: string): Uint8Array {
+export function buildBulkZip(
+  devices: readonly BulkZipDevice[],
+  connection: BulkConnection,
+  policyName?: string,
+): Uint8Array {
   return zipBundle(bulkZipFiles(devices, connection, policyName));
 }
 
 /** `<job-name>-devices.zip`, safe as a file name. */
 export function bulkZipFileName(jobName: string): string {
-  const base = jobName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'bulk';
+  const base =
+    jobName
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'bulk';
   return `${base}-devices.zip`;
 }

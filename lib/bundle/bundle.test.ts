@@ -92,7 +92,11 @@ describe('bundle contents', () => {
         .sort(),
     );
     const byName = Object.fromEntries(files.map((f) => [f.path.slice('MyThing_eu_west_1/'.length), f]));
-    assert.equal(byName['certificate.pem.crt']!.content, AMAZON_ROOT_CA_1_PEM, 'PEM normalised to LF with one final newline');
+    assert.equal(
+      byName['certificate.pem.crt']!.content,
+      AMAZON_ROOT_CA_1_PEM,
+      'PEM normalised to LF with one final newline',
+    );
     assert.equal(byName['private.pem.key']!.content, PRIVATE_KEY_PEM);
     assert.equal(byName['private.pem.key']!.mode, 0o600);
     assert.equal(byName['public.pem.key']!.content, PUBLIC_KEY_PEM);
@@ -108,10 +112,14 @@ describe('bundle contents', () => {
   });
 
   test('the folder and root CA file names are safe on every OS', () => {
-    const files = bundleFiles(base({ thingName: 'a:b', rootCa: { fileName: 'CON.pem', pem: AMAZON_ROOT_CA_1_PEM, description: 'x' } }));
+    const files = bundleFiles(
+      base({ thingName: 'a:b', rootCa: { fileName: 'CON.pem', pem: AMAZON_ROOT_CA_1_PEM, description: 'x' } }),
+    );
     assert.ok(files.every((f) => f.path.startsWith('a_b/')));
     assert.ok(files.some((f) => f.path === 'a_b/_CON.pem'));
-    const clash = bundleFiles(base({ rootCa: { fileName: 'certificate.pem.crt', pem: AMAZON_ROOT_CA_1_PEM, description: 'x' } }));
+    const clash = bundleFiles(
+      base({ rootCa: { fileName: 'certificate.pem.crt', pem: AMAZON_ROOT_CA_1_PEM, description: 'x' } }),
+    );
     assert.equal(new Set(clash.map((f) => f.path.toLowerCase())).size, clash.length, 'no two files share a name');
   });
 
@@ -124,7 +132,8 @@ describe('bundle contents', () => {
     assert.match(readme, /`MyThing_eu_west_1\/private\.pem\.key`/);
     assert.doesNotMatch(readme, /only copy of this device's private key/);
     assert.doesNotMatch(readme, /PRIVATE KEY-----/);
-    for (const f of files) assert.ok(!String(f.content).includes('PRIVATE KEY-----'), `${f.path} holds no key material`);
+    for (const f of files)
+      assert.ok(!String(f.content).includes('PRIVATE KEY-----'), `${f.path} holds no key material`);
     const keys = text(files, 'aws_clientcredential_keys.h');
     assert.match(keys, /#define keyCLIENT_PRIVATE_KEY_PEM\s+""/);
     assert.match(keys, /NOT included/);
@@ -134,13 +143,17 @@ describe('bundle contents', () => {
     assert.match(text(files, 'mosquitto.sh'), /not part of this download/);
   });
 
-  test('local mode says the root CA is the local IoT Core\'s', () => {
+  test("local mode says the root CA is the local IoT Core's", () => {
     const files = bundleFiles(
       base({
         mode: 'local',
         endpoint: 'localhost',
         port: 41883,
-        rootCa: { fileName: 'local-iot-core-root-ca.pem', pem: AMAZON_ROOT_CA_1_PEM, description: "The local IoT Core's root CA." },
+        rootCa: {
+          fileName: 'local-iot-core-root-ca.pem',
+          pem: AMAZON_ROOT_CA_1_PEM,
+          description: "The local IoT Core's root CA.",
+        },
       }),
     );
     const readme = text(files, 'README.md');
@@ -150,11 +163,16 @@ describe('bundle contents', () => {
     assert.match(readme, /-h localhost -p 41883/);
     assert.doesNotMatch(readme, /AWS IoT console \(region/);
     assert.ok(files.some((f) => f.path === 'MyThing_eu_west_1/local-iot-core-root-ca.pem'));
-    assert.equal(JSON.parse(text(files, 'sparkfun-datalogger-iot.json'))['AWS IoT']['CA Cert Filename'], 'local-iot-core-root-ca.pem');
+    assert.equal(
+      JSON.parse(text(files, 'sparkfun-datalogger-iot.json'))['AWS IoT']['CA Cert Filename'],
+      'local-iot-core-root-ca.pem',
+    );
   });
 
   test('device.json parses and has the connection fields', () => {
-    const json = JSON.parse(text(bundleFiles(base({ topics: { telemetry: '$aws/rules/ingest/MyThing_eu_west_1' } })), 'device.json'));
+    const json = JSON.parse(
+      text(bundleFiles(base({ topics: { telemetry: '$aws/rules/ingest/MyThing_eu_west_1' } })), 'device.json'),
+    );
     assert.equal(json.thingName, 'MyThing_eu_west_1');
     assert.equal(json.clientId, 'MyThing_eu_west_1');
     assert.equal(json.endpoint, 'a3xyzzyx-ats.iot.eu-west-1.amazonaws.com');
@@ -179,7 +197,7 @@ describe('bundle contents', () => {
     assert.equal(json.createdAt, '2025-03-01T10:00:00.000Z');
   });
 
-  test('the SparkFun DataLogger IoT block has the keys of SparkFun\'s settings file', () => {
+  test("the SparkFun DataLogger IoT block has the keys of SparkFun's settings file", () => {
     const json = JSON.parse(text(bundleFiles(base()), 'sparkfun-datalogger-iot.json'));
     assert.deepEqual(Object.keys(json), ['AWS IoT']);
     assert.deepEqual(json['AWS IoT'], {
@@ -205,13 +223,22 @@ describe('bundle contents', () => {
     assert.match(note, /`board_a1\/sensors`/);
     assert.match(note, /\*\*lowercase\*\*/);
     assert.match(note, /contains capital letters/);
-    assert.doesNotMatch(text(bundleFiles(base({ thingName: 'board_a1' })), 'microchip-avr-pic-iot.md'), /contains capital letters/);
+    assert.doesNotMatch(
+      text(bundleFiles(base({ thingName: 'board_a1' })), 'microchip-avr-pic-iot.md'),
+      /contains capital letters/,
+    );
   });
 
   test('a default telemetry topic of <thing>/telemetry, and a custom one everywhere', () => {
     assert.match(text(bundleFiles(base()), 'mosquitto.sh'), /DEFAULT_TOPIC=MyThing_eu_west_1\/telemetry/);
     const files = bundleFiles(base({ topics: { telemetry: 'fleet/MyThing_eu_west_1/data' } }));
-    for (const name of ['mosquitto.sh', 'aws-iot-device-sdk-python.py', 'aws-iot-device-sdk-js.js', 'device.env', 'README.md']) {
+    for (const name of [
+      'mosquitto.sh',
+      'aws-iot-device-sdk-python.py',
+      'aws-iot-device-sdk-js.js',
+      'device.env',
+      'README.md',
+    ]) {
       assert.ok(text(files, name).includes('fleet/MyThing_eu_west_1/data'), name);
     }
   });
@@ -274,7 +301,15 @@ int main(void) {
         execFileSync('gcc', ['-fsyntax-only', ...flags, main]);
         execFileSync('gcc', [...flags, '-o', path.join(dir, 'main'), main]);
         const printed = execFileSync(path.join(dir, 'main')).toString('utf8').split('\0');
-        assert.deepEqual(printed, [c.endpoint, c.thingName, '8883', AMAZON_ROOT_CA_1_PEM, withKey ? PRIVATE_KEY_PEM : '', '', '']);
+        assert.deepEqual(printed, [
+          c.endpoint,
+          c.thingName,
+          '8883',
+          AMAZON_ROOT_CA_1_PEM,
+          withKey ? PRIVATE_KEY_PEM : '',
+          '',
+          '',
+        ]);
       }
     }
   });
@@ -286,8 +321,36 @@ int main(void) {
       const env = text(bundleFiles(input), 'device.env');
       const file = path.join(scratch, `device-${i}.env`);
       fs.writeFileSync(file, env);
-      const keys = ['IOT_MODE', 'IOT_THING_NAME', 'IOT_CLIENT_ID', 'IOT_ENDPOINT', 'IOT_PORT', 'IOT_REGION', 'IOT_CERTIFICATE_ID', 'IOT_POLICY_NAME', 'IOT_TELEMETRY_TOPIC', 'IOT_SHADOW_UPDATE_TOPIC', 'IOT_CERT_FILE', 'IOT_KEY_FILE', 'IOT_ROOT_CA_FILE'];
-      const expected = ['aws', c.thingName, c.thingName, c.endpoint, '8883', 'eu-west-1', CERT_ID, input.policyName ?? '', topics[i % 2]!, `$aws/things/${c.thingName}/shadow/update`, 'certificate.pem.crt', 'private.pem.key', 'AmazonRootCA1.pem'];
+      const keys = [
+        'IOT_MODE',
+        'IOT_THING_NAME',
+        'IOT_CLIENT_ID',
+        'IOT_ENDPOINT',
+        'IOT_PORT',
+        'IOT_REGION',
+        'IOT_CERTIFICATE_ID',
+        'IOT_POLICY_NAME',
+        'IOT_TELEMETRY_TOPIC',
+        'IOT_SHADOW_UPDATE_TOPIC',
+        'IOT_CERT_FILE',
+        'IOT_KEY_FILE',
+        'IOT_ROOT_CA_FILE',
+      ];
+      const expected = [
+        'aws',
+        c.thingName,
+        c.thingName,
+        c.endpoint,
+        '8883',
+        'eu-west-1',
+        CERT_ID,
+        input.policyName ?? '',
+        topics[i % 2]!,
+        `$aws/things/${c.thingName}/shadow/update`,
+        'certificate.pem.crt',
+        'private.pem.key',
+        'AmazonRootCA1.pem',
+      ];
       const script = `set -eu; set -a; . "$1"; set +a; for k in ${keys.join(' ')}; do eval "printf '%s\\\\0' \\"\\$$k\\""; done`;
       for (const shell of ['bash', 'dash']) {
         if (!have(shell)) continue;
@@ -362,7 +425,9 @@ int main(void) {
     for (const c of cases) {
       const readme = text(bundleFiles(base(c)), 'README.md');
       const block = /```sh\n([\s\S]*?mosquitto_pub[\s\S]*?)\n\s*```/.exec(readme)![1]!.replace(/^ {3}/gm, '');
-      const out = execFileSync('bash', ['-c', `mosquitto_pub() { printf '%s\\0' "$@"; }\n${block}`]).toString('utf8').split('\0');
+      const out = execFileSync('bash', ['-c', `mosquitto_pub() { printf '%s\\0' "$@"; }\n${block}`])
+        .toString('utf8')
+        .split('\0');
       assert.equal(out[out.indexOf('-h') + 1], c.endpoint);
       assert.equal(out[out.indexOf('-i') + 1], c.thingName);
       assert.equal(out[out.indexOf('-t') + 1], `${c.thingName}/telemetry`);
@@ -376,7 +441,11 @@ int main(void) {
     // Stand-ins for everything that would touch the system: id says root, the rest only record their arguments.
     fs.writeFileSync(path.join(bin, 'id'), '#!/bin/sh\n[ "$1" = -u ] && echo 0 || exit 1\n', { mode: 0o755 });
     for (const name of ['mkdir', 'install', 'chown', 'tedge']) {
-      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\nprintf '%s\\0' ${name} "$@" >> "$TEDGE_LOG"; printf '\\n' >> "$TEDGE_LOG"\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, name),
+        `#!/bin/sh\nprintf '%s\\0' ${name} "$@" >> "$TEDGE_LOG"; printf '\\n' >> "$TEDGE_LOG"\n`,
+        { mode: 0o755 },
+      );
     }
     for (const c of cases) {
       fs.writeFileSync(log, '');
@@ -386,7 +455,11 @@ int main(void) {
         encoding: 'utf8',
       });
       assert.equal(r.status, 0, r.stderr);
-      const calls = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\0').slice(0, -1));
+      const calls = fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\0').slice(0, -1));
       const tedge = calls.filter((x) => x[0] === 'tedge').map((x) => x.slice(1));
       assert.deepEqual(tedge, [
         ['config', 'set', 'device.cert.path', '/etc/tedge/device-certs/tedge-certificate.pem'],
@@ -417,7 +490,12 @@ for node in tree.body:
         out[node.targets[0].id] = node.value.value
 print(json.dumps(out))`;
       const values = JSON.parse(execFileSync('python3', ['-c', read, file]).toString('utf8'));
-      assert.deepEqual(values, { ENDPOINT: c.endpoint, PORT: 8883, CLIENT_ID: c.thingName, TOPIC: `${c.thingName}/telemetry` });
+      assert.deepEqual(values, {
+        ENDPOINT: c.endpoint,
+        PORT: 8883,
+        CLIENT_ID: c.thingName,
+        TOPIC: `${c.thingName}/telemetry`,
+      });
     }
   });
 

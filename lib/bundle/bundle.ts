@@ -61,7 +61,9 @@ export function bundleFolderName(thingName: string): string {
 
 /** `<safe-thing>-credentials.zip`, at most 255 UTF-8 bytes. */
 export function bundleFileName(thingName: string): string {
-  return safeFileName(thingName, { maxBytes: 255 - CREDENTIALS_SUFFIX.length, fallback: 'device' }) + CREDENTIALS_SUFFIX;
+  return (
+    safeFileName(thingName, { maxBytes: 255 - CREDENTIALS_SUFFIX.length, fallback: 'device' }) + CREDENTIALS_SUFFIX
+  );
 }
 
 function check(input: BundleInput): void {
@@ -71,21 +73,27 @@ function check(input: BundleInput): void {
   else if (hasControl(input.thingName)) problems.push('thingName contains control characters');
   if (typeof input.endpoint !== 'string' || !input.endpoint.trim()) problems.push('endpoint is empty');
   else if (hasControl(input.endpoint)) problems.push('endpoint contains control characters');
-  if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) problems.push('port must be an integer from 1 to 65535');
+  if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)
+    problems.push('port must be an integer from 1 to 65535');
   if (input.mode !== 'aws' && input.mode !== 'local') problems.push("mode must be 'aws' or 'local'");
   if (typeof input.region !== 'string' || hasControl(input.region)) problems.push('region contains control characters');
-  if (typeof input.certificateId !== 'string' || hasControl(input.certificateId)) problems.push('certificateId contains control characters');
-  if (input.policyName !== undefined && hasControl(input.policyName)) problems.push('policyName contains control characters');
-  if (!/-----BEGIN CERTIFICATE-----/.test(input.certificatePem ?? '')) problems.push('certificatePem is not a PEM certificate');
+  if (typeof input.certificateId !== 'string' || hasControl(input.certificateId))
+    problems.push('certificateId contains control characters');
+  if (input.policyName !== undefined && hasControl(input.policyName))
+    problems.push('policyName contains control characters');
+  if (!/-----BEGIN CERTIFICATE-----/.test(input.certificatePem ?? ''))
+    problems.push('certificatePem is not a PEM certificate');
   if (input.privateKeyPem !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(input.privateKeyPem))
     problems.push('privateKeyPem is not a PEM private key');
   if (input.publicKeyPem !== undefined && !/-----BEGIN [A-Z ]*PUBLIC KEY-----/.test(input.publicKeyPem))
     problems.push('publicKeyPem is not a PEM public key');
-  if (!input.rootCa || !/-----BEGIN CERTIFICATE-----/.test(input.rootCa.pem ?? '')) problems.push('rootCa.pem is not a PEM certificate');
+  if (!input.rootCa || !/-----BEGIN CERTIFICATE-----/.test(input.rootCa.pem ?? ''))
+    problems.push('rootCa.pem is not a PEM certificate');
   const telemetry = input.topics?.telemetry;
   if (telemetry !== undefined) {
     if (!telemetry) problems.push('topics.telemetry is empty');
-    else if (/[+#\u0000-\u001f\u007f]/.test(telemetry)) problems.push('topics.telemetry cannot contain +, # or control characters');
+    else if (/[+#\u0000-\u001f\u007f]/.test(telemetry))
+      problems.push('topics.telemetry cannot contain +, # or control characters');
   }
   if (problems.length) throw new TypeError(`Cannot build the credential bundle: ${problems.join('; ')}.`);
 }

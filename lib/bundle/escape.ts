@@ -68,9 +68,10 @@ export function cString(value: string): string {
  */
 export function cPemMacro(name: string, pem: string, indent = '    '): string {
   const lines = normalizePem(pem).slice(0, -1).split('\n');
-  return [`#define ${name} \\`, ...lines.map((line, i) => `${indent}${cString(line + '\n')}${i < lines.length - 1 ? ' \\' : ''}`)].join(
-    '\n',
-  );
+  return [
+    `#define ${name} \\`,
+    ...lines.map((line, i) => `${indent}${cString(line + '\n')}${i < lines.length - 1 ? ' \\' : ''}`),
+  ].join('\n');
 }
 
 /**

@@ -20,7 +20,14 @@ function assertPortable(name: string) {
 
 describe('safeFileName', () => {
   test('ordinary names are kept as they are', () => {
-    for (const n of ['sensor-42', 'MyThing_eu_west_1', 'AmazonRootCA1.pem', 'certificate.pem.crt', 'a.b.c', 'Capteur température']) {
+    for (const n of [
+      'sensor-42',
+      'MyThing_eu_west_1',
+      'AmazonRootCA1.pem',
+      'certificate.pem.crt',
+      'a.b.c',
+      'Capteur température',
+    ]) {
       assert.equal(safeFileName(n), n);
     }
   });
@@ -82,7 +89,21 @@ describe('safeFileName', () => {
   });
 
   test('whatever goes in, a portable name comes out', () => {
-    const nasty = ['CON.', ' nul ', '...', 'a'.repeat(1000), '\u0000', '/', '\\\\server\\share', 'C:\\x', '<>', 'COM1 .txt', '\u202E', '🌡'.repeat(200), 'x\uDC00'];
+    const nasty = [
+      'CON.',
+      ' nul ',
+      '...',
+      'a'.repeat(1000),
+      '\u0000',
+      '/',
+      '\\\\server\\share',
+      'C:\\x',
+      '<>',
+      'COM1 .txt',
+      '\u202E',
+      '🌡'.repeat(200),
+      'x\uDC00',
+    ];
     for (const n of nasty) assertPortable(safeFileName(n));
   });
 });

@@ -22,7 +22,11 @@ export function safeFileName(name: string, opts: { maxBytes?: number; fallback?:
 
   let s = String(name).normalize('NFC');
   s = s.replace(/[<>:"/\\|?*\u0000-\u001f\u007f-\u009f]/g, '_');
-  s = s.replace(/[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufff8]/g, '_');
+  s = s.replace(
+    // biome-ignore lint/suspicious/noMisleadingCharacterClass: each invisible code point, combining ones included, is replaced on its own.
+    /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufff8]/g,
+    '_',
+  );
   s = s.replace(/\p{Cs}/gu, '_');
   s = tidyEnds(s);
   if (!s) return fallback;

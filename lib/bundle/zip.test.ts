@@ -40,7 +40,10 @@ describe('zipBundle', () => {
 
     // fflate reads it back byte for byte, folders included.
     const back = unzipSync(zip);
-    assert.deepEqual(Object.keys(back).sort(), ['sensor-42/', 'sensor-42/config/', 'sensor-42/config/freertos/', ...files.map((f) => f.path)].sort());
+    assert.deepEqual(
+      Object.keys(back).sort(),
+      ['sensor-42/', 'sensor-42/config/', 'sensor-42/config/freertos/', ...files.map((f) => f.path)].sort(),
+    );
     for (const f of files) assert.equal(sha(back[f.path]!), sha(bytesOf(f)), f.path);
 
     if (!haveUnzip) return t.skip('unzip is not installed: checked with fflate only');
@@ -98,8 +101,22 @@ describe('zipBundle', () => {
     for (const bad of ['../evil', '/abs', 'a//b', 'a/./b', 'a\\b', '']) {
       assert.throws(() => zipBundle([{ path: bad, content: 'x' }]), /Not a safe path/, bad);
     }
-    assert.throws(() => zipBundle([{ path: 'x/A.txt', content: '1' }, { path: 'x/a.txt', content: '2' }]), /two entries/);
-    assert.throws(() => zipBundle([{ path: 'x/a', content: '1' }, { path: 'x/a/b', content: '2' }]), /two entries/);
+    assert.throws(
+      () =>
+        zipBundle([
+          { path: 'x/A.txt', content: '1' },
+          { path: 'x/a.txt', content: '2' },
+        ]),
+      /two entries/,
+    );
+    assert.throws(
+      () =>
+        zipBundle([
+          { path: 'x/a', content: '1' },
+          { path: 'x/a/b', content: '2' },
+        ]),
+      /two entries/,
+    );
   });
 
   test('binary content and unicode names survive', () => {

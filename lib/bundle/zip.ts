@@ -22,7 +22,7 @@ export function zipBundle(files: BundleFile[], opts: { mtime?: Date } = {}): Uin
     mtime.getUTCMinutes(),
     mtime.getUTCSeconds(),
   );
-  const extra = { 0x5455: extendedTimestamp(mtime) };
+  const extra = { 21589: extendedTimestamp(mtime) };
   // External attributes: Unix mode in the high 16 bits, MS-DOS attributes (0x10: directory) in the low ones.
   const attrs = (mode: number, dos = 0) => ({ os: 3, mtime: dosTime, extra, attrs: mode * 0x10000 + dos });
 
@@ -60,7 +60,13 @@ export function zipBundle(files: BundleFile[], opts: { mtime?: Date } = {}): Uin
 /** Relative, forward-slash paths with no empty, `.` or `..` segment. */
 function checkPath(path: string): string {
   const segments = path.split('/');
-  if (!path || path.startsWith('/') || path.includes('\\') || path.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+  if (
+    !path ||
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    path.includes('\0') ||
+    segments.some((s) => s === '' || s === '.' || s === '..')
+  ) {
     throw new Error(`Not a safe path inside a zip: ${JSON.stringify(path)}.`);
   }
   return path;

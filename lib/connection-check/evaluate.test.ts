@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { evaluateCheck, overallStatus, plannedActions, type AuthOutcome, type CertificateFacts, type CheckFacts } from './evaluate';
+import {
+  evaluateCheck,
+  overallStatus,
+  plannedActions,
+  type AuthOutcome,
+  type CertificateFacts,
+  type CheckFacts,
+} from './evaluate';
 
 const allowed = (policy = 'p'): AuthOutcome => ({ decision: 'ALLOWED', allowedBy: [policy], deniedBy: [] });
 const implicit: AuthOutcome = { decision: 'IMPLICIT_DENY', allowedBy: [], deniedBy: [] };
@@ -23,7 +30,16 @@ function facts(certificates: CertificateFacts[]): CheckFacts {
     thingName: 'dev',
     thing: { ok: true, value: { exists: true } },
     certificates: { ok: true, value: certificates },
-    endpoint: { ok: true, value: { mode: 'local', endpoint: 'localhost', port: 8883, rootCaFileName: 'root-ca.pem', rootCaDescription: 'the local root' } },
+    endpoint: {
+      ok: true,
+      value: {
+        mode: 'local',
+        endpoint: 'localhost',
+        port: 8883,
+        rootCaFileName: 'root-ca.pem',
+        rootCaDescription: 'the local root',
+      },
+    },
   };
 }
 
@@ -33,12 +49,20 @@ const step = (f: CheckFacts, suffix: string) => steps(f).find((s) => s.id.endsWi
 describe('connection check', () => {
   test('a fully onboarded device passes every step and is ready', () => {
     const f = facts([cert()]);
-    assert.deepEqual(steps(f).filter((s) => s.status !== 'pass'), []);
+    assert.deepEqual(
+      steps(f).filter((s) => s.status !== 'pass'),
+      [],
+    );
     assert.equal(overallStatus(evaluateCheck(f)), 'ready');
   });
 
   test('a certificate without a policy names the missing policy and links to Policies', () => {
-    const f = facts([cert({ policies: { ok: true, value: [] }, authorization: { ok: true, value: plannedActions('dev').map(() => implicit) } })]);
+    const f = facts([
+      cert({
+        policies: { ok: true, value: [] },
+        authorization: { ok: true, value: plannedActions('dev').map(() => implicit) },
+      }),
+    ]);
     const s = step(f, '-policies');
     assert.equal(s.status, 'fail');
     assert.match(s.detail, /This device has no policy/);
@@ -60,13 +84,18 @@ describe('connection check', () => {
   });
 
   test('an inactive CA fails with a link to the CA', () => {
-    const s = step(facts([cert({ ca: { kind: 'registered', id: 'ca123', status: { ok: true, value: 'INACTIVE' } } })]), '-ca');
+    const s = step(
+      facts([cert({ ca: { kind: 'registered', id: 'ca123', status: { ok: true, value: 'INACTIVE' } } })]),
+      '-ca',
+    );
     assert.equal(s.status, 'fail');
     assert.equal(s.fix?.href, '/cas/ca123');
   });
 
   test('shadow actions denied only warn; telemetry denied fails and names the policy to change', () => {
-    const outcomes = plannedActions('dev').map((p) => (p.essential && p.id !== 'publish-telemetry' ? allowed() : implicit));
+    const outcomes = plannedActions('dev').map((p) =>
+      p.essential && p.id !== 'publish-telemetry' ? allowed() : implicit,
+    );
     const f = facts([cert({ authorization: { ok: true, value: outcomes } })]);
     assert.equal(step(f, '-publish-shadow').status, 'warn');
     const telemetry = step(f, '-publish-telemetry');
@@ -76,7 +105,10 @@ describe('connection check', () => {
   });
 
   test('an explicit deny names the denying policy', () => {
-    const outcomes = plannedActions('dev').map((p): AuthOutcome => (p.id === 'connect' ? { decision: 'EXPLICIT_DENY', allowedBy: [], deniedBy: ['lockdown'] } : allowed()));
+    const outcomes = plannedActions('dev').map(
+      (p): AuthOutcome =>
+        p.id === 'connect' ? { decision: 'EXPLICIT_DENY', allowedBy: [], deniedBy: ['lockdown'] } : allowed(),
+    );
     const s = step(facts([cert({ authorization: { ok: true, value: outcomes } })]), '-connect');
     assert.equal(s.status, 'fail');
     assert.match(s.detail, /Explicitly denied by "lockdown"/);

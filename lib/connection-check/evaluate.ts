@@ -82,15 +82,55 @@ export const shadowDeltaTopic = (thing: string) => `$aws/things/${thing}/shadow/
 /** What a device onboarded by this dashboard does: connect as its thing, publish telemetry, use its classic shadow. */
 export function plannedActions(thing: string): PlannedAction[] {
   return [
-    { id: 'connect', action: 'CONNECT', name: thing, resourceKind: 'client', essential: true, why: 'connect with client id = thing name' },
-    { id: 'publish-telemetry', action: 'PUBLISH', name: telemetryTopic(thing), resourceKind: 'topic', essential: true, why: 'publish its telemetry' },
-    { id: 'publish-shadow', action: 'PUBLISH', name: shadowUpdateTopic(thing), resourceKind: 'topic', essential: false, why: 'report its shadow' },
-    { id: 'subscribe-shadow', action: 'SUBSCRIBE', name: shadowDeltaTopic(thing), resourceKind: 'topicfilter', essential: false, why: 'subscribe to desired changes' },
-    { id: 'receive-shadow', action: 'RECEIVE', name: shadowDeltaTopic(thing), resourceKind: 'topic', essential: false, why: 'receive desired changes' },
+    {
+      id: 'connect',
+      action: 'CONNECT',
+      name: thing,
+      resourceKind: 'client',
+      essential: true,
+      why: 'connect with client id = thing name',
+    },
+    {
+      id: 'publish-telemetry',
+      action: 'PUBLISH',
+      name: telemetryTopic(thing),
+      resourceKind: 'topic',
+      essential: true,
+      why: 'publish its telemetry',
+    },
+    {
+      id: 'publish-shadow',
+      action: 'PUBLISH',
+      name: shadowUpdateTopic(thing),
+      resourceKind: 'topic',
+      essential: false,
+      why: 'report its shadow',
+    },
+    {
+      id: 'subscribe-shadow',
+      action: 'SUBSCRIBE',
+      name: shadowDeltaTopic(thing),
+      resourceKind: 'topicfilter',
+      essential: false,
+      why: 'subscribe to desired changes',
+    },
+    {
+      id: 'receive-shadow',
+      action: 'RECEIVE',
+      name: shadowDeltaTopic(thing),
+      resourceKind: 'topic',
+      essential: false,
+      why: 'receive desired changes',
+    },
   ];
 }
 
-export function resourceArn(region: string, accountId: string, kind: PlannedAction['resourceKind'], name: string): string {
+export function resourceArn(
+  region: string,
+  accountId: string,
+  kind: PlannedAction['resourceKind'],
+  name: string,
+): string {
   return `arn:aws:iot:${region}:${accountId}:${kind}/${name}`;
 }
 
@@ -116,14 +156,20 @@ function statusStep(cert: CertificateFacts): CheckStep {
       return {
         ...base,
         status: 'fail',
-        detail: 'The certificate is REVOKED: AWS IoT refuses it in the TLS handshake, and it cannot be made active again.',
-        fix: { text: 'Issue a new certificate for this thing (onboard it again), attach a policy to it, and put it on the device.', href: '/onboard', linkText: 'Onboard' },
+        detail:
+          'The certificate is REVOKED: AWS IoT refuses it in the TLS handshake, and it cannot be made active again.',
+        fix: {
+          text: 'Issue a new certificate for this thing (onboard it again), attach a policy to it, and put it on the device.',
+          href: '/onboard',
+          linkText: 'Onboard',
+        },
       };
     case 'PENDING_ACTIVATION':
       return {
         ...base,
         status: 'fail',
-        detail: 'The certificate is PENDING_ACTIVATION (registered just in time by its CA): AWS IoT refuses it until someone activates it.',
+        detail:
+          'The certificate is PENDING_ACTIVATION (registered just in time by its CA): AWS IoT refuses it until someone activates it.',
         fix: { text: 'Activate it on its certificate page (Activate), then let the device connect again.', ...link },
       };
     case 'PENDING_TRANSFER':
@@ -145,19 +191,26 @@ function statusStep(cert: CertificateFacts): CheckStep {
 
 function caStep(cert: CertificateFacts): CheckStep {
   const base = { id: `cert-${cert.id}-ca`, title: 'Certificate authority' };
-  if (cert.ca.kind === 'aws') return { ...base, status: 'pass', detail: 'Issued by AWS IoT’s own CA: nothing to register.' };
+  if (cert.ca.kind === 'aws')
+    return { ...base, status: 'pass', detail: 'Issued by AWS IoT’s own CA: nothing to register.' };
   if (cert.ca.kind === 'none') {
     return {
       ...base,
       status: 'pass',
-      detail: 'Registered without a CA: the device must send the endpoint name in TLS (SNI), as every current SDK does.',
+      detail:
+        'Registered without a CA: the device must send the endpoint name in TLS (SNI), as every current SDK does.',
     };
   }
   const href = `/cas/${encodeURIComponent(cert.ca.id)}`;
   if (!cert.ca.status.ok) {
-    return { ...base, status: 'warn', detail: `Signed by the registered CA ${shortId(cert.ca.id)}…, whose status could not be read: ${cert.ca.status.message}` };
+    return {
+      ...base,
+      status: 'warn',
+      detail: `Signed by the registered CA ${shortId(cert.ca.id)}…, whose status could not be read: ${cert.ca.status.message}`,
+    };
   }
-  if (cert.ca.status.value === 'ACTIVE') return { ...base, status: 'pass', detail: `Signed by the registered CA ${shortId(cert.ca.id)}…, which is ACTIVE.` };
+  if (cert.ca.status.value === 'ACTIVE')
+    return { ...base, status: 'pass', detail: `Signed by the registered CA ${shortId(cert.ca.id)}…, which is ACTIVE.` };
   return {
     ...base,
     status: 'fail',
@@ -168,7 +221,8 @@ function caStep(cert: CertificateFacts): CheckStep {
 
 function policiesStep(cert: CertificateFacts): CheckStep {
   const base = { id: `cert-${cert.id}-policies`, title: 'Policies attached' };
-  if (!cert.policies.ok) return { ...base, status: 'warn', detail: `Could not list the certificate’s policies: ${cert.policies.message}` };
+  if (!cert.policies.ok)
+    return { ...base, status: 'warn', detail: `Could not list the certificate’s policies: ${cert.policies.message}` };
   if (cert.policies.value.length === 0) {
     return {
       ...base,
@@ -204,7 +258,11 @@ function authorizationSteps(cert: CertificateFacts, thing: string): CheckStep[] 
     const base = { id: `cert-${cert.id}-${p.id}`, title };
     if (!outcome) return { ...base, status: 'warn' as const, detail: 'No answer for this action.' };
     if (outcome.decision === 'ALLOWED') {
-      return { ...base, status: 'pass' as const, detail: `Allowed${outcome.allowedBy.length ? ` by ${list(outcome.allowedBy)}` : ''}: the device can ${p.why}.` };
+      return {
+        ...base,
+        status: 'pass' as const,
+        detail: `Allowed${outcome.allowedBy.length ? ` by ${list(outcome.allowedBy)}` : ''}: the device can ${p.why}.`,
+      };
     }
     const severity = p.essential ? ('fail' as const) : ('warn' as const);
     const consequence = p.essential ? '' : ' The device still connects, but the shadow round trip will not work.';
@@ -234,7 +292,9 @@ function authorizationSteps(cert: CertificateFacts, thing: string): CheckStep[] 
           policies.length === 0
             ? 'Attach a policy to the certificate (the thing-scoped template allows its own topics).'
             : `Add an Allow statement for ${POLICY_ACTION[p.action]} on ${resource} (a new version of ${target ? `"${target}"` : 'the policy'}), or attach a policy that allows it.` +
-              (p.action === 'CONNECT' ? ' A policy written with ${iot:Connection.Thing.ThingName} needs the certificate attached to this thing.' : ''),
+              (p.action === 'CONNECT'
+                ? ' A policy written with ${iot:Connection.Thing.ThingName} needs the certificate attached to this thing.'
+                : ''),
         href: target ? policyHref(target) : '/policies',
         linkText: target ? `Open ${target}` : 'Policies',
       },
@@ -247,23 +307,42 @@ export function evaluateCheck(facts: CheckFacts): CheckSection[] {
   const sections: CheckSection[] = [];
   const thingSteps: CheckStep[] = [];
   if (!facts.thing.ok) {
-    thingSteps.push({ id: 'thing', title: 'The thing exists', status: 'warn', detail: `Could not read the thing: ${facts.thing.message}` });
+    thingSteps.push({
+      id: 'thing',
+      title: 'The thing exists',
+      status: 'warn',
+      detail: `Could not read the thing: ${facts.thing.message}`,
+    });
   } else if (!facts.thing.value.exists) {
     thingSteps.push({
       id: 'thing',
       title: 'The thing exists',
       status: 'fail',
       detail: `There is no thing named ${facts.thingName} in this account and region.`,
-      fix: { text: 'Onboard the device, which creates the thing, its certificate and policy.', href: '/onboard', linkText: 'Onboard' },
+      fix: {
+        text: 'Onboard the device, which creates the thing, its certificate and policy.',
+        href: '/onboard',
+        linkText: 'Onboard',
+      },
     });
     sections.push({ id: 'thing', title: 'Thing', steps: thingSteps });
     return sections;
   } else {
-    thingSteps.push({ id: 'thing', title: 'The thing exists', status: 'pass', detail: `${facts.thingName} is registered.` });
+    thingSteps.push({
+      id: 'thing',
+      title: 'The thing exists',
+      status: 'pass',
+      detail: `${facts.thingName} is registered.`,
+    });
   }
 
   if (!facts.certificates.ok) {
-    thingSteps.push({ id: 'certificates', title: 'Certificates attached', status: 'warn', detail: `Could not list the certificates: ${facts.certificates.message}` });
+    thingSteps.push({
+      id: 'certificates',
+      title: 'Certificates attached',
+      status: 'warn',
+      detail: `Could not list the certificates: ${facts.certificates.message}`,
+    });
   } else if (facts.certificates.value.length === 0) {
     thingSteps.push({
       id: 'certificates',
@@ -278,7 +357,12 @@ export function evaluateCheck(facts: CheckFacts): CheckSection[] {
     });
   } else {
     const n = facts.certificates.value.length;
-    thingSteps.push({ id: 'certificates', title: 'Certificates attached', status: 'pass', detail: `${n} certificate${n === 1 ? '' : 's'} attached.` });
+    thingSteps.push({
+      id: 'certificates',
+      title: 'Certificates attached',
+      status: 'pass',
+      detail: `${n} certificate${n === 1 ? '' : 's'} attached.`,
+    });
   }
   sections.push({ id: 'thing', title: 'Thing', steps: thingSteps });
 
@@ -296,7 +380,14 @@ export function evaluateCheck(facts: CheckFacts): CheckSection[] {
     sections.push({
       id: 'endpoint',
       title: 'Endpoint and root CA',
-      steps: [{ id: 'endpoint', title: 'Endpoint', status: 'warn', detail: `Could not look up the device endpoint: ${facts.endpoint.message}` }],
+      steps: [
+        {
+          id: 'endpoint',
+          title: 'Endpoint',
+          status: 'warn',
+          detail: `Could not look up the device endpoint: ${facts.endpoint.message}`,
+        },
+      ],
     });
   } else {
     const e = facts.endpoint.value;
@@ -304,8 +395,18 @@ export function evaluateCheck(facts: CheckFacts): CheckSection[] {
       id: 'endpoint',
       title: 'Endpoint and root CA',
       steps: [
-        { id: 'endpoint', title: 'Endpoint', status: 'pass', detail: `The device connects to ${e.endpoint} on port ${e.port} (MQTT over TLS with its certificate).` },
-        { id: 'root-ca', title: 'Root CA', status: 'pass', detail: `The device must trust ${e.rootCaFileName}: ${e.rootCaDescription}` },
+        {
+          id: 'endpoint',
+          title: 'Endpoint',
+          status: 'pass',
+          detail: `The device connects to ${e.endpoint} on port ${e.port} (MQTT over TLS with its certificate).`,
+        },
+        {
+          id: 'root-ca',
+          title: 'Root CA',
+          status: 'pass',
+          detail: `The device must trust ${e.rootCaFileName}: ${e.rootCaDescription}`,
+        },
       ],
     });
   }

@@ -48,7 +48,8 @@ export function initialLiveSteps(thing: string, command: string): Record<LiveSte
       type: 'step',
       id: 'shadow',
       status: 'waiting',
-      detail: 'Once the device is connected, desired.check is set to a one-time value; waiting for the device to report it back.',
+      detail:
+        'Once the device is connected, desired.check is set to a one-time value; waiting for the device to report it back.',
     },
   };
 }
@@ -72,7 +73,9 @@ export function timeoutEvent(id: LiveStepId, thing: string): LiveStepEvent {
         id,
         status: 'fail',
         detail: `No message on ${thing}/# within ${minutes} minutes.`,
-        fix: { text: `Have the device publish on ${thing}/telemetry; check that its policy allows iot:Publish there (see the simulation above).` },
+        fix: {
+          text: `Have the device publish on ${thing}/telemetry; check that its policy allows iot:Publish there (see the simulation above).`,
+        },
       };
     case 'shadow':
       return {

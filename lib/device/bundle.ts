@@ -68,7 +68,8 @@ const decoder = new TextDecoder();
 /** Turns one bundle folder (its device.json and a way to read its files) into a DeviceBundle, or says what is wrong. */
 export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
   const raw = read(DEVICE_JSON);
-  if (raw === undefined) throw new BundleError(`${source}: there is no ${DEVICE_JSON}; is this a credential bundle from the dashboard?`);
+  if (raw === undefined)
+    throw new BundleError(`${source}: there is no ${DEVICE_JSON}; is this a credential bundle from the dashboard?`);
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -78,7 +79,9 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
   const parsed = deviceJsonSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BundleError(`${source}: ${DEVICE_JSON} is not usable (${issue?.path.join('.') || 'document'}: ${issue?.message}).`);
+    throw new BundleError(
+      `${source}: ${DEVICE_JSON} is not usable (${issue?.path.join('.') || 'document'}: ${issue?.message}).`,
+    );
   }
   const cfg = parsed.data;
   const file = (name: string, what: string) => {
@@ -94,11 +97,14 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
         `${cfg.files.privateKey}.`,
     );
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) throw new BundleError(`${source}: ${cfg.files.privateKey} is not a PEM private key.`);
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
+    throw new BundleError(`${source}: ${cfg.files.privateKey} is not a PEM private key.`);
   const certificatePem = file(cfg.files.certificate, 'certificate');
-  if (!certificatePem.includes('-----BEGIN CERTIFICATE-----')) throw new BundleError(`${source}: ${cfg.files.certificate} is not a PEM certificate.`);
+  if (!certificatePem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new BundleError(`${source}: ${cfg.files.certificate} is not a PEM certificate.`);
   const rootCaPem = file(cfg.files.rootCa, 'root CA');
-  if (!rootCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new BundleError(`${source}: ${cfg.files.rootCa} is not a PEM certificate.`);
+  if (!rootCaPem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new BundleError(`${source}: ${cfg.files.rootCa} is not a PEM certificate.`);
   const shadowPrefix = `$aws/things/${cfg.thingName}/shadow`;
   return {
     source,
@@ -124,7 +130,9 @@ export function devicesFromZip(bytes: Uint8Array, label = 'the zip'): DeviceBund
   try {
     entries = unzipSync(bytes);
   } catch (err) {
-    throw new BundleError(`Cannot read ${label} as a zip file (${(err as Error).message}). Is it a credential bundle downloaded from the dashboard?`);
+    throw new BundleError(
+      `Cannot read ${label} as a zip file (${(err as Error).message}). Is it a credential bundle downloaded from the dashboard?`,
+    );
   }
   const folders = Object.keys(entries)
     .filter((p) => p === DEVICE_JSON || p.endsWith(`/${DEVICE_JSON}`))
@@ -160,7 +168,8 @@ export function devicesFromDirectory(dir: string): DeviceBundle[] {
     }
   };
   walk(dir, 1);
-  if (found.length === 0) throw new BundleError(`${dir} holds no device: neither it nor a folder in it contains ${DEVICE_JSON}.`);
+  if (found.length === 0)
+    throw new BundleError(`${dir} holds no device: neither it nor a folder in it contains ${DEVICE_JSON}.`);
   return found.map(fromDir);
 }
 

@@ -51,17 +51,26 @@ describe('reading credential bundles', () => {
   test('a bulk zip gives every folder that holds config/device.json, whatever else is in it', () => {
     const files = ['b-2', 'a-1', 'c-3'].flatMap((n) => bundleFiles(input(n)));
     const zip = zipBundle([...files, { path: 'manifest.csv', content: 'thingName\na-1\n' }]);
-    assert.deepEqual(devicesFromZip(zip).map((d) => d.thingName), ['a-1', 'b-2', 'c-3']);
+    assert.deepEqual(
+      devicesFromZip(zip).map((d) => d.thingName),
+      ['a-1', 'b-2', 'c-3'],
+    );
   });
 
   test('a re-downloaded bundle without the private key says so', () => {
     const zip = zipBundle(bundleFiles(input('later', { privateKeyPem: undefined })));
-    assert.throws(() => devicesFromZip(zip), (err: Error) => err instanceof BundleError && /downloaded again later and has no private key/.test(err.message));
+    assert.throws(
+      () => devicesFromZip(zip),
+      (err: Error) => err instanceof BundleError && /downloaded again later and has no private key/.test(err.message),
+    );
   });
 
   test('a file that is not a zip, and a zip with no device, are clear errors', () => {
     assert.throws(() => devicesFromZip(new TextEncoder().encode('hello'), 'x.zip'), /Cannot read x.zip as a zip file/);
-    assert.throws(() => devicesFromZip(zipSync({ 'readme.txt': new TextEncoder().encode('hi') }), 'y.zip'), /holds no device/);
+    assert.throws(
+      () => devicesFromZip(zipSync({ 'readme.txt': new TextEncoder().encode('hi') }), 'y.zip'),
+      /holds no device/,
+    );
   });
 
   test('an unpacked folder works, alone or as a parent of device folders', () => {
@@ -72,8 +81,14 @@ describe('reading credential bundles', () => {
         fs.mkdirSync(path.dirname(full), { recursive: true });
         fs.writeFileSync(full, f.content);
       }
-      assert.deepEqual(devicesFromDirectory(dir).map((d) => d.thingName), ['d-1', 'd-2']);
-      assert.deepEqual(devicesFromDirectory(path.join(dir, 'd-2')).map((d) => d.thingName), ['d-2']);
+      assert.deepEqual(
+        devicesFromDirectory(dir).map((d) => d.thingName),
+        ['d-1', 'd-2'],
+      );
+      assert.deepEqual(
+        devicesFromDirectory(path.join(dir, 'd-2')).map((d) => d.thingName),
+        ['d-2'],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -82,10 +97,22 @@ describe('reading credential bundles', () => {
 
 describe('device state', () => {
   test('the temperature walks at most one step and stays within bounds', () => {
-    assert.equal(nextTemperature(20, () => 1), 20.3);
-    assert.equal(nextTemperature(20, () => 0), 19.7);
-    assert.equal(nextTemperature(59.9, () => 1), 60);
-    assert.equal(nextTemperature(-20, () => 0), -20);
+    assert.equal(
+      nextTemperature(20, () => 1),
+      20.3,
+    );
+    assert.equal(
+      nextTemperature(20, () => 0),
+      19.7,
+    );
+    assert.equal(
+      nextTemperature(59.9, () => 1),
+      60,
+    );
+    assert.equal(
+      nextTemperature(-20, () => 0),
+      -20,
+    );
   });
 
   test('a delta merges like a shadow update: nested objects merge, null deletes, values and arrays replace', () => {
@@ -110,7 +137,11 @@ describe('device state', () => {
 describe('connection errors in plain words', () => {
   const b = { endpoint: 'localhost', port: 8883, clientId: 'dev-1' };
   test('CONNACK 5 is a Connect refused by policy', () => {
-    const err = explainConnectError(Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }), b, true);
+    const err = explainConnectError(
+      Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }),
+      b,
+      true,
+    );
     assert.match(err.message, /Connect refused by policy.*client id dev-1/);
   });
   test('a handshake failure is TLS refused', () => {
@@ -118,6 +149,9 @@ describe('connection errors in plain words', () => {
     assert.match(err.message, /TLS refused.*certificate not ACTIVE or not registered\?/);
   });
   test('nothing listening is named', () => {
-    assert.match(explainConnectError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), b, false).message, /Nothing accepts connections at localhost:8883/);
+    assert.match(
+      explainConnectError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), b, false).message,
+      /Nothing accepts connections at localhost:8883/,
+    );
   });
 });

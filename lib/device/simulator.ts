@@ -3,14 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 import type { DeviceBundle } from './bundle';
-import {
-  deltaFrom,
-  mergeState,
-  nextTemperature,
-  reportMessage,
-  telemetryMessage,
-  type JsonObject,
-} from './state';
+import { deltaFrom, mergeState, nextTemperature, reportMessage, telemetryMessage, type JsonObject } from './state';
 
 /**
  * One simulated device: connects with its bundle over mutual TLS (client id = thing name), publishes telemetry
@@ -124,7 +117,10 @@ export class SimulatedDevice {
     });
     this.log('connected');
     client.on('close', () => {
-      if (!this.stopped) this.log('connection closed by the broker (a publish or subscribe the policy does not allow ends the connection)');
+      if (!this.stopped)
+        this.log(
+          'connection closed by the broker (a publish or subscribe the policy does not allow ends the connection)',
+        );
     });
     client.on('error', (err) => this.log(`error: ${err.message}`));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
@@ -136,7 +132,8 @@ export class SimulatedDevice {
     const delta = this.bundle.topics.shadowUpdateDelta;
     const getAccepted = `${this.shadowPrefix}/get/accepted`;
     const refused = await subscribe(client, [delta, getAccepted]);
-    for (const filter of refused) this.log(`subscribe to ${filter} refused by the policy: desired changes will not reach this device`);
+    for (const filter of refused)
+      this.log(`subscribe to ${filter} refused by the policy: desired changes will not reach this device`);
     if (!refused.includes(delta)) this.log(`subscribed to ${delta}`);
     await this.report(this.reported);
     if (!refused.includes(getAccepted)) await this.publish(`${this.shadowPrefix}/get`, '', 'asked for the shadow');
@@ -159,8 +156,13 @@ export class SimulatedDevice {
 
   private async publish(topic: string, payload: string, what: string): Promise<void> {
     const client = this.requireClient();
-    await withTimeout(client.publishAsync(topic, payload, { qos: 1 }), ACK_TIMEOUT_MS, () =>
-      new DeviceError(`no PUBACK for ${topic} within ${ACK_TIMEOUT_MS / 1000} s: does the policy allow iot:Publish on it?`),
+    await withTimeout(
+      client.publishAsync(topic, payload, { qos: 1 }),
+      ACK_TIMEOUT_MS,
+      () =>
+        new DeviceError(
+          `no PUBACK for ${topic} within ${ACK_TIMEOUT_MS / 1000} s: does the policy allow iot:Publish on it?`,
+        ),
     );
     this.log(`${what} on ${topic}: ${payload.length > 200 ? `${payload.slice(0, 200)}…` : payload || '(empty)'}`);
   }
@@ -184,7 +186,12 @@ export class SimulatedDevice {
       this.log(`ignored a message on ${topic} that is not JSON`);
       return;
     }
-    const kind = topic === this.bundle.topics.shadowUpdateDelta ? 'delta' : topic === `${this.shadowPrefix}/get/accepted` ? 'get-accepted' : undefined;
+    const kind =
+      topic === this.bundle.topics.shadowUpdateDelta
+        ? 'delta'
+        : topic === `${this.shadowPrefix}/get/accepted`
+          ? 'get-accepted'
+          : undefined;
     if (!kind) return;
     const delta = deltaFrom(body, kind);
     if (!delta || Object.keys(delta).length === 0) return;
@@ -201,7 +208,9 @@ export class SimulatedDevice {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      await withTimeout(client.endAsync(), 3000, () => new DeviceError('disconnect timed out')).catch(() => client.end(true));
+      await withTimeout(client.endAsync(), 3000, () => new DeviceError('disconnect timed out')).catch(() =>
+        client.end(true),
+      );
       this.log('disconnected');
     } else client.end(true);
   }
@@ -210,7 +219,11 @@ export class SimulatedDevice {
 /** Subscribes; returns the filters the broker refused (SUBACK 0x80). */
 async function subscribe(client: MqttClient, filters: string[]): Promise<string[]> {
   try {
-    const granted = await withTimeout(client.subscribeAsync(filters, { qos: 1 }), ACK_TIMEOUT_MS, () => new DeviceError('no SUBACK'));
+    const granted = await withTimeout(
+      client.subscribeAsync(filters, { qos: 1 }),
+      ACK_TIMEOUT_MS,
+      () => new DeviceError('no SUBACK'),
+    );
     return granted.filter((g) => g.qos === 128).map((g) => g.topic);
   } catch (err) {
     const codes = (err as { packet?: { granted?: number[] } }).packet?.granted;
@@ -236,7 +249,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, error: () => Error): Promise<
 }
 
 /** Plain words for what went wrong before CONNACK. */
-export function explainConnectError(err: Error & { code?: string | number }, b: Pick<DeviceBundle, 'endpoint' | 'port' | 'clientId'>, tlsDone: boolean): DeviceError {
+export function explainConnectError(
+  err: Error & { code?: string | number },
+  b: Pick<DeviceBundle, 'endpoint' | 'port' | 'clientId'>,
+  tlsDone: boolean,
+): DeviceError {
   const where = `${b.endpoint}:${b.port}`;
   const code = err.code;
   if (code === 5 || code === 135 || /not authori[sz]ed/i.test(err.message)) {
@@ -245,13 +262,21 @@ export function explainConnectError(err: Error & { code?: string | number }, b: 
         'Attach a policy that allows it (the dashboard\u2019s thing-scoped template does).',
     );
   }
-  if (code === 'ECONNREFUSED') return new DeviceError(`Nothing accepts connections at ${where} (ECONNREFUSED): is the endpoint and port right, and the broker running?`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new DeviceError(`Cannot resolve ${b.endpoint} (${code}): check the endpoint in config/device.json.`);
+  if (code === 'ECONNREFUSED')
+    return new DeviceError(
+      `Nothing accepts connections at ${where} (ECONNREFUSED): is the endpoint and port right, and the broker running?`,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new DeviceError(`Cannot resolve ${b.endpoint} (${code}): check the endpoint in config/device.json.`);
   if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/.test(code)) {
-    return new DeviceError(`The server at ${where} is not the one the bundle's root CA vouches for (${code}): this bundle is for a different IoT Core endpoint.`);
+    return new DeviceError(
+      `The server at ${where} is not the one the bundle's root CA vouches for (${code}): this bundle is for a different IoT Core endpoint.`,
+    );
   }
   if (!tlsDone || (typeof code === 'string' && /SSL|EPROTO|ECONNRESET/.test(code))) {
-    return new DeviceError(`TLS refused by ${where} (${code ?? err.message}): certificate not ACTIVE or not registered?`);
+    return new DeviceError(
+      `TLS refused by ${where} (${code ?? err.message}): certificate not ACTIVE or not registered?`,
+    );
   }
   return new DeviceError(`Could not connect to ${where}: ${err.message}`);
 }

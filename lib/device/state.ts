@@ -17,7 +17,13 @@ export interface Telemetry {
 }
 
 /** One step of a bounded random walk: at most `step` up or down, kept within [min, max], two decimals. */
-export function nextTemperature(current: number, random: () => number = Math.random, step = 0.3, min = -20, max = 60): number {
+export function nextTemperature(
+  current: number,
+  random: () => number = Math.random,
+  step = 0.3,
+  min = -20,
+  max = 60,
+): number {
   const moved = current + (random() * 2 - 1) * step;
   return Math.round(Math.min(max, Math.max(min, moved)) * 100) / 100;
 }

@@ -18,7 +18,12 @@ const connected = (timestamp: number, versionNumber: number, session = 's1'): Pr
   versionNumber,
   sessionIdentifier: session,
 });
-const disconnected = (timestamp: number, versionNumber: number, reason = 'CLIENT_INITIATED_DISCONNECT', session = 's1'): PresenceEvent => ({
+const disconnected = (
+  timestamp: number,
+  versionNumber: number,
+  reason = 'CLIENT_INITIATED_DISCONNECT',
+  session = 's1',
+): PresenceEvent => ({
   clientId: 'dev',
   eventType: 'disconnected',
   timestamp,
@@ -37,7 +42,12 @@ describe('presence state', () => {
     applyPresenceEvent(table, connected(1000, 1));
     assert.equal(viewOf(table, 'dev').status, 'connected');
     applyPresenceEvent(table, disconnected(2000, 2, 'MQTT_KEEP_ALIVE_TIMEOUT'));
-    assert.deepEqual(viewOf(table, 'dev'), { clientId: 'dev', status: 'disconnected', lastSeen: 2000, lastDisconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT' });
+    assert.deepEqual(viewOf(table, 'dev'), {
+      clientId: 'dev',
+      status: 'disconnected',
+      lastSeen: 2000,
+      lastDisconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT',
+    });
   });
 
   test('out of order: an older event arriving late changes nothing', () => {
@@ -83,13 +93,23 @@ describe('presence state', () => {
     applySnapshot(table, ['dev']);
     assert.equal(viewOf(table, 'dev').status, 'disconnected', 'a later snapshot does not override an event');
     assert.deepEqual(countPresence(table), { connected: 1, disconnected: 1 });
-    assert.deepEqual(countPresence(table, (id) => id === 'other'), { connected: 1, disconnected: 0 });
+    assert.deepEqual(
+      countPresence(table, (id) => id === 'other'),
+      { connected: 1, disconnected: 0 },
+    );
   });
 
   test('parsing lifecycle messages', () => {
     const event = parsePresenceEvent(
       '$aws/events/presence/disconnected/dev-1',
-      JSON.stringify({ clientId: 'dev-1', timestamp: 1700000000000, eventType: 'disconnected', versionNumber: 4, sessionIdentifier: 'x', disconnectReason: 'CONNECTION_LOST' }),
+      JSON.stringify({
+        clientId: 'dev-1',
+        timestamp: 1700000000000,
+        eventType: 'disconnected',
+        versionNumber: 4,
+        sessionIdentifier: 'x',
+        disconnectReason: 'CONNECTION_LOST',
+      }),
     );
     assert.deepEqual(event, {
       clientId: 'dev-1',

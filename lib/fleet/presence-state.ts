@@ -63,7 +63,8 @@ export function parsePresenceEvent(topic: string, payload: string | Uint8Array):
 function isNewer(entry: PresenceEntry, event: PresenceEvent): boolean {
   if (entry.source === 'snapshot' || entry.lastSeen === undefined) return true;
   if (event.timestamp !== entry.lastSeen) return event.timestamp > entry.lastSeen;
-  if (event.versionNumber !== undefined && entry.versionNumber !== undefined) return event.versionNumber > entry.versionNumber;
+  if (event.versionNumber !== undefined && entry.versionNumber !== undefined)
+    return event.versionNumber > entry.versionNumber;
   // Same millisecond, no version to tell them apart: a disconnect after a connect is the likelier order.
   return entry.connected && event.eventType === 'disconnected';
 }

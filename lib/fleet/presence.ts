@@ -98,7 +98,10 @@ class PresenceTracker {
       if (!res.ok) return;
       const body = (await res.json()) as { clientIds?: unknown };
       if (Array.isArray(body.clientIds)) {
-        applySnapshot(this.table, body.clientIds.filter((id): id is string => typeof id === 'string' && !id.startsWith('dashboard-')));
+        applySnapshot(
+          this.table,
+          body.clientIds.filter((id): id is string => typeof id === 'string' && !id.startsWith('dashboard-')),
+        );
       }
     } catch {
       // Not the emulator, or not reachable: start from events only.
@@ -192,13 +195,18 @@ export async function fleetCounts(clientIds?: readonly string[]): Promise<FleetC
   return answer(tracker, { ...counts, unknown });
 }
 
-function answer<T extends object>(tracker: PresenceTracker, body: T): T & { tracking: boolean; since?: number; problem?: string } {
+function answer<T extends object>(
+  tracker: PresenceTracker,
+  body: T,
+): T & { tracking: boolean; since?: number; problem?: string } {
   return {
     ...body,
     tracking: tracker.state === 'connected',
     ...(tracker.since !== undefined ? { since: tracker.since } : {}),
     ...(tracker.state !== 'connected'
-      ? { problem: `Presence is not being tracked right now (${tracker.state}${tracker.lastError ? `: ${tracker.lastError}` : ''}).` }
+      ? {
+          problem: `Presence is not being tracked right now (${tracker.state}${tracker.lastError ? `: ${tracker.lastError}` : ''}).`,
+        }
       : {}),
   };
 }

@@ -17,7 +17,11 @@ export interface ActionState<Data = undefined> {
 
 export const idle = <D = undefined>(): ActionState<D> => ({ status: 'idle' });
 
-export function invalid<D = undefined>(error: z.ZodError, values?: Record<string, string>, message?: string): ActionState<D> {
+export function invalid<D = undefined>(
+  error: z.ZodError,
+  values?: Record<string, string>,
+  message?: string,
+): ActionState<D> {
   const flat = z.flattenError(error);
   return {
     status: 'invalid',
@@ -33,7 +37,11 @@ export const failed = <D = undefined>(message: string, values?: Record<string, s
   values,
 });
 
-export const succeeded = <D = undefined>(message: string, data?: D): ActionState<D> => ({ status: 'success', message, data });
+export const succeeded = <D = undefined>(message: string, data?: D): ActionState<D> => ({
+  status: 'success',
+  message,
+  data,
+});
 
 /** The string fields of a form, for echoing back into a refused form (files are left out). */
 export function formValues(formData: FormData): Record<string, string> {

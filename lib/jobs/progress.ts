@@ -19,8 +19,12 @@ export function emptyCounts(): Record<DeviceStatus, number> {
 function reasonOf(d: DeviceState): string | undefined {
   if (!d.error) return undefined;
   let reason = d.error.message;
-  if (d.status === 'rolled-back') reason += d.rollback?.undone.length ? ` Rolled back: ${d.rollback.undone.join(', ')} removed.` : ' Nothing had been created.';
-  if (d.rollback?.left.length) reason += ` Not removed (delete by hand): ${d.rollback.left.map((l) => `${l.what} (${l.message})`).join('; ')}.`;
+  if (d.status === 'rolled-back')
+    reason += d.rollback?.undone.length
+      ? ` Rolled back: ${d.rollback.undone.join(', ')} removed.`
+      : ' Nothing had been created.';
+  if (d.rollback?.left.length)
+    reason += ` Not removed (delete by hand): ${d.rollback.left.map((l) => `${l.what} (${l.message})`).join('; ')}.`;
   return reason;
 }
 

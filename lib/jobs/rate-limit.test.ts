@@ -15,7 +15,10 @@ describe('token bucket (GCRA)', () => {
 
   it('lets a burst go at once, then paces', () => {
     const b = new TokenBucket(10, 3);
-    assert.deepEqual(Array.from({ length: 5 }, () => b.reserve(0)), [0, 0, 0, 100, 200]);
+    assert.deepEqual(
+      Array.from({ length: 5 }, () => b.reserve(0)),
+      [0, 0, 0, 100, 200],
+    );
   });
 
   it('refills while idle, but never beyond the burst', () => {
@@ -39,17 +42,32 @@ describe('token bucket (GCRA)', () => {
   });
 
   it('does not limit an operation without a rate', async () => {
-    const limiter = new RateLimiter({ CreateThing: 1 }, { now: () => 0, sleep: () => Promise.reject(new Error('slept')) });
+    const limiter = new RateLimiter(
+      { CreateThing: 1 },
+      { now: () => 0, sleep: () => Promise.reject(new Error('slept')) },
+    );
     for (let i = 0; i < 100; i++) await limiter.acquire('DescribeThing');
   });
 });
 
 describe('backoff with full jitter', () => {
   it('grows exponentially up to the cap, and jitters within it', () => {
-    assert.equal(backoffDelay(0, 100, 5000, () => 0.999999), 99);
-    assert.equal(backoffDelay(3, 100, 5000, () => 0.5), 400);
-    assert.equal(backoffDelay(20, 100, 5000, () => 0.999999), 4999);
-    assert.equal(backoffDelay(5, 100, 5000, () => 0), 0);
+    assert.equal(
+      backoffDelay(0, 100, 5000, () => 0.999999),
+      99,
+    );
+    assert.equal(
+      backoffDelay(3, 100, 5000, () => 0.5),
+      400,
+    );
+    assert.equal(
+      backoffDelay(20, 100, 5000, () => 0.999999),
+      4999,
+    );
+    assert.equal(
+      backoffDelay(5, 100, 5000, () => 0),
+      0,
+    );
   });
 });
 
@@ -58,7 +76,13 @@ describe('progress: rate and ETA', () => {
     assert.equal(rateOf([], 0), undefined);
     assert.equal(rateOf([1000], 1000), undefined);
     // 11 finishes 100 ms apart: 10 intervals in 1 s.
-    assert.equal(rateOf(Array.from({ length: 11 }, (_, i) => i * 100), 1000), 10);
+    assert.equal(
+      rateOf(
+        Array.from({ length: 11 }, (_, i) => i * 100),
+        1000,
+      ),
+      10,
+    );
   });
 
   it('counts statuses, shows reasons and estimates the time left', () => {

@@ -46,7 +46,8 @@ export class RateLimiter {
     private readonly clock: Clock = realClock,
     burst = 1,
   ) {
-    for (const [op, rate] of Object.entries(rates)) if (rate && rate > 0) this.buckets.set(op, new TokenBucket(rate, burst));
+    for (const [op, rate] of Object.entries(rates))
+      if (rate && rate > 0) this.buckets.set(op, new TokenBucket(rate, burst));
   }
 
   /** Waits for a slot of `operation`; operations without a rate go at once. */

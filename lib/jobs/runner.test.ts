@@ -9,7 +9,7 @@ import {
   CreatePolicyCommand,
   CreateThingGroupCommand,
   DescribeThingCommand,
-  IoTClient,
+  type IoTClient,
   ListAttachedPoliciesCommand,
   ListCertificatesCommand,
   ListThingPrincipalsCommand,
@@ -49,14 +49,21 @@ async function allCertificateIds(iot: IoTClient): Promise<string[]> {
 
 /** Every thing has exactly one certificate, which has the policy, and no certificate is left over. */
 async function assertFleetExact(iot: IoTClient, prefix: string, expected: string[], policyName: string) {
-  assert.deepEqual(await allThings(iot, prefix), [...expected].sort(), 'the things in AWS are exactly the done devices');
+  assert.deepEqual(
+    await allThings(iot, prefix),
+    [...expected].sort(),
+    'the things in AWS are exactly the done devices',
+  );
   const certs = new Set<string>();
   for (const name of expected) {
     const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName: name }))).principals ?? [];
     assert.equal(principals.length, 1, `${name} has one certificate`);
     certs.add(principals[0]!);
     const policies = (await iot.send(new ListAttachedPoliciesCommand({ target: principals[0]! }))).policies ?? [];
-    assert.deepEqual(policies.map((p) => p.policyName), [policyName]);
+    assert.deepEqual(
+      policies.map((p) => p.policyName),
+      [policyName],
+    );
   }
   assert.equal(certs.size, expected.length, 'no certificate is shared');
 }
@@ -82,7 +89,13 @@ describe('bulk job runner against the local IoT Core', () => {
     inputs.slice(from, from + count).map((d, i) => ({ ...d, thingName: `${prefix}-${i}`, ...extra }));
 
   const newJob = (runner: JobRunner, devices: DeviceInput[], settings?: Partial<JobSettings>) => {
-    const job = runner.createJob({ name: 'test', policyName, policySource: 'existing', total: devices.length, settings });
+    const job = runner.createJob({
+      name: 'test',
+      policyName,
+      policySource: 'existing',
+      total: devices.length,
+      settings,
+    });
     runner.addDevices(job.id, 0, devices);
     return job;
   };
@@ -97,8 +110,14 @@ describe('bulk job runner against the local IoT Core', () => {
     const view = runner.view(job.id)!;
     assert.equal(view.job.status, 'completed');
     assert.equal(view.counts.done, 8);
-    await assertFleetExact(t.iot, 'basic-', devices.map((d) => d.thingName), policyName);
-    const members = (await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'bulk-test-group' }))).things ?? [];
+    await assertFleetExact(
+      t.iot,
+      'basic-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
+    const members =
+      (await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'bulk-test-group' }))).things ?? [];
     assert.equal(members.filter((m) => m.startsWith('basic-')).length, 8);
     const certs = runner.certificates(job.id);
     assert.equal(certs.length, 8);
@@ -106,10 +125,23 @@ describe('bulk job runner against the local IoT Core', () => {
   });
 
   it('a throttling storm and a failure at each step end with every device done or rolled back, with its reason', async () => {
-    const storm = ['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal', 'DeleteThing', 'DeleteCertificate'];
-    for (const operation of storm) await t.admin('POST', 'faults', { operation, error: 'ThrottlingException', probability: 0.3 });
+    const storm = [
+      'CreateThing',
+      'CreateCertificateFromCsr',
+      'AttachPolicy',
+      'AttachThingPrincipal',
+      'DeleteThing',
+      'DeleteCertificate',
+    ];
+    for (const operation of storm)
+      await t.admin('POST', 'faults', { operation, error: 'ThrottlingException', probability: 0.3 });
     for (const operation of ['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal']) {
-      await t.admin('POST', 'faults', { operation, error: 'InvalidRequestException', count: 1, message: `injected ${operation} failure` });
+      await t.admin('POST', 'faults', {
+        operation,
+        error: 'InvalidRequestException',
+        count: 1,
+        message: `injected ${operation} failure`,
+      });
     }
     try {
       const store = new JobStore(undefined);
@@ -129,7 +161,9 @@ describe('bulk job runner against the local IoT Core', () => {
       await assertFleetExact(t.iot, 'storm-', done, policyName);
       // No half-made device: the rolled-back things are gone, and so are their certificates.
       for (const d of rolledBack) {
-        await assert.rejects(t.iot.send(new DescribeThingCommand({ thingName: d.thingName })), { name: 'ResourceNotFoundException' });
+        await assert.rejects(t.iot.send(new DescribeThingCommand({ thingName: d.thingName })), {
+          name: 'ResourceNotFoundException',
+        });
       }
     } finally {
       await t.admin('DELETE', 'faults');
@@ -160,12 +194,20 @@ describe('bulk job runner against the local IoT Core', () => {
 
     store = new JobStore(dir);
     const inflight = store.states(job.id).filter((d) => d.inflight);
-    assert.ok(inflight.some((d) => d.inflight!.step === 'certificate'), 'the crash left a certificate call unrecorded');
+    assert.ok(
+      inflight.some((d) => d.inflight!.step === 'certificate'),
+      'the crash left a certificate call unrecorded',
+    );
     runner = new JobRunner({ store, aws });
     assert.deepEqual(runner.resumeAll(), [job.id]);
     await runner.idle(job.id);
     assert.equal(runner.view(job.id)!.counts.done, 12);
-    await assertFleetExact(t.iot, 'crash-', devices.map((d) => d.thingName), policyName);
+    await assertFleetExact(
+      t.iot,
+      'crash-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
     const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
     assert.equal(made.length, 12, 'exactly one certificate per device: the unrecorded one was found, not made again');
     store.close();
@@ -181,12 +223,26 @@ describe('bulk job runner against the local IoT Core', () => {
     const job = newJob(runner, devices, { concurrency: 8, rates: { CreateCertificateFromCsr: 40, AttachPolicy: 40 } });
     store.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', path.join(import.meta.dirname, 'testing/runner-child.ts'), dir, job.id, t.url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=react-server',
+        path.join(import.meta.dirname, 'testing/runner-child.ts'),
+        dir,
+        job.id,
+        t.url,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     // Kill it once a good part of the fleet exists in AWS.
     for (let i = 0; i < 300; i++) {
       const n = (await allThings(t.iot, 'killed-')).length;
@@ -206,7 +262,12 @@ describe('bulk job runner against the local IoT Core', () => {
     const view = runner.view(job.id)!;
     assert.equal(view.job.status, 'completed');
     assert.equal(view.counts.done, 80);
-    await assertFleetExact(t.iot, 'killed-', devices.map((d) => d.thingName), policyName);
+    await assertFleetExact(
+      t.iot,
+      'killed-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
     const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
     assert.equal(made.length, 80, 'no certificate made twice');
     store.close();
@@ -219,7 +280,8 @@ describe('bulk job runner against the local IoT Core', () => {
     const job = newJob(runner, devices, { concurrency: 2, rates: { CreateThing: 10 } });
     runner.start(job.id);
     // Cancel once some devices are done (however fast this machine is), well before all twenty are.
-    for (let i = 0; i < 200 && (runner.view(job.id)?.counts.done ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (runner.view(job.id)?.counts.done ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
     runner.cancel(job.id);
     await runner.idle(job.id);
     let view = runner.view(job.id)!;

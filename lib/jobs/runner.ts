@@ -1,7 +1,7 @@
 import { csrPublicKey, certificateHasKey } from './csr-match';
 import { jobView } from './progress';
 import { backoffDelay, RateLimiter, realClock, type Clock } from './rate-limit';
-import { deviceKey, JobStore, StoreClosedError } from './store';
+import { deviceKey, type JobStore, StoreClosedError } from './store';
 import {
   DEFAULT_JOB_SETTINGS,
   FINISHED,
@@ -57,9 +57,12 @@ interface CodedError {
   message?: unknown;
 }
 
-const codeOf = (err: unknown) => (typeof (err as CodedError)?.code === 'string' ? ((err as CodedError).code as string) : 'internal');
+const codeOf = (err: unknown) =>
+  typeof (err as CodedError)?.code === 'string' ? ((err as CodedError).code as string) : 'internal';
 const messageOf = (err: unknown) =>
-  typeof (err as CodedError)?.message === 'string' && (err as CodedError).message ? ((err as CodedError).message as string) : 'The call failed.';
+  typeof (err as CodedError)?.message === 'string' && (err as CodedError).message
+    ? ((err as CodedError).message as string)
+    : 'The call failed.';
 
 /** Errors after which the request may or may not have been carried out. */
 const AMBIGUOUS = new Set(['unavailable', 'internal']);
@@ -86,9 +89,19 @@ export class JobRunner {
   // ------------------------------------------------------------------ jobs
 
   /** A new job, not started: its devices are added in batches, then `start`. */
-  createJob(input: { name: string; policyName: string; policySource: 'template' | 'existing'; total: number; settings?: Partial<JobSettings> }): JobRecord {
+  createJob(input: {
+    name: string;
+    policyName: string;
+    policySource: 'template' | 'existing';
+    total: number;
+    settings?: Partial<JobSettings>;
+  }): JobRecord {
     const t = this.now();
-    const settings: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...input.settings, rates: { ...DEFAULT_JOB_SETTINGS.rates, ...input.settings?.rates } };
+    const settings: JobSettings = {
+      ...DEFAULT_JOB_SETTINGS,
+      ...input.settings,
+      rates: { ...DEFAULT_JOB_SETTINGS.rates, ...input.settings?.rates },
+    };
     const job: JobRecord = {
       id: crypto.randomUUID(),
       name: input.name,
@@ -108,7 +121,8 @@ export class JobRunner {
   addDevices(jobId: string, from: number, devices: DeviceInput[]): void {
     const job = this.requireJob(jobId);
     if (job.status !== 'draft') throw new JobError('Devices can only be added before the job starts.');
-    if (from < 0 || from + devices.length > job.total) throw new JobError('More devices than the job was created for.', 'invalid');
+    if (from < 0 || from + devices.length > job.total)
+      throw new JobError('More devices than the job was created for.', 'invalid');
     // One thing per name: CreateThing answers success for a repeat, which would give one thing two certificates.
     const names = new Set(this.store.states(jobId).map((d) => d.thingName));
     for (const d of devices) {
@@ -130,11 +144,17 @@ export class JobRunner {
   start(jobId: string): JobRecord {
     const job = this.requireJob(jobId);
     if (job.status === 'draft' && this.store.states(jobId).length !== job.total) {
-      throw new JobError(`The job has ${this.store.states(jobId).length} of its ${job.total} devices; add the rest first.`);
+      throw new JobError(
+        `The job has ${this.store.states(jobId).length} of its ${job.total} devices; add the rest first.`,
+      );
     }
     if (job.status === 'running') return job;
     if (job.status === 'cancelling') throw new JobError('The job is still cancelling; wait for it to stop.');
-    const started = this.saveJob(job, { status: 'running', startedAt: job.startedAt ?? this.now(), finishedAt: undefined });
+    const started = this.saveJob(job, {
+      status: 'running',
+      startedAt: job.startedAt ?? this.now(),
+      finishedAt: undefined,
+    });
     this.ensureLoop(jobId);
     return started;
   }
@@ -203,12 +223,22 @@ export class JobRunner {
   }
 
   /** For the bundle zip: every done device's certificate. */
-  certificates(jobId: string): { index: number; thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[] {
+  certificates(
+    jobId: string,
+  ): { index: number; thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[] {
     this.requireJob(jobId);
     return this.store.states(jobId).flatMap((d) => {
       const pem = this.store.certificatePem(jobId, d.index);
       return d.status === 'done' && d.certificateId && d.certificateArn && pem
-        ? [{ index: d.index, thingName: d.thingName, certificateId: d.certificateId, certificateArn: d.certificateArn, certificatePem: pem }]
+        ? [
+            {
+              index: d.index,
+              thingName: d.thingName,
+              certificateId: d.certificateId,
+              certificateArn: d.certificateArn,
+              certificatePem: pem,
+            },
+          ]
         : [];
     });
   }
@@ -350,20 +380,31 @@ export class JobRunner {
       if (input.thingGroupName && !d.groupAdded) {
         failedStep = 'group';
         const group = input.thingGroupName;
-        await step('group', 'AddThingToThingGroup', () => this.aws.addThingToThingGroup(input.thingName, group), () =>
-          save({ groupAdded: true, inflight: undefined }),
+        await step(
+          'group',
+          'AddThingToThingGroup',
+          () => this.aws.addThingToThingGroup(input.thingName, group),
+          () => save({ groupAdded: true, inflight: undefined }),
         );
       }
       if (!d.certificateId) {
         failedStep = 'certificate';
         try {
-          await step('certificate', 'CreateCertificateFromCsr', () => this.aws.createCertificateFromCsr(input.csrPem), (c) =>
-            // Recorded the moment it returns, with its PEM, in one write.
-            save({ certificateId: c.certificateId, certificateArn: c.certificateArn, inflight: undefined }, { pem: c.certificatePem }),
+          await step(
+            'certificate',
+            'CreateCertificateFromCsr',
+            () => this.aws.createCertificateFromCsr(input.csrPem),
+            (c) =>
+              // Recorded the moment it returns, with its PEM, in one write.
+              save(
+                { certificateId: c.certificateId, certificateArn: c.certificateArn, inflight: undefined },
+                { pem: c.certificatePem },
+              ),
           );
         } catch (err) {
           // No answer (or a server fault): the certificate may exist all the same. Find it so the rollback removes it.
-          if (AMBIGUOUS.has(codeOf(err)) && !this.dead) await this.adoptCertificate(d, input, save, call).catch(() => undefined);
+          if (AMBIGUOUS.has(codeOf(err)) && !this.dead)
+            await this.adoptCertificate(d, input, save, call).catch(() => undefined);
           throw err;
         }
       }
@@ -371,14 +412,20 @@ export class JobRunner {
       if (!d.policyAttached) {
         failedStep = 'attach-policy';
         const policyName = this.requireJob(jobId).policyName;
-        await step('attach-policy', 'AttachPolicy', () => this.aws.attachPolicy(policyName, certificateArn), () =>
-          save({ policyAttached: true, inflight: undefined }),
+        await step(
+          'attach-policy',
+          'AttachPolicy',
+          () => this.aws.attachPolicy(policyName, certificateArn),
+          () => save({ policyAttached: true, inflight: undefined }),
         );
       }
       if (!d.principalAttached) {
         failedStep = 'attach-thing';
-        await step('attach-thing', 'AttachThingPrincipal', () => this.aws.attachThingPrincipal(input.thingName, certificateArn), () =>
-          save({ principalAttached: true, inflight: undefined }),
+        await step(
+          'attach-thing',
+          'AttachThingPrincipal',
+          () => this.aws.attachThingPrincipal(input.thingName, certificateArn),
+          () => save({ principalAttached: true, inflight: undefined }),
         );
       }
       save({ status: 'done', inflight: undefined, error: undefined, finishedAt: this.now() });
@@ -392,7 +439,12 @@ export class JobRunner {
   }
 
   /** Asks AWS whether the call the last process had in flight happened, and records the answer. */
-  private async reconcile(d: DeviceState, input: DeviceInput, save: (p: Partial<DeviceState>, e?: { pem?: string | null }) => void, call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>) {
+  private async reconcile(
+    d: DeviceState,
+    input: DeviceInput,
+    save: (p: Partial<DeviceState>, e?: { pem?: string | null }) => void,
+    call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>,
+  ) {
     const inflight = d.inflight!;
     switch (inflight.step) {
       case 'thing': {
@@ -406,13 +458,18 @@ export class JobRunner {
         return;
       case 'attach-policy': {
         const policyName = this.requireJob(d.jobId).policyName;
-        const names = d.certificateArn ? await call('ListAttachedPolicies', () => this.aws.listAttachedPolicies(d.certificateArn!)) : [];
+        const names = d.certificateArn
+          ? await call('ListAttachedPolicies', () => this.aws.listAttachedPolicies(d.certificateArn!))
+          : [];
         save({ policyAttached: names.includes(policyName) || undefined, inflight: undefined });
         return;
       }
       case 'attach-thing': {
         const principals = await call('ListThingPrincipals', () => this.aws.listThingPrincipals(input.thingName));
-        save({ principalAttached: (d.certificateArn !== undefined && principals.includes(d.certificateArn)) || undefined, inflight: undefined });
+        save({
+          principalAttached: (d.certificateArn !== undefined && principals.includes(d.certificateArn)) || undefined,
+          inflight: undefined,
+        });
         return;
       }
       default:
@@ -431,17 +488,27 @@ export class JobRunner {
     save: (p: Partial<DeviceState>, e?: { pem?: string | null }) => void,
     call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>,
   ): Promise<void> {
-    const found = await this.findCertificates(d.jobId, [{ index: d.index, csrPem: input.csrPem, since: d.inflight?.at ?? this.now() }], call);
+    const found = await this.findCertificates(
+      d.jobId,
+      [{ index: d.index, csrPem: input.csrPem, since: d.inflight?.at ?? this.now() }],
+      call,
+    );
     const cert = found.get(d.index);
-    if (cert) save({ certificateId: cert.certificateId, certificateArn: cert.certificateArn }, { pem: cert.certificatePem });
+    if (cert)
+      save({ certificateId: cert.certificateId, certificateArn: cert.certificateArn }, { pem: cert.certificatePem });
   }
 
   /**
    * After a restart, every device whose CreateCertificateFromCsr was in flight, in one scan of the newest
    * certificates: the ones found are recorded, the others were never made (their step runs again).
    */
-  private async reconcileCertificates(jobId: string, call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>): Promise<void> {
-    const waiting = this.store.states(jobId).filter((d) => d.status === 'running' && d.inflight?.step === 'certificate' && !d.certificateId);
+  private async reconcileCertificates(
+    jobId: string,
+    call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    const waiting = this.store
+      .states(jobId)
+      .filter((d) => d.status === 'running' && d.inflight?.step === 'certificate' && !d.certificateId);
     if (!waiting.length) return;
     const found = await this.findCertificates(
       jobId,
@@ -456,7 +523,12 @@ export class JobRunner {
       const cert = found.get(d.index);
       if (cert) {
         this.store.commit({
-          states: [[key, { ...d, certificateId: cert.certificateId, certificateArn: cert.certificateArn, inflight: undefined }]],
+          states: [
+            [
+              key,
+              { ...d, certificateId: cert.certificateId, certificateArn: cert.certificateArn, inflight: undefined },
+            ],
+          ],
           pems: [[key, cert.certificatePem]],
         });
       } else {
@@ -466,7 +538,7 @@ export class JobRunner {
   }
 
   private async findCertificates(
-    jobId: string,
+    _jobId: string,
     wanted: { index: number; csrPem: string; since: number }[],
     call: <T>(op: JobOperation, fn: () => Promise<T>) => Promise<T>,
   ): Promise<Map<number, { certificateId: string; certificateArn: string; certificatePem: string }>> {
@@ -475,7 +547,8 @@ export class JobRunner {
     // AWS's clock and ours may differ a little: look a minute further back than the earliest call.
     const since = Math.min(...wanted.map((w) => w.since)) - 60_000;
     const known = new Set<string>();
-    for (const job of this.store.jobs()) for (const s of this.store.states(job.id)) if (s.certificateId) known.add(s.certificateId);
+    for (const job of this.store.jobs())
+      for (const s of this.store.states(job.id)) if (s.certificateId) known.add(s.certificateId);
     const keys = wanted.map((w) => ({ index: w.index, spki: csrPublicKey(w.csrPem) }));
     let marker: string | undefined;
     do {
@@ -508,7 +581,12 @@ export class JobRunner {
       d = { ...d, ...patch, rollback: { undone: [...undone], left: [...left] } };
       save(d, pem === null ? { pem: null } : undefined);
     };
-    const undo = async (what: string, patch: Partial<DeviceState>, calls: [JobOperation, () => Promise<void>][], pem?: null) => {
+    const undo = async (
+      what: string,
+      patch: Partial<DeviceState>,
+      calls: [JobOperation, () => Promise<void>][],
+      pem?: null,
+    ) => {
       record({ inflight: { step: 'rollback', at: this.now() } });
       try {
         for (const [op, fn] of calls) await call(op, fn);
@@ -528,7 +606,9 @@ export class JobRunner {
       ]);
     }
     if (d.policyAttached && arn) {
-      await undo(`policy ${policyName} detached`, { policyAttached: undefined }, [['DetachPolicy', () => this.aws.detachPolicy(policyName, arn)]]);
+      await undo(`policy ${policyName} detached`, { policyAttached: undefined }, [
+        ['DetachPolicy', () => this.aws.detachPolicy(policyName, arn)],
+      ]);
     }
     // AWS's order: a certificate is deleted only once nothing is attached to it.
     if (d.certificateId && left.length === 0) {
@@ -543,14 +623,20 @@ export class JobRunner {
         null,
       );
     } else if (d.certificateId) {
-      left.push({ what: `certificate ${d.certificateId.slice(0, 12)}…`, message: 'still attached, so it was not deleted' });
+      left.push({
+        what: `certificate ${d.certificateId.slice(0, 12)}…`,
+        message: 'still attached, so it was not deleted',
+      });
     }
     if (d.thingCreated && !d.principalAttached) {
       await undo(`thing ${input.thingName}`, { thingCreated: undefined, thingArn: undefined, groupAdded: undefined }, [
         ['DeleteThing', () => this.aws.deleteThing(input.thingName)],
       ]);
     } else if (d.thingCreated) {
-      left.push({ what: `thing ${input.thingName}`, message: 'a certificate is still attached, so it was not deleted' });
+      left.push({
+        what: `thing ${input.thingName}`,
+        message: 'a certificate is still attached, so it was not deleted',
+      });
     }
     const requeue = d.requeue;
     if (requeue && left.length === 0) {
@@ -562,7 +648,13 @@ export class JobRunner {
   }
 
   /** One AWS call: waits for its rate slot; ThrottlingException (and a brief outage) is retried with backoff. */
-  private async call<T>(jobId: string, op: JobOperation, fn: () => Promise<T>, settings: JobSettings, limiter: RateLimiter): Promise<T> {
+  private async call<T>(
+    jobId: string,
+    op: JobOperation,
+    fn: () => Promise<T>,
+    settings: JobSettings,
+    limiter: RateLimiter,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       await limiter.acquire(op);
       if (this.dead) throw new StoreClosedError();

@@ -113,7 +113,8 @@ export class JobStore {
   snapshot(): void {
     if (!this.journal) return;
     const collections: Snapshot['collections'] = {};
-    for (const [name, coll] of Object.entries(this.c) as [string, Collection<unknown>][]) collections[name] = [...coll.entries()];
+    for (const [name, coll] of Object.entries(this.c) as [string, Collection<unknown>][])
+      collections[name] = [...coll.entries()];
     this.journal.writeSnapshot({ format: 1, collections });
   }
 
@@ -137,6 +138,7 @@ export class JobStore {
   }
 
   private applyAll(mutations: Mutation[]) {
-    for (const [name, key, value] of mutations) (this.c[name as Name] as Collection<unknown> | undefined)?.apply(key, value);
+    for (const [name, key, value] of mutations)
+      (this.c[name as Name] as Collection<unknown> | undefined)?.apply(key, value);
   }
 }

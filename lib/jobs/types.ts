@@ -46,7 +46,12 @@ export const DEFAULT_JOB_RATES: Readonly<Record<JobOperation, number>> = {
 };
 
 /** The four operations every device needs, in AWS's onboarding order: the rates the form lets the operator set. */
-export const MAIN_OPERATIONS = ['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal'] as const;
+export const MAIN_OPERATIONS = [
+  'CreateThing',
+  'CreateCertificateFromCsr',
+  'AttachPolicy',
+  'AttachThingPrincipal',
+] as const;
 
 export interface JobSettings {
   /** Devices in progress at once. */
@@ -148,12 +153,23 @@ export const FINISHED: ReadonlySet<DeviceStatus> = new Set(['done', 'rolled-back
  * tests pass fakes). Failures are thrown as errors with a `code` (AppErrorCode: `throttled` is retried).
  */
 export interface JobAws {
-  createThing(input: { thingName: string; thingTypeName?: string; attributes: Record<string, string> }): Promise<{ thingArn: string }>;
+  createThing(input: {
+    thingName: string;
+    thingTypeName?: string;
+    attributes: Record<string, string>;
+  }): Promise<{ thingArn: string }>;
   addThingToThingGroup(thingName: string, thingGroupName: string): Promise<void>;
   describeThing(thingName: string): Promise<{ thingArn: string } | undefined>;
-  createCertificateFromCsr(csrPem: string): Promise<{ certificateId: string; certificateArn: string; certificatePem: string }>;
-  listRecentCertificates(marker?: string): Promise<{ certificates: { certificateId: string; certificateArn: string; createdAt: Date | undefined }[]; nextMarker?: string }>;
-  describeCertificate(certificateId: string): Promise<{ certificateId: string; certificateArn: string; certificatePem: string; status: string } | undefined>;
+  createCertificateFromCsr(
+    csrPem: string,
+  ): Promise<{ certificateId: string; certificateArn: string; certificatePem: string }>;
+  listRecentCertificates(marker?: string): Promise<{
+    certificates: { certificateId: string; certificateArn: string; createdAt: Date | undefined }[];
+    nextMarker?: string;
+  }>;
+  describeCertificate(
+    certificateId: string,
+  ): Promise<{ certificateId: string; certificateArn: string; certificatePem: string; status: string } | undefined>;
   attachPolicy(policyName: string, certificateArn: string): Promise<void>;
   listAttachedPolicies(certificateArn: string): Promise<string[]>;
   attachThingPrincipal(thingName: string, certificateArn: string): Promise<void>;

@@ -30,7 +30,8 @@ class JsonSyntaxError extends Error {
   }
 }
 
-const show = (ch: string | undefined) => (ch === undefined ? 'the end of the document' : ch === '\n' ? 'a line break' : `'${ch}'`);
+const show = (ch: string | undefined) =>
+  ch === undefined ? 'the end of the document' : ch === '\n' ? 'a line break' : `'${ch}'`;
 
 function scan(text: string): void {
   let i = 0;
@@ -53,7 +54,8 @@ function scan(text: string): void {
       if (ch === '\\') {
         const esc = text[i + 1];
         if (esc === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('A \\u escape needs four hexadecimal digits.', i);
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
+            fail('A \\u escape needs four hexadecimal digits.', i);
           i += 6;
           continue;
         }
@@ -78,11 +80,15 @@ function scan(text: string): void {
     if (text.startsWith(word, i)) i += word.length;
     else {
       const bare = /^[A-Za-z_$][\w$-]*/.exec(text.slice(i))?.[0];
-      fail(bare ? `Unexpected word '${bare}': text values must be in double quotes.` : `Unexpected ${show(text[i])}: expected a value.`);
+      fail(
+        bare
+          ? `Unexpected word '${bare}': text values must be in double quotes.`
+          : `Unexpected ${show(text[i])}: expected a value.`,
+      );
     }
   };
 
-  const value = (depth: number): void => {
+  const value = (depth: number) => {
     if (depth > 512) fail('The document is nested too deeply.');
     ws();
     const ch = text[i];
@@ -93,9 +99,10 @@ function scan(text: string): void {
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');
     if (ch === 'n') return literal('null');
-    if (ch === "'") fail("Use double quotes (\") for strings, not single quotes.");
+    if (ch === "'") fail('Use double quotes (") for strings, not single quotes.');
     if (ch === undefined) fail('The document ends too early: a value is missing.');
-    if (ch === '}' || ch === ']') fail(`Unexpected ${show(ch)}: a value is missing (or there is a trailing comma before it).`);
+    if (ch === '}' || ch === ']')
+      fail(`Unexpected ${show(ch)}: a value is missing (or there is a trailing comma before it).`);
     literal('\u0000'); // reports the unexpected word or character
   };
 
@@ -112,7 +119,11 @@ function scan(text: string): void {
       if (ch === '}') fail('Trailing comma: remove the comma before }.', i);
       if (ch !== '"') {
         if (ch === undefined) fail('The document ends inside an object: a } is missing.');
-        fail(ch === "'" ? 'Property names must be in double quotes, not single quotes.' : `Expected a property name in double quotes, found ${show(ch)}.`);
+        fail(
+          ch === "'"
+            ? 'Property names must be in double quotes, not single quotes.'
+            : `Expected a property name in double quotes, found ${show(ch)}.`,
+        );
       }
       string();
       ws();
@@ -130,7 +141,9 @@ function scan(text: string): void {
         return;
       }
       if (next === undefined) fail('The document ends inside an object: a } is missing.');
-      fail(`Expected ',' or '}' after a property value, found ${show(next)}.${next === '"' ? ' A comma is probably missing.' : ''}`);
+      fail(
+        `Expected ',' or '}' after a property value, found ${show(next)}.${next === '"' ? ' A comma is probably missing.' : ''}`,
+      );
     }
   };
 
@@ -156,7 +169,9 @@ function scan(text: string): void {
         return;
       }
       if (next === undefined) fail('The document ends inside a list: a ] is missing.');
-      fail(`Expected ',' or ']' after a list item, found ${show(next)}.${next === '"' || next === '{' ? ' A comma is probably missing.' : ''}`);
+      fail(
+        `Expected ',' or ']' after a list item, found ${show(next)}.${next === '"' || next === '{' ? ' A comma is probably missing.' : ''}`,
+      );
     }
   };
 

@@ -25,7 +25,8 @@ export function containsPrivateKey(text: string): boolean {
 export async function inspectCsr(pem: string): Promise<CsrInfo> {
   const text = pem.trim();
   if (!text) throw new Error('Paste or upload a certificate signing request (CSR).');
-  if (containsPrivateKey(text)) throw new Error('This is a private key. Give the CSR only; the key stays on the device.');
+  if (containsPrivateKey(text))
+    throw new Error('This is a private key. Give the CSR only; the key stays on the device.');
   if (text.length > MAX_PEM_LENGTH) throw new Error(`A CSR is at most ${MAX_PEM_LENGTH} characters.`);
   const blocks = text.match(CSR_BLOCK) ?? [];
   if (blocks.length === 0) {
@@ -47,7 +48,8 @@ export async function inspectCsr(pem: string): Promise<CsrInfo> {
   } catch {
     valid = false;
   }
-  if (!valid) throw new Error('The CSR’s signature does not verify (its key algorithm may be unsupported, or it was edited).');
+  if (!valid)
+    throw new Error('The CSR’s signature does not verify (its key algorithm may be unsupported, or it was edited).');
   let commonName: string | undefined;
   try {
     commonName = csr.subjectName.getField('CN')[0];
@@ -61,7 +63,8 @@ export async function inspectCsr(pem: string): Promise<CsrInfo> {
 export async function inspectDeviceCertificate(pem: string, now = new Date()): Promise<CertificateInfo> {
   const text = pem.trim();
   if (!text) throw new Error('Paste or upload the device certificate (PEM).');
-  if (containsPrivateKey(text)) throw new Error('This contains a private key. Give the certificate only; keep the key on the device.');
+  if (containsPrivateKey(text))
+    throw new Error('This contains a private key. Give the certificate only; keep the key on the device.');
   if (text.length > MAX_PEM_LENGTH) throw new Error(`A certificate is at most ${MAX_PEM_LENGTH} characters.`);
   let info: CertificateInfo;
   try {

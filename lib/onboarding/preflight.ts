@@ -19,7 +19,9 @@ export interface PreflightResult {
  */
 export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> {
   const ownCertificateId =
-    plan.credentials.mode === 'own-certificate' ? (await inspectCertificate(plan.credentials.certificatePem)).certificateId : undefined;
+    plan.credentials.mode === 'own-certificate'
+      ? (await inspectCertificate(plan.credentials.certificatePem)).certificateId
+      : undefined;
   const [thingTaken, typeOk, groupOk, policyFound, registered, connection] = await Promise.all([
     thingExists(plan.thingName),
     plan.thingTypeName ? thingTypeExists(plan.thingTypeName) : Promise.resolve(true),
@@ -29,9 +31,14 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
     deviceConnection(),
   ]);
   const problems: PreflightResult['problems'] = [];
-  if (thingTaken) problems.push({ path: 'thingName', message: `A thing named ${plan.thingName} already exists. Choose another name.` });
+  if (thingTaken)
+    problems.push({
+      path: 'thingName',
+      message: `A thing named ${plan.thingName} already exists. Choose another name.`,
+    });
   if (!typeOk) problems.push({ path: 'thingTypeName', message: `There is no thing type named ${plan.thingTypeName}.` });
-  if (!groupOk) problems.push({ path: 'thingGroupName', message: `There is no thing group named ${plan.thingGroupName}.` });
+  if (!groupOk)
+    problems.push({ path: 'thingGroupName', message: `There is no thing group named ${plan.thingGroupName}.` });
   if (plan.policy.mode === 'template' && policyFound) {
     problems.push({
       path: 'policyName',

@@ -25,7 +25,10 @@ export async function redownloadBundle(thingName: string, now = new Date()): Pro
   if (!(await thingExists(thingName))) return { ok: false, reason: 'no_thing' };
   const certificate = await firstActiveCertificate(thingName);
   if (!certificate) return { ok: false, reason: 'no_active_certificate' };
-  const [connection, policies] = await Promise.all([deviceConnection(), listAttachedPolicyNames(certificate.certificateArn)]);
+  const [connection, policies] = await Promise.all([
+    deviceConnection(),
+    listAttachedPolicyNames(certificate.certificateArn),
+  ]);
   const files = bundleFiles({
     thingName,
     endpoint: connection.endpoint,
@@ -39,5 +42,10 @@ export async function redownloadBundle(thingName: string, now = new Date()): Pro
     topics: { telemetry: `${thingName}/telemetry` },
     createdAt: now,
   });
-  return { ok: true, fileName: bundleFileName(thingName), zip: zipBundle(files, { mtime: now }), certificateId: certificate.certificateId };
+  return {
+    ok: true,
+    fileName: bundleFileName(thingName),
+    zip: zipBundle(files, { mtime: now }),
+    certificateId: certificate.certificateId,
+  };
 }

@@ -36,13 +36,20 @@ async function emulatorGet(config: IotConfig, route: string): Promise<Response> 
   try {
     res = await fetch(`${base}/_emulator/${route}`, { cache: 'no-store', signal: AbortSignal.timeout(5000) });
   } catch (err) {
-    throw new AppError('unavailable', `Cannot reach the local IoT Core at ${base}. Start it (npm run emulator) or use npm start.`, {
-      source: 'fetch',
-      cause: err,
-    });
+    throw new AppError(
+      'unavailable',
+      `Cannot reach the local IoT Core at ${base}. Start it (npm run emulator) or use npm start.`,
+      {
+        source: 'fetch',
+        cause: err,
+      },
+    );
   }
   if (!res.ok) {
-    throw new AppError('misconfigured', `The local IoT Core at ${base} did not serve /_emulator/${route} (HTTP ${res.status}). Is AWS_ENDPOINT_URL_IOT the emulator?`);
+    throw new AppError(
+      'misconfigured',
+      `The local IoT Core at ${base} did not serve /_emulator/${route} (HTTP ${res.status}). Is AWS_ENDPOINT_URL_IOT the emulator?`,
+    );
   }
   return res;
 }
@@ -50,7 +57,13 @@ async function emulatorGet(config: IotConfig, route: string): Promise<Response> 
 /** Everything a device needs besides its own certificate and key. */
 export async function deviceConnection(config: IotConfig = readIotConfig()): Promise<DeviceConnection> {
   if (config.mode === 'aws') {
-    return { mode: 'aws', region: config.region, endpoint: await dataEndpoint(config), port: AWS_MQTT_PORT, rootCa: amazonRootCa() };
+    return {
+      mode: 'aws',
+      region: config.region,
+      endpoint: await dataEndpoint(config),
+      port: AWS_MQTT_PORT,
+      rootCa: amazonRootCa(),
+    };
   }
   const [endpoint, health, pem] = await Promise.all([
     dataEndpoint(config),
@@ -69,7 +82,8 @@ export async function deviceConnection(config: IotConfig = readIotConfig()): Pro
     rootCa: {
       fileName: LOCAL_ROOT_CA_FILE_NAME,
       pem: pem.endsWith('\n') ? pem : `${pem}\n`,
-      description: 'The local IoT Core emulator’s own root CA: it signs the broker’s server certificate. Devices trust it instead of Amazon Root CA 1 while testing locally.',
+      description:
+        'The local IoT Core emulator’s own root CA: it signs the broker’s server certificate. Devices trust it instead of Amazon Root CA 1 while testing locally.',
     },
   };
 }

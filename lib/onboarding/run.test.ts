@@ -25,19 +25,26 @@ const fakeKeys = async (cn: string) => ({
 type StepName = Exclude<keyof OnboardingSteps, 'rollback'>;
 
 /** Fake steps that record calls, each succeeding unless told to fail (optionally after making something). */
-function fakeSteps(opts: { failAt?: StepName; failCreated?: Created[]; throwAt?: StepName; rollbackLeft?: Created['kind'][] } = {}) {
+function fakeSteps(
+  opts: { failAt?: StepName; failCreated?: Created[]; throwAt?: StepName; rollbackLeft?: Created['kind'][] } = {},
+) {
   const calls: { step: string; input: unknown }[] = [];
   const rollbacks: Created[][] = [];
   const answer = <D>(step: StepName, input: unknown, created: Created[], data: D): Promise<StepOutcome<D>> => {
     calls.push({ step, input });
     if (opts.throwAt === step) return Promise.reject(new Error('fetch failed: secret detail'));
     if (opts.failAt === step) {
-      return Promise.resolve({ ok: false, created: opts.failCreated ?? [], error: { code: 'invalid_request', message: `${step} refused` } });
+      return Promise.resolve({
+        ok: false,
+        created: opts.failCreated ?? [],
+        error: { code: 'invalid_request', message: `${step} refused` },
+      });
     }
     return Promise.resolve({ ok: true, created, data });
   };
   const steps: OnboardingSteps = {
-    createThing: (input) => answer('createThing', input, [{ kind: 'thing', thingName: input.thingName }], { thingArn: THING_ARN }),
+    createThing: (input) =>
+      answer('createThing', input, [{ kind: 'thing', thingName: input.thingName }], { thingArn: THING_ARN }),
     createCertificate: (input) =>
       answer('createCertificate', input, [{ kind: 'certificate', certificateId: CERT_ID, certificateArn: CERT_ARN }], {
         certificateId: CERT_ID,
@@ -47,9 +54,19 @@ function fakeSteps(opts: { failAt?: StepName; failCreated?: Created[]; throwAt?:
       }),
     createPolicy: (input) => answer('createPolicy', input, [{ kind: 'policy', policyName: input.policyName }], {}),
     attachPolicy: (input) =>
-      answer('attachPolicy', input, [{ kind: 'policy-attachment', policyName: input.policyName, certificateArn: input.certificateArn }], null),
+      answer(
+        'attachPolicy',
+        input,
+        [{ kind: 'policy-attachment', policyName: input.policyName, certificateArn: input.certificateArn }],
+        null,
+      ),
     attachThingPrincipal: (input) =>
-      answer('attachThingPrincipal', input, [{ kind: 'thing-principal', thingName: input.thingName, certificateArn: input.certificateArn }], null),
+      answer(
+        'attachThingPrincipal',
+        input,
+        [{ kind: 'thing-principal', thingName: input.thingName, certificateArn: input.certificateArn }],
+        null,
+      ),
     rollback: async (created): Promise<RollbackReport> => {
       rollbacks.push(created);
       const left = new Set(opts.rollbackLeft ?? []);
@@ -91,7 +108,10 @@ describe('onboarding run', () => {
     const out = await runOnboarding(plan, steps, { generateKeys: fakeKeys });
     assert.ok(out.ok);
     assert.ok(!calls.some((c) => c.step === 'createPolicy'));
-    assert.deepEqual(planSteps(plan).map((s) => s.id), ['keys', 'thing', 'certificate', 'attach-policy', 'attach-thing']);
+    assert.deepEqual(
+      planSteps(plan).map((s) => s.id),
+      ['keys', 'thing', 'certificate', 'attach-policy', 'attach-thing'],
+    );
   });
 
   test('AWS-generated keys: the key comes from the certificate step, no browser key is made', async () => {
@@ -152,13 +172,17 @@ describe('onboarding run', () => {
       const failedStep = out.view.steps.find((s) => s.id === stepId)!;
       assert.equal(failedStep.status, 'failed');
       for (const s of out.view.steps) {
-        if (s.id !== stepId && s.id !== 'keys') assert.ok(['undone', 'pending'].includes(s.status), `${s.id} is ${s.status}`);
+        if (s.id !== stepId && s.id !== 'keys')
+          assert.ok(['undone', 'pending'].includes(s.status), `${s.id} is ${s.status}`);
       }
     });
   }
 
   test('what a failing step made half-way is undone too', async () => {
-    const { steps, rollbacks } = fakeSteps({ failAt: 'createThing', failCreated: [{ kind: 'thing', thingName: 'dev-1' }] });
+    const { steps, rollbacks } = fakeSteps({
+      failAt: 'createThing',
+      failCreated: [{ kind: 'thing', thingName: 'dev-1' }],
+    });
     const out = await runOnboarding(basePlan, steps, { generateKeys: fakeKeys });
     assert.ok(!out.ok);
     assert.deepEqual(rollbacks, [[{ kind: 'thing', thingName: 'dev-1' }]]);

@@ -64,13 +64,19 @@ export function planSteps(plan: OnboardingPlan): StepView[] {
   steps.push({ id: 'thing', label: `Create thing ${plan.thingName}`, status: 'pending' });
   let certLabel = CERTIFICATE_LABELS[plan.credentials.mode];
   if (plan.credentials.mode === 'own-certificate') {
-    certLabel += plan.credentials.caCertificatePem ? ' (RegisterCertificate, with its CA)' : ' (RegisterCertificateWithoutCA)';
+    certLabel += plan.credentials.caCertificatePem
+      ? ' (RegisterCertificate, with its CA)'
+      : ' (RegisterCertificateWithoutCA)';
   }
   steps.push({ id: 'certificate', label: certLabel, status: 'pending' });
   if (plan.policy.mode === 'template') {
     steps.push({ id: 'policy', label: `Create policy ${plan.policy.policyName}`, status: 'pending' });
   }
-  steps.push({ id: 'attach-policy', label: `Attach policy ${plan.policy.policyName} to the certificate`, status: 'pending' });
+  steps.push({
+    id: 'attach-policy',
+    label: `Attach policy ${plan.policy.policyName} to the certificate`,
+    status: 'pending',
+  });
   steps.push({ id: 'attach-thing', label: `Attach the certificate to thing ${plan.thingName}`, status: 'pending' });
   return steps;
 }
@@ -109,7 +115,8 @@ export function adviceFor(error: StepError, rollback: RollbackReport | undefined
       advice = 'Check the dashboard’s AWS credentials and their IoT permissions, then onboard again.';
       break;
     case 'not_found':
-      advice = 'Something the run relies on was deleted meanwhile (a thing type, group or policy): check it and onboard again.';
+      advice =
+        'Something the run relies on was deleted meanwhile (a thing type, group or policy): check it and onboard again.';
       break;
     case 'certificate_state':
       advice = 'Check the certificate’s (or its CA’s) status in Certificates, then onboard again.';
@@ -135,7 +142,11 @@ async function call<D>(fn: () => Promise<StepOutcome<D>>): Promise<StepOutcome<D
   } catch (err) {
     // Never echo the error's text: it may come from anywhere. Say what is known.
     void err;
-    return { ok: false, created: [], error: { code: 'network', message: 'The request did not complete (no answer from the dashboard server).' } };
+    return {
+      ok: false,
+      created: [],
+      error: { code: 'network', message: 'The request did not complete (no answer from the dashboard server).' },
+    };
   }
 }
 
@@ -143,7 +154,11 @@ async function call<D>(fn: () => Promise<StepOutcome<D>>): Promise<StepOutcome<D
  * Runs a validated plan. Returns the credentials on success; on failure everything recorded is undone
  * and the view says which step failed, why, and what is left (if anything could not be undone).
  */
-export async function runOnboarding(plan: OnboardingPlan, steps: OnboardingSteps, options: RunOptions): Promise<RunOutcome> {
+export async function runOnboarding(
+  plan: OnboardingPlan,
+  steps: OnboardingSteps,
+  options: RunOptions,
+): Promise<RunOutcome> {
   const view: RunView = { phase: 'running', steps: planSteps(plan) };
   const ledger: Created[] = [];
   const emit = () => options.onProgress?.(structuredClone(view));
@@ -168,7 +183,10 @@ export async function runOnboarding(plan: OnboardingPlan, steps: OnboardingSteps
       try {
         rollback = await steps.rollback([...ledger]);
       } catch {
-        rollback = { undone: [], left: ledger.map((item) => ({ item, message: 'The undo request did not complete.' })) };
+        rollback = {
+          undone: [],
+          left: ledger.map((item) => ({ item, message: 'The undo request did not complete.' })),
+        };
       }
     }
     const leftKinds = new Set(rollback.left.map((l) => l.item.kind));
@@ -207,9 +225,15 @@ export async function runOnboarding(plan: OnboardingPlan, steps: OnboardingSteps
     try {
       keys = await options.generateKeys(plan.thingName, creds.algorithm);
     } catch (err) {
-      return fail('keys', { code: 'invalid', message: `This browser could not make the key pair: ${(err as Error).message}` });
+      return fail('keys', {
+        code: 'invalid',
+        message: `This browser could not make the key pair: ${(err as Error).message}`,
+      });
     }
-    done('keys', `${creds.algorithm === 'RSA' ? 'RSA 2048' : 'EC P-256'} key pair made; the private key stays in this page`);
+    done(
+      'keys',
+      `${creds.algorithm === 'RSA' ? 'RSA 2048' : 'EC P-256'} key pair made; the private key stays in this page`,
+    );
     certificateRequest = { kind: 'csr', csrPem: keys.csrPem };
   } else if (creds.mode === 'aws-keys') {
     certificateRequest = { kind: 'aws-keys' };
@@ -250,7 +274,9 @@ export async function runOnboarding(plan: OnboardingPlan, steps: OnboardingSteps
     start('policy');
     const templateId = plan.policy.templateId;
     const policyName = plan.policy.policyName;
-    const policy = record(await call(() => steps.createPolicy({ policyName, templateId, thingArn: thing.data.thingArn })));
+    const policy = record(
+      await call(() => steps.createPolicy({ policyName, templateId, thingArn: thing.data.thingArn })),
+    );
     if (!policy.ok) return fail('policy', policy.error);
     done('policy', `Created policy ${plan.policy.policyName}`);
   }
@@ -258,14 +284,18 @@ export async function runOnboarding(plan: OnboardingPlan, steps: OnboardingSteps
   // 5. AttachPolicy.
   start('attach-policy');
   const policyName = plan.policy.policyName;
-  const attached = record(await call(() => steps.attachPolicy({ policyName, certificateArn: certificate.certificateArn })));
+  const attached = record(
+    await call(() => steps.attachPolicy({ policyName, certificateArn: certificate.certificateArn })),
+  );
   if (!attached.ok) return fail('attach-policy', attached.error);
   done('attach-policy', `Policy ${policyName} attached to the certificate`);
 
   // 6. AttachThingPrincipal.
   start('attach-thing');
   const principal = record(
-    await call(() => steps.attachThingPrincipal({ thingName: plan.thingName, certificateArn: certificate.certificateArn })),
+    await call(() =>
+      steps.attachThingPrincipal({ thingName: plan.thingName, certificateArn: certificate.certificateArn }),
+    ),
   );
   if (!principal.ok) return fail('attach-thing', principal.error);
   done('attach-thing', `Certificate attached to thing ${plan.thingName}`);

@@ -84,7 +84,10 @@ describe('onboarding form validation', () => {
     const four = { attrNames: ['a', 'b', 'c', 'd'], attrValues: ['1', '2', '3', '4'] };
     assert.match((await errorsOf(form(four))).attributes?.[0] ?? '', /at most 3/);
     assert.ok((await parseOnboardingForm(form({ ...four, thingTypeName: 'sensor' }))).ok);
-    assert.match((await errorsOf(form({ attrNames: ['a', 'a'], attrValues: ['1', '2'] }))).attributes?.[0] ?? '', /twice/);
+    assert.match(
+      (await errorsOf(form({ attrNames: ['a', 'a'], attrValues: ['1', '2'] }))).attributes?.[0] ?? '',
+      /twice/,
+    );
     assert.ok((await errorsOf(form({ attrNames: ['bad name'], attrValues: ['1'] }))).attributes);
     assert.match((await errorsOf(form({ attrNames: [''], attrValues: ['1'] }))).attributes?.[0] ?? '', /name/);
   });
@@ -106,11 +109,15 @@ describe('onboarding form validation', () => {
     assert.ok((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: '' }))).certificatePem);
     assert.ok((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: 'hello' }))).certificatePem);
     const key = (await generateDeviceKeys('x')).privateKeyPem;
-    const keyErr = (await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: key }))).certificatePem?.[0] ?? '';
+    const keyErr =
+      (await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: key }))).certificatePem?.[0] ?? '';
     assert.match(keyErr, /private key/);
     assert.doesNotMatch(keyErr, /BEGIN/);
     const expired = await selfSigned({ from: -10, to: -1 });
-    assert.match((await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: expired }))).certificatePem?.[0] ?? '', /expired/);
+    assert.match(
+      (await errorsOf(form({ credentialMode: 'own-certificate', certificatePem: expired }))).certificatePem?.[0] ?? '',
+      /expired/,
+    );
   });
 
   test('own CSR: a browser-made CSR passes; a certificate instead of a CSR is refused with a hint', async () => {
@@ -119,7 +126,10 @@ describe('onboarding form validation', () => {
     assert.ok(ok.ok);
     assert.equal((await inspectCsr(csrPem)).commonName, 'sensor-1');
     const cert = await selfSigned({ from: -1, to: 1 });
-    assert.match((await errorsOf(form({ credentialMode: 'own-csr', csrPem: cert }))).csrPem?.[0] ?? '', /certificate, not a CSR/);
+    assert.match(
+      (await errorsOf(form({ credentialMode: 'own-csr', csrPem: cert }))).csrPem?.[0] ?? '',
+      /certificate, not a CSR/,
+    );
     const tampered = csrPem.replace(/\n(.{10})/, (_m, s: string) => `\n${s.split('').reverse().join('')}`);
     assert.ok((await errorsOf(form({ credentialMode: 'own-csr', csrPem: tampered }))).csrPem);
   });
@@ -131,7 +141,9 @@ describe('onboarding form validation', () => {
 
   test('the rollback ledger accepts only well-formed entries', () => {
     const arn = `arn:aws:iot:us-east-1:123456789012:cert/${'b'.repeat(64)}`;
-    assert.ok(rollbackSchema.safeParse([{ kind: 'certificate', certificateId: 'b'.repeat(64), certificateArn: arn }]).success);
+    assert.ok(
+      rollbackSchema.safeParse([{ kind: 'certificate', certificateId: 'b'.repeat(64), certificateArn: arn }]).success,
+    );
     assert.ok(!rollbackSchema.safeParse([{ kind: 'certificate', certificateId: 'x', certificateArn: arn }]).success);
     assert.ok(!rollbackSchema.safeParse([{ kind: 'bucket', name: 'x' }]).success);
   });

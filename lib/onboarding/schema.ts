@@ -92,7 +92,10 @@ const formSchema = z
     thingGroupName: optionalName(thingGroupName),
     attrNames: z.array(z.string().trim()).max(100),
     attrValues: z.array(z.string().trim()).max(100),
-    credentialMode: z.enum(['browser-key', 'aws-keys', 'own-certificate', 'own-csr'], 'Choose how the device gets its credentials.'),
+    credentialMode: z.enum(
+      ['browser-key', 'aws-keys', 'own-certificate', 'own-csr'],
+      'Choose how the device gets its credentials.',
+    ),
     keyAlgorithm: z.enum(['EC', 'RSA'], 'Choose EC P-256 or RSA 2048.'),
     certificatePem: pemText('certificate'),
     caCertificatePem: pemText('CA certificate'),
@@ -117,10 +120,21 @@ const formSchema = z
         continue;
       }
       const n = attributeName.safeParse(name);
-      if (!n.success) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute name "${name}": ${n.error.issues[0]?.message}` });
+      if (!n.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attributes'],
+          message: `Attribute name "${name}": ${n.error.issues[0]?.message}`,
+        });
       const val = attributeValue.safeParse(value);
-      if (!val.success) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Value of "${name}": ${val.error.issues[0]?.message}` });
-      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute "${name}" is given twice.` });
+      if (!val.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attributes'],
+          message: `Value of "${name}": ${val.error.issues[0]?.message}`,
+        });
+      if (seen.has(name))
+        ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute "${name}" is given twice.` });
       seen.add(name);
     }
     const max = v.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
@@ -138,12 +152,22 @@ const formSchema = z
     if (v.policyMode === 'template') {
       const name = v.policyName || defaultPolicyName(v.thingName);
       const p = policyName.safeParse(name);
-      if (!p.success) ctx.addIssue({ code: 'custom', path: ['policyName'], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+      if (!p.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policyName'],
+          message: p.error.issues[0]?.message ?? 'Invalid policy name.',
+        });
     } else if (!v.existingPolicyName) {
       ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: 'Choose the policy to attach.' });
     } else {
       const p = policyName.safeParse(v.existingPolicyName);
-      if (!p.success) ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+      if (!p.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['existingPolicyName'],
+          message: p.error.issues[0]?.message ?? 'Invalid policy name.',
+        });
     }
 
     // Credentials the operator brings are read now, so a bad paste is refused before anything is created.
@@ -186,7 +210,11 @@ export async function parseOnboardingForm(input: OnboardingFormInput): Promise<O
       : v.credentialMode === 'aws-keys'
         ? { mode: 'aws-keys' }
         : v.credentialMode === 'own-certificate'
-          ? { mode: 'own-certificate', certificatePem: v.certificatePem, ...(v.caCertificatePem ? { caCertificatePem: v.caCertificatePem } : {}) }
+          ? {
+              mode: 'own-certificate',
+              certificatePem: v.certificatePem,
+              ...(v.caCertificatePem ? { caCertificatePem: v.caCertificatePem } : {}),
+            }
           : { mode: 'own-csr', csrPem: v.csrPem };
   const policy: OnboardingPlan['policy'] =
     v.policyMode === 'template'
@@ -207,14 +235,22 @@ export async function parseOnboardingForm(input: OnboardingFormInput): Promise<O
 
 /** Builds a ZodError for problems found later (against AWS), so the form shows them beside their fields. */
 export function fieldIssues(issues: { path: string; message: string }[]): z.ZodError {
-  return new z.ZodError(issues.map((i) => ({ code: 'custom' as const, path: [i.path], message: i.message, input: undefined })));
+  return new z.ZodError(
+    issues.map((i) => ({ code: 'custom' as const, path: [i.path], message: i.message, input: undefined })),
+  );
 }
 
 // ---------------------------------------------------------------- step inputs
 
 const ARN_PREFIX = String.raw`^arn:aws[a-z-]*:iot:[a-z0-9-]+:(\d{12}|\*):`;
-export const thingArn = z.string().max(2048).regex(new RegExp(`${ARN_PREFIX}thing/[a-zA-Z0-9:_-]{1,128}$`), 'Not a thing ARN.');
-export const certificateArn = z.string().max(2048).regex(new RegExp(`${ARN_PREFIX}cert/[a-f0-9]{64}$`), 'Not a certificate ARN.');
+export const thingArn = z
+  .string()
+  .max(2048)
+  .regex(new RegExp(`${ARN_PREFIX}thing/[a-zA-Z0-9:_-]{1,128}$`), 'Not a thing ARN.');
+export const certificateArn = z
+  .string()
+  .max(2048)
+  .regex(new RegExp(`${ARN_PREFIX}cert/[a-f0-9]{64}$`), 'Not a certificate ARN.');
 
 export const thingRequestSchema = z.object({
   thingName,

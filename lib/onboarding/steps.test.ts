@@ -58,7 +58,8 @@ describe('onboarding steps against the local IoT Core', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const certificateCount = async () => (await iot.send(new ListCertificatesCommand({ pageSize: 250 }))).certificates?.length ?? 0;
+  const certificateCount = async () =>
+    (await iot.send(new ListCertificatesCommand({ pageSize: 250 }))).certificates?.length ?? 0;
   const exists = (p: Promise<unknown>) =>
     p.then(
       () => true,
@@ -81,10 +82,19 @@ describe('onboarding steps against the local IoT Core', () => {
     assert.deepEqual(principals, [out.result.certificateArn]);
     const policy = await iot.send(new GetPolicyCommand({ policyName: 'steps-ok-policy' }));
     // The template's account id comes from the thing's ARN.
-    assert.match(policy.policyDocument ?? '', /arn:aws:iot:us-east-1:\d{12}:client\/\$\{iot:Connection\.Thing\.ThingName\}/);
+    assert.match(
+      policy.policyDocument ?? '',
+      /arn:aws:iot:us-east-1:\d{12}:client\/\$\{iot:Connection\.Thing\.ThingName\}/,
+    );
   });
 
-  for (const operation of ['CreateThing', 'CreateCertificateFromCsr', 'CreatePolicy', 'AttachPolicy', 'AttachThingPrincipal']) {
+  for (const operation of [
+    'CreateThing',
+    'CreateCertificateFromCsr',
+    'CreatePolicy',
+    'AttachPolicy',
+    'AttachThingPrincipal',
+  ]) {
     test(`a failure at ${operation} is undone completely`, async () => {
       const thingName = `steps-fault-${operation}`;
       const before = await certificateCount();

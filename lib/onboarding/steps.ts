@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { z } from 'zod';
+import type { z } from 'zod';
 
 import { deleteCertificateFully } from '../aws/cleanup';
 import { registerCertificate, registerCertificateWithoutCa } from '../aws/certificates';
@@ -52,7 +52,11 @@ import type {
 function invalidStep(error: z.ZodError): StepOutcome<never> {
   const first = error.issues[0];
   const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-  return { ok: false, created: [], error: { code: 'invalid', message: `${where}${first?.message ?? 'Invalid input.'}` } };
+  return {
+    ok: false,
+    created: [],
+    error: { code: 'invalid', message: `${where}${first?.message ?? 'Invalid input.'}` },
+  };
 }
 
 function stepError(err: unknown): StepError {
@@ -69,7 +73,11 @@ export async function createThingStep(input: ThingRequest): Promise<StepOutcome<
     // CreateThing succeeds for an existing thing with the same configuration: check first, so a run never
     // adopts (and a rollback never deletes) a thing someone else made.
     if (await thingExists(req.thingName)) {
-      return { ok: false, created, error: { code: 'already_exists', message: `A thing named ${req.thingName} already exists.` } };
+      return {
+        ok: false,
+        created,
+        error: { code: 'already_exists', message: `A thing named ${req.thingName} already exists.` },
+      };
     }
     const thing = await createThing(req);
     created.push({ kind: 'thing', thingName: req.thingName });
@@ -88,7 +96,11 @@ export async function createCertificateStep(input: CertificateRequest): Promise<
   try {
     if (req.kind === 'csr') {
       const cert = await createCertificateFromCsr(req.csrPem);
-      return { ok: true, created: [{ kind: 'certificate', certificateId: cert.certificateId, certificateArn: cert.certificateArn }], data: cert };
+      return {
+        ok: true,
+        created: [{ kind: 'certificate', certificateId: cert.certificateId, certificateArn: cert.certificateArn }],
+        data: cert,
+      };
     }
     if (req.kind === 'aws-keys') {
       // Not idempotent: the id goes into the answer's ledger before anything else can fail.
@@ -100,11 +112,17 @@ export async function createCertificateStep(input: CertificateRequest): Promise<
       };
     }
     const registered = req.caCertificatePem
-      ? await registerCertificate({ certificatePem: req.certificatePem, caCertificatePem: req.caCertificatePem, status: 'ACTIVE' })
+      ? await registerCertificate({
+          certificatePem: req.certificatePem,
+          caCertificatePem: req.caCertificatePem,
+          status: 'ACTIVE',
+        })
       : await registerCertificateWithoutCa({ certificatePem: req.certificatePem, status: 'ACTIVE' });
     return {
       ok: true,
-      created: [{ kind: 'certificate', certificateId: registered.certificateId, certificateArn: registered.certificateArn }],
+      created: [
+        { kind: 'certificate', certificateId: registered.certificateId, certificateArn: registered.certificateArn },
+      ],
       data: { ...registered, certificatePem: req.certificatePem },
     };
   } catch (err) {
@@ -126,15 +144,23 @@ export async function createPolicyStep(input: PolicyRequest): Promise<StepOutcom
   const req = parsed.data;
   try {
     const policy = await createPolicy(req.policyName, policyDocumentFor(req.templateId, req.thingArn));
-    return { ok: true, created: [{ kind: 'policy', policyName: req.policyName }], data: policy.arn ? { policyArn: policy.arn } : {} };
+    return {
+      ok: true,
+      created: [{ kind: 'policy', policyName: req.policyName }],
+      data: policy.arn ? { policyArn: policy.arn } : {},
+    };
   } catch (err) {
     const e = stepError(err);
-    if (e.code === 'already_exists') e.message = `A policy named ${req.policyName} already exists; give another name or pick it as an existing policy.`;
+    if (e.code === 'already_exists')
+      e.message = `A policy named ${req.policyName} already exists; give another name or pick it as an existing policy.`;
     return { ok: false, created: [], error: e };
   }
 }
 
-export async function attachPolicyStep(input: { policyName: string; certificateArn: string }): Promise<StepOutcome<null>> {
+export async function attachPolicyStep(input: {
+  policyName: string;
+  certificateArn: string;
+}): Promise<StepOutcome<null>> {
   const parsed = attachPolicySchema.safeParse(input);
   if (!parsed.success) return invalidStep(parsed.error);
   const { policyName, certificateArn } = parsed.data;
@@ -146,7 +172,10 @@ export async function attachPolicyStep(input: { policyName: string; certificateA
   }
 }
 
-export async function attachThingPrincipalStep(input: { thingName: string; certificateArn: string }): Promise<StepOutcome<null>> {
+export async function attachThingPrincipalStep(input: {
+  thingName: string;
+  certificateArn: string;
+}): Promise<StepOutcome<null>> {
   const parsed = attachThingSchema.safeParse(input);
   if (!parsed.success) return invalidStep(parsed.error);
   const { thingName, certificateArn } = parsed.data;
@@ -189,7 +218,10 @@ export async function rollbackStep(input: Created[]): Promise<RollbackReport> {
   if (!parsed.success) {
     // Nothing is touched on a ledger that does not parse; say so for each entry the page sent.
     const items = Array.isArray(input) ? input : [];
-    return { undone: [], left: items.map((item) => ({ item, message: 'Not undone: the undo request was malformed.' })) };
+    return {
+      undone: [],
+      left: items.map((item) => ({ item, message: 'Not undone: the undo request was malformed.' })),
+    };
   }
   const report: RollbackReport = { undone: [], left: [] };
   for (const item of [...parsed.data].reverse()) {

@@ -29,7 +29,9 @@ export const CREDENTIAL_MODES: readonly { value: CredentialMode; label: string; 
   },
 ];
 
-export type PolicyChoice = { mode: 'template'; templateId: string; policyName: string } | { mode: 'existing'; policyName: string };
+export type PolicyChoice =
+  | { mode: 'template'; templateId: string; policyName: string }
+  | { mode: 'existing'; policyName: string };
 
 export type CredentialChoice =
   | { mode: 'browser-key'; algorithm: KeyAlgorithm }
@@ -71,7 +73,9 @@ export interface StepError {
 }
 
 /** The answer of one step: what it made (also when it failed half-way) and its data or error. */
-export type StepOutcome<D> = { ok: true; created: Created[]; data: D } | { ok: false; created: Created[]; error: StepError };
+export type StepOutcome<D> =
+  | { ok: true; created: Created[]; data: D }
+  | { ok: false; created: Created[]; error: StepError };
 
 export interface CertificateData {
   certificateId: string;

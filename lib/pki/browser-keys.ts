@@ -33,10 +33,12 @@ export interface DeviceKeys {
   csrPem: string;
 }
 
-
 /** Escapes a value for an RFC 4514 distinguished name (thing names are `[a-zA-Z0-9:_-]`, so rarely needed). */
 function escapeDnValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 function subtle(): SubtleCrypto {

@@ -52,7 +52,9 @@ const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"
 function manifest(devices: readonly IssuedCertificate[]): string {
   const rows = ['thing_name,certificate_id,serial_number,not_after,folder'];
   for (const d of devices) {
-    rows.push([d.commonName, d.certificateId, d.serialNumber, d.notAfter.toISOString(), d.commonName].map(csvCell).join(','));
+    rows.push(
+      [d.commonName, d.certificateId, d.serialNumber, d.notAfter.toISOString(), d.commonName].map(csvCell).join(','),
+    );
   }
   return rows.join('\n') + '\n';
 }
@@ -65,8 +67,8 @@ function readme(req: FleetRequest, count: number): string {
     'time it connects (just-in-time registration / provisioning through the CA).',
     '',
     '- certificate.pem.crt holds the device certificate followed by the CA certificate. AWS IoT wants that chain',
-    '  on a device\'s first connection through a registered CA.',
-    '- private.pem.key is the device\'s private key. It exists only in this zip: keep it secret.',
+    "  on a device's first connection through a registered CA.",
+    "- private.pem.key is the device's private key. It exists only in this zip: keep it secret.",
     `- ${req.connection.rootCa.fileName} is the root CA of the endpoint ${req.connection.endpoint}:${req.connection.port}.`,
     '- ca-certificate.pem is your CA certificate (public). Its private key is NOT in this zip.',
     '- manifest.csv lists every device with its certificate id (what AWS IoT will call the certificate).',
@@ -79,7 +81,10 @@ function readme(req: FleetRequest, count: number): string {
 }
 
 /** Signs every device and builds the zip. `report` is called after each batch. */
-export async function buildFleetZip(req: FleetRequest, report: (p: FleetProgress) => void = () => {}): Promise<FleetResult> {
+export async function buildFleetZip(
+  req: FleetRequest,
+  report: (p: FleetProgress) => void = () => {},
+): Promise<FleetResult> {
   const t0 = performance.now();
   const ca = await loadCa(req.caCertificatePem, req.caPrivateKeyPem);
   const total = req.names.length;
@@ -146,7 +151,8 @@ export async function buildFleetZip(req: FleetRequest, report: (p: FleetProgress
 
 // Worker glue: only when this module is a dedicated worker's entry.
 declare const WorkerGlobalScope: { new (): unknown } | undefined;
-const inWorker = typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof WorkerGlobalScope;
+const inWorker =
+  typeof WorkerGlobalScope !== 'undefined' && typeof self !== 'undefined' && self instanceof WorkerGlobalScope;
 
 if (inWorker) {
   const scope = self as unknown as {
@@ -158,7 +164,10 @@ if (inWorker) {
     buildFleetZip(e.data.request, (progress) => scope.postMessage({ type: 'progress', progress }))
       .then((result) => scope.postMessage({ type: 'done', result }, [result.zip.buffer as ArrayBuffer]))
       .catch((err: unknown) => {
-        const field = typeof err === 'object' && err !== null && 'field' in err ? String((err as { field: unknown }).field) : undefined;
+        const field =
+          typeof err === 'object' && err !== null && 'field' in err
+            ? String((err as { field: unknown }).field)
+            : undefined;
         scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err), field });
       });
   };

@@ -124,7 +124,11 @@ describe('browser CA', () => {
     const ca = await loadCa(files.certificatePem, files.privateKeyPem);
     const ctl = new AbortController();
     await assert.rejects(
-      signDeviceCertificates(ca, ['a', 'b', 'c'], { concurrency: 1, onProgress: () => ctl.abort(), signal: ctl.signal }),
+      signDeviceCertificates(ca, ['a', 'b', 'c'], {
+        concurrency: 1,
+        onProgress: () => ctl.abort(),
+        signal: ctl.signal,
+      }),
       /cancelled/,
     );
   });
@@ -137,7 +141,13 @@ describe('browser CA', () => {
         caCertificatePem: files.certificatePem,
         caPrivateKeyPem: files.privateKeyPem,
         names: ['a-1', 'a-2'],
-        connection: { mode: 'local', region: 'us-east-1', endpoint: 'localhost', port: 8883, rootCa: { fileName: 'root-ca.pem', pem: files.certificatePem, description: 'test' } },
+        connection: {
+          mode: 'local',
+          region: 'us-east-1',
+          endpoint: 'localhost',
+          port: 8883,
+          rootCa: { fileName: 'root-ca.pem', pem: files.certificatePem, description: 'test' },
+        },
       },
       (p) => phases.push(p.phase),
     );

@@ -142,7 +142,6 @@ function children(content: Uint8Array): Tlv[] {
 // ---------------------------------------------------------------------------------------------
 // PEM
 
-
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 function pemBlocks(text: string): { label: string; der: Uint8Array }[] {
@@ -248,7 +247,10 @@ export interface CaFiles {
 }
 
 function escapeDn(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 function randomSerial(): Uint8Array {
@@ -261,13 +263,17 @@ export async function createCa(opts: CreateCaOptions): Promise<CaFiles> {
   const cn = opts.commonName.trim();
   if (!cn) throw new CaInputError('Give the CA a name (its certificate subject common name).');
   if (cn.length > 64) throw new CaInputError('A common name is at most 64 characters (RFC 5280).');
-  if (opts.organization && opts.organization.length > 64) throw new CaInputError('An organization is at most 64 characters.');
+  if (opts.organization && opts.organization.length > 64)
+    throw new CaInputError('An organization is at most 64 characters.');
   const params = opts.algorithm === 'RSA' ? RSA_2048 : EC_P256;
   const keys = (await subtle().generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = opts.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + (opts.validityDays ?? 3650) * 86_400_000);
-  const name = [`CN=${escapeDn(cn)}`, ...(opts.organization?.trim() ? [`O=${escapeDn(opts.organization.trim())}`] : [])].join(', ');
+  const name = [
+    `CN=${escapeDn(cn)}`,
+    ...(opts.organization?.trim() ? [`O=${escapeDn(opts.organization.trim())}`] : []),
+  ].join(', ');
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: hex(randomSerial()),
     name,
@@ -332,7 +338,7 @@ function parseCertificateDer(der: Uint8Array): ParsedCertificate {
   const cert = read(der);
   if (cert.tag !== 0x30) throw new Error('not a SEQUENCE');
   const [tbs] = children(cert.content);
-  if (!tbs || tbs.tag !== 0x30) throw new Error('no TBSCertificate');
+  if (tbs?.tag !== 0x30) throw new Error('no TBSCertificate');
   const f = children(tbs.content);
   // [0] version?, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [1]? [2]? [3] extensions?
   const i = f[0]?.tag === 0xa0 ? 1 : 0;
@@ -373,7 +379,11 @@ function parseCertificateDer(der: Uint8Array): ParsedCertificate {
 function signingAlgorithmFor(parsed: ParsedCertificate): SigningAlgorithm {
   if (parsed.spkiAlgorithmOid === OID.ecPublicKey) {
     const curve = CURVES[parsed.spkiParameterOid ?? ''];
-    if (!curve) throw new CaInputError('The CA key uses an elliptic curve WebCrypto cannot sign with (use P-256, P-384 or P-521).', 'certificate');
+    if (!curve)
+      throw new CaInputError(
+        'The CA key uses an elliptic curve WebCrypto cannot sign with (use P-256, P-384 or P-521).',
+        'certificate',
+      );
     return {
       importParams: { name: 'ECDSA', namedCurve: curve.name },
       signParams: { name: 'ECDSA', hash: curve.hash },
@@ -389,7 +399,10 @@ function signingAlgorithmFor(parsed: ParsedCertificate): SigningAlgorithm {
       ecSize: 0,
     };
   }
-  throw new CaInputError(`The CA certificate's key type (${parsed.spkiAlgorithmOid}) is not supported: use an EC or RSA CA.`, 'certificate');
+  throw new CaInputError(
+    `The CA certificate's key type (${parsed.spkiAlgorithmOid}) is not supported: use an EC or RSA CA.`,
+    'certificate',
+  );
 }
 
 /** PKCS#8 from what OpenSSL may have written: PRIVATE KEY as is, EC/RSA PRIVATE KEY wrapped. */
@@ -398,9 +411,15 @@ function pkcs8From(keyPem: string, parsed: ParsedCertificate): Uint8Array {
   const key = blocks.find((b) => b.label.includes('PRIVATE KEY'));
   if (!key) {
     if (blocks.some((b) => b.label === 'CERTIFICATE')) {
-      throw new CaInputError('This is a certificate, not a private key. Choose the CA’s private key file (e.g. rootCA.key).', 'privateKey');
+      throw new CaInputError(
+        'This is a certificate, not a private key. Choose the CA’s private key file (e.g. rootCA.key).',
+        'privateKey',
+      );
     }
-    throw new CaInputError('No private key found: expected a PEM private key (PKCS#8, or an EC or RSA key as OpenSSL writes them).', 'privateKey');
+    throw new CaInputError(
+      'No private key found: expected a PEM private key (PKCS#8, or an EC or RSA key as OpenSSL writes them).',
+      'privateKey',
+    );
   }
   if (key.label.startsWith('ENCRYPTED')) {
     throw new CaInputError(
@@ -423,7 +442,10 @@ function pkcs8From(keyPem: string, parsed: ParsedCertificate): Uint8Array {
     }
     return seq(tlv(0x02, new Uint8Array([0])), seq(oid(OID.ecPublicKey), oid(curve ?? OID.p256)), octets(key.der));
   }
-  throw new CaInputError(`A ${key.label} is not a key this page can read; export it as PKCS#8 (openssl pkcs8 -topk8 -nocrypt).`, 'privateKey');
+  throw new CaInputError(
+    `A ${key.label} is not a key this page can read; export it as PKCS#8 (openssl pkcs8 -topk8 -nocrypt).`,
+    'privateKey',
+  );
 }
 
 async function sha(name: 'SHA-1' | 'SHA-256', data: Uint8Array): Promise<Uint8Array> {
@@ -437,7 +459,11 @@ async function sha(name: 'SHA-1' | 'SHA-256', data: Uint8Array): Promise<Uint8Ar
 export async function loadCa(certificatePem: string, privateKeyPem: string): Promise<LoadedCa> {
   const certBlocks = pemBlocks(certificatePem).filter((b) => b.label === 'CERTIFICATE');
   if (certBlocks.length === 0) {
-    if (/PRIVATE KEY/.test(certificatePem)) throw new CaInputError('This is a private key, not a certificate. Choose the CA certificate (e.g. rootCA.pem).', 'certificate');
+    if (/PRIVATE KEY/.test(certificatePem))
+      throw new CaInputError(
+        'This is a private key, not a certificate. Choose the CA certificate (e.g. rootCA.pem).',
+        'certificate',
+      );
     throw new CaInputError('No certificate found: expected -----BEGIN CERTIFICATE-----.', 'certificate');
   }
   const der = certBlocks[0]!.der;
@@ -450,12 +476,21 @@ export async function loadCa(certificatePem: string, privateKeyPem: string): Pro
     throw new CaInputError('The CA certificate could not be read (damaged PEM?).', 'certificate');
   }
   if (!parsed.isCa) {
-    throw new CaInputError('This certificate is not a CA: its basicConstraints do not say CA:TRUE, so AWS IoT would refuse it.', 'certificate');
+    throw new CaInputError(
+      'This certificate is not a CA: its basicConstraints do not say CA:TRUE, so AWS IoT would refuse it.',
+      'certificate',
+    );
   }
   const signing = signingAlgorithmFor(parsed);
   let privateKey: CryptoKey;
   try {
-    privateKey = await subtle().importKey('pkcs8', pkcs8From(privateKeyPem, parsed) as BufferSource, signing.importParams, false, ['sign']);
+    privateKey = await subtle().importKey(
+      'pkcs8',
+      pkcs8From(privateKeyPem, parsed) as BufferSource,
+      signing.importParams,
+      false,
+      ['sign'],
+    );
   } catch (e) {
     if (e instanceof CaInputError) throw e;
     throw new CaInputError(
@@ -465,10 +500,15 @@ export async function loadCa(certificatePem: string, privateKeyPem: string): Pro
   }
   // Proof that the key belongs to the certificate: sign a challenge, verify with the certificate's public key.
   const challenge = crypto.getRandomValues(new Uint8Array(32));
-  const publicKey = await subtle().importKey('spki', parsed.spki as BufferSource, signing.importParams, false, ['verify']);
+  const publicKey = await subtle().importKey('spki', parsed.spki as BufferSource, signing.importParams, false, [
+    'verify',
+  ]);
   const signature = await subtle().sign(signing.signParams, privateKey, challenge);
   if (!(await subtle().verify(signing.signParams, publicKey, signature, challenge))) {
-    throw new CaInputError('This private key does not belong to this CA certificate (a signature made with it does not verify with the certificate’s public key).', 'privateKey');
+    throw new CaInputError(
+      'This private key does not belong to this CA certificate (a signature made with it does not verify with the certificate’s public key).',
+      'privateKey',
+    );
   }
   const commonName = info.subjectName.getField('CN')[0];
   return {
@@ -533,7 +573,10 @@ export async function issueCertificate(ca: LoadedCa, opts: IssueOptions): Promis
     throw new CaInputError(`A certificate common name must be 1-${MAX_COMMON_NAME_LENGTH} characters.`);
   }
   const keys = (await s.generateKey(EC_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const [pkcs8, spkiBuf] = await Promise.all([s.exportKey('pkcs8', keys.privateKey), s.exportKey('spki', keys.publicKey)]);
+  const [pkcs8, spkiBuf] = await Promise.all([
+    s.exportKey('pkcs8', keys.privateKey),
+    s.exportKey('spki', keys.publicKey),
+  ]);
   const spki = new Uint8Array(spkiBuf);
   // For EC P-256 SPKI (91 bytes) the BIT STRING's key bytes are the last 65.
   const ski = await sha('SHA-1', spki.subarray(spki.length - 65));
@@ -576,9 +619,14 @@ export async function issueCertificate(ca: LoadedCa, opts: IssueOptions): Promis
  * The certificate RegisterCACertificate (DEFAULT mode) verifies: subject CN = the account's registration code
  * (GetRegistrationCode), signed by the CA's private key. Its own key is thrown away.
  */
-export async function createVerificationCertificate(ca: LoadedCa, registrationCode: string, now?: Date): Promise<string> {
+export async function createVerificationCertificate(
+  ca: LoadedCa,
+  registrationCode: string,
+  now?: Date,
+): Promise<string> {
   const code = registrationCode.trim();
-  if (!/^[0-9a-fA-F]{1,64}$/.test(code)) throw new CaInputError('The registration code from AWS IoT is not the expected hex string.');
+  if (!/^[0-9a-fA-F]{1,64}$/.test(code))
+    throw new CaInputError('The registration code from AWS IoT is not the expected hex string.');
   const issued = await issueCertificate(ca, { commonName: code, validityDays: 365, clientAuth: false, now });
   return issued.certificatePem;
 }
@@ -600,14 +648,20 @@ export interface SignOptions {
 }
 
 /** Signs one certificate per name, in order. Zero network calls. */
-export async function signDeviceCertificates(ca: LoadedCa, names: readonly string[], opts: SignOptions = {}): Promise<IssuedCertificate[]> {
+export async function signDeviceCertificates(
+  ca: LoadedCa,
+  names: readonly string[],
+  opts: SignOptions = {},
+): Promise<IssuedCertificate[]> {
   const size = Math.max(1, opts.concurrency ?? 32);
   const out: IssuedCertificate[] = [];
   const now = opts.now ?? new Date();
   for (let i = 0; i < names.length; i += size) {
     if (opts.signal?.aborted) throw new DOMException('Signing was cancelled.', 'AbortError');
     const batch = await Promise.all(
-      names.slice(i, i + size).map((commonName) => issueCertificate(ca, { commonName, validityDays: opts.validityDays, now })),
+      names
+        .slice(i, i + size)
+        .map((commonName) => issueCertificate(ca, { commonName, validityDays: opts.validityDays, now })),
     );
     out.push(...batch);
     opts.onBatch?.(batch, i);

@@ -14,7 +14,12 @@ import {
 import { x509 } from './x509';
 import { toPem } from './pem';
 
-const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 const EC = { name: 'ECDSA', namedCurve: 'P-256' };
 const DAY = 86_400_000;
 
@@ -41,7 +46,7 @@ async function selfSigned(opts: {
     notBefore: opts.notBefore ?? new Date(Date.now() - DAY),
     notAfter: opts.notAfter ?? new Date(Date.now() + 30 * DAY),
     keys,
-    signingAlgorithm: opts.alg.name === 'ECDSA' ? { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams : opts.alg,
+    signingAlgorithm: opts.alg.name === 'ECDSA' ? ({ name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams) : opts.alg,
     extensions,
   });
   return { pem: cert.toString('pem'), keys };
@@ -187,12 +192,21 @@ describe('inspectCertificate', () => {
 describe('validityProblem', () => {
   const now = new Date('2026-01-15T00:00:00Z');
   test('a current certificate has no problem', () => {
-    assert.equal(validityProblem({ notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') }, now), undefined);
+    assert.equal(
+      validityProblem({ notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') }, now),
+      undefined,
+    );
   });
   test('an expired one says when it expired', () => {
-    assert.match(validityProblem({ notBefore: new Date('2024-01-01'), notAfter: new Date('2025-01-01') }, now)!, /expired on 2025-01-01/);
+    assert.match(
+      validityProblem({ notBefore: new Date('2024-01-01'), notAfter: new Date('2025-01-01') }, now)!,
+      /expired on 2025-01-01/,
+    );
   });
   test('a not-yet-valid one says from when', () => {
-    assert.match(validityProblem({ notBefore: new Date('2026-02-01'), notAfter: new Date('2027-01-01') }, now)!, /not valid until 2026-02-01/);
+    assert.match(
+      validityProblem({ notBefore: new Date('2026-02-01'), notAfter: new Date('2027-01-01') }, now)!,
+      /not valid until 2026-02-01/,
+    );
   });
 });

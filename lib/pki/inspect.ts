@@ -84,7 +84,9 @@ export function certificatePemToDer(pem: string): Uint8Array<ArrayBuffer> {
     throw new CertificateParseError('Paste or upload a certificate in PEM format.');
   }
   if (pem.length > MAX_CERTIFICATE_PEM_LENGTH) {
-    throw new CertificateParseError(`The PEM is too large: AWS IoT accepts at most ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`);
+    throw new CertificateParseError(
+      `The PEM is too large: AWS IoT accepts at most ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`,
+    );
   }
   const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ begin: m[1]!, body: m[2]!, end: m[3]! }));
   if (blocks.length === 0) {
@@ -125,7 +127,9 @@ export function formatFingerprint(buffer: ArrayBuffer): string {
   return hex(buffer, ':').toUpperCase();
 }
 
-function keyOf(cert: InstanceType<typeof x509.X509Certificate>): Pick<CertificateInfo, 'keyType' | 'keySize' | 'curve'> {
+function keyOf(
+  cert: InstanceType<typeof x509.X509Certificate>,
+): Pick<CertificateInfo, 'keyType' | 'keySize' | 'curve'> {
   let algorithm: Algorithm & { modulusLength?: unknown; namedCurve?: unknown };
   try {
     algorithm = cert.publicKey.algorithm;
@@ -139,7 +143,11 @@ function keyOf(cert: InstanceType<typeof x509.X509Certificate>): Pick<Certificat
     return { keyType: 'RSA', keySize: size, curve: undefined };
   }
   if (name === 'ECDSA' || name === 'ECDH') {
-    return { keyType: 'EC', keySize: undefined, curve: typeof algorithm.namedCurve === 'string' ? algorithm.namedCurve : undefined };
+    return {
+      keyType: 'EC',
+      keySize: undefined,
+      curve: typeof algorithm.namedCurve === 'string' ? algorithm.namedCurve : undefined,
+    };
   }
   if (name === 'ED25519') return { keyType: 'Ed25519', keySize: 256, curve: undefined };
   if (name === 'ED448') return { keyType: 'Ed448', keySize: 456, curve: undefined };
@@ -186,9 +194,12 @@ export async function inspectCertificate(pem: string): Promise<CertificateInfo> 
     void cert.notBefore;
     void cert.notAfter;
   } catch (err) {
-    throw new CertificateParseError('The PEM block does not hold a readable X.509 certificate (the data is damaged or not a certificate).', {
-      cause: err,
-    });
+    throw new CertificateParseError(
+      'The PEM block does not hold a readable X.509 certificate (the data is damaged or not a certificate).',
+      {
+        cause: err,
+      },
+    );
   }
 
   const [sha256, sha1] = await Promise.all([digest('SHA-256', der), digest('SHA-1', der)]);
@@ -225,7 +236,10 @@ export async function inspectCertificate(pem: string): Promise<CertificateInfo> 
 }
 
 /** Why AWS would refuse to register this certificate now because of its dates, or undefined. */
-export function validityProblem(info: Pick<CertificateInfo, 'notBefore' | 'notAfter'>, now: Date = new Date()): string | undefined {
+export function validityProblem(
+  info: Pick<CertificateInfo, 'notBefore' | 'notAfter'>,
+  now: Date = new Date(),
+): string | undefined {
   if (info.notAfter.getTime() < now.getTime()) {
     return `The certificate expired on ${info.notAfter.toISOString().slice(0, 10)}; AWS IoT does not register expired certificates.`;
   }

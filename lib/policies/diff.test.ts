@@ -53,8 +53,20 @@ describe('diffLines', () => {
     const lines = diffLines(before, after);
     assert.equal(summarizeDiff(lines).unchanged, 4);
     // Replaying the diff gives back both texts.
-    assert.equal(lines.filter((l) => l.kind !== 'added').map((l) => l.text).join('\n'), before);
-    assert.equal(lines.filter((l) => l.kind !== 'removed').map((l) => l.text).join('\n'), after);
+    assert.equal(
+      lines
+        .filter((l) => l.kind !== 'added')
+        .map((l) => l.text)
+        .join('\n'),
+      before,
+    );
+    assert.equal(
+      lines
+        .filter((l) => l.kind !== 'removed')
+        .map((l) => l.text)
+        .join('\n'),
+      after,
+    );
   });
 
   test('a trailing newline and CRLF line ends do not count as changes', () => {
@@ -63,13 +75,17 @@ describe('diffLines', () => {
   });
 
   test('two policy versions differing in one action', () => {
-    const v1 = prettyPolicyDocument('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}');
-    const v2 = prettyPolicyDocument('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":"*"}]}');
+    const v1 = prettyPolicyDocument(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}',
+    );
+    const v2 = prettyPolicyDocument(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":"*"}]}',
+    );
     const changed = diffLines(v1, v2).filter((l) => l.kind !== 'same');
-    assert.deepEqual(changed.map((l) => `${l.kind}:${l.text.trim()}`), [
-      'removed:"Action": "iot:Connect",',
-      'added:"Action": "iot:Publish",',
-    ]);
+    assert.deepEqual(
+      changed.map((l) => `${l.kind}:${l.text.trim()}`),
+      ['removed:"Action": "iot:Connect",', 'added:"Action": "iot:Publish",'],
+    );
     assert.deepEqual(summarizeDiff(diffLines(v1, v2)), { added: 1, removed: 1, unchanged: splitLines(v1).length - 1 });
   });
 });

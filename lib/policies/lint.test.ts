@@ -41,7 +41,10 @@ describe('policy linter', () => {
   test('"*" and arn:...:* resources are every resource', () => {
     for (const resource of ['*', `${ARN}:*`]) {
       const warnings = lintPolicyDocument(doc(allow('iot:Publish', resource)));
-      assert.ok(warnings.some((w) => w.rule === 'all-resources' && w.path === 'Statement[0].Resource'), resource);
+      assert.ok(
+        warnings.some((w) => w.rule === 'all-resources' && w.path === 'Statement[0].Resource'),
+        resource,
+      );
     }
   });
 
@@ -67,7 +70,10 @@ describe('policy linter', () => {
 
   test('Connect on a fixed or wildcard client id is not tied to the thing', () => {
     const fixed = lintPolicyDocument(doc(allow('iot:Connect', `${ARN}:client/sensor-1`)));
-    assert.deepEqual(fixed.map((w) => [w.rule, w.path]), [['connect-not-thing-scoped', 'Statement[0].Resource[0]']]);
+    assert.deepEqual(
+      fixed.map((w) => [w.rule, w.path]),
+      [['connect-not-thing-scoped', 'Statement[0].Resource[0]']],
+    );
     assert.match(fixed[0]!.message, /that fixed client id/);
 
     const wild = lintPolicyDocument(doc(allow('iot:Connect', `${ARN}:client/*`)));
@@ -85,11 +91,17 @@ describe('policy linter', () => {
 
   test('Publish to every topic, and to a # topic', () => {
     const star = lintPolicyDocument(doc(allow('iot:Publish', `${ARN}:topic/*`)));
-    assert.deepEqual(star.map((w) => w.rule), ['broad-publish']);
+    assert.deepEqual(
+      star.map((w) => w.rule),
+      ['broad-publish'],
+    );
     assert.match(star[0]!.message, /every topic/);
 
     const hash = lintPolicyDocument(doc(allow('iot:Publish', `${ARN}:topic/#`)));
-    assert.deepEqual(hash.map((w) => w.rule), ['broad-publish']);
+    assert.deepEqual(
+      hash.map((w) => w.rule),
+      ['broad-publish'],
+    );
     assert.match(hash[0]!.message, /ordinary character/);
 
     assert.ok(rules(doc(allow('iot:Publish', '*'))).includes('broad-publish'));
@@ -98,16 +110,26 @@ describe('policy linter', () => {
 
   test('MQTT wildcards inside a topic resource are literal', () => {
     const w = lintPolicyDocument(doc(allow('iot:Publish', `${ARN}:topic/sensors/+/data`)));
-    assert.deepEqual(w.map((x) => x.rule), ['mqtt-wildcard-literal']);
+    assert.deepEqual(
+      w.map((x) => x.rule),
+      ['mqtt-wildcard-literal'],
+    );
     // ...but they are exactly right in a topicfilter resource.
     assert.deepEqual(
-      rules(doc(allow('iot:Subscribe', `${ARN}:topicfilter/sensors/#`), allow('iot:Receive', `${ARN}:topic/sensors/*`))),
+      rules(
+        doc(allow('iot:Subscribe', `${ARN}:topicfilter/sensors/#`), allow('iot:Receive', `${ARN}:topic/sensors/*`)),
+      ),
       [],
     );
   });
 
   test('Deny statements are never linted', () => {
-    assert.deepEqual(rules(doc(allow('iot:Connect', `${ARN}:client/\${iot:ClientId}`), { Effect: 'Deny', Action: 'iot:*', Resource: '*' })), []);
+    assert.deepEqual(
+      rules(
+        doc(allow('iot:Connect', `${ARN}:client/\${iot:ClientId}`), { Effect: 'Deny', Action: 'iot:*', Resource: '*' }),
+      ),
+      [],
+    );
   });
 
   test('a single (non-array) Statement gets paths without an index', () => {

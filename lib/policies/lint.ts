@@ -30,7 +30,10 @@ export interface LintWarning {
 const THING_SCOPED_VARIABLES = ['${iot:Connection.Thing.ThingName}', '${iot:ClientId}'];
 
 function globToRegExp(pattern: string, flags = ''): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\#]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\#]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, flags);
 }
 

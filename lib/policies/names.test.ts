@@ -7,7 +7,10 @@ test('policy names follow AWS IoT’s rule, explained in plain words', () => {
   assert.equal(policyNameProblem('device-policy_v2@site.1+a=b,c'), undefined);
   assert.equal(policyNameProblem(''), 'Enter a policy name.');
   assert.match(policyNameProblem('a'.repeat(129))!, /at most 128 characters \(this one has 129\)/);
-  assert.equal(policyNameProblem('my policy/1'), 'Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").');
+  assert.equal(
+    policyNameProblem('my policy/1'),
+    'Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").',
+  );
   assert.equal(policyNameInput.parse('  trimmed  '), 'trimmed');
   assert.ok(!policyNameInput.safeParse('   ').success);
 });

@@ -23,7 +23,9 @@ export function describeTarget(arn: string): PolicyTarget {
   return { kind: 'other', arn };
 }
 
-export type CertificateRef = { kind: 'id'; certificateId: string } | { kind: 'arn'; arn: string; certificateId: string };
+export type CertificateRef =
+  | { kind: 'id'; certificateId: string }
+  | { kind: 'arn'; arn: string; certificateId: string };
 
 /** Parses a certificate id (64 hex characters) or certificate ARN typed by an operator. */
 export function parseCertificateRef(input: string): CertificateRef | undefined {

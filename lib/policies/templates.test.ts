@@ -39,7 +39,9 @@ describe('policy templates', () => {
   });
 
   test('the thing-scoped template uses the thing-name policy variable for client, topic and topic filter', () => {
-    const doc = JSON.parse(renderTemplate(findTemplate('thing-scoped')!, CTX)) as { Statement: { Action: unknown; Resource: string }[] };
+    const doc = JSON.parse(renderTemplate(findTemplate('thing-scoped')!, CTX)) as {
+      Statement: { Action: unknown; Resource: string }[];
+    };
     const resources = doc.Statement.map((s) => s.Resource);
     assert.deepEqual(resources, [
       'arn:aws:iot:eu-west-1:123456789012:client/${iot:Connection.Thing.ThingName}',

@@ -198,7 +198,10 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
     ],
     build: (arn, p) => ({
       Version: '2012-10-17',
-      Statement: [connectAsThing(arn), { Effect: 'Allow', Action: 'iot:Publish', Resource: arn.topic(`$aws/rules/${p.rule}/*`) }],
+      Statement: [
+        connectAsThing(arn),
+        { Effect: 'Allow', Action: 'iot:Publish', Resource: arn.topic(`$aws/rules/${p.rule}/*`) },
+      ],
     }),
   },
   {
@@ -272,7 +275,8 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
   {
     id: 'raspberry-pi-fleet',
     title: 'Raspberry Pi fleet (rule ingest + test topic)',
-    source: 'The Raspberry Pi fleet guide’s policy: connect as the thing, publish to the mydata rule and to a shared test topic.',
+    source:
+      'The Raspberry Pi fleet guide’s policy: connect as the thing, publish to the mydata rule and to a shared test topic.',
     summary:
       'Connect as the thing; publish and receive on $aws/rules/mydata/* and on the shared topic test, subscribe to test. Every device shares the test topic.',
     params: [],
@@ -307,7 +311,8 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
   {
     id: 'sparkfun-datalogger',
     title: 'SparkFun DataLogger IoT (as in its guide)',
-    source: 'The SparkFun DataLogger IoT AWS guide: Connect, Subscribe, Receive, Publish and shadow get/update, each on "*".',
+    source:
+      'The SparkFun DataLogger IoT AWS guide: Connect, Subscribe, Receive, Publish and shadow get/update, each on "*".',
     broad: true,
     summary:
       'The guide’s policy, which allows its actions on every resource. It works, but any board holding it can act as any other device; prefer the device shadow template for production.',
@@ -336,7 +341,10 @@ export function defaultParams(template: PolicyTemplate): Record<string, string> 
 }
 
 /** Problems with the parameter values, keyed by parameter name (empty when all are fine). */
-export function validateParams(template: PolicyTemplate, params: Readonly<Record<string, string>>): Record<string, string> {
+export function validateParams(
+  template: PolicyTemplate,
+  params: Readonly<Record<string, string>>,
+): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const p of template.params) {
     const problem = p.validate((params[p.name] ?? '').trim());
@@ -346,7 +354,11 @@ export function validateParams(template: PolicyTemplate, params: Readonly<Record
 }
 
 /** The template's document, pretty-printed, for the editor. Parameters are trimmed; missing ones take their default. */
-export function renderTemplate(template: PolicyTemplate, ctx: TemplateContext, params: Readonly<Record<string, string>> = {}): string {
+export function renderTemplate(
+  template: PolicyTemplate,
+  ctx: TemplateContext,
+  params: Readonly<Record<string, string>> = {},
+): string {
   const values = { ...defaultParams(template) };
   for (const p of template.params) {
     const v = params[p.name]?.trim();

@@ -61,7 +61,10 @@ export function readSnapshot(value: unknown): ShadowSnapshot | undefined {
   const metadata = obj(value.metadata) ?? {};
   return {
     state: { desired: obj(state.desired), reported: obj(state.reported) },
-    metadata: { desired: obj(metadata.desired) as MetaTree | undefined, reported: obj(metadata.reported) as MetaTree | undefined },
+    metadata: {
+      desired: obj(metadata.desired) as MetaTree | undefined,
+      reported: obj(metadata.reported) as MetaTree | undefined,
+    },
     version,
   };
 }
@@ -74,7 +77,8 @@ function fieldsOf(state: JsonObject | undefined, sectioned: boolean): { path: st
   for (const section of ['desired', 'reported'] as const) {
     const part = state[section];
     if (part === null) out.push({ path: section, value: null });
-    else if (isJsonObject(part)) out.push(...leaves(part).map((l) => ({ path: `${section}.${formatPath(l.keys)}`, value: l.value })));
+    else if (isJsonObject(part))
+      out.push(...leaves(part).map((l) => ({ path: `${section}.${formatPath(l.keys)}`, value: l.value })));
   }
   return out;
 }
@@ -131,7 +135,11 @@ export function toActivityEntry(message: IncomingMessage): ActivityEntry | undef
 }
 
 /** Adds new entries (oldest first in `incoming`) to the newest-first list, keeping at most `max`. */
-export function addEntries(list: readonly ActivityEntry[], incoming: readonly ActivityEntry[], max = MAX_ACTIVITY_ENTRIES): ActivityEntry[] {
+export function addEntries(
+  list: readonly ActivityEntry[],
+  incoming: readonly ActivityEntry[],
+  max = MAX_ACTIVITY_ENTRIES,
+): ActivityEntry[] {
   if (incoming.length === 0) return list as ActivityEntry[];
   const next = [...incoming].reverse().concat(list);
   return next.length > max ? next.slice(0, max) : next;

@@ -2,7 +2,16 @@ import { z } from 'zod';
 
 import { parseJson } from '@/lib/json/parse';
 
-import { hasNullInArray, isJsonObject, jsonEqual, jsonByteLength, nestingDepth, setMember, type JsonObject, type JsonValue } from './json';
+import {
+  hasNullInArray,
+  isJsonObject,
+  jsonEqual,
+  jsonByteLength,
+  nestingDepth,
+  setMember,
+  type JsonObject,
+  type JsonValue,
+} from './json';
 
 /**
  * The desired-state editor's rules, checked before anything is sent: a JSON object, within AWS's limits
@@ -23,10 +32,14 @@ export const shadowName = z
 export type DesiredCheck = { ok: true; desired: JsonObject } | { ok: false; message: string };
 
 export function checkDesiredText(text: string, reported?: JsonObject): DesiredCheck {
-  if (text.trim() === '') return { ok: false, message: 'Enter the desired state as a JSON object, e.g. {"led": "on"}. Use {} for none.' };
+  if (text.trim() === '')
+    return { ok: false, message: 'Enter the desired state as a JSON object, e.g. {"led": "on"}. Use {} for none.' };
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    return { ok: false, message: `The desired state is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.message}` };
+    return {
+      ok: false,
+      message: `The desired state is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.message}`,
+    };
   }
   const value = parsed.value as JsonValue;
   if (!isJsonObject(value)) {
@@ -34,7 +47,10 @@ export function checkDesiredText(text: string, reported?: JsonObject): DesiredCh
   }
   const depth = nestingDepth(value);
   if (depth > MAX_NESTING_DEPTH) {
-    return { ok: false, message: `The desired state is nested ${depth} levels deep; AWS IoT allows at most ${MAX_NESTING_DEPTH}.` };
+    return {
+      ok: false,
+      message: `The desired state is nested ${depth} levels deep; AWS IoT allows at most ${MAX_NESTING_DEPTH}.`,
+    };
   }
   if (hasNullInArray(value)) {
     return { ok: false, message: 'Lists in a shadow cannot contain null (AWS IoT rejects them).' };

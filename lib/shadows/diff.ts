@@ -38,7 +38,8 @@ export function diffStates(previous: StateLike | undefined, current: StateLike |
       const a = after.get(id);
       const path = formatPath((a ?? b)!.keys);
       if (b && a) {
-        if (!jsonEqual(b.value, a.value)) changes.push({ section, path, kind: 'changed', before: b.value, after: a.value });
+        if (!jsonEqual(b.value, a.value))
+          changes.push({ section, path, kind: 'changed', before: b.value, after: a.value });
       } else if (a) {
         changes.push({ section, path, kind: 'added', after: a.value });
       } else if (b) {

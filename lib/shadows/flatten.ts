@@ -1,4 +1,12 @@
-import { isJsonObject, latestTimestamp, type JsonObject, type JsonValue, type MetaNode, type ShadowMetadata, type ShadowState } from './json';
+import {
+  isJsonObject,
+  latestTimestamp,
+  type JsonObject,
+  type JsonValue,
+  type MetaNode,
+  type ShadowMetadata,
+  type ShadowState,
+} from './json';
 
 /**
  * A shadow as rows, one per field (leaf path), with desired, reported and delta side by side and when each
@@ -29,7 +37,9 @@ export interface Leaf {
 }
 
 const child = (meta: MetaNode | undefined, key: string): MetaNode | undefined =>
-  meta && typeof meta === 'object' && !Array.isArray(meta) && Object.hasOwn(meta, key) ? (meta as Record<string, MetaNode>)[key] : undefined;
+  meta && typeof meta === 'object' && !Array.isArray(meta) && Object.hasOwn(meta, key)
+    ? (meta as Record<string, MetaNode>)[key]
+    : undefined;
 
 /** The leaves of an object: scalars and arrays with their path (an empty object counts as a leaf). */
 export function leaves(obj: JsonObject | undefined, meta?: MetaNode, prefix: string[] = []): Leaf[] {

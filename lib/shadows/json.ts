@@ -55,7 +55,8 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 /** Depth as the shadow limit counts it: each object and array is a level (`{"a": 1}` is 1). */
 export function nestingDepth(value: JsonValue): number {
   if (Array.isArray(value)) return 1 + value.reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
-  if (isJsonObject(value)) return 1 + Object.values(value).reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
+  if (isJsonObject(value))
+    return 1 + Object.values(value).reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
   return 0;
 }
 
@@ -75,7 +76,10 @@ export function jsonByteLength(value: JsonValue): number {
  * AWS's delta: every field of desired missing from reported or different from it; nested objects keep
  * their path, arrays are compared whole, fields only in reported are left out. Undefined when none.
  */
-export function computeDelta(desired: JsonObject | undefined, reported: JsonObject | undefined): JsonObject | undefined {
+export function computeDelta(
+  desired: JsonObject | undefined,
+  reported: JsonObject | undefined,
+): JsonObject | undefined {
   if (!desired) return undefined;
   const delta: JsonObject = {};
   for (const [key, want] of Object.entries(desired)) {

@@ -36,7 +36,10 @@ describe('flattenShadow', () => {
   });
 
   test('an array is one field, stamped with its newest element', () => {
-    const rows = flattenShadow({ reported: { list: [1, 2] } }, { reported: { list: [{ timestamp: 5 }, { timestamp: 7 }] } });
+    const rows = flattenShadow(
+      { reported: { list: [1, 2] } },
+      { reported: { list: [{ timestamp: 5 }, { timestamp: 7 }] } },
+    );
     assert.equal(rows.length, 1);
     assert.deepEqual(rows[0]!.reported, { value: [1, 2], updatedAt: 7 });
   });
@@ -64,7 +67,9 @@ describe('diffStates', () => {
   });
 
   test('no previous document: every field is added', () => {
-    assert.deepEqual(diffStates(undefined, { reported: { a: 1 } }), [{ section: 'reported', path: 'a', kind: 'added', after: 1 }]);
+    assert.deepEqual(diffStates(undefined, { reported: { a: 1 } }), [
+      { section: 'reported', path: 'a', kind: 'added', after: 1 },
+    ]);
   });
 });
 
@@ -108,7 +113,11 @@ describe('checkDesiredText', () => {
 
 describe('desiredPatch', () => {
   test('sends changed and new fields and nulls for removed ones', () => {
-    assert.deepEqual(desiredPatch({ a: 1, b: 2, n: { x: 1, y: 2 } }, { a: 1, c: 3, n: { x: 5 } }), { b: null, c: 3, n: { y: null, x: 5 } });
+    assert.deepEqual(desiredPatch({ a: 1, b: 2, n: { x: 1, y: 2 } }, { a: 1, c: 3, n: { x: 5 } }), {
+      b: null,
+      c: 3,
+      n: { y: null, x: 5 },
+    });
   });
   test('arrays are replaced whole; nothing changed gives undefined', () => {
     assert.deepEqual(desiredPatch({ l: [1, 2] }, { l: [1] }), { l: [1] });
@@ -128,7 +137,11 @@ describe('shadow names and topics', () => {
     assert.equal(shadowName.safeParse('x'.repeat(65)).success, false);
   });
   test('parses classic and named topics', () => {
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update/documents'), { thingName: 't1', operation: 'update', kind: 'documents' });
+    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update/documents'), {
+      thingName: 't1',
+      operation: 'update',
+      kind: 'documents',
+    });
     assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/name/cfg/delete/accepted'), {
       thingName: 't1',
       shadowName: 'cfg',
@@ -141,7 +154,12 @@ describe('shadow names and topics', () => {
 });
 
 describe('activity entries', () => {
-  const msg = (id: number, topic: string, payload: unknown) => ({ id, topic, payload: JSON.stringify(payload), receivedAt: 1000 + id });
+  const msg = (id: number, topic: string, payload: unknown) => ({
+    id,
+    topic,
+    payload: JSON.stringify(payload),
+    receivedAt: 1000 + id,
+  });
 
   test('a documents message becomes a diff with versions', () => {
     const entry = toActivityEntry(
@@ -158,15 +176,24 @@ describe('activity entries', () => {
   });
 
   test('delta, accepted and rejected; requests are not entries', () => {
-    const delta = toActivityEntry(msg(2, '$aws/things/t1/shadow/name/cfg/update/delta', { state: { led: 'on' }, version: 5 }))!;
+    const delta = toActivityEntry(
+      msg(2, '$aws/things/t1/shadow/name/cfg/update/delta', { state: { led: 'on' }, version: 5 }),
+    )!;
     assert.equal(delta.shadowName, 'cfg');
     assert.deepEqual(delta.fields, [{ path: 'led', value: 'on' }]);
-    const accepted = toActivityEntry(msg(3, '$aws/things/t1/shadow/update/accepted', { state: { desired: { led: null } }, version: 6 }))!;
+    const accepted = toActivityEntry(
+      msg(3, '$aws/things/t1/shadow/update/accepted', { state: { desired: { led: null } }, version: 6 }),
+    )!;
     assert.deepEqual(accepted.fields, [{ path: 'desired.led', value: null }]);
-    const rejected = toActivityEntry(msg(4, '$aws/things/t1/shadow/update/rejected', { code: 409, message: 'Version conflict' }))!;
+    const rejected = toActivityEntry(
+      msg(4, '$aws/things/t1/shadow/update/rejected', { code: 409, message: 'Version conflict' }),
+    )!;
     assert.deepEqual(rejected.error, { code: 409, message: 'Version conflict' });
     assert.equal(toActivityEntry(msg(5, '$aws/things/t1/shadow/update', { state: {} })), undefined);
-    assert.equal(toActivityEntry({ id: 6, topic: '$aws/things/t1/shadow/update/accepted', payload: 'nope', receivedAt: 0 }), undefined);
+    assert.equal(
+      toActivityEntry({ id: 6, topic: '$aws/things/t1/shadow/update/accepted', payload: 'nope', receivedAt: 0 }),
+      undefined,
+    );
   });
 
   test('the list is newest first and bounded', () => {
@@ -183,7 +210,10 @@ describe('activity entries', () => {
 
 describe('computeDelta', () => {
   test('fields of desired that reported lacks or differs in', () => {
-    assert.deepEqual(computeDelta({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { a: 1, b: { c: 2 }, e: [2], z: 9 }), { b: { d: 3 }, e: [1] });
+    assert.deepEqual(computeDelta({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { a: 1, b: { c: 2 }, e: [2], z: 9 }), {
+      b: { d: 3 },
+      e: [1],
+    });
     assert.equal(computeDelta({ a: 1 }, { a: 1 }), undefined);
   });
 });

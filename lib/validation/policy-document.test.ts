@@ -15,7 +15,11 @@ describe('policy documents', () => {
   test('a typical device policy is accepted and normalised to arrays', () => {
     const r = parsePolicyDocument(
       doc([
-        { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:us-east-1:123456789012:client/${iot:ClientId}' },
+        {
+          Effect: 'Allow',
+          Action: 'iot:Connect',
+          Resource: 'arn:aws:iot:us-east-1:123456789012:client/${iot:ClientId}',
+        },
         {
           Sid: 'pubsub',
           Effect: 'Deny',
@@ -44,7 +48,9 @@ describe('policy documents', () => {
     assert.ok(parsePolicyDocument(doc({ Effect: 'Allow', Action: '*', Resource: '*' })).ok);
     assert.ok(parsePolicyDocument(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' })).ok);
     assert.ok(parsePolicyDocument(doc({ Effect: 'Allow', Action: 'greengrass:*', Resource: '*' })).ok);
-    assert.ok(parsePolicyDocument(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Version: '2008-10-17' })).ok);
+    assert.ok(
+      parsePolicyDocument(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Version: '2008-10-17' })).ok,
+    );
   });
 
   test('text that is not JSON, or JSON that is not an object, is refused', () => {
@@ -62,34 +68,63 @@ describe('policy documents', () => {
   });
 
   test('a missing Action or Resource names the statement', () => {
-    const [noAction] = errorsOf(doc([{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Effect: 'Allow', Resource: '*' }]));
+    const [noAction] = errorsOf(
+      doc([
+        { Effect: 'Allow', Action: 'iot:*', Resource: '*' },
+        { Effect: 'Allow', Resource: '*' },
+      ]),
+    );
     assert.equal(noAction!.path, 'Statement[1].Action');
     assert.match(noAction!.message, /no Action/);
     assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*' }))[0]!.path, 'Statement.Resource');
-    assert.match(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', NotAction: 'iot:Connect', Resource: '*' }))[0]!.message, /not both/);
+    assert.match(
+      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', NotAction: 'iot:Connect', Resource: '*' }))[0]!.message,
+      /not both/,
+    );
   });
 
   test('actions, resources and conditions must have the right shape', () => {
-    assert.equal(errorsOf(doc({ Effect: 'Allow', Action: ['iot:Publish', 'publish'], Resource: '*' }))[0]!.path, 'Statement.Action[1]');
+    assert.equal(
+      errorsOf(doc({ Effect: 'Allow', Action: ['iot:Publish', 'publish'], Resource: '*' }))[0]!.path,
+      'Statement.Action[1]',
+    );
     assert.equal(errorsOf(doc({ Effect: 'Allow', Action: [], Resource: '*' }))[0]!.path, 'Statement.Action');
     assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 7, Resource: '*' }))[0]!.path, 'Statement.Action');
-    assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: 'topic/a' }))[0]!.path, 'Statement.Resource[0]');
-    assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: ['*', 3] }))[0]!.path, 'Statement.Resource[1]');
     assert.equal(
-      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { StringSortOf: { a: 'b' } } }))[0]!.path,
+      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: 'topic/a' }))[0]!.path,
+      'Statement.Resource[0]',
+    );
+    assert.equal(
+      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: ['*', 3] }))[0]!.path,
+      'Statement.Resource[1]',
+    );
+    assert.equal(
+      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { StringSortOf: { a: 'b' } } }))[0]!
+        .path,
       'Statement.Condition.StringSortOf',
     );
     assert.ok(
       parsePolicyDocument(
-        doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*', Condition: { 'ForAnyValue:StringLikeIfExists': { a: ['b*'] } } }),
+        doc({
+          Effect: 'Allow',
+          Action: 'iot:*',
+          Resource: '*',
+          Condition: { 'ForAnyValue:StringLikeIfExists': { a: ['b*'] } },
+        }),
       ).ok,
     );
   });
 
   test('Principal, unknown elements, a bad Version and a missing or empty Statement are refused', () => {
-    assert.match(errorsOf(doc({ Effect: 'Allow', Principal: '*', Action: 'iot:*', Resource: '*' }))[0]!.message, /Principal/);
+    assert.match(
+      errorsOf(doc({ Effect: 'Allow', Principal: '*', Action: 'iot:*', Resource: '*' }))[0]!.message,
+      /Principal/,
+    );
     assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Extra: 1 }))[0]!.path, 'Extra');
-    assert.equal(errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Version: '2020-01-01' }))[0]!.path, 'Version');
+    assert.equal(
+      errorsOf(doc({ Effect: 'Allow', Action: 'iot:*', Resource: '*' }, { Version: '2020-01-01' }))[0]!.path,
+      'Version',
+    );
     assert.equal(errorsOf(JSON.stringify({ Version: '2012-10-17' }))[0]!.path, 'Statement');
     assert.equal(errorsOf(doc([]))[0]!.path, 'Statement');
     assert.equal(errorsOf(doc(['x']))[0]!.path, 'Statement[0]');
@@ -97,9 +132,17 @@ describe('policy documents', () => {
 
   test('the size limit is 2,048 characters not counting white space', () => {
     const build = (n: number) => {
-      const base = doc({ Effect: 'Allow', Action: 'iot:Publish', Resource: 'arn:aws:iot:us-east-1:123456789012:topic/' });
+      const base = doc({
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: 'arn:aws:iot:us-east-1:123456789012:topic/',
+      });
       const pad = n - base.length;
-      return doc({ Effect: 'Allow', Action: 'iot:Publish', Resource: `arn:aws:iot:us-east-1:123456789012:topic/${'a'.repeat(pad)}` });
+      return doc({
+        Effect: 'Allow',
+        Action: 'iot:Publish',
+        Resource: `arn:aws:iot:us-east-1:123456789012:topic/${'a'.repeat(pad)}`,
+      });
     };
     const at = build(2048);
     assert.equal(at.length, 2048);
@@ -117,13 +160,22 @@ describe('policy documents', () => {
       r.warnings.map((w) => w.path),
       ['Statement.Action[0]', 'Statement.Action[1]'],
     );
-    const noVersion = parsePolicyDocument(JSON.stringify({ Statement: { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/${iot:ClientId}' } }));
+    const noVersion = parsePolicyDocument(
+      JSON.stringify({
+        Statement: { Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/${iot:ClientId}' },
+      }),
+    );
     assert.ok(noVersion.ok);
     assert.equal(noVersion.warnings[0]?.path, 'Version');
   });
 
   test('every problem is reported, and summarised on one line', () => {
-    const errors = errorsOf(doc([{ Effect: 'Maybe', Resource: '*' }, { Effect: 'Allow', Action: 'iot:*', Resource: 'x' }]));
+    const errors = errorsOf(
+      doc([
+        { Effect: 'Maybe', Resource: '*' },
+        { Effect: 'Allow', Action: 'iot:*', Resource: 'x' },
+      ]),
+    );
     assert.deepEqual(
       errors.map((e) => e.path),
       ['Statement[0].Effect', 'Statement[0].Action', 'Statement[1].Resource[0]'],

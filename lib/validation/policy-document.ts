@@ -161,7 +161,8 @@ export function parsePolicyDocument(text: string): PolicyDocumentResult {
     policy.version = doc.Version;
   }
   if (doc.Id !== undefined) {
-    if (typeof doc.Id !== 'string') errors.push({ path: 'Id', message: `Id must be a string, not ${describe(doc.Id)}.` });
+    if (typeof doc.Id !== 'string')
+      errors.push({ path: 'Id', message: `Id must be a string, not ${describe(doc.Id)}.` });
     else policy.id = doc.Id;
   }
 
@@ -177,7 +178,8 @@ export function parsePolicyDocument(text: string): PolicyDocumentResult {
     const at = Array.isArray(raw) ? `Statement[${i}]` : 'Statement';
     const parsed = parseStatement(st, at, errors, warnings);
     if (parsed?.sid !== undefined) {
-      if (sids.has(parsed.sid)) warnings.push({ path: `${at}.Sid`, message: `Sid '${parsed.sid}' is used by more than one statement.` });
+      if (sids.has(parsed.sid))
+        warnings.push({ path: `${at}.Sid`, message: `Sid '${parsed.sid}' is used by more than one statement.` });
       sids.add(parsed.sid);
     }
     if (parsed) policy.statements.push(parsed);
@@ -208,13 +210,18 @@ function parseStatement(
 
   const out: Partial<PolicyStatement> = {};
   if (st.Sid !== undefined) {
-    if (typeof st.Sid !== 'string') errors.push({ path: `${at}.Sid`, message: `Sid must be a string, not ${describe(st.Sid)}.` });
+    if (typeof st.Sid !== 'string')
+      errors.push({ path: `${at}.Sid`, message: `Sid must be a string, not ${describe(st.Sid)}.` });
     else out.sid = st.Sid;
   }
 
-  if (st.Effect === undefined) errors.push({ path: `${at}.Effect`, message: 'The statement has no Effect; use "Allow" or "Deny".' });
+  if (st.Effect === undefined)
+    errors.push({ path: `${at}.Effect`, message: 'The statement has no Effect; use "Allow" or "Deny".' });
   else if (st.Effect !== 'Allow' && st.Effect !== 'Deny') {
-    errors.push({ path: `${at}.Effect`, message: `Effect must be "Allow" or "Deny", not ${JSON.stringify(st.Effect)}.` });
+    errors.push({
+      path: `${at}.Effect`,
+      message: `Effect must be "Allow" or "Deny", not ${JSON.stringify(st.Effect)}.`,
+    });
   } else out.effect = st.Effect;
 
   const actions = exactlyOne(st, at, 'Action', 'NotAction', errors);
@@ -286,7 +293,10 @@ function checkAction(action: string, at: string, errors: PolicyProblem[], warnin
   }
   const [service, name] = action.split(':') as [string, string];
   if (!IOT_POLICY_SERVICES.has(service.toLowerCase())) {
-    warnings.push({ path: at, message: `'${action}' is not an AWS IoT action and has no effect in an AWS IoT policy.` });
+    warnings.push({
+      path: at,
+      message: `'${action}' is not an AWS IoT action and has no effect in an AWS IoT policy.`,
+    });
     return;
   }
   if (service.toLowerCase() === 'iot' && !/[*?]/.test(name)) {
@@ -325,7 +335,10 @@ function parseCondition(
       continue;
     }
     if (!isObject(block)) {
-      errors.push({ path: `${at}.${op}`, message: `A condition operator takes a JSON object of keys, not ${describe(block)}.` });
+      errors.push({
+        path: `${at}.${op}`,
+        message: `A condition operator takes a JSON object of keys, not ${describe(block)}.`,
+      });
       good = false;
       continue;
     }
@@ -360,5 +373,6 @@ export function describePolicyProblems(problems: readonly PolicyProblem[]): stri
 export const policyDocument = z.string().superRefine((text, ctx) => {
   const result = parsePolicyDocument(text);
   if (result.ok) return;
-  for (const e of result.errors) ctx.addIssue({ code: 'custom', message: e.path ? `${e.path}: ${e.message}` : e.message });
+  for (const e of result.errors)
+    ctx.addIssue({ code: 'custom', message: e.path ? `${e.path}: ${e.message}` : e.message });
 });

@@ -26,16 +26,21 @@ const WORKER_FLAG = '--bulk-bench-worker';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export async function benchBulk(opts: { quick: boolean }): Promise<Figure[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', import.meta.filename, WORKER_FLAG, opts.quick ? 'quick' : 'full'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=react-server', import.meta.filename, WORKER_FLAG, opts.quick ? 'quick' : 'full'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const line = out.trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || !line.startsWith('[')) throw new Error(`bulk bench worker failed (exit ${code}): ${out.slice(-2000)}`);
+  if (code !== 0 || !line.startsWith('['))
+    throw new Error(`bulk bench worker failed (exit ${code}): ${out.slice(-2000)}`);
   return JSON.parse(line) as Figure[];
 }
 
@@ -56,7 +61,11 @@ async function worker(quick: boolean): Promise<Figure[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bulk-emu-'));
   const emu = await spawnEmulator({ IOT_EMULATOR_DATA_DIR: dataDir, AWS_REGION: 'us-east-1' });
   const admin = (method: string, route: string, body?: unknown) =>
-    fetch(`${emu.url}/_emulator/${route}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${emu.url}/_emulator/${route}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
   const aws = emulatorOps(emu.url);
   const run = Date.now().toString(36);
   const policyName = `bench-bulk-${run}`;
@@ -68,7 +77,13 @@ async function worker(quick: boolean): Promise<Figure[]> {
     storeDirs.push(dir);
     const store = new JobStore(dir);
     const runner = new JobRunner({ store, aws });
-    const job = runner.createJob({ name: 'bench', policyName, policySource: 'existing', total: devices.length, settings: { concurrency, rates } });
+    const job = runner.createJob({
+      name: 'bench',
+      policyName,
+      policySource: 'existing',
+      total: devices.length,
+      settings: { concurrency, rates },
+    });
     runner.addDevices(job.id, 0, devices);
     const t0 = performance.now();
     runner.start(job.id);
@@ -116,7 +131,13 @@ async function worker(quick: boolean): Promise<Figure[]> {
           return r.json as Record<string, string>;
         };
         await must(['iot', 'create-thing', '--thing-name', d.thingName]);
-        const cert = await must(['iot', 'create-certificate-from-csr', '--certificate-signing-request', `file://${csrFile}`, '--set-as-active']);
+        const cert = await must([
+          'iot',
+          'create-certificate-from-csr',
+          '--certificate-signing-request',
+          `file://${csrFile}`,
+          '--set-as-active',
+        ]);
         await must(['iot', 'attach-policy', '--policy-name', policyName, '--target', cert.certificateArn!]);
         await must(['iot', 'attach-thing-principal', '--thing-name', d.thingName, '--principal', cert.certificateArn!]);
       }
@@ -127,7 +148,13 @@ async function worker(quick: boolean): Promise<Figure[]> {
     }
     const cliSeconds = cliPerDevice * n;
 
-    figures.push({ key: `bulk.job.${n}.seconds`, label: `${n} devices through the bulk job (local mode, 32 at once)`, value: jobSeconds, unit: 's', better: 'lower' });
+    figures.push({
+      key: `bulk.job.${n}.seconds`,
+      label: `${n} devices through the bulk job (local mode, 32 at once)`,
+      value: jobSeconds,
+      unit: 's',
+      better: 'lower',
+    });
     if (Number.isFinite(cliSeconds)) {
       figures.push({
         key: `bulk.cli.${n}.seconds`,
@@ -136,7 +163,14 @@ async function worker(quick: boolean): Promise<Figure[]> {
         unit: 's',
         better: 'lower',
       });
-      figures.push({ key: `bulk.speedup.${n}`, label: 'bulk job vs the CLI script (times faster)', value: cliSeconds / jobSeconds, unit: 'x', better: 'higher', goal: 15 });
+      figures.push({
+        key: `bulk.speedup.${n}`,
+        label: 'bulk job vs the CLI script (times faster)',
+        value: cliSeconds / jobSeconds,
+        unit: 'x',
+        better: 'higher',
+        goal: 15,
+      });
     }
 
     // 2. AWS's default quotas enforced by the emulator; the job's limits at the same rates.
@@ -145,12 +179,29 @@ async function worker(quick: boolean): Promise<Figure[]> {
     if (!quotas.ok) throw new Error(`quotas: ${quotas.status}`);
     const rates = (await (await admin('GET', 'quotas')).json()) as { rates: Record<string, number> };
     const jobRates = { ...DEFAULT_JOB_RATES, ...rates.rates };
-    const slowest = Math.min(...['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal'].map((op) => jobRates[op as keyof typeof jobRates]));
+    const slowest = Math.min(
+      ...['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal'].map(
+        (op) => jobRates[op as keyof typeof jobRates],
+      ),
+    );
     const bound = quotaN / slowest;
     const quotaSeconds = await runJob(quotaDevices, jobRates, 16);
     await admin('DELETE', 'quotas');
-    figures.push({ key: `bulk.quota.${quotaN}.seconds`, label: `${quotaN} devices with AWS's default quotas enforced (bound ${bound.toFixed(1)} s at ${slowest}/s)`, value: quotaSeconds, unit: 's', better: 'lower' });
-    figures.push({ key: `bulk.quota.${quotaN}.ratio`, label: 'quota run vs the slowest quota’s lower bound', value: quotaSeconds / bound, unit: 'x', better: 'lower', goal: 1.1 });
+    figures.push({
+      key: `bulk.quota.${quotaN}.seconds`,
+      label: `${quotaN} devices with AWS's default quotas enforced (bound ${bound.toFixed(1)} s at ${slowest}/s)`,
+      value: quotaSeconds,
+      unit: 's',
+      better: 'lower',
+    });
+    figures.push({
+      key: `bulk.quota.${quotaN}.ratio`,
+      label: 'quota run vs the slowest quota’s lower bound',
+      value: quotaSeconds / bound,
+      unit: 'x',
+      better: 'lower',
+      goal: 1.1,
+    });
     return figures;
   } finally {
     emu.child.kill('SIGTERM');

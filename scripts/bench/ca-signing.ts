@@ -70,8 +70,15 @@ async function bundle(outDir: string): Promise<void> {
     stdin: { contents: PAGE_SOURCE, resolveDir: ROOT, sourcefile: 'bench-page.js', loader: 'js' },
     outfile: path.join(outDir, 'page.js'),
   });
-  await build({ ...common, entryPoints: [path.join(ROOT, 'lib/pki/ca-worker.ts')], outfile: path.join(outDir, 'worker.js') });
-  fs.writeFileSync(path.join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>CA bench</title><script type="module" src="/page.js"></script>');
+  await build({
+    ...common,
+    entryPoints: [path.join(ROOT, 'lib/pki/ca-worker.ts')],
+    outfile: path.join(outDir, 'worker.js'),
+  });
+  fs.writeFileSync(
+    path.join(outDir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>CA bench</title><script type="module" src="/page.js"></script>',
+  );
 }
 
 function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {

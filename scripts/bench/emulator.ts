@@ -41,7 +41,11 @@ async function makeCsrs(n: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const keys = (await crypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=bench-${i}`, keys, signingAlgorithm: alg });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: `CN=bench-${i}`,
+      keys,
+      signingAlgorithm: alg,
+    });
     out.push(csr.toString('pem'));
   }
   return out;
@@ -97,7 +101,9 @@ export async function benchEmulator(opts: { quick: boolean }): Promise<Figure[]>
     await latency('CreateKeysAndCertificate', opts.quick ? 10 : 30, () =>
       iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true })),
     );
-    await latency('DescribeCertificate', n, (i) => iot.send(new DescribeCertificateCommand({ certificateId: certs[i]!.id })));
+    await latency('DescribeCertificate', n, (i) =>
+      iot.send(new DescribeCertificateCommand({ certificateId: certs[i]!.id })),
+    );
     await latency('GetPolicy', n, () => iot.send(new GetPolicyCommand({ policyName: 'bench-policy' })));
     await latency('AttachPolicy', n, (i) =>
       iot.send(new AttachPolicyCommand({ policyName: 'bench-policy', target: certs[i]!.arn })),
@@ -115,7 +121,9 @@ export async function benchEmulator(opts: { quick: boolean }): Promise<Figure[]>
     await latency('UpdateCertificate', n, (i) =>
       iot.send(new UpdateCertificateCommand({ certificateId: certs[i]!.id, newStatus: 'INACTIVE' })),
     );
-    await latency('DeleteCertificate', n, (i) => iot.send(new DeleteCertificateCommand({ certificateId: certs[i]!.id })));
+    await latency('DeleteCertificate', n, (i) =>
+      iot.send(new DeleteCertificateCommand({ certificateId: certs[i]!.id })),
+    );
     await latency('DeleteThing', n, (i) => iot.send(new DeleteThingCommand({ thingName: `lat-${i}` })));
 
     const sequence = async (name: string) => {

@@ -17,7 +17,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Promise<Figure[]> }> = {
   emulator: { title: 'Local IoT Core control plane (durability on)', run: benchEmulator },
-  onboarding: { title: 'One-device onboarding, local mode, end to end (server actions in-process)', run: benchOnboarding },
+  onboarding: {
+    title: 'One-device onboarding, local mode, end to end (server actions in-process)',
+    run: benchOnboarding,
+  },
   things: { title: 'Things list with 10,000 things (dashboard server time)', run: benchThingsList },
   mqtt: { title: 'MQTT test client in headless Chromium (2,000 and 20,000 msg/s)', run: benchMqttClient },
   ca: { title: 'CA path: device certificates signed in headless Chromium', run: benchCaSigning },

@@ -35,9 +35,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function instrument() {
   const w = window as unknown as {
     __mqttBench: { rendered(m: readonly { topic: string; payload: string; receivedAt: number }[], at: number): void };
-    __bench: { latencies: number[]; toServer: number[]; rendered: number; longTasks: { start: number; duration: number }[] };
+    __bench: {
+      latencies: number[];
+      toServer: number[];
+      rendered: number;
+      longTasks: { start: number; duration: number }[];
+    };
   };
-  const state = { latencies: [] as number[], toServer: [] as number[], rendered: 0, longTasks: [] as { start: number; duration: number }[] };
+  const state = {
+    latencies: [] as number[],
+    toServer: [] as number[],
+    rendered: 0,
+    longTasks: [] as { start: number; duration: number }[],
+  };
   w.__bench = state;
   const sentAt = /"sentAt":(\d+)/;
   w.__mqttBench = {
@@ -106,7 +116,9 @@ async function onboardPublishers(iot: IoTClient, count: number): Promise<DeviceC
     const name = `bench-pub-${i}`;
     await iot.send(new CreateThingCommand({ thingName: name }));
     const { keyPem, csrPem } = await makeKeyAndCsr(name);
-    const cert = await iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }));
+    const cert = await iot.send(
+      new CreateCertificateFromCsrCommand({ certificateSigningRequest: csrPem, setAsActive: true }),
+    );
     await iot.send(new AttachPolicyCommand({ policyName: 'bench-mqtt-publisher', target: cert.certificateArn }));
     await iot.send(new AttachThingPrincipalCommand({ thingName: name, principal: cert.certificateArn }));
     devices.push({ name, certPem: cert.certificatePem!, keyPem });
@@ -166,14 +178,17 @@ class Publishers {
   }
   private ask<T>(message: object): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.worker.once('message', (r: { ok: boolean; error?: string } & T) => (r.ok ? resolve(r) : reject(new Error(r.error))));
+      this.worker.once('message', (r: { ok: boolean; error?: string } & T) =>
+        r.ok ? resolve(r) : reject(new Error(r.error)),
+      );
       this.worker.once('error', reject);
       this.worker.postMessage(message);
     });
   }
   connect = () => this.ask<object>({ cmd: 'connect' });
   /** Publishes at `rate` msg/s for `seconds`; resolves with the number actually sent. */
-  run = (rate: number, seconds: number, label: string) => this.ask<{ sent: number; elapsed: number }>({ cmd: 'run', rate, seconds, label });
+  run = (rate: number, seconds: number, label: string) =>
+    this.ask<{ sent: number; elapsed: number }>({ cmd: 'run', rate, seconds, label });
   async close() {
     await this.ask<object>({ cmd: 'end' }).catch(() => {});
     await this.worker.terminate();
@@ -201,7 +216,12 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
   const floodSeconds = opts.quick ? 2 : 3;
   const stack = await startDashboardStack({ emulator: { region: REGION } });
   const { emulator, next } = stack;
-  const iot = new IoTClient({ endpoint: emulator.urls.http, region: REGION, credentials: stack.credentials, maxAttempts: 1 });
+  const iot = new IoTClient({
+    endpoint: emulator.urls.http,
+    region: REGION,
+    credentials: stack.credentials,
+    maxAttempts: 1,
+  });
   let browser: Browser | undefined;
   let publishers: Publishers | undefined;
   const figures: Figure[] = [];
@@ -246,8 +266,22 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
     const typed = await typing;
     await sleep(1000);
     const phase1 = await page.evaluate(() => {
-      const b = (window as unknown as { __bench: { latencies: number[]; toServer: number[]; rendered: number; longTasks: { start: number; duration: number }[] } }).__bench;
-      const out = { latencies: b.latencies.slice(), toServer: b.toServer.slice(), rendered: b.rendered, longTasks: b.longTasks.slice() };
+      const b = (
+        window as unknown as {
+          __bench: {
+            latencies: number[];
+            toServer: number[];
+            rendered: number;
+            longTasks: { start: number; duration: number }[];
+          };
+        }
+      ).__bench;
+      const out = {
+        latencies: b.latencies.slice(),
+        toServer: b.toServer.slice(),
+        rendered: b.rendered,
+        longTasks: b.longTasks.slice(),
+      };
       b.latencies.length = 0;
       b.toServer.length = 0;
       b.rendered = 0;
@@ -264,10 +298,36 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
         `${whileTyping.length} long task(s) while typing, all long tasks: ${phase1.longTasks.map((t) => Math.round(t.duration)).join(', ') || 'none'}`,
     );
     figures.push(
-      { key: 'mqtt.steady_publish_rate', label: 'steady phase: publish rate achieved', value: steady.sent / steady.elapsed, unit: 'msg/s', better: 'higher' },
-      { key: 'mqtt.p50_latency_ms', label: 'publish -> rendered p50 at 2,000 msg/s', value: percentile(latencies, 50), unit: 'ms', better: 'lower', goal: 100 },
-      { key: 'mqtt.p99_latency_ms', label: 'publish -> rendered p99 at 2,000 msg/s', value: percentile(latencies, 99), unit: 'ms', better: 'lower' },
-      { key: 'mqtt.longest_task_while_typing_ms', label: 'longest task while typing in the search', value: longest, unit: 'ms', better: 'lower', goal: 50 },
+      {
+        key: 'mqtt.steady_publish_rate',
+        label: 'steady phase: publish rate achieved',
+        value: steady.sent / steady.elapsed,
+        unit: 'msg/s',
+        better: 'higher',
+      },
+      {
+        key: 'mqtt.p50_latency_ms',
+        label: 'publish -> rendered p50 at 2,000 msg/s',
+        value: percentile(latencies, 50),
+        unit: 'ms',
+        better: 'lower',
+        goal: 100,
+      },
+      {
+        key: 'mqtt.p99_latency_ms',
+        label: 'publish -> rendered p99 at 2,000 msg/s',
+        value: percentile(latencies, 99),
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        key: 'mqtt.longest_task_while_typing_ms',
+        label: 'longest task while typing in the search',
+        value: longest,
+        unit: 'ms',
+        better: 'lower',
+        goal: 50,
+      },
     );
 
     // 2. Flood: 20,000 msg/s.
@@ -278,7 +338,9 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
     const droppedBefore = await droppedShown(page);
     const flood = await publishers.run(20_000, floodSeconds, 'flood');
     await sleep(3000);
-    const floodRendered = await page.evaluate(() => (window as unknown as { __bench: { rendered: number } }).__bench.rendered);
+    const floodRendered = await page.evaluate(
+      () => (window as unknown as { __bench: { rendered: number } }).__bench.rendered,
+    );
     const dropped = (await droppedShown(page)) - droppedBefore;
     const heapAfter = await heapMb(page);
     const rssAfter = rssMb(next.pid);
@@ -288,11 +350,41 @@ export async function benchMqttClient(opts: { quick: boolean }): Promise<Figure[
         `server RSS ${rssBefore.toFixed(0)} -> ${rssAfter.toFixed(0)} MB`,
     );
     figures.push(
-      { key: 'mqtt.flood_publish_rate', label: 'flood phase: publish rate achieved', value: flood.sent / flood.elapsed, unit: 'msg/s', better: 'higher' },
-      { key: 'mqtt.flood_rendered', label: 'flood: messages rendered', value: floodRendered, unit: 'msg', better: 'higher' },
-      { key: 'mqtt.flood_dropped', label: 'flood: dropped by the server (shown by the page)', value: dropped, unit: 'msg', better: 'higher' },
-      { key: 'mqtt.heap_growth_mb', label: 'flood: page JS heap growth', value: heapAfter - heapBefore, unit: 'MB', better: 'lower' },
-      { key: 'mqtt.server_rss_growth_mb', label: 'flood: server RSS growth', value: rssAfter - rssBefore, unit: 'MB', better: 'lower' },
+      {
+        key: 'mqtt.flood_publish_rate',
+        label: 'flood phase: publish rate achieved',
+        value: flood.sent / flood.elapsed,
+        unit: 'msg/s',
+        better: 'higher',
+      },
+      {
+        key: 'mqtt.flood_rendered',
+        label: 'flood: messages rendered',
+        value: floodRendered,
+        unit: 'msg',
+        better: 'higher',
+      },
+      {
+        key: 'mqtt.flood_dropped',
+        label: 'flood: dropped by the server (shown by the page)',
+        value: dropped,
+        unit: 'msg',
+        better: 'higher',
+      },
+      {
+        key: 'mqtt.heap_growth_mb',
+        label: 'flood: page JS heap growth',
+        value: heapAfter - heapBefore,
+        unit: 'MB',
+        better: 'lower',
+      },
+      {
+        key: 'mqtt.server_rss_growth_mb',
+        label: 'flood: server RSS growth',
+        value: rssAfter - rssBefore,
+        unit: 'MB',
+        better: 'lower',
+      },
     );
   } finally {
     await browser?.close().catch(() => {});

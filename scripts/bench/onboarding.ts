@@ -34,7 +34,9 @@ async function benchOnboardingInBrowser(opts: { quick: boolean }): Promise<Figur
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ acceptDownloads: true });
-    await context.addCookies([{ name: stack.session.name, value: stack.session.value, url: stack.next.url, httpOnly: true }]);
+    await context.addCookies([
+      { name: stack.session.name, value: stack.session.value, url: stack.next.url, httpOnly: true },
+    ]);
     const page = await context.newPage();
     const times: number[] = [];
     const runs = opts.quick ? 4 : 12;
@@ -58,7 +60,13 @@ async function benchOnboardingInBrowser(opts: { quick: boolean }): Promise<Figur
         better: 'lower',
         goal: 1000,
       },
-      { key: 'onboarding.browser.p99_ms', label: 'one device in the browser, p99', value: percentile(times, 99), unit: 'ms', better: 'lower' },
+      {
+        key: 'onboarding.browser.p99_ms',
+        label: 'one device in the browser, p99',
+        value: percentile(times, 99),
+        unit: 'ms',
+        better: 'lower',
+      },
     ];
   } finally {
     await browser.close();
@@ -76,7 +84,8 @@ async function benchOnboardingSteps(opts: { quick: boolean }): Promise<Figure[]>
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const line = out.trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || !line.startsWith('[')) throw new Error(`onboarding bench worker failed (exit ${code}): ${out.slice(-2000)}`);
+  if (code !== 0 || !line.startsWith('['))
+    throw new Error(`onboarding bench worker failed (exit ${code}): ${out.slice(-2000)}`);
   return JSON.parse(line) as Figure[];
 }
 
@@ -152,7 +161,9 @@ async function worker(quick: boolean): Promise<Figure[]> {
     // A failure at the last step: four things made, then undone in reverse (detach, delete, deactivate ...).
     const rollbackTimes = await timeEach(quick ? 3 : 10, async (i) => {
       emulator.context.faults.add({ operation: 'AttachThingPrincipal', error: 'InvalidRequestException', count: 1 });
-      const out = await runOnboarding(planFor(`bench-rb-${run}-${i}`), serverSteps, { generateKeys: generateDeviceKeys });
+      const out = await runOnboarding(planFor(`bench-rb-${run}-${i}`), serverSteps, {
+        generateKeys: generateDeviceKeys,
+      });
       if (out.ok || out.view.rollback?.left.length) throw new Error('expected a failure with a complete rollback');
     });
 

@@ -41,7 +41,11 @@ export function printReport(title: string, figures: Figure[], baseline: Record<s
     const base = baseline[f.key];
     const change = base ? ((f.value - base) / base) * 100 : undefined;
     const goal =
-      f.goal === undefined ? '' : (f.better === 'higher' ? f.value >= f.goal : f.value <= f.goal) ? `met (${f.goal})` : `MISSED (${f.goal})`;
+      f.goal === undefined
+        ? ''
+        : (f.better === 'higher' ? f.value >= f.goal : f.value <= f.goal)
+          ? `met (${f.goal})`
+          : `MISSED (${f.goal})`;
     return [
       f.label,
       base === undefined ? '-' : `${round(base)} ${f.unit}`,

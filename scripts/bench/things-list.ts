@@ -80,7 +80,12 @@ export async function benchThingsList(opts: { quick: boolean }): Promise<Figure[
     const cold = await timeRequests(`${next.url}/things?q=bench-0421&refresh=1`, cookie, n, name(4219));
     await timeRequests(`${next.url}/things?q=bench-07`, cookie, 1, name(7000)); // builds the index once
     const warm = await timeRequests(`${next.url}/things?q=bench-07`, cookie, n, name(7024));
-    const warmFiltered = await timeRequests(`${next.url}/things?q=bench-0&type=bench-sensor&attr=site%3Dsite-4`, cookie, n, name(4));
+    const warmFiltered = await timeRequests(
+      `${next.url}/things?q=bench-0&type=bench-sensor&attr=site%3Dsite-4`,
+      cookie,
+      n,
+      name(4),
+    );
 
     const fig = (key: string, label: string, times: number[], goal?: number): Figure => ({
       key: `things.${key}.p50_ms`,

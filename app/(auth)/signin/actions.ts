@@ -14,7 +14,7 @@ const signInForm = z.object({
 
 /** Only same-site paths: a sign-in link must not bounce the operator to another site. */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/things';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/things';
 }
 
 export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {

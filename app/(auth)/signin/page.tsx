@@ -9,7 +9,9 @@ import { SignInForm } from './sign-in-form';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage(props: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { next } = await props.searchParams;
   if (await getSession()) redirect(typeof next === 'string' && next.startsWith('/') ? next : '/things');
   let local = true;

@@ -36,7 +36,11 @@ const str = (fd: FormData, k: string) => {
 
 const generatorSchema = z.object({
   prefix: z.string().trim().min(1, 'Give a name prefix, for example sensor-.').max(120, 'At most 120 characters.'),
-  count: z.coerce.number('The count must be a number.').int('A whole number.').min(1, 'At least 1.').max(5000, 'At most 5,000 per job.'),
+  count: z.coerce
+    .number('The count must be a number.')
+    .int('A whole number.')
+    .min(1, 'At least 1.')
+    .max(5000, 'At most 5,000 per job.'),
   start: z.coerce.number('A number.').int('A whole number.').min(0, '0 or more.').max(999_999_999, 'Too large.'),
   digits: z.coerce.number('A number.').int('A whole number.').min(0, '0 to 9.').max(9, '0 to 9.'),
   attributes: z.string().max(4000),
@@ -44,7 +48,10 @@ const generatorSchema = z.object({
   thingGroupName: z.string().trim(),
 });
 
-export async function previewBulkAction(_prev: ActionState<PreviewData>, formData: FormData): Promise<ActionState<PreviewData>> {
+export async function previewBulkAction(
+  _prev: ActionState<PreviewData>,
+  formData: FormData,
+): Promise<ActionState<PreviewData>> {
   await requireSession();
   const values = formValues(formData);
   const source = str(formData, 'source');
@@ -74,11 +81,16 @@ export async function previewBulkAction(_prev: ActionState<PreviewData>, formDat
   try {
     await checkAgainstAws(listed.rows);
   } catch (err) {
-    return failed(`Nothing was created. The list could not be checked against AWS IoT: ${toAppError(err).message}`, values);
+    return failed(
+      `Nothing was created. The list could not be checked against AWS IoT: ${toAppError(err).message}`,
+      values,
+    );
   }
   const bad = listed.rows.filter((r) => r.errors.length).length;
   return succeeded(
-    bad ? `${listed.rows.length} devices read; ${bad} need attention. Nothing was created.` : `${listed.rows.length} devices read, all ready. Nothing was created yet.`,
+    bad
+      ? `${listed.rows.length} devices read; ${bad} need attention. Nothing was created.`
+      : `${listed.rows.length} devices read, all ready. Nothing was created yet.`,
     { previewId: crypto.randomUUID(), rows: listed.rows },
   );
 }
@@ -104,7 +116,10 @@ function readOptions(fd: FormData): JobOptionsInput {
 }
 
 /** The options form: checked (and the policy against AWS) before any key is made. */
-export async function validateBulkOptionsAction(_prev: ActionState<ValidatedOptions>, formData: FormData): Promise<ActionState<ValidatedOptions>> {
+export async function validateBulkOptionsAction(
+  _prev: ActionState<ValidatedOptions>,
+  formData: FormData,
+): Promise<ActionState<ValidatedOptions>> {
   await requireSession();
   const values = formValues(formData);
   const input = readOptions(formData);
@@ -115,9 +130,21 @@ export async function validateBulkOptionsAction(_prev: ActionState<ValidatedOpti
     const name = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
     const exists = await policyExists(name);
     if (o.policyMode === 'template' && exists) {
-      return invalid(fieldIssues([{ path: 'policyName', message: `A policy named ${name} already exists. Give another name, or choose it as an existing policy.` }]), values);
+      return invalid(
+        fieldIssues([
+          {
+            path: 'policyName',
+            message: `A policy named ${name} already exists. Give another name, or choose it as an existing policy.`,
+          },
+        ]),
+        values,
+      );
     }
-    if (o.policyMode === 'existing' && !exists) return invalid(fieldIssues([{ path: 'existingPolicyName', message: `There is no policy named ${name}.` }]), values);
+    if (o.policyMode === 'existing' && !exists)
+      return invalid(
+        fieldIssues([{ path: 'existingPolicyName', message: `There is no policy named ${name}.` }]),
+        values,
+      );
   } catch (err) {
     return failed(toAppError(err).message, values);
   }
@@ -131,7 +158,8 @@ export async function createBulkJob(options: JobOptionsInput, total: number): Pr
   await requireSession();
   const parsed = jobOptionsSchema.safeParse(options);
   const count = totalSchema.safeParse(total);
-  if (!parsed.success || !count.success) return { ok: false, message: 'The job options are not valid; check the form again.' };
+  if (!parsed.success || !count.success)
+    return { ok: false, message: 'The job options are not valid; check the form again.' };
   const o = parsed.data;
   const policyName = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
   try {
@@ -156,7 +184,11 @@ export async function createBulkJob(options: JobOptionsInput, total: number): Pr
 }
 
 /** Names and CSRs (no private keys) for positions `from`… of a job not started yet. */
-export async function addBulkDevices(input: { jobId: string; from: number; devices: DeviceInput[] }): Promise<JobActionResult> {
+export async function addBulkDevices(input: {
+  jobId: string;
+  from: number;
+  devices: DeviceInput[];
+}): Promise<JobActionResult> {
   await requireSession();
   const parsed = deviceBatchSchema.safeParse(input);
   if (!parsed.success) {

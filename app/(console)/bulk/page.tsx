@@ -26,7 +26,10 @@ export default async function BulkPage() {
   }
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({ id: t.id, title: t.title, summary: t.summary }));
   const runner = jobRunner();
-  const jobs = runner.jobs().filter((j) => j.status !== 'draft').slice(0, 20);
+  const jobs = runner
+    .jobs()
+    .filter((j) => j.status !== 'draft')
+    .slice(0, 20);
 
   return (
     <>
@@ -39,7 +42,9 @@ export default async function BulkPage() {
         <section aria-label="Recent jobs" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Recent jobs</h2>
           {jobs.length === 0 ? (
-            <p className="text-sm text-slate-600">No bulk jobs yet. Check a list above and start one; its progress stays here even if you close the tab.</p>
+            <p className="text-sm text-slate-600">
+              No bulk jobs yet. Check a list above and start one; its progress stays here even if you close the tab.
+            </p>
           ) : (
             <Table aria-label="Bulk jobs">
               <TableHead>
@@ -65,9 +70,13 @@ export default async function BulkPage() {
                       </TableCell>
                       <TableCell>
                         {counts ? `${counts.done} done of ${j.total}` : j.total}
-                        {counts && counts.failed + counts['rolled-back'] ? `, ${counts.failed + counts['rolled-back']} failed` : ''}
+                        {counts && counts.failed + counts['rolled-back']
+                          ? `, ${counts.failed + counts['rolled-back']} failed`
+                          : ''}
                       </TableCell>
-                      <TableCell>{new Date(j.startedAt ?? j.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC</TableCell>
+                      <TableCell>
+                        {new Date(j.startedAt ?? j.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC
+                      </TableCell>
                     </TableRow>
                   );
                 })}

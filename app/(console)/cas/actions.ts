@@ -4,7 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 
-import { checkJitpTemplate, LOCAL_PLACEHOLDER_ROLE_ARN, MAX_TEMPLATE_LENGTH, ROLE_ARN_PATTERN } from '@/components/cas/jitp-template';
+import {
+  checkJitpTemplate,
+  LOCAL_PLACEHOLDER_ROLE_ARN,
+  MAX_TEMPLATE_LENGTH,
+  ROLE_ARN_PATTERN,
+} from '@/components/cas/jitp-template';
 import { requireSession } from '@/lib/auth/session';
 import {
   CaAlreadyRegisteredError,
@@ -27,9 +32,18 @@ const certificatePem = (what: string) =>
   z
     .string({ message: `The ${what} is missing.` })
     .min(1, `The ${what} is missing.`)
-    .max(MAX_CERTIFICATE_PEM_LENGTH, `The ${what} is longer than AWS's ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`)
-    .refine((v) => !/PRIVATE KEY/.test(v), `The ${what} field holds a private key. Private keys never leave your browser: send only the certificate.`)
-    .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), `The ${what} is not a PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    .max(
+      MAX_CERTIFICATE_PEM_LENGTH,
+      `The ${what} is longer than AWS's ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`,
+    )
+    .refine(
+      (v) => !/PRIVATE KEY/.test(v),
+      `The ${what} field holds a private key. Private keys never leave your browser: send only the certificate.`,
+    )
+    .refine(
+      (v) => v.includes('-----BEGIN CERTIFICATE-----'),
+      `The ${what} is not a PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    );
 
 const checkbox = z
   .string()
@@ -77,7 +91,12 @@ export async function registerCaAction(_prev: RegisterCaState, formData: FormDat
   try {
     const ca = await inspectCertificate(input.caCertificatePem);
     if (!ca.isCa) {
-      return { status: 'invalid', message: 'This certificate is not a CA (basicConstraints CA:TRUE).', fieldErrors: { caCertificatePem: ['Not a CA certificate.'] }, values };
+      return {
+        status: 'invalid',
+        message: 'This certificate is not a CA (basicConstraints CA:TRUE).',
+        fieldErrors: { caCertificatePem: ['Not a CA certificate.'] },
+        values,
+      };
     }
     await inspectCertificate(input.verificationCertificatePem);
   } catch (err) {
@@ -154,17 +173,21 @@ export async function updateAutoRegistrationAction(_prev: CaUpdateState, formDat
 const templateSchema = z
   .object({
     caCertificateId: idField,
-    templateBody: z.string().max(MAX_TEMPLATE_LENGTH, `AWS allows at most ${MAX_TEMPLATE_LENGTH.toLocaleString('en-US')} characters.`),
+    templateBody: z
+      .string()
+      .max(MAX_TEMPLATE_LENGTH, `AWS allows at most ${MAX_TEMPLATE_LENGTH.toLocaleString('en-US')} characters.`),
     roleArn: z.string().trim().max(2048).optional(),
   })
   .superRefine((v, ctx) => {
-    for (const problem of checkJitpTemplate(v.templateBody).problems) ctx.addIssue({ code: 'custom', path: ['templateBody'], message: problem });
+    for (const problem of checkJitpTemplate(v.templateBody).problems)
+      ctx.addIssue({ code: 'custom', path: ['templateBody'], message: problem });
   });
 
 export async function saveTemplateAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
   await requireSession();
   const parsed = templateSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData), 'The template needs attention before it can be saved.');
+  if (!parsed.success)
+    return invalid(parsed.error, formValues(formData), 'The template needs attention before it can be saved.');
   const { caCertificateId: id, templateBody } = parsed.data;
   let roleArn = parsed.data.roleArn ?? '';
   const local = readIotConfig().mode === 'local';
@@ -173,7 +196,11 @@ export async function saveTemplateAction(_prev: CaUpdateState, formData: FormDat
     return {
       status: 'invalid',
       message: 'AWS needs a role for JITP.',
-      fieldErrors: { roleArn: ['Enter an IAM role ARN such as arn:aws:iam::123456789012:role/JITPRole (AWS IoT assumes it to make the thing and policy).'] },
+      fieldErrors: {
+        roleArn: [
+          'Enter an IAM role ARN such as arn:aws:iam::123456789012:role/JITPRole (AWS IoT assumes it to make the thing and policy).',
+        ],
+      },
       values: formValues(formData),
     };
   }
@@ -201,7 +228,9 @@ export async function removeTemplateAction(_prev: CaUpdateState, formData: FormD
   }
   revalidatePath('/cas');
   revalidatePath(`/cas/${id}`);
-  return succeeded('Provisioning template removed: devices are now registered as PENDING_ACTIVATION (JITR) if auto-registration is on.');
+  return succeeded(
+    'Provisioning template removed: devices are now registered as PENDING_ACTIVATION (JITR) if auto-registration is on.',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

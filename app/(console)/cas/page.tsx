@@ -68,12 +68,20 @@ export default async function CasPage(props: { searchParams: Promise<Record<stri
       {deleted ? (
         <div className="mb-4">
           <Alert tone="info" title="CA certificate deleted">
-            CA {deleted.slice(0, 12)}… is no longer registered. Device certificates it signed stay registered; new devices it signs will be refused.
+            CA {deleted.slice(0, 12)}… is no longer registered. Device certificates it signed stay registered; new
+            devices it signs will be refused.
           </Alert>
         </div>
       ) : null}
       {failure ? (
-        <Alert title="Could not load CA certificates" action={<ButtonLink href="/cas" prefetch={false}>Try again</ButtonLink>}>
+        <Alert
+          title="Could not load CA certificates"
+          action={
+            <ButtonLink href="/cas" prefetch={false}>
+              Try again
+            </ButtonLink>
+          }
+        >
           {failure.message}
         </Alert>
       ) : cas.length === 0 ? (
@@ -86,8 +94,9 @@ export default async function CasPage(props: { searchParams: Promise<Record<stri
           }
         >
           <p>
-            Register a CA to onboard devices without an API call per device: create one in this browser (its key stays with you) or
-            upload one you already have. Then sign device certificates here, and each device registers itself when it first connects.
+            Register a CA to onboard devices without an API call per device: create one in this browser (its key stays
+            with you) or upload one you already have. Then sign device certificates here, and each device registers
+            itself when it first connects.
           </p>
         </EmptyState>
       ) : (
@@ -134,8 +143,8 @@ export default async function CasPage(props: { searchParams: Promise<Record<stri
                 Waiting for activation (JITR)
               </h2>
               <p className="text-sm text-slate-600">
-                Devices that connected with a certificate signed by a CA with auto-registration and no template. Their certificates
-                are PENDING_ACTIVATION; activate them and the devices can connect.
+                Devices that connected with a certificate signed by a CA with auto-registration and no template. Their
+                certificates are PENDING_ACTIVATION; activate them and the devices can connect.
               </p>
             </div>
             <PendingCertificates

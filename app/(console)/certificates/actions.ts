@@ -128,9 +128,15 @@ const pemText = (what: string) =>
 
 const registerSchema = z
   .object({
-    mode: z.enum(['without-ca', 'with-ca'], { message: 'Choose whether the certificate is signed by a registered CA.' }),
+    mode: z.enum(['without-ca', 'with-ca'], {
+      message: 'Choose whether the certificate is signed by a registered CA.',
+    }),
     certificatePem: pemText('certificate'),
-    caCertificatePem: z.string().trim().max(MAX_CERTIFICATE_PEM_LENGTH, 'The CA certificate is too large: AWS IoT accepts at most 65,536 characters.').optional(),
+    caCertificatePem: z
+      .string()
+      .trim()
+      .max(MAX_CERTIFICATE_PEM_LENGTH, 'The CA certificate is too large: AWS IoT accepts at most 65,536 characters.')
+      .optional(),
     status: z.enum(REGISTRATION_STATUSES, { message: 'Choose ACTIVE or INACTIVE.' }),
   })
   .superRefine(async (v, ctx) => {
@@ -139,7 +145,11 @@ const registerSchema = z
       try {
         return { info: await inspectCertificate(pem) };
       } catch (err) {
-        ctx.addIssue({ code: 'custom', path: [path], message: err instanceof CertificateParseError ? err.message : 'The PEM could not be read.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [path],
+          message: err instanceof CertificateParseError ? err.message : 'The PEM could not be read.',
+        });
         return undefined;
       }
     };
@@ -150,7 +160,11 @@ const registerSchema = z
     }
     if (v.mode !== 'with-ca') return;
     if (!v.caCertificatePem) {
-      ctx.addIssue({ code: 'custom', path: ['caCertificatePem'], message: 'Paste or upload the CA certificate that signed it.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['caCertificatePem'],
+        message: 'Paste or upload the CA certificate that signed it.',
+      });
       return;
     }
     const ca = await check(v.caCertificatePem, 'caCertificatePem');
@@ -174,13 +188,18 @@ export async function registerCertificateAction(_prev: RegisterState, formData: 
   await requireSession();
   const values = formValues(formData);
   const parsed = await registerSchema.safeParseAsync(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, values, 'The certificate was not sent to AWS IoT: fix the fields marked below.');
+  if (!parsed.success)
+    return invalid(parsed.error, values, 'The certificate was not sent to AWS IoT: fix the fields marked below.');
   const input = parsed.data;
   const withCa = input.mode === 'with-ca';
   let registered: RegisteredCertificate;
   try {
     registered = withCa
-      ? await registerCertificate({ certificatePem: input.certificatePem, caCertificatePem: input.caCertificatePem, status: input.status })
+      ? await registerCertificate({
+          certificatePem: input.certificatePem,
+          caCertificatePem: input.caCertificatePem,
+          status: input.status,
+        })
       : await registerCertificateWithoutCa({ certificatePem: input.certificatePem, status: input.status });
   } catch (err) {
     if (err instanceof CertificateAlreadyRegisteredError) {

@@ -9,7 +9,12 @@ import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
-import { CERTIFICATE_STATUSES, listCertificateRows, type CertificateRowsResult, type CertificateStatus } from '@/lib/aws/certificates';
+import {
+  CERTIFICATE_STATUSES,
+  listCertificateRows,
+  type CertificateRowsResult,
+  type CertificateStatus,
+} from '@/lib/aws/certificates';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { firstParam, type SearchParams } from '@/lib/forms/search-params';
 
@@ -87,7 +92,10 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
         </Alert>
       ) : result && result.rows.length === 0 && !marker && !result.nextMarker ? (
         status ? (
-          <EmptyState title={`No ${status} certificates`} action={<ButtonLink href="/certificates">Show all statuses</ButtonLink>}>
+          <EmptyState
+            title={`No ${status} certificates`}
+            action={<ButtonLink href="/certificates">Show all statuses</ButtonLink>}
+          >
             <p>No certificate in this account and region has the status {status}.</p>
           </EmptyState>
         ) : (
@@ -100,8 +108,8 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
             }
           >
             <p>
-              A device proves who it is with an X.509 certificate. Onboard a device to have AWS IoT issue one, or register a
-              certificate you already have (self-signed or signed by your CA).
+              A device proves who it is with an X.509 certificate. Onboard a device to have AWS IoT issue one, or
+              register a certificate you already have (self-signed or signed by your CA).
             </p>
             <p className="mt-3">
               From the command line: <Code>aws iot create-keys-and-certificate --set-as-active</Code>
@@ -128,7 +136,9 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
                   First page
                 </ButtonLink>
               ) : null}
-              {result.nextMarker ? <ButtonLink href={href({ status, marker: result.nextMarker })}>Next page</ButtonLink> : null}
+              {result.nextMarker ? (
+                <ButtonLink href={href({ status, marker: result.nextMarker })}>Next page</ButtonLink>
+              ) : null}
             </div>
           </nav>
         </>

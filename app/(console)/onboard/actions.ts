@@ -40,7 +40,10 @@ export interface ValidatedRun {
   connection: DeviceConnection;
 }
 
-export async function validateOnboardingAction(_prev: ActionState<ValidatedRun>, formData: FormData): Promise<ActionState<ValidatedRun>> {
+export async function validateOnboardingAction(
+  _prev: ActionState<ValidatedRun>,
+  formData: FormData,
+): Promise<ActionState<ValidatedRun>> {
   await requireSession();
   const values = formValues(formData);
   // Pasted PEMs are echoed back only through the page's own state, not the values.
@@ -58,7 +61,8 @@ export async function validateOnboardingAction(_prev: ActionState<ValidatedRun>,
   } catch (err) {
     return failed(toAppError(err).message, values);
   }
-  if (checked.problems.length) return invalid(fieldIssues(checked.problems), values, 'Nothing was created. Fix the fields marked below.');
+  if (checked.problems.length)
+    return invalid(fieldIssues(checked.problems), values, 'Nothing was created. Fix the fields marked below.');
 
   return succeeded('Checked. Onboarding…', { runId: crypto.randomUUID(), plan, connection: checked.connection });
 }
@@ -78,12 +82,18 @@ export async function onboardCreatePolicy(input: PolicyRequest): Promise<StepOut
   return createPolicyStep(input);
 }
 
-export async function onboardAttachPolicy(input: { policyName: string; certificateArn: string }): Promise<StepOutcome<null>> {
+export async function onboardAttachPolicy(input: {
+  policyName: string;
+  certificateArn: string;
+}): Promise<StepOutcome<null>> {
   await requireSession();
   return attachPolicyStep(input);
 }
 
-export async function onboardAttachThingPrincipal(input: { thingName: string; certificateArn: string }): Promise<StepOutcome<null>> {
+export async function onboardAttachThingPrincipal(input: {
+  thingName: string;
+  certificateArn: string;
+}): Promise<StepOutcome<null>> {
   await requireSession();
   return attachThingPrincipalStep(input);
 }

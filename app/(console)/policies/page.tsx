@@ -52,7 +52,10 @@ export default async function PoliciesPage(props: { searchParams: Promise<Search
           title={failure.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load policies'}
           action={
             <div className="flex gap-2">
-              <ButtonLink href={marker ? `/policies?marker=${encodeURIComponent(marker)}` : '/policies'} prefetch={false}>
+              <ButtonLink
+                href={marker ? `/policies?marker=${encodeURIComponent(marker)}` : '/policies'}
+                prefetch={false}
+              >
                 Try again
               </ButtonLink>
               {marker ? (
@@ -75,9 +78,9 @@ export default async function PoliciesPage(props: { searchParams: Promise<Search
           }
         >
           <p>
-            A device can do nothing in AWS IoT until a policy attached to its certificate allows it. Create one from a template: the
-            least-privilege one lets each device use only its own client id and topics, so one policy serves the whole fleet. Then
-            attach it to a certificate.
+            A device can do nothing in AWS IoT until a policy attached to its certificate allows it. Create one from a
+            template: the least-privilege one lets each device use only its own client id and topics, so one policy
+            serves the whole fleet. Then attach it to a certificate.
           </p>
         </EmptyState>
       ) : result ? (

@@ -98,7 +98,11 @@ export default async function SettingsPage() {
               </span>
             </Row>
           </dl>
-          <RootCaCard fileName={connection.rootCa.fileName} pem={connection.rootCa.pem} description={connection.rootCa.description} />
+          <RootCaCard
+            fileName={connection.rootCa.fileName}
+            pem={connection.rootCa.pem}
+            description={connection.rootCa.description}
+          />
         </div>
       ) : (
         <Alert title="Could not look up the device endpoint">{connectionError}</Alert>

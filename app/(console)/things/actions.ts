@@ -52,7 +52,9 @@ export async function createThingAction(_prev: ActionState, formData: FormData):
   const duplicate: ActionState = {
     status: 'invalid',
     message: 'Some fields need attention: see the messages beside them.',
-    fieldErrors: { name: [`A thing named "${input.name}" already exists. Thing names are unique and cannot be changed.`] },
+    fieldErrors: {
+      name: [`A thing named "${input.name}" already exists. Thing names are unique and cannot be changed.`],
+    },
     values,
   };
   let created: Thing;

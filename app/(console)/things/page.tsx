@@ -48,7 +48,16 @@ type Listing =
   /** Straight from AWS, one page at a time with nextToken links; `total` only when an index already knows it. */
   | { kind: 'token'; things: ThingRow[]; nextToken?: string; total?: number }
   /** Served from the server-side index (prefix search, or a group combined with other filters). */
-  | { kind: 'indexed'; things: ThingRow[]; total: number; page: number; pages: number; builtAt: number; truncated: boolean; searched: number };
+  | {
+      kind: 'indexed';
+      things: ThingRow[];
+      total: number;
+      page: number;
+      pages: number;
+      builtAt: number;
+      truncated: boolean;
+      searched: number;
+    };
 
 const hasFilters = (q: ThingsQuery) => Boolean(q.prefix || q.typeName || q.groupName || q.attributeName);
 
@@ -100,7 +109,13 @@ async function loadListing(q: ThingsQuery): Promise<Listing> {
       q.page,
       PAGE_SIZE,
     );
-    return { kind: 'indexed', ...result, builtAt: index.builtAt, truncated: index.truncated, searched: members ? members.names.length : index.things.length };
+    return {
+      kind: 'indexed',
+      ...result,
+      builtAt: index.builtAt,
+      truncated: index.truncated,
+      searched: members ? members.names.length : index.things.length,
+    };
   }
 
   // No filter, or type/attribute filters that ListThings applies itself: one call, whatever the registry size.
@@ -112,7 +127,12 @@ async function loadListing(q: ThingsQuery): Promise<Listing> {
     attributeValue: q.attributeValue,
   });
   const index = hasFilters(q) ? undefined : peekThingIndex();
-  return { kind: 'token', things: result.things, nextToken: result.nextToken, total: index && !index.truncated ? index.things.length : undefined };
+  return {
+    kind: 'token',
+    things: result.things,
+    nextToken: result.nextToken,
+    total: index && !index.truncated ? index.things.length : undefined,
+  };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -127,7 +147,9 @@ const PRESENCE_DEADLINE_MS = 800;
 async function loadFleetStatus(names: string[]) {
   const deadline = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PRESENCE_DEADLINE_MS));
   const answer = Promise.all([presenceOf(names), fleetCounts()])
-    .then(([presence, counts]) => (presence.tracking ? { presence: presence.presence, counts, since: presence.since } : undefined))
+    .then(([presence, counts]) =>
+      presence.tracking ? { presence: presence.presence, counts, since: presence.since } : undefined,
+    )
     .catch(() => undefined);
   return Promise.race([answer, deadline]);
 }
@@ -144,17 +166,18 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
   const invalid = Object.keys(errors).length > 0;
 
   const [listing, types, groups] = await Promise.all([
-    invalid
-      ? Promise.resolve(undefined)
-      : loadListing(query).catch((err: unknown): AppError => toAppError(err)),
+    invalid ? Promise.resolve(undefined) : loadListing(query).catch((err: unknown): AppError => toAppError(err)),
     // The filter choices are a convenience: if they cannot be read, the list still works.
-    listThingTypes().then((ts) => ts.map((t) => t.name)).catch(() => [] as string[]),
+    listThingTypes()
+      .then((ts) => ts.map((t) => t.name))
+      .catch(() => [] as string[]),
     listThingGroups().catch(() => [] as string[]),
   ]);
 
   const here = thingsHref(query, { nextToken: query.nextToken, page: query.page > 1 ? String(query.page) : undefined });
   const filtered = hasFilters(query);
-  const fleet = listing && !(listing instanceof AppError) ? await loadFleetStatus(listing.things.map((t) => t.name)) : undefined;
+  const fleet =
+    listing && !(listing instanceof AppError) ? await loadFleetStatus(listing.things.map((t) => t.name)) : undefined;
   const now = Date.now();
 
   return (
@@ -165,10 +188,12 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
           fleet ? (
             <>
               Devices registered in the AWS IoT thing registry ·{' '}
-              <span aria-label="Fleet status">
+              <span role="status" aria-label="Fleet status">
                 <strong className="text-emerald-700">{fleet.counts.connected} connected</strong>,{' '}
                 {fleet.counts.disconnected} disconnected
-                {fleet.since ? <span title={formatAbsolute(fleet.since)}> (tracking since {formatRelative(fleet.since, now)})</span> : null}
+                {fleet.since ? (
+                  <span title={formatAbsolute(fleet.since)}> (tracking since {formatRelative(fleet.since, now)})</span>
+                ) : null}
               </span>
             </>
           ) : (
@@ -225,13 +250,13 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
         <EmptyState title="No things match" action={<ButtonLink href="/things">Clear the search</ButtonLink>}>
           <p>
             No thing matches these filters
-            {listing.kind === 'indexed' ? ` among the ${plural(listing.searched, 'thing', 'things')} searched` : ''}. Try a shorter
-            name prefix or fewer filters.
+            {listing.kind === 'indexed' ? ` among the ${plural(listing.searched, 'thing', 'things')} searched` : ''}.
+            Try a shorter name prefix or fewer filters.
           </p>
           {listing.kind === 'indexed' ? (
             <p className="mt-2 text-xs">
-              Registry read {ageText(listing.builtAt)}; things created outside this dashboard since then are not searched
-              yet.{' '}
+              Registry read {ageText(listing.builtAt)}; things created outside this dashboard since then are not
+              searched yet.{' '}
               <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
                 Refresh
               </Link>
@@ -241,11 +266,14 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
       ) : listing?.kind === 'indexed' ? (
         <>
           <ThingsTable things={listing.things} presence={fleet?.presence} now={now} />
-          <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+          <nav
+            aria-label="Pagination"
+            className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
+          >
             <span>
               {plural(listing.total, 'thing matches', 'things match')}
-              {listing.truncated ? ' (the registry is larger than the search index; narrow the search)' : ''} · page {listing.page} of{' '}
-              {listing.pages} · registry read {ageText(listing.builtAt)} ·{' '}
+              {listing.truncated ? ' (the registry is larger than the search index; narrow the search)' : ''} · page{' '}
+              {listing.page} of {listing.pages} · registry read {ageText(listing.builtAt)} ·{' '}
               <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
                 Refresh
               </Link>
@@ -265,7 +293,10 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
       ) : listing ? (
         <>
           <ThingsTable things={listing.things} presence={fleet?.presence} now={now} />
-          <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+          <nav
+            aria-label="Pagination"
+            className="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600"
+          >
             <span>
               {plural(listing.things.length, 'thing', 'things')} on this page
               {query.page > 1 ? ` (page ${query.page})` : ''}

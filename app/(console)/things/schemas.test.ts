@@ -100,7 +100,13 @@ describe('thing forms', () => {
 
 describe('things list query', () => {
   test('parses prefix, type, group and name=value', () => {
-    const { query, errors } = parseThingsQuery({ q: 'sensor-', type: 'gw', group: 'lab', attr: 'site=hall', page: '3' });
+    const { query, errors } = parseThingsQuery({
+      q: 'sensor-',
+      type: 'gw',
+      group: 'lab',
+      attr: 'site=hall',
+      page: '3',
+    });
     assert.deepEqual(errors, {});
     assert.equal(query.prefix, 'sensor-');
     assert.equal(query.typeName, 'gw');

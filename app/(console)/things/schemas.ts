@@ -28,7 +28,11 @@ function checked(schema: z.ZodType<string>, describe: (value: string) => string)
 const NAME_CHARS = 'letters, digits, colons (:), underscores (_) and hyphens (-)';
 
 export const thingNameField = checked(thingName, (v) =>
-  v.length === 0 ? 'Enter a thing name.' : v.length > 128 ? 'At most 128 characters.' : `Use only ${NAME_CHARS}, no spaces.`,
+  v.length === 0
+    ? 'Enter a thing name.'
+    : v.length > 128
+      ? 'At most 128 characters.'
+      : `Use only ${NAME_CHARS}, no spaces.`,
 );
 
 const optionalName = (schema: z.ZodType<string>, what: string) =>
@@ -66,7 +70,11 @@ function checkRows(rows: AttributeRow[], typed: boolean, ctx: z.RefinementCtx) {
   const seen = new Set<string>();
   rows.forEach((row, i) => {
     if (row.name && seen.has(row.name)) {
-      ctx.addIssue({ code: 'custom', path: ['attributes', i, 'name'], message: `"${row.name}" is already used above.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes', i, 'name'],
+        message: `"${row.name}" is already used above.`,
+      });
     }
     seen.add(row.name);
   });

@@ -55,7 +55,9 @@ const registrationConfig = z.object({
   templateName: templateName.optional(),
 });
 
-const certificateMode = z.enum(['DEFAULT', 'SNI_ONLY'], { message: 'Member must satisfy enum value set: [DEFAULT, SNI_ONLY]' });
+const certificateMode = z.enum(['DEFAULT', 'SNI_ONLY'], {
+  message: 'Member must satisfy enum value set: [DEFAULT, SNI_ONLY]',
+});
 
 const tags = z
   .array(
@@ -84,7 +86,9 @@ const listQuery = z.object({
 });
 
 const updateQuery = z.object({
-  newStatus: z.enum(['ACTIVE', 'INACTIVE'], { message: 'Member must satisfy enum value set: [ACTIVE, INACTIVE]' }).optional(),
+  newStatus: z
+    .enum(['ACTIVE', 'INACTIVE'], { message: 'Member must satisfy enum value set: [ACTIVE, INACTIVE]' })
+    .optional(),
   newAutoRegistrationStatus: z
     .enum(['ENABLE', 'DISABLE'], { message: 'Member must satisfy enum value set: [ENABLE, DISABLE]' })
     .optional(),
@@ -157,7 +161,8 @@ export const caCertificatesRoutes: Route[] = [
 
       const ca = readCertificate(body.caCertificate, 'CA certificate');
       const existing = ctx.store.c.caCertificates.get(ca.certificateId);
-      if (existing) throw alreadyExists('The CA certificate is already registered', ca.certificateId, existing.certificateArn);
+      if (existing)
+        throw alreadyExists('The CA certificate is already registered', ca.certificateId, existing.certificateArn);
       if (!ca.x509.ca) {
         throw certificateValidation('The certificate is not a CA certificate: its basicConstraints must have CA:TRUE.');
       }
@@ -172,7 +177,9 @@ export const caCertificatesRoutes: Route[] = [
           );
         }
         if (!isSignedBy(verification.x509, ca.x509)) {
-          throw certificateValidation('The verification certificate is not signed by the private key of the CA certificate.');
+          throw certificateValidation(
+            'The verification certificate is not signed by the private key of the CA certificate.',
+          );
         }
         checkValidity(ctx, verification, 'The verification certificate');
       }

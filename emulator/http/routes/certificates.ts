@@ -178,7 +178,9 @@ export const certificatesRoutes: Route[] = [
       const ca = findSigningCa(ctx, parsed, body.caCertificatePem);
       // Only an ACTIVE CA vouches for new device certificates.
       if (ca.status !== 'ACTIVE') {
-        throw certificateState(`The CA certificate ${ca.certificateId} is ${ca.status}; it must be ACTIVE to register certificates it signed.`);
+        throw certificateState(
+          `The CA certificate ${ca.certificateId} is ${ca.status}; it must be ACTIVE to register certificates it signed.`,
+        );
       }
       // A device certificate takes the certificate mode of the CA that signed it.
       const cert = newCertificateRecord(ctx, {

@@ -38,7 +38,10 @@ export const messagesRoutes: Route[] = [
       // The reserved `$aws/` space is closed to publishers except for its request topics (shadow, jobs, rules...),
       // as for a device. Choice: 403 ForbiddenException, what AWS's data plane answers a publish it does not allow.
       if (!isPublishableReservedTopic(topic)) throw new AwsError('ForbiddenException', 403, 'Forbidden');
-      const q = parseInput(publishQuery, { qos: req.query.get('qos') ?? undefined, retain: req.query.get('retain') ?? undefined });
+      const q = parseInput(publishQuery, {
+        qos: req.query.get('qos') ?? undefined,
+        retain: req.query.get('retain') ?? undefined,
+      });
       if (req.body.length > MAX_PAYLOAD_BYTES) {
         throw new AwsError(
           'RequestEntityTooLargeException',

@@ -82,7 +82,10 @@ function creationOrderPage<T>(
   return paginate(keys, (k) => byKey.get(k), { token: opts.token, limit: opts.limit });
 }
 
-const policySummary = (p: Pick<PolicyRecord, 'policyName' | 'policyArn'>) => ({ policyName: p.policyName, policyArn: p.policyArn });
+const policySummary = (p: Pick<PolicyRecord, 'policyName' | 'policyArn'>) => ({
+  policyName: p.policyName,
+  policyArn: p.policyArn,
+});
 
 function attachPolicy(ctx: EmulatorContext, name: string, target: string) {
   requirePolicy(ctx, name);
@@ -184,7 +187,11 @@ export const policiesRoutes: Route[] = [
       const targets = ctx.store.c.policyAttachments.findBy('policy', name);
       if (targets.length > 0) {
         // AWS's wording, with the targets added so the caller knows what to detach.
-        const shown = targets.slice(0, 3).map((a) => a.target).join(', ') + (targets.length > 3 ? ', ...' : '');
+        const shown =
+          targets
+            .slice(0, 3)
+            .map((a) => a.target)
+            .join(', ') + (targets.length > 3 ? ', ...' : '');
         throw deleteConflict(
           `The policy cannot be deleted as the policy is attached to one or more principals (name=${name}): ${shown}. Detach it first.`,
         );
@@ -199,11 +206,16 @@ export const policiesRoutes: Route[] = [
     operation: 'ListPolicies',
     handler: (req, ctx) => {
       const q = parseInput(markerQuery, req.queryObject());
-      const page = creationOrderPage([...ctx.store.c.policies.values()], (p) => p.creationDate, (p) => p.policyName, {
-        ascending: q.isAscendingOrder ?? true,
-        token: q.marker,
-        limit: q.pageSize ?? 250,
-      });
+      const page = creationOrderPage(
+        [...ctx.store.c.policies.values()],
+        (p) => p.creationDate,
+        (p) => p.policyName,
+        {
+          ascending: q.isAscendingOrder ?? true,
+          token: q.marker,
+          limit: q.pageSize ?? 250,
+        },
+      );
       return ok({ policies: page.items.map(policySummary), nextMarker: page.next });
     },
   },
@@ -214,7 +226,10 @@ export const policiesRoutes: Route[] = [
     handler: (req, ctx) => {
       const name = policyName_(req);
       const body = parseInput(documentBody, req.json());
-      const { setAsDefault = false } = parseInput(z.object({ setAsDefault: booleanQuery.optional() }), req.queryObject());
+      const { setAsDefault = false } = parseInput(
+        z.object({ setAsDefault: booleanQuery.optional() }),
+        req.queryObject(),
+      );
       const policy = requirePolicy(ctx, name);
       requireValidPolicyDocument(body.policyDocument);
       if (policy.versions.length >= MAX_POLICY_VERSIONS) {
@@ -360,7 +375,8 @@ export const policiesRoutes: Route[] = [
           ? groupAndAncestorArns(ctx, principal.group.thingGroupName)
           : [target];
       const names = new Set<string>();
-      for (const t of targets) for (const a of ctx.store.c.policyAttachments.findBy('target', t)) names.add(a.policyName);
+      for (const t of targets)
+        for (const a of ctx.store.c.policyAttachments.findBy('target', t)) names.add(a.policyName);
       const page = paginate([...names].sort(), (n) => ctx.store.c.policies.get(n), {
         token: q.marker,
         limit: q.pageSize ?? 250,
@@ -452,6 +468,9 @@ export const policiesRoutes: Route[] = [
 /** The principal of the deprecated operations travels in `x-amzn-iot-principal`. */
 function iotPrincipalHeader(req: ApiRequest): string {
   const value = req.header('x-amzn-iot-principal');
-  if (!value) throw invalidRequest("1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null");
+  if (!value)
+    throw invalidRequest(
+      "1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null",
+    );
   return value;
 }

@@ -42,7 +42,8 @@ export function resolvePrincipal(
   const group = THING_GROUP_ARN.exec(value);
   if (group && opts.allowThingGroup) {
     const record = ctx.store.c.thingGroups.get(group[1]!);
-    if (!record || record.thingGroupArn !== value) throw notFound(`Thing group ${group[1]} cannot be found (${value}).`);
+    if (!record || record.thingGroupArn !== value)
+      throw notFound(`Thing group ${group[1]} cannot be found (${value}).`);
     return { kind: 'thingGroup', value, group: record };
   }
   if (COGNITO_ID.test(value)) return { kind: 'cognito', value };
@@ -55,7 +56,10 @@ export function resolvePrincipal(
 /** The principal named in the `x-amzn-principal` header; AWS requires it. */
 function principalHeader(req: ApiRequest): string {
   const value = req.header('x-amzn-principal');
-  if (!value) throw invalidRequest("1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null");
+  if (!value)
+    throw invalidRequest(
+      "1 validation error detected: Value null at 'principal' failed to satisfy constraint: Member must not be null",
+    );
   return value;
 }
 
@@ -123,7 +127,12 @@ export const principalsRoutes: Route[] = [
       const existing = links.get(key);
       // Attaching again is a no-op; asking for another attachment type changes it.
       if (existing && existing.type === type) return ok({});
-      const record: ThingPrincipalRecord = { thingName: name, principal, type, attachedAt: existing?.attachedAt ?? ctx.now() };
+      const record: ThingPrincipalRecord = {
+        thingName: name,
+        principal,
+        type,
+        attachedAt: existing?.attachedAt ?? ctx.now(),
+      };
       ctx.store.commit((tx) => tx.put('thingPrincipals', key, record));
       return ok({});
     },

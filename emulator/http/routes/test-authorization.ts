@@ -20,7 +20,12 @@ import { resolvePrincipal } from './principals';
  * implicit deny) the policies that neither allowed nor denied it, with AWS's decision name.
  */
 
-const ACTIONS = { CONNECT: 'iot:Connect', PUBLISH: 'iot:Publish', SUBSCRIBE: 'iot:Subscribe', RECEIVE: 'iot:Receive' } as const;
+const ACTIONS = {
+  CONNECT: 'iot:Connect',
+  PUBLISH: 'iot:Publish',
+  SUBSCRIBE: 'iot:Subscribe',
+  RECEIVE: 'iot:Receive',
+} as const;
 type ActionType = keyof typeof ACTIONS;
 
 const body = z.object({
@@ -83,7 +88,9 @@ function testAuthorization(req: ApiRequest, ctx: EmulatorContext) {
 
   const policyRef = (name: string) => ({
     policyName: name,
-    policyArn: ctx.store.c.policies.get(name)?.policyArn ?? `arn:aws:iot:${ctx.config.region}:${ctx.config.accountId}:policy/${name}`,
+    policyArn:
+      ctx.store.c.policies.get(name)?.policyArn ??
+      `arn:aws:iot:${ctx.config.region}:${ctx.config.accountId}:policy/${name}`,
   });
 
   const authResults = input.authInfos.map((info) => {
@@ -114,7 +121,9 @@ function testAuthorization(req: ApiRequest, ctx: EmulatorContext) {
       authInfo: { ...(info.actionType ? { actionType: info.actionType } : {}), resources: info.resources },
       allowed: { policies: decision === 'ALLOWED' ? [...allowedBy].map(policyRef) : [] },
       denied: {
-        implicitDeny: { policies: decision === 'IMPLICIT_DENY' ? [...silent].filter((n) => !allowedBy.has(n)).map(policyRef) : [] },
+        implicitDeny: {
+          policies: decision === 'IMPLICIT_DENY' ? [...silent].filter((n) => !allowedBy.has(n)).map(policyRef) : [],
+        },
         explicitDeny: { policies: [...explicitBy].map(policyRef) },
       },
       authDecision: decision,

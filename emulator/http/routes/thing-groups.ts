@@ -199,7 +199,8 @@ export const thingGroupsRoutes: Route[] = [
         token: q.nextToken,
         limit: q.maxResults ?? 50,
         filter: (g) =>
-          (!scope || scope.has(g.thingGroupName)) && (!q.namePrefixFilter || g.thingGroupName.startsWith(q.namePrefixFilter)),
+          (!scope || scope.has(g.thingGroupName)) &&
+          (!q.namePrefixFilter || g.thingGroupName.startsWith(q.namePrefixFilter)),
       });
       return ok({ thingGroups: page.items.map(groupRef), nextToken: page.next });
     },

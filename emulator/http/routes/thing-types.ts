@@ -10,7 +10,10 @@ import { paginate, pageSize } from '../paginate';
 import { ok, parseInput } from '../request';
 import type { Route } from '../router';
 
-const description = z.string().max(2028).regex(/^[\x20-\x7e\p{L}\p{N}\p{P}\p{S}]*$/u, 'must be printable');
+const description = z
+  .string()
+  .max(2028)
+  .regex(/^[\x20-\x7e\p{L}\p{N}\p{P}\p{S}]*$/u, 'must be printable');
 
 const createBody = z.object({
   thingTypeProperties: z
@@ -68,7 +71,8 @@ export const thingTypesRoutes: Route[] = [
     method: 'GET',
     path: '/thing-types/{thingTypeName}',
     operation: 'DescribeThingType',
-    handler: (req, ctx) => ok(describe(requireType(ctx, parseInput(thingTypeName, req.params.thingTypeName, 'thingTypeName')))),
+    handler: (req, ctx) =>
+      ok(describe(requireType(ctx, parseInput(thingTypeName, req.params.thingTypeName, 'thingTypeName')))),
   },
   {
     method: 'GET',
@@ -76,7 +80,11 @@ export const thingTypesRoutes: Route[] = [
     operation: 'ListThingTypes',
     handler: (req, ctx) => {
       const q = parseInput(
-        z.object({ nextToken: z.string().optional(), maxResults: pageSize().optional(), thingTypeName: thingTypeName.optional() }),
+        z.object({
+          nextToken: z.string().optional(),
+          maxResults: pageSize().optional(),
+          thingTypeName: thingTypeName.optional(),
+        }),
         req.queryObject(),
       );
       const types = ctx.store.c.thingTypes;

@@ -200,14 +200,19 @@ ${mdFence(
 
 /** For the README's file table. */
 export const DEVICE_FILE_DESCRIPTIONS: Record<string, string> = {
-  [PATHS.deviceJson]: 'Connection settings as JSON (endpoint, port, client ID, topics, file names) for your own programs.',
-  [PATHS.deviceEnv]: 'The same settings as a .env file (`set -a; . ./config/device.env; set +a`, docker compose, dotenv).',
-  [PATHS.mosquitto]: 'Test script: `./config/mosquitto.sh pub` publishes a message, `./config/mosquitto.sh sub` prints incoming ones.',
+  [PATHS.deviceJson]:
+    'Connection settings as JSON (endpoint, port, client ID, topics, file names) for your own programs.',
+  [PATHS.deviceEnv]:
+    'The same settings as a .env file (`set -a; . ./config/device.env; set +a`, docker compose, dotenv).',
+  [PATHS.mosquitto]:
+    'Test script: `./config/mosquitto.sh pub` publishes a message, `./config/mosquitto.sh sub` prints incoming ones.',
   [PATHS.python]: 'AWS IoT Device SDK v2 for Python: connect and publish one message.',
   [PATHS.javascript]: 'AWS IoT Device SDK v2 for JavaScript (Node.js): connect and publish one message.',
   [PATHS.freertosCredential]: 'FreeRTOS: broker endpoint, thing name and port (`clientcredential...` defines).',
-  [PATHS.freertosKeys]: 'FreeRTOS: certificate and private key as C strings (`keyCLIENT_CERTIFICATE_PEM`, `keyCLIENT_PRIVATE_KEY_PEM`).',
+  [PATHS.freertosKeys]:
+    'FreeRTOS: certificate and private key as C strings (`keyCLIENT_CERTIFICATE_PEM`, `keyCLIENT_PRIVATE_KEY_PEM`).',
   [PATHS.sparkfun]: 'SparkFun DataLogger IoT: the "AWS IoT" block of its settings file.',
-  [PATHS.thinEdge]: 'thin-edge.io: installs the files and runs `tedge config set ...` and `tedge connect aws` (run with sudo).',
+  [PATHS.thinEdge]:
+    'thin-edge.io: installs the files and runs `tedge config set ...` and `tedge connect aws` (run with sudo).',
   [PATHS.microchip]: 'Microchip AVR-IoT / PIC-IoT boards: lowercase thing names and the `<thing>/sensors` topic.',
 };

@@ -14,7 +14,12 @@ export function readme(ctx: BundleContext): string {
   parts.push(`# Device credentials for ${mdCode(ctx.thingName)}`);
   parts.push(
     `Everything the device ${mdCode(ctx.thingName)} needs to connect to ${targetName(ctx)} over MQTT with mutual TLS.` +
-      (ctx.createdAt ? `\nBundle created ${ctx.createdAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.` : ''),
+      (ctx.createdAt
+        ? `\nBundle created ${ctx.createdAt
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, ' UTC')}.`
+        : ''),
   );
 
   if (ctx.privateKeyPem) {
@@ -52,7 +57,7 @@ export function readme(ctx: BundleContext): string {
         ...(/^(localhost|127\.0\.0\.1|::1|\[::1\])$/i.test(ctx.endpoint)
           ? [
               `> The endpoint ${mdCode(ctx.endpoint)} only reaches the local IoT Core from the machine it runs on; a device`,
-              "> elsewhere needs the local IoT Core started with an endpoint host it can reach (its TLS certificate names",
+              '> elsewhere needs the local IoT Core started with an endpoint host it can reach (its TLS certificate names',
               '> localhost, 127.0.0.1, ::1 and that host).',
             ]
           : []),
@@ -63,7 +68,10 @@ export function readme(ctx: BundleContext): string {
   // Connection settings
   const rows: [string, string][] = [
     ['Endpoint (host)', mdCell(ctx.endpoint)],
-    ['Port', `${mdCell(String(ctx.port))}: MQTT over TLS 1.2 with the client certificate${ctx.port === 443 ? ' (ALPN `x-amzn-mqtt-ca`)' : ''}`],
+    [
+      'Port',
+      `${mdCell(String(ctx.port))}: MQTT over TLS 1.2 with the client certificate${ctx.port === 443 ? ' (ALPN `x-amzn-mqtt-ca`)' : ''}`,
+    ],
     ['Client ID', `${mdCell(ctx.clientId)} (the thing name)`],
     ['Thing name', mdCell(ctx.thingName)],
     ...(local ? [] : ([['Region', mdCell(ctx.region)]] as [string, string][])),
@@ -93,7 +101,8 @@ export function readme(ctx: BundleContext): string {
     [ctx.files.certificate, 'The device certificate (X.509, PEM). Identifies the device; not secret.'],
   ];
   if (ctx.privateKeyPem) files.push([key, "The device's private key (PEM). **Secret**, and the only copy: see above."]);
-  if (ctx.publicKeyPem) files.push([ctx.files.publicKey, 'The public key of the certificate (PEM). Not needed to connect.']);
+  if (ctx.publicKeyPem)
+    files.push([ctx.files.publicKey, 'The public key of the certificate (PEM). Not needed to connect.']);
   files.push([ctx.files.rootCa, ctx.rootCa.description]);
   files.push([PATHS.readme, 'This file.']);
   for (const [path, what] of Object.entries(DEVICE_FILE_DESCRIPTIONS)) files.push([path, what]);
@@ -102,7 +111,9 @@ export function readme(ctx: BundleContext): string {
       '## Files',
       '',
       `All paths are relative to this folder, ${mdCode(ctx.folder)}.`,
-      ...(ctx.privateKeyPem ? [] : [`${mdCode(key)} is named in the scripts and settings below, but is not in this download.`]),
+      ...(ctx.privateKeyPem
+        ? []
+        : [`${mdCode(key)} is named in the scripts and settings below, but is not in this download.`]),
       '',
       '| File | What it is |',
       '| --- | --- |',
@@ -151,7 +162,11 @@ export function readme(ctx: BundleContext): string {
       '  attached to the thing.',
       '- **Connected, but the connection drops when publishing or subscribing**: the policy does not allow',
       '  `iot:Publish` on the topic (or `iot:Subscribe` / `iot:Receive` for `mosquitto_sub`).',
-      ...(local ? [] : ['- **Region**: the endpoint, the thing, the certificate and the policy must all be in the same account and region.']),
+      ...(local
+        ? []
+        : [
+            '- **Region**: the endpoint, the thing, the certificate and the policy must all be in the same account and region.',
+          ]),
     ].join('\n'),
   );
 
@@ -166,7 +181,7 @@ export function readme(ctx: BundleContext): string {
       `device run \`cd ${shQuote(ctx.folder)} && chmod 600 ${shQuote(key)} && ./${PATHS.mosquitto} pub\`.`,
       `Programs can read \`${PATHS.deviceJson}\` or load \`${PATHS.deviceEnv}\`. If your policy only allows Basic`,
       'Ingest topics (`$aws/rules/<rule name>/...`), publish there instead of the telemetry topic:',
-      '`TOPIC=\'$aws/rules/<rule name>/<thing>\' ./config/mosquitto.sh pub`.',
+      "`TOPIC='$aws/rules/<rule name>/<thing>' ./config/mosquitto.sh pub`.",
       '',
       '### Python and Node.js (AWS IoT Device SDK v2)',
       '',

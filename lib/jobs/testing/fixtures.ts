@@ -6,7 +6,12 @@ import { bulkIotOps, newBulkClient } from '../../aws/bulk';
 import { generateDeviceKeys } from '../../pki/browser-keys';
 import type { DeviceInput, JobAws } from '../types';
 
-export async function makeInputs(prefix: string, count: number, extra: Partial<DeviceInput> = {}, concurrency = 8): Promise<DeviceInput[]> {
+export async function makeInputs(
+  prefix: string,
+  count: number,
+  extra: Partial<DeviceInput> = {},
+  concurrency = 8,
+): Promise<DeviceInput[]> {
   const out: DeviceInput[] = new Array(count);
   let next = 0;
   await Promise.all(
@@ -23,7 +28,16 @@ export async function makeInputs(prefix: string, count: number, extra: Partial<D
 }
 
 export function emulatorOps(url: string, region = 'us-east-1'): JobAws {
-  return bulkIotOps(newBulkClient({ endpoint: url, region, credentials: { accessKeyId: 'AKIDJOBSTEST', secretAccessKey: 'jobs-test-secret' } }));
+  return bulkIotOps(
+    newBulkClient({
+      endpoint: url,
+      region,
+      credentials: { accessKeyId: 'AKIDJOBSTEST', secretAccessKey: 'jobs-test-secret' },
+    }),
+  );
 }
 
-export const ALLOW_ALL_POLICY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }] });
+export const ALLOW_ALL_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }],
+});

@@ -33,7 +33,11 @@ export default async function BulkJobPage(props: { params: Promise<{ id: string 
         description={`${view.job.total} devices · policy ${view.job.policyName} · ${view.job.settings.concurrency} at once. The job runs on the server: closing this page does not stop it.`}
         actions={<ButtonLink href="/bulk">All bulk jobs</ButtonLink>}
       />
-      <JobMonitor initial={view} {...(connection ? { connection } : {})} {...(connectionProblem ? { connectionProblem } : {})} />
+      <JobMonitor
+        initial={view}
+        {...(connection ? { connection } : {})}
+        {...(connectionProblem ? { connectionProblem } : {})}
+      />
     </>
   );
 }

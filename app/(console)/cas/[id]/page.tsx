@@ -31,7 +31,17 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function Section({ title, id, children, description }: { title: string; id: string; description?: React.ReactNode; children: React.ReactNode }) {
+function Section({
+  title,
+  id,
+  children,
+  description,
+}: {
+  title: string;
+  id: string;
+  description?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
       <div>
@@ -45,7 +55,10 @@ function Section({ title, id, children, description }: { title: string; id: stri
   );
 }
 
-export default async function CaPage(props: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CaPage(props: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id: raw } = await props.params;
   await requireSession(`/cas/${encodeURIComponent(raw)}`);
   const searchParams = await props.searchParams;
@@ -60,7 +73,14 @@ export default async function CaPage(props: { params: Promise<{ id: string }>; s
     if (isAppError(err, 'not_found')) notFound();
     const e = toAppError(err);
     return (
-      <Alert title="Could not load the CA certificate" action={<ButtonLink href={`/cas/${id}`} prefetch={false}>Try again</ButtonLink>}>
+      <Alert
+        title="Could not load the CA certificate"
+        action={
+          <ButtonLink href={`/cas/${id}`} prefetch={false}>
+            Try again
+          </ButtonLink>
+        }
+      >
         {e.message}
       </Alert>
     );
@@ -103,8 +123,9 @@ export default async function CaPage(props: { params: Promise<{ id: string }>; s
       {searchParams.registered ? (
         <div className="mb-4">
           <Alert tone="info" title="CA registered">
-            AWS IoT accepted the verification certificate. {ca.autoRegistration ? 'Devices it signs will register themselves on first connect.' : ''} Next:
-            attach a provisioning template below (JITP), or sign device certificates.
+            AWS IoT accepted the verification certificate.{' '}
+            {ca.autoRegistration ? 'Devices it signs will register themselves on first connect.' : ''} Next: attach a
+            provisioning template below (JITP), or sign device certificates.
           </Alert>
         </div>
       ) : null}
@@ -124,19 +145,27 @@ export default async function CaPage(props: { params: Promise<{ id: string }>; s
             <Fact label="JITP template">
               <OnOffBadge on={Boolean(template)} onLabel="Yes" offLabel="No" />
             </Fact>
-            <Fact label="Key">{info ? `${info.keyType}${info.curve ? ` ${info.curve}` : info.keySize ? ` ${info.keySize}` : ''}` : '—'}</Fact>
+            <Fact label="Key">
+              {info ? `${info.keyType}${info.curve ? ` ${info.curve}` : info.keySize ? ` ${info.keySize}` : ''}` : '—'}
+            </Fact>
             <Fact label="Valid">
               {formatDateTime(ca.notBefore)} → {formatDateTime(ca.notAfter)}
             </Fact>
             <Fact label="Registered">{formatDateTime(ca.createdAt)}</Fact>
-            <Fact label="Device certificates">{certs ? `${certs.length}${certs.length >= 1000 ? '+' : ''} (${pending.length} waiting)` : '—'}</Fact>
+            <Fact label="Device certificates">
+              {certs ? `${certs.length}${certs.length >= 1000 ? '+' : ''} (${pending.length} waiting)` : '—'}
+            </Fact>
           </dl>
         </Section>
         <div className="space-y-6">
           <Section
             title="Status"
             id="status-heading"
-            description={ca.status === 'ACTIVE' ? 'ACTIVE: devices it signed can connect.' : 'INACTIVE: devices it signed cannot connect, and nothing auto-registers.'}
+            description={
+              ca.status === 'ACTIVE'
+                ? 'ACTIVE: devices it signed can connect.'
+                : 'INACTIVE: devices it signed cannot connect, and nothing auto-registers.'
+            }
           >
             <CaStatusForm caId={ca.id} status={ca.status} />
           </Section>
@@ -166,9 +195,18 @@ export default async function CaPage(props: { params: Promise<{ id: string }>; s
           ) : null}
           <TemplateEditor caId={ca.id} templateBody={template} roleArn={ca.registrationConfig.roleArn} mode={mode} />
         </Section>
-        <Section title="Waiting for activation (JITR)" id="pending-heading" description="Certificates this CA signed that registered themselves and wait for you.">
+        <Section
+          title="Waiting for activation (JITR)"
+          id="pending-heading"
+          description="Certificates this CA signed that registered themselves and wait for you."
+        >
           <PendingCertificates
-            certificates={pending.map((c) => ({ id: c.id, caId: ca.id, caLabel: label, createdAt: c.createdAt?.toISOString() }))}
+            certificates={pending.map((c) => ({
+              id: c.id,
+              caId: ca.id,
+              caLabel: label,
+              createdAt: c.createdAt?.toISOString(),
+            }))}
             emptyText={
               ca.autoRegistration && !template
                 ? 'No certificate is waiting. A device this CA signed appears here after its first connection attempt.'

@@ -17,8 +17,11 @@ export default async function NewCaPage() {
         title="Register a CA"
         description={
           <>
-            AWS IoT trusts a CA once you prove you hold its key: a verification certificate whose name is your account’s registration
-            code, signed by the CA. This page makes it in your browser. <Link href="/cas" className="text-indigo-700 hover:underline">Back to CAs</Link>
+            AWS IoT trusts a CA once you prove you hold its key: a verification certificate whose name is your account’s
+            registration code, signed by the CA. This page makes it in your browser.{' '}
+            <Link href="/cas" className="text-indigo-700 hover:underline">
+              Back to CAs
+            </Link>
           </>
         }
       />

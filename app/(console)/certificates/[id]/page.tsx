@@ -38,7 +38,13 @@ async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: 
   }
 }
 
-function LinkList({ title, names, hrefOf, empty, error }: {
+function LinkList({
+  title,
+  names,
+  hrefOf,
+  empty,
+  error,
+}: {
   title: string;
   names: string[] | undefined;
   hrefOf: (n: string) => string;
@@ -132,7 +138,8 @@ export default async function CertificatePage(props: Props) {
       {searchParams.registered ? (
         <div className="mb-4">
           <Alert tone="info" title="Certificate registered">
-            AWS IoT registered the certificate with status {cert.status}. Attach a policy and a thing to let a device use it.
+            AWS IoT registered the certificate with status {cert.status}. Attach a policy and a thing to let a device
+            use it.
           </Alert>
         </div>
       ) : null}

@@ -54,7 +54,8 @@ export async function createVersionAction(_prev: ActionState, formData: FormData
     created = await createPolicyVersion(policy, document, setAsDefault);
   } catch (err) {
     const e = toAppError(err);
-    if (e.source === 'MalformedPolicyException') return { status: 'invalid', message: e.message, fieldErrors: { document: [e.message] }, values };
+    if (e.source === 'MalformedPolicyException')
+      return { status: 'invalid', message: e.message, fieldErrors: { document: [e.message] }, values };
     return failed(e.message, values);
   }
   refresh(policy);

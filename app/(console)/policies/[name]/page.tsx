@@ -48,7 +48,17 @@ export async function generateMetadata(props: { params: Promise<Params> }): Prom
   return { title: `Policy ${decodeName(name)}` };
 }
 
-function Section({ title, id, children, description }: { title: string; id: string; children: ReactNode; description?: ReactNode }) {
+function Section({
+  title,
+  id,
+  children,
+  description,
+}: {
+  title: string;
+  id: string;
+  children: ReactNode;
+  description?: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="space-y-3">
       <div>
@@ -73,7 +83,11 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
   let versions: PolicyVersion[];
   let targets: { targets: string[]; truncated: boolean };
   try {
-    [policy, versions, targets] = await Promise.all([getPolicy(name), listPolicyVersions(name), listPolicyTargets(name)]);
+    [policy, versions, targets] = await Promise.all([
+      getPolicy(name),
+      listPolicyVersions(name),
+      listPolicyTargets(name),
+    ]);
   } catch (err) {
     const e = toAppError(err);
     if (e.code === 'not_found') notFound();
@@ -96,7 +110,10 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
 
   // Which document to show: the default, or a version picked in the table (?version=N).
   const requested = firstParam(searchParams.version);
-  const shownId = requested && VERSION_ID.test(requested) && versions.some((v) => v.id === requested) ? requested : policy.defaultVersionId;
+  const shownId =
+    requested && VERSION_ID.test(requested) && versions.some((v) => v.id === requested)
+      ? requested
+      : policy.defaultVersionId;
   let shown: { id: string; document: string } = { id: policy.defaultVersionId, document: policy.document };
   let shownError: string | undefined;
   if (shownId !== policy.defaultVersionId) {
@@ -125,7 +142,10 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
   }
 
   const pretty = prettyPolicyDocument(shown.document);
-  const extraVersions = versions.filter((v) => !v.isDefault).map((v) => v.id).sort((a, b) => Number(a) - Number(b));
+  const extraVersions = versions
+    .filter((v) => !v.isDefault)
+    .map((v) => v.id)
+    .sort((a, b) => Number(a) - Number(b));
 
   return (
     <>
@@ -170,6 +190,7 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
                 <CopyButton text={pretty} label="Copy document" />
               </div>
               <pre
+                role="figure"
                 aria-label={`Policy document v${shown.id}`}
                 className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200 bg-slate-50 p-4 font-mono text-xs text-slate-800"
               >

@@ -30,7 +30,8 @@ export async function createPolicyAction(_prev: ActionState, formData: FormData)
   } catch (err) {
     const e = toAppError(err);
     // AWS's refusals that belong to one field are shown beside it.
-    if (e.code === 'already_exists') return { status: 'invalid', message: e.message, fieldErrors: { name: [e.message] }, values };
+    if (e.code === 'already_exists')
+      return { status: 'invalid', message: e.message, fieldErrors: { name: [e.message] }, values };
     if (e.source === 'MalformedPolicyException') {
       return { status: 'invalid', message: e.message, fieldErrors: { document: [e.message] }, values };
     }

@@ -13,7 +13,13 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { AppError, toAppError } from '@/lib/aws/errors';
-import { describeThing, describeThingPrincipals, listGroupsOfThing, listThingGroups, type ThingDetail } from '@/lib/aws/things';
+import {
+  describeThing,
+  describeThingPrincipals,
+  listGroupsOfThing,
+  listThingGroups,
+  type ThingDetail,
+} from '@/lib/aws/things';
 import { thingName } from '@/lib/validation/iot-names';
 
 import { decodeParam } from '../schemas';
@@ -25,7 +31,10 @@ export async function generateMetadata(props: { params: Promise<{ name: string }
   return { title: decodeParam(name) };
 }
 
-type Params = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Params = {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
@@ -42,7 +51,11 @@ function Section({ title, children, actions }: { title: string; children: ReactN
   );
 }
 
-const settle = <T,>(p: Promise<T>) => p.then((value) => ({ value }), (err: unknown) => ({ error: toAppError(err) }));
+const settle = <T,>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ value }),
+    (err: unknown) => ({ error: toAppError(err) }),
+  );
 
 export default async function ThingPage(props: Params) {
   const { name: raw } = await props.params;
@@ -123,7 +136,12 @@ export default async function ThingPage(props: Params) {
         </Section>
 
         <Section title="Attributes">
-          <EditAttributesForm name={name} version={thing.version} typeName={thing.typeName} attributes={thing.attributes} />
+          <EditAttributesForm
+            name={name}
+            version={thing.version}
+            typeName={thing.typeName}
+            attributes={thing.attributes}
+          />
         </Section>
 
         <Section title="Thing groups">

@@ -16,7 +16,11 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
   const { id } = await ctx.params;
   const runner = jobRunner();
   const view = runner.view(id);
-  if (!view) return NextResponse.json({ message: 'There is no such job.' }, { status: 404, headers: { 'cache-control': 'no-store' } });
+  if (!view)
+    return NextResponse.json(
+      { message: 'There is no such job.' },
+      { status: 404, headers: { 'cache-control': 'no-store' } },
+    );
   const wantCertificates = new URL(request.url).searchParams.get('certificates') === '1';
   const body = wantCertificates ? { ...view, certificates: runner.certificates(id) } : view;
   return NextResponse.json(body, { headers: { 'cache-control': 'no-store' } });

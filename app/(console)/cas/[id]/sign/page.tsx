@@ -31,7 +31,14 @@ export default async function SignPage(props: { params: Promise<{ id: string }> 
   } catch (err) {
     if (isAppError(err, 'not_found')) notFound();
     return (
-      <Alert title="Could not load the CA certificate" action={<ButtonLink href={`/cas/${id}/sign`} prefetch={false}>Try again</ButtonLink>}>
+      <Alert
+        title="Could not load the CA certificate"
+        action={
+          <ButtonLink href={`/cas/${id}/sign`} prefetch={false}>
+            Try again
+          </ButtonLink>
+        }
+      >
         {toAppError(err).message}
       </Alert>
     );
@@ -76,7 +83,13 @@ export default async function SignPage(props: { params: Promise<{ id: string }> 
           </Alert>
         </div>
       ) : null}
-      <SignDevicesForm caId={id} caCertificatePem={ca.pem} caLabel={subject} connection={connection} connectionError={connectionError} />
+      <SignDevicesForm
+        caId={id}
+        caCertificatePem={ca.pem}
+        caLabel={subject}
+        connection={connection}
+        connectionError={connectionError}
+      />
     </>
   );
 }

@@ -45,7 +45,10 @@ export default async function ConnectionCheckPage(props: Props) {
     return (
       <>
         <PageHeader title={`Connection check: ${thingName}`} />
-        <Alert title="Could not run the connection check" action={<ButtonLink href={`${thingPath}/check`}>Try again</ButtonLink>}>
+        <Alert
+          title="Could not run the connection check"
+          action={<ButtonLink href={`${thingPath}/check`}>Try again</ButtonLink>}
+        >
           {toAppError(err).message}
         </Alert>
       </>

@@ -43,7 +43,10 @@ export default async function DeleteThingPage(props: { params: Promise<{ name: s
           {name}
         </Link>
       </p>
-      <PageHeader title={`Delete ${name}`} description="Deletes the thing and cleans up its certificates in the order AWS requires." />
+      <PageHeader
+        title={`Delete ${name}`}
+        description="Deletes the thing and cleans up its certificates in the order AWS requires."
+      />
       {problem ? (
         <Alert
           title="Could not read what is attached to this thing"

@@ -31,7 +31,7 @@ const saveForm = z.object({
   desired: z.string(),
 });
 
-const desiredInvalid = <D,>(message: string, values: Record<string, string>): ActionState<D> => ({
+const desiredInvalid = <D>(message: string, values: Record<string, string>): ActionState<D> => ({
   status: 'invalid',
   message: 'The desired state was not sent: see the message under the editor.',
   fieldErrors: { desired: [message] },
@@ -43,7 +43,10 @@ const desiredInvalid = <D,>(message: string, values: Record<string, string>): Ac
  * so a change made meanwhile (a device, another operator) is refused with both versions named instead of
  * being silently overwritten. Only the difference is sent (removed fields as null), as a merge.
  */
-export async function saveDesiredAction(_prev: ActionState<SaveDesiredData>, formData: FormData): Promise<ActionState<SaveDesiredData>> {
+export async function saveDesiredAction(
+  _prev: ActionState<SaveDesiredData>,
+  formData: FormData,
+): Promise<ActionState<SaveDesiredData>> {
   await requireSession();
   const values = formValues(formData);
   const parsed = saveForm.safeParse(values);
@@ -57,11 +60,19 @@ export async function saveDesiredAction(_prev: ActionState<SaveDesiredData>, for
   try {
     const current = await getShadow({ thingName: thing, shadowName: shadow });
     if (!current.exists) {
-      return failed('This shadow was deleted since you loaded it. Reload the page; you can create it again from there.', values);
+      return failed(
+        'This shadow was deleted since you loaded it. Reload the page; you can create it again from there.',
+        values,
+      );
     }
     if (current.shadow.version !== version) {
       const conflict = new ShadowConflictError(version, current.shadow.version);
-      return { status: 'failed', message: conflict.message, values, data: { conflict: { loaded: version, current: current.shadow.version } } };
+      return {
+        status: 'failed',
+        message: conflict.message,
+        values,
+        data: { conflict: { loaded: version, current: current.shadow.version } },
+      };
     }
     const reported = current.shadow.state.reported;
     const bytes = jsonByteLength(checked.desired) + (reported ? jsonByteLength(reported) : 0);
@@ -73,14 +84,20 @@ export async function saveDesiredAction(_prev: ActionState<SaveDesiredData>, for
     }
     const patch = desiredPatch(current.shadow.state.desired, checked.desired);
     if (patch === undefined) return succeeded('Nothing changed: the desired state is already this.', { version });
-    saved = (await updateDesired({ thingName: thing, shadowName: shadow, desired: patch, expectedVersion: version })).version;
+    saved = (await updateDesired({ thingName: thing, shadowName: shadow, desired: patch, expectedVersion: version }))
+      .version;
   } catch (err) {
     if (err instanceof ShadowConflictError) {
       return {
         status: 'failed',
         message: err.message,
         values,
-        data: { conflict: { loaded: err.expectedVersion, ...(err.currentVersion !== undefined ? { current: err.currentVersion } : {}) } },
+        data: {
+          conflict: {
+            loaded: err.expectedVersion,
+            ...(err.currentVersion !== undefined ? { current: err.currentVersion } : {}),
+          },
+        },
       };
     }
     return failed(toAppError(err).message, values);
@@ -113,7 +130,12 @@ export async function createShadowAction(_prev: ActionState, formData: FormData)
     const error = toAppError(err);
     if (error.code === 'already_exists') {
       return shadow
-        ? { status: 'invalid', message: 'Some fields need attention.', fieldErrors: { shadowName: [`This thing already has a shadow named "${shadow}".`] }, values }
+        ? {
+            status: 'invalid',
+            message: 'Some fields need attention.',
+            fieldErrors: { shadowName: [`This thing already has a shadow named "${shadow}".`] },
+            values,
+          }
         : failed('A device created this shadow meanwhile. Reload the page to see it.', values);
     }
     return failed(error.message, values);

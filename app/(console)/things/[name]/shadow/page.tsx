@@ -14,7 +14,7 @@ import { describeThing } from '@/lib/aws/things';
 import { shadowName as shadowNameSchema } from '@/lib/shadows/desired';
 import { NO_SHADOW, type ShadowView } from '@/lib/shadows/view';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
-import { type SearchParams } from '@/lib/forms/search-params';
+import type { SearchParams } from '@/lib/forms/search-params';
 
 // Live device state: read on every request, never cached.
 export const dynamic = 'force-dynamic';
@@ -73,7 +73,10 @@ export default async function ShadowPage(props: Props) {
         <>
           {back}
           {header}
-          <Alert title="Not a valid shadow name" action={<ButtonLink href={`${thingPath}/shadow`}>Open the classic shadow</ButtonLink>}>
+          <Alert
+            title="Not a valid shadow name"
+            action={<ButtonLink href={`${thingPath}/shadow`}>Open the classic shadow</ButtonLink>}
+          >
             &quot;{requested}&quot;: {parsed.error.issues[0]?.message}
           </Alert>
         </>

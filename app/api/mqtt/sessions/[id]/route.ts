@@ -40,7 +40,8 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
   if (denied) return denied;
   const { id } = await props.params;
   const session = findSession(id);
-  if (!session) return Response.json({ error: 'No such MQTT session; reload the page to start a new one.' }, { status: 404 });
+  if (!session)
+    return Response.json({ error: 'No such MQTT session; reload the page to start a new one.' }, { status: 404 });
 
   let body: unknown;
   try {
@@ -50,7 +51,10 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
   }
   const parsed = command.safeParse(body);
   if (!parsed.success) {
-    return Response.json({ error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') }, { status: 400 });
+    return Response.json(
+      { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') },
+      { status: 400 },
+    );
   }
   const cmd = parsed.data;
   try {
@@ -66,12 +70,18 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
     }
     const bytes = cmd.encoding === 'base64' ? Buffer.from(cmd.payload, 'base64') : Buffer.from(cmd.payload, 'utf8');
     if (bytes.length > MAX_PAYLOAD_BYTES) {
-      return Response.json({ error: `The payload is ${bytes.length} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES}.` }, { status: 413 });
+      return Response.json(
+        { error: `The payload is ${bytes.length} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES}.` },
+        { status: 413 },
+      );
     }
     await session.publish(cmd.topic, bytes, cmd.qos, cmd.retain);
     return Response.json({ ok: true });
   } catch (err) {
     if (err instanceof SessionGoneError) return Response.json({ error: err.message }, { status: 410 });
-    return Response.json({ error: `The MQTT session could not do that: ${err instanceof Error ? err.message : 'unknown error'}` }, { status: 502 });
+    return Response.json(
+      { error: `The MQTT session could not do that: ${err instanceof Error ? err.message : 'unknown error'}` },
+      { status: 502 },
+    );
   }
 }

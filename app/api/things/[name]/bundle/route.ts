@@ -26,7 +26,10 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
   const { name } = await context.params;
   const parsed = thingName.safeParse(name);
   if (!parsed.success) {
-    return Response.json({ error: `Not a thing name: ${parsed.error.issues[0]?.message ?? 'invalid'}.` }, { status: 400 });
+    return Response.json(
+      { error: `Not a thing name: ${parsed.error.issues[0]?.message ?? 'invalid'}.` },
+      { status: 400 },
+    );
   }
 
   try {

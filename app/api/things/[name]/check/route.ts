@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { unauthorizedResponse } from '@/lib/auth/session';
 import { reportedCheck, requestCheckEcho } from '@/lib/aws/connection-check';
 import { toAppError } from '@/lib/aws/errors';
-import { LIVE_TIMEOUT_MS, timeoutEvent, type LiveEvent, type LiveStepEvent, type LiveStepId } from '@/lib/connection-check/live';
+import {
+  LIVE_TIMEOUT_MS,
+  timeoutEvent,
+  type LiveEvent,
+  type LiveStepEvent,
+  type LiveStepId,
+} from '@/lib/connection-check/live';
 import { presenceOf, presenceTracker } from '@/lib/fleet/presence';
 import { thingName } from '@/lib/validation/iot-names';
 
@@ -73,7 +79,8 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
       }, 15_000);
       cleanups.push(() => clearInterval(heartbeat));
       const timeout = setTimeout(() => {
-        for (const id of ['connected', 'message', 'shadow'] as const) if (!passed.has(id)) send(timeoutEvent(id, thing));
+        for (const id of ['connected', 'message', 'shadow'] as const)
+          if (!passed.has(id)) send(timeoutEvent(id, thing));
         send({ type: 'done', reason: 'timeout' });
         finish();
       }, LIVE_TIMEOUT_MS);
@@ -96,14 +103,23 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
               await requestCheckEcho(thing, nonce);
             }
             if ((await reportedCheck(thing)) === nonce) {
-              pass({ id: 'shadow', detail: `The device reported check = ${nonce} back ${((Date.now() - sentAt) / 1000).toFixed(1)} s after it was asked.`, at: Date.now() });
+              pass({
+                id: 'shadow',
+                detail: `The device reported check = ${nonce} back ${((Date.now() - sentAt) / 1000).toFixed(1)} s after it was asked.`,
+                at: Date.now(),
+              });
               return;
             }
           } catch (err) {
             const message = toAppError(err).message;
             if (message !== lastProblem) {
               lastProblem = message;
-              send({ type: 'step', id: 'shadow', status: 'waiting', detail: `Could not use the shadow yet: ${message} Trying again.` });
+              send({
+                type: 'step',
+                id: 'shadow',
+                status: 'waiting',
+                detail: `Could not use the shadow yet: ${message} Trying again.`,
+              });
             }
           }
           if (!finished) {
@@ -111,7 +127,12 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
             cleanups.push(() => clearTimeout(t));
           }
         };
-        send({ type: 'step', id: 'shadow', status: 'waiting', detail: `Asked the device to report check = ${nonce} (desired state); waiting for it to come back as reported.` });
+        send({
+          type: 'step',
+          id: 'shadow',
+          status: 'waiting',
+          detail: `Asked the device to report check = ${nonce} (desired state); waiting for it to come back as reported.`,
+        });
         void tick();
       };
 
@@ -122,7 +143,11 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
           tracker.onPresence((event) => {
             if (event.clientId !== thing) return;
             if (event.eventType === 'connected') {
-              pass({ id: 'connected', detail: `Connected at ${new Date(event.timestamp).toISOString()} (presence event${event.ipAddress ? ` from ${event.ipAddress}` : ''}).`, at: event.timestamp });
+              pass({
+                id: 'connected',
+                detail: `Connected at ${new Date(event.timestamp).toISOString()} (presence event${event.ipAddress ? ` from ${event.ipAddress}` : ''}).`,
+                at: event.timestamp,
+              });
               startShadow();
             } else if (!passed.has('connected')) {
               send({
@@ -142,13 +167,23 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
         if (finished) return;
         const now = await presenceOf([thing]);
         if (!now.tracking) {
-          send({ type: 'done', reason: 'error', message: `${now.problem ?? 'Presence is not being tracked.'} The live steps cannot be observed.` });
+          send({
+            type: 'done',
+            reason: 'error',
+            message: `${now.problem ?? 'Presence is not being tracked.'} The live steps cannot be observed.`,
+          });
           finish();
           return;
         }
         if (now.presence[thing]?.status === 'connected') {
           const seen = now.presence[thing]?.lastSeen;
-          pass({ id: 'connected', detail: seen ? `Connected since ${new Date(seen).toISOString()}.` : 'Already connected when the check started.', at: seen });
+          pass({
+            id: 'connected',
+            detail: seen
+              ? `Connected since ${new Date(seen).toISOString()}.`
+              : 'Already connected when the check started.',
+            at: seen,
+          });
           startShadow();
         }
       } catch (err) {
