@@ -3,6 +3,7 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 
+import { safeReturnPath } from '@/lib/auth/return-path';
 import { signIn, signOut } from '@/lib/auth/session';
 import { failed, invalid, type ActionState } from '@/lib/forms/action-state';
 
@@ -11,11 +12,6 @@ const signInForm = z.object({
   password: z.string().min(1, 'Enter the password.').max(1024, 'At most 1,024 characters.'),
   next: z.string().optional(),
 });
-
-/** Only same-site paths: a sign-in link must not bounce the operator to another site. */
-function safeNext(next: string | undefined): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/things';
-}
 
 export async function signInAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const parsed = signInForm.safeParse(Object.fromEntries(formData));
@@ -27,7 +23,7 @@ export async function signInAction(_prev: ActionState, formData: FormData): Prom
       ? failed(`Too many failed sign-ins. Try again in ${result.retryAfterSeconds} seconds.`, { user })
       : failed('The user name or password is wrong.', { user });
   }
-  redirect(safeNext(parsed.data.next));
+  redirect(safeReturnPath(parsed.data.next));
 }
 
 export async function signOutAction(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 
+import { safeReturnPath } from '@/lib/auth/return-path';
 import { getSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
 
@@ -13,7 +14,7 @@ export default async function SignInPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { next } = await props.searchParams;
-  if (await getSession()) redirect(typeof next === 'string' && next.startsWith('/') ? next : '/things');
+  if (await getSession()) redirect(safeReturnPath(next));
   let local = true;
   try {
     local = readIotConfig().mode === 'local';
