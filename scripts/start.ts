@@ -4,7 +4,8 @@
  * the SDK uses the default credential chain.
  *
  *   IOT_EMULATOR_HTTP_PORT (4580)  IOT_EMULATOR_MQTT_PORT (8883)  IOT_EMULATOR_DATA_DIR (.data/emulator)
- *   PORT (3000)  AWS_REGION (us-east-1)  --dev: `next dev` instead of a production build
+ *   HOST (127.0.0.1; 0.0.0.0 in a container or behind a proxy)  PORT (3000)  AWS_REGION (us-east-1)
+ *   --dev: `next dev` instead of a production build
  */
 import path from 'node:path';
 import { dashboardCredentials } from '../lib/auth/credentials';
@@ -16,7 +17,8 @@ import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextSer
 const dev = process.argv.includes('--dev');
 const mode = (process.env.IOT_MODE ?? 'local').trim().toLowerCase();
 const region = process.env.AWS_REGION ?? 'us-east-1';
-const host = '127.0.0.1';
+// Loopback unless told otherwise: a laptop's console should not be reachable from the network by default.
+const host = process.env.HOST?.trim() || '127.0.0.1';
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
