@@ -6,7 +6,7 @@ import {
   ListThingPrincipalsCommand,
   ListThingsCommand,
 } from '@aws-sdk/client-iot';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 import { signSession } from '../lib/auth/token';
 import { ThingsPage } from './pages/things-page';
@@ -51,12 +51,23 @@ interface Fixtures {
   thingsPage: ThingsPage;
 }
 
+interface Options {
+  signedIn: boolean;
+  /**
+   * Console errors, uncaught page errors and 404 / 5xx answers from the dashboard that this test causes on
+   * purpose (a missing thing's page, a refused request). Anything else fails the test: a page must not log
+   * errors or ask for files that do not exist.
+   */
+  expectedPageErrors: readonly RegExp[];
+}
+
 /**
  * Every spec starts signed in, with a session cookie signed by the server's own secret (the sign-in
  * page has its own spec). `test.use({ signedIn: false })` starts signed out.
  */
-export const test = base.extend<Fixtures & { signedIn: boolean }>({
+export const test = base.extend<Fixtures & Options>({
   signedIn: [true, { option: true }],
+  expectedPageErrors: [[], { option: true }],
   // The dashboard's port is chosen at run time by global setup, after the config was read.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture arguments.
   baseURL: async ({}, use) => {
@@ -78,14 +89,19 @@ export const test = base.extend<Fixtures & { signedIn: boolean }>({
     await use(context);
   },
   // Every navigation waits for React to hydrate the page: typing earlier can be lost to hydration.
-  page: async ({ page }, use) => {
+  page: async ({ page, expectedPageErrors }, use) => {
     const goto = page.goto.bind(page);
     page.goto = async (url, options) => {
       const response = await goto(url, options);
       await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 15_000 }).catch(() => undefined);
       return response;
     };
+    const problems = watchPageProblems(page, requireEnv(E2E_ENV.baseUrl));
     await use(page);
+    const unexpected = problems.filter((p) => !expectedPageErrors.some((re) => re.test(p)));
+    if (unexpected.length) {
+      throw new Error(`The page logged errors or hit missing files:\n${unexpected.map((p) => `  - ${p}`).join('\n')}`);
+    }
   },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture arguments.
   iot: async ({}, use) => {
@@ -99,6 +115,23 @@ export const test = base.extend<Fixtures & { signedIn: boolean }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** Console errors, uncaught exceptions and the dashboard's own 404 / 5xx answers, as they happen. */
+function watchPageProblems(page: Page, baseUrl: string): string[] {
+  const origin = new URL(baseUrl).origin;
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('response', (response) => {
+    const status = response.status();
+    if ((status === 404 || status >= 500) && response.url().startsWith(origin)) {
+      problems.push(`HTTP ${status}: ${response.request().method()} ${response.url().slice(origin.length)}`);
+    }
+  });
+  return problems;
+}
 
 /** Fault injection on the emulator's admin API (/_emulator/faults): the next matching calls fail. */
 export async function injectFault(rule: { operation: string; error: string; count?: number; message?: string }) {
