@@ -15,11 +15,11 @@ import {
 import { Alert } from '@/components/ui/alert';
 import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
-import { holdKeys } from '@/lib/bulk/key-vault';
-import type { BulkRow } from '@/lib/bulk/rows';
-import { DEVICE_BATCH } from '@/lib/bulk/schema';
+import { holdKeys } from '@/lib/onboarding/bulk/key-vault';
+import type { BulkRow } from '@/lib/onboarding/bulk/rows';
+import { DEVICE_BATCH } from '@/lib/onboarding/bulk/schema';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import { DEFAULT_JOB_RATES, DEFAULT_JOB_SETTINGS } from '@/lib/jobs/types';
+import { DEFAULT_JOB_RATES, DEFAULT_JOB_SETTINGS } from '@/lib/onboarding/bulk/types';
 
 import { makeKeys } from './keygen';
 import { PreviewTable } from './preview-table';
