@@ -12,8 +12,8 @@ import { E2E_ENV, requireEnv } from './stack';
 /**
  * A dashboard server killed in the middle of a bulk job: the spec runs its own `next start` (same build,
  * same emulator, its own job store), SIGKILLs it while the job runs, starts a new one on the same store,
- * and checks the job finishes with every device exactly once — no duplicate things, certificates or
- * attachments.
+ * and checks the job resumes at start-up (no page visit needed) and finishes with every device exactly once —
+ * no duplicate things, certificates or attachments.
  */
 const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 
@@ -34,6 +34,20 @@ async function certificateCount(iot: IoTClient): Promise<number> {
     marker = page.nextMarker;
   } while (marker);
   return count;
+}
+
+/** How many of the job's things have their certificate attached (a thing not made yet counts as none). */
+async function devicesWithCertificate(iot: IoTClient, prefix: string, count: number): Promise<number> {
+  let attached = 0;
+  for (let i = 1; i <= count; i++) {
+    const thingName = `${prefix}${String(i).padStart(2, '0')}`;
+    const principals = await iot
+      .send(new ListThingPrincipalsCommand({ thingName }))
+      .then((out) => out.principals ?? [])
+      .catch(() => []);
+    if (principals.length > 0) attached++;
+  }
+  return attached;
 }
 
 function startDashboard(dataDir: string): Promise<NextServer> {
@@ -96,6 +110,11 @@ test.describe('bulk onboarding across a server restart', () => {
       await server.stop();
 
       server = await startDashboard(dataDir);
+      // The job resumes when the server starts (instrumentation.ts), before anyone opens a page: the fleet is
+      // finished in AWS while no browser asks the new server about bulk jobs.
+      await expect
+        .poll(() => devicesWithCertificate(iot, prefix, count), { timeout: 120_000, intervals: [1_000] })
+        .toBe(count);
       await page.goto(`${server.url}${jobPath}`);
       await expect(bulk.status).toHaveText('completed', { timeout: 120_000 });
       await expect(page.getByTestId('count-done')).toHaveText(String(count));

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useActionState, useEffect, useMemo, useRef, useState } from 'react';
 
 import {
   addBulkDevices,
@@ -13,69 +13,24 @@ import {
   type ValidatedOptions,
 } from '@/app/(console)/bulk/actions';
 import { Alert } from '@/components/ui/alert';
-import { FormMessage, SelectField, SubmitButton, TextAreaField, TextField } from '@/components/ui/form';
+import { FormMessage, SelectField, SubmitButton, TextField } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
-import { holdKeys } from '@/lib/bulk/key-vault';
-import type { BulkRow } from '@/lib/bulk/rows';
-import { DEVICE_BATCH } from '@/lib/bulk/schema';
+import { holdKeys } from '@/lib/onboarding/bulk/key-vault';
+import type { BulkRow } from '@/lib/onboarding/bulk/rows';
+import { DEVICE_BATCH } from '@/lib/onboarding/bulk/schema';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import { DEFAULT_JOB_RATES, DEFAULT_JOB_SETTINGS } from '@/lib/jobs/types';
 
+import { DeviceSourceFields } from './device-source-fields';
 import { makeKeys } from './keygen';
 import { PreviewTable } from './preview-table';
 import { ProgressBar } from './progress-bar';
+import { RateLimitFields } from './rate-limit-fields';
+import { Radio, Section } from './section';
 
 export interface TemplateOption {
   id: string;
   title: string;
   summary: string;
-}
-
-const SAMPLE = 'name,attributes,type,group\nsensor-001,room=12;floor=3,,\nsensor-002,room=14;floor=3,,\n';
-
-function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
-  return (
-    <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-      <div>
-        <h2 className="text-base font-semibold text-slate-900">{title}</h2>
-        {description ? <div className="mt-0.5 text-sm text-slate-600">{description}</div> : null}
-      </div>
-      {children}
-    </section>
-  );
-}
-
-function Radio({
-  name,
-  value,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
-  name: string;
-  value: string;
-  checked: boolean;
-  onChange: () => void;
-  label: string;
-  hint?: string;
-}) {
-  return (
-    <label className="flex cursor-pointer gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500/40">
-      <input
-        type="radio"
-        name={name}
-        value={value}
-        checked={checked}
-        onChange={onChange}
-        className="mt-0.5 accent-indigo-600"
-      />
-      <span>
-        <span className="block font-medium text-slate-900">{label}</span>
-        {hint ? <span className="mt-0.5 block text-xs text-slate-600">{hint}</span> : null}
-      </span>
-    </label>
-  );
 }
 
 type Phase =
@@ -95,9 +50,6 @@ export function BulkOnboard({
 }) {
   const router = useRouter();
   const toast = useToast();
-  const [source, setSource] = useState<'csv' | 'generator'>('csv');
-  const [csv, setCsv] = useState('');
-  const [fileNote, setFileNote] = useState<string | undefined>();
   const [preview, previewAction] = useActionState<ActionState<PreviewData>, FormData>(previewBulkAction, idle());
   const [optionsState, optionsAction] = useActionState<ActionState<ValidatedOptions>, FormData>(
     validateBulkOptionsAction,
@@ -169,16 +121,6 @@ export function BulkOnboard({
     })();
   }, [optionsState, chosen, router, toast]);
 
-  const onFile = async (file: File | undefined) => {
-    if (!file) return;
-    if (file.size > 900_000) {
-      setFileNote(`${file.name} is too large (at most 900 KB); split it into several jobs.`);
-      return;
-    }
-    setCsv(await file.text());
-    setFileNote(`Read ${file.name} (${file.size.toLocaleString('en')} bytes). Press Check the list.`);
-  };
-
   return (
     <div className="space-y-6">
       {listProblems.map((p) => (
@@ -191,109 +133,7 @@ export function BulkOnboard({
           title="1. The devices"
           description="A CSV (paste it or choose a file) or a name prefix and a count. Nothing is created until the list is checked and you start the job."
         >
-          <fieldset>
-            <legend className="mb-2 text-sm font-medium text-slate-800">Where the list comes from</legend>
-            <div className="grid gap-2 sm:grid-cols-2">
-              <Radio
-                name="source"
-                value="csv"
-                checked={source === 'csv'}
-                onChange={() => setSource('csv')}
-                label="A CSV"
-                hint="Columns: name, attributes (k=v;k2=v2), type, group. Header row first."
-              />
-              <Radio
-                name="source"
-                value="generator"
-                checked={source === 'generator'}
-                onChange={() => setSource('generator')}
-                label="A prefix and a count"
-                hint="sensor-001 … sensor-100, all with the same attributes, type and group."
-              />
-            </div>
-          </fieldset>
-          {source === 'csv' ? (
-            <div className="space-y-3">
-              <TextAreaField
-                name="csv"
-                label="CSV"
-                rows={8}
-                value={csv}
-                onChange={(e) => setCsv(e.target.value)}
-                placeholder={SAMPLE}
-                className="font-mono text-xs"
-                hint='Quote fields that contain commas: "room=12;desk=a,b". Attributes: at most 3 without a type, 50 with one.'
-                errors={previewErrors('csv')}
-              />
-              <div>
-                <label htmlFor="csvFile" className="block text-sm font-medium text-slate-800">
-                  Or choose a CSV file
-                </label>
-                <input
-                  id="csvFile"
-                  type="file"
-                  accept=".csv,text/csv,text/plain"
-                  onChange={(e) => void onFile(e.target.files?.[0])}
-                  className="mt-1 block text-sm text-slate-700 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm"
-                />
-                <p aria-live="polite" className="mt-1 text-xs text-slate-600">
-                  {fileNote}
-                </p>
-              </div>
-            </div>
-          ) : (
-            <div className="grid gap-4 sm:grid-cols-2">
-              <TextField
-                name="prefix"
-                label="Name prefix"
-                placeholder="sensor-"
-                defaultValue={preview.values?.prefix}
-                errors={previewErrors('prefix')}
-              />
-              <TextField
-                name="count"
-                label="How many"
-                type="number"
-                min={1}
-                max={5000}
-                defaultValue={preview.values?.count ?? '10'}
-                errors={previewErrors('count')}
-              />
-              <TextField
-                name="start"
-                label="First number"
-                type="number"
-                min={0}
-                defaultValue={preview.values?.start ?? '1'}
-                errors={previewErrors('start')}
-              />
-              <TextField
-                name="digits"
-                label="Digits (zero-padded)"
-                type="number"
-                min={0}
-                max={9}
-                defaultValue={preview.values?.digits ?? '3'}
-                errors={previewErrors('digits')}
-              />
-              <TextField
-                name="genAttributes"
-                label="Attributes (optional)"
-                placeholder="site=lab;batch=7"
-                defaultValue={preview.values?.genAttributes}
-              />
-              <TextField
-                name="genThingType"
-                label="Thing type (optional)"
-                defaultValue={preview.values?.genThingType}
-              />
-              <TextField
-                name="genThingGroup"
-                label="Thing group (optional)"
-                defaultValue={preview.values?.genThingGroup}
-              />
-            </div>
-          )}
+          <DeviceSourceFields values={preview.values} errors={previewErrors} />
           <FormMessage state={preview} />
           <SubmitButton
             pendingLabel="Checking every row…"
@@ -405,59 +245,7 @@ export function BulkOnboard({
                 />
               </>
             )}
-            <details className="rounded-md border border-slate-200 p-3">
-              <summary className="cursor-pointer text-sm font-medium text-slate-800">
-                Concurrency and rate limits
-              </summary>
-              <p className="mt-2 text-xs text-slate-600">
-                Requests per second per operation, from AWS IoT&apos;s default quotas (CreateThing and
-                AttachThingPrincipal 100; certificate and policy APIs about 15). Keep them at or below your
-                account&apos;s quotas; throttled calls are retried with backoff either way.
-              </p>
-              <div className="mt-3 grid gap-4 sm:grid-cols-3">
-                <TextField
-                  name="concurrency"
-                  label="Devices at once"
-                  type="number"
-                  min={1}
-                  max={64}
-                  defaultValue={String(DEFAULT_JOB_SETTINGS.concurrency)}
-                  errors={optionErrors('concurrency')}
-                />
-                <TextField
-                  name="rateCreateThing"
-                  label="CreateThing /s"
-                  type="number"
-                  min={1}
-                  defaultValue={String(DEFAULT_JOB_RATES.CreateThing)}
-                  errors={optionErrors('rateCreateThing')}
-                />
-                <TextField
-                  name="rateCreateCertificateFromCsr"
-                  label="CreateCertificateFromCsr /s"
-                  type="number"
-                  min={1}
-                  defaultValue={String(DEFAULT_JOB_RATES.CreateCertificateFromCsr)}
-                  errors={optionErrors('rateCreateCertificateFromCsr')}
-                />
-                <TextField
-                  name="rateAttachPolicy"
-                  label="AttachPolicy /s"
-                  type="number"
-                  min={1}
-                  defaultValue={String(DEFAULT_JOB_RATES.AttachPolicy)}
-                  errors={optionErrors('rateAttachPolicy')}
-                />
-                <TextField
-                  name="rateAttachThingPrincipal"
-                  label="AttachThingPrincipal /s"
-                  type="number"
-                  min={1}
-                  defaultValue={String(DEFAULT_JOB_RATES.AttachThingPrincipal)}
-                  errors={optionErrors('rateAttachThingPrincipal')}
-                />
-              </div>
-            </details>
+            <RateLimitFields errors={optionErrors} />
             <FormMessage state={optionsState.status === 'success' ? idle() : optionsState} />
             {!ready ? (
               <p className="text-sm text-amber-800">

@@ -9,10 +9,10 @@ import { Button } from '@/components/ui/button';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
-import { keysFor } from '@/lib/bulk/key-vault';
-import { buildBulkZip, bulkZipFileName, type BulkConnection } from '@/lib/bulk/zip';
+import { keysFor } from '@/lib/onboarding/bulk/key-vault';
+import { buildBulkZip, bulkZipFileName, type BulkConnection } from '@/lib/onboarding/bulk/zip';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import { STEP_LABELS, type DeviceStatus, type JobView } from '@/lib/jobs/types';
+import { STEP_LABELS, type DeviceStatus, type JobView } from '@/lib/onboarding/bulk/types';
 
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
@@ -82,7 +82,7 @@ export function JobMonitor({
 
   const refresh = useCallback(async () => {
     try {
-      const res = await fetch(`/api/jobs/${job.id}`, { cache: 'no-store' });
+      const res = await fetch(`/api/bulk-jobs/${job.id}`, { cache: 'no-store' });
       if (!res.ok)
         throw new Error(
           res.status === 401 ? 'Your session ended: sign in again.' : `The server answered ${res.status}.`,
@@ -107,7 +107,7 @@ export function JobMonitor({
     if (!connection) return;
     setZipping(true);
     try {
-      const res = await fetch(`/api/jobs/${job.id}?certificates=1`, { cache: 'no-store' });
+      const res = await fetch(`/api/bulk-jobs/${job.id}?certificates=1`, { cache: 'no-store' });
       if (!res.ok) throw new Error(`The server answered ${res.status}.`);
       const body = (await res.json()) as JobView & {
         certificates: { thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[];

@@ -1,6 +1,6 @@
-import type { KeygenResponse, MadeKeys } from '@/lib/bulk/keygen-worker';
+import type { KeygenResponse, MadeKeys } from '@/lib/onboarding/bulk/keygen-worker';
 
-/** Runs the key worker (lib/bulk/keygen-worker.ts); on the main thread when a worker cannot start. */
+/** Runs the key worker (lib/onboarding/bulk/keygen-worker.ts); on the main thread when a worker cannot start. */
 export function makeKeys(
   names: string[],
   onProgress: (done: number) => void,
@@ -8,7 +8,7 @@ export function makeKeys(
   const out: MadeKeys[] = new Array(names.length);
   let worker: Worker | undefined;
   try {
-    worker = new Worker(new URL('../../lib/bulk/keygen-worker.ts', import.meta.url), {
+    worker = new Worker(new URL('../../lib/onboarding/bulk/keygen-worker.ts', import.meta.url), {
       type: 'module',
       name: 'bulk-keygen',
     });
@@ -17,7 +17,7 @@ export function makeKeys(
   }
   if (!worker) {
     let done = 0;
-    const promise = import('@/lib/bulk/keygen-worker').then(async (m) => {
+    const promise = import('@/lib/onboarding/bulk/keygen-worker').then(async (m) => {
       await m.generateKeyBatch(names, (from, keys) => {
         keys.forEach((k, i) => (out[from + i] = k));
         onProgress((done += keys.length));

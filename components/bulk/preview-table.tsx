@@ -1,5 +1,5 @@
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import type { BulkRow } from '@/lib/bulk/rows';
+import type { BulkRow } from '@/lib/onboarding/bulk/rows';
 
 const SHOWN = 500;
 

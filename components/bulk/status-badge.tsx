@@ -1,4 +1,4 @@
-import type { DeviceStatus, JobStatus } from '@/lib/jobs/types';
+import type { DeviceStatus, JobStatus } from '@/lib/onboarding/bulk/types';
 
 const TONES: Record<string, string> = {
   done: 'bg-emerald-100 text-emerald-800',

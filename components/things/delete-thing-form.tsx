@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { SubmitButton, TextField } from '@/components/ui/form';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import type { DeletionReport, DeletionStep } from '@/lib/aws/things';
+import type { DeletionReport, DeletionStep } from '@/lib/things/deletion-plan';
 
 import { DeletionSteps } from './deletion-steps';
 

@@ -1,5 +1,5 @@
 import { cn } from '@/components/ui/cn';
-import type { DeletionStep, DeletionStepResult } from '@/lib/aws/things';
+import type { DeletionStep, DeletionStepResult } from '@/lib/things/deletion-plan';
 
 const MARK: Record<DeletionStepResult['status'] | 'planned', { text: string; className: string }> = {
   planned: { text: 'To do', className: 'bg-slate-100 text-slate-700' },

@@ -11,10 +11,9 @@ import {
   type CACertificateDescription,
 } from '@aws-sdk/client-iot';
 
-import { getIotClient } from './client';
-import { describeControlEndpoint, readIotConfig } from './config';
-import { AppError, toAppError } from './errors';
 import { mapLimited } from '../async/map-limited';
+import { callIot, shortId } from './call';
+import { AppError } from './errors';
 
 /**
  * CA certificates the operator registered (RegisterCACertificate), their auto-registration (JITR) and
@@ -56,13 +55,7 @@ export interface CaCertificateEntry {
   createdAt: Date | undefined;
 }
 
-const shortId = (id: string) => `${id.slice(0, 10)}…`;
 const asStatus = (s: string | undefined): CaStatus => (s === 'ACTIVE' ? 'ACTIVE' : 'INACTIVE');
-
-function context(resource: string) {
-  const config = readIotConfig();
-  return { config, ctx: { resource, endpoint: describeControlEndpoint(config) } };
-}
 
 function errorParts(err: unknown) {
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
@@ -106,14 +99,9 @@ function toDetails(
 // Registration
 
 export async function getRegistrationCode(): Promise<string> {
-  const { config, ctx } = context('registration code');
-  try {
-    const out = await getIotClient(config).send(new GetRegistrationCodeCommand({}));
-    if (!out.registrationCode) throw new AppError('internal', 'AWS IoT returned no registration code.');
-    return out.registrationCode;
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+  const out = await callIot('registration code', (client) => client.send(new GetRegistrationCodeCommand({})));
+  if (!out.registrationCode) throw new AppError('internal', 'AWS IoT returned no registration code.');
+  return out.registrationCode;
 }
 
 /** AWS answered ResourceAlreadyExistsException: this very CA certificate is already registered. */
@@ -140,63 +128,67 @@ export interface RegisteredCa {
   arn: string;
 }
 
-export async function registerCaCertificate(input: RegisterCaInput): Promise<RegisteredCa> {
-  const { config, ctx } = context('CA certificate');
-  try {
-    const out = await getIotClient(config).send(
-      new RegisterCACertificateCommand({
-        caCertificate: input.caCertificatePem,
-        verificationCertificate: input.verificationCertificatePem,
-        setAsActive: input.setAsActive,
-        allowAutoRegistration: input.allowAutoRegistration,
-      }),
-    );
-    return { id: out.certificateId ?? '', arn: out.certificateArn ?? '' };
-  } catch (err) {
-    const e = errorParts(err);
-    switch (e.name) {
-      case 'ResourceAlreadyExistsException':
-        throw new CaAlreadyRegisteredError(e.resourceId, err);
-      case 'RegistrationCodeValidationException':
-        throw new AppError(
-          'invalid_request',
-          `AWS IoT refused the verification certificate: its common name is not this account’s registration code. ` +
-            `Registration codes are per account and region; fetch the code again and make a new verification certificate.${e.message ? ` (AWS IoT: ${e.message})` : ''}`,
-          { source: e.name, cause: err },
-        );
-      case 'CertificateValidationException':
-        throw new AppError(
-          'invalid_request',
-          `AWS IoT refused the certificate: ${e.message || 'it did not pass validation.'}`,
-          {
-            source: e.name,
-            cause: err,
-          },
-        );
-      case 'LimitExceededException':
-        throw new AppError(
-          'limit_exceeded',
-          `AWS IoT allows at most 10 registered CA certificates with the same subject. Give the new CA another name, or delete an old one. ${e.message}`.trim(),
-          { source: e.name, cause: err },
-        );
-      default:
-        throw toAppError(err, ctx);
-    }
+/** AWS's refusals of RegisterCACertificate, in words the operator can act on (undefined: the generic mapping). */
+function registerCaError(err: unknown): AppError | undefined {
+  const e = errorParts(err);
+  switch (e.name) {
+    case 'ResourceAlreadyExistsException':
+      return new CaAlreadyRegisteredError(e.resourceId, err);
+    case 'RegistrationCodeValidationException':
+      return new AppError(
+        'invalid_request',
+        `AWS IoT refused the verification certificate: its common name is not this account’s registration code. ` +
+          `Registration codes are per account and region; fetch the code again and make a new verification certificate.${e.message ? ` (AWS IoT: ${e.message})` : ''}`,
+        { source: e.name, cause: err },
+      );
+    case 'CertificateValidationException':
+      return new AppError(
+        'invalid_request',
+        `AWS IoT refused the certificate: ${e.message || 'it did not pass validation.'}`,
+        {
+          source: e.name,
+          cause: err,
+        },
+      );
+    case 'LimitExceededException':
+      return new AppError(
+        'limit_exceeded',
+        `AWS IoT allows at most 10 registered CA certificates with the same subject. Give the new CA another name, or delete an old one. ${e.message}`.trim(),
+        { source: e.name, cause: err },
+      );
+    default:
+      return undefined;
   }
+}
+
+export async function registerCaCertificate(input: RegisterCaInput): Promise<RegisteredCa> {
+  return callIot(
+    'CA certificate',
+    async (client) => {
+      const out = await client.send(
+        new RegisterCACertificateCommand({
+          caCertificate: input.caCertificatePem,
+          verificationCertificate: input.verificationCertificatePem,
+          setAsActive: input.setAsActive,
+          allowAutoRegistration: input.allowAutoRegistration,
+        }),
+      );
+      return { id: out.certificateId ?? '', arn: out.certificateArn ?? '' };
+    },
+    { mapError: registerCaError },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/** Every registered CA certificate (ListCACertificates, every page), newest first. */
 export async function listCaCertificates(): Promise<CaSummary[]> {
-  const { config, ctx } = context('CA certificate list');
-  const out: CaSummary[] = [];
-  try {
+  return callIot('CA certificate list', async (client) => {
+    const out: CaSummary[] = [];
     let marker: string | undefined;
     do {
-      const page = await getIotClient(config).send(
-        new ListCACertificatesCommand({ pageSize: 250, marker, ascendingOrder: false }),
-      );
+      const page = await client.send(new ListCACertificatesCommand({ pageSize: 250, marker, ascendingOrder: false }));
       for (const c of page.certificates ?? []) {
         out.push({
           id: c.certificateId ?? '',
@@ -208,21 +200,22 @@ export async function listCaCertificates(): Promise<CaSummary[]> {
       marker = page.nextMarker || undefined;
     } while (marker);
     return out;
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+  });
 }
 
+/** Ids of every CA certificate registered in this account and region. */
+export async function listRegisteredCaIds(): Promise<Set<string>> {
+  return new Set((await listCaCertificates()).map((ca) => ca.id).filter(Boolean));
+}
+
+/** DescribeCACertificate (with its provisioning template). A missing CA throws AppError `not_found`. */
 export async function describeCaCertificate(caCertificateId: string): Promise<CaDetails> {
-  const { config, ctx } = context(`CA certificate ${shortId(caCertificateId)}`);
-  try {
-    const out = await getIotClient(config).send(new DescribeCACertificateCommand({ certificateId: caCertificateId }));
-    if (!out.certificateDescription)
-      throw new AppError('not_found', `The CA certificate ${shortId(caCertificateId)} does not exist.`);
-    return toDetails(out.certificateDescription, out.registrationConfig);
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+  const out = await callIot(`CA certificate ${shortId(caCertificateId)}`, (client) =>
+    client.send(new DescribeCACertificateCommand({ certificateId: caCertificateId })),
+  );
+  if (!out.certificateDescription)
+    throw new AppError('not_found', `The CA certificate ${shortId(caCertificateId)} does not exist.`);
+  return toDetails(out.certificateDescription, out.registrationConfig);
 }
 
 /** Every registered CA with its details (one DescribeCACertificate each, at most 5 at a time). */
@@ -237,13 +230,12 @@ export async function listCertificatesByCa(
   caCertificateId: string,
   opts: { status?: string; limit?: number } = {},
 ): Promise<CaCertificateEntry[]> {
-  const { config, ctx } = context(`certificates of CA ${shortId(caCertificateId)}`);
-  const out: CaCertificateEntry[] = [];
   const limit = opts.limit ?? 1000;
-  try {
+  return callIot(`certificates of CA ${shortId(caCertificateId)}`, async (client) => {
+    const out: CaCertificateEntry[] = [];
     let marker: string | undefined;
     do {
-      const page = await getIotClient(config).send(
+      const page = await client.send(
         new ListCertificatesByCACommand({ caCertificateId, pageSize: 250, marker, ascendingOrder: false }),
       );
       for (const c of page.certificates ?? []) {
@@ -258,9 +250,7 @@ export async function listCertificatesByCa(
       marker = page.nextMarker || undefined;
     } while (marker && out.length < limit);
     return out.slice(0, limit);
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,43 +266,48 @@ export interface UpdateCaInput {
 }
 
 export async function updateCaCertificate(caCertificateId: string, input: UpdateCaInput): Promise<void> {
-  const { config, ctx } = context(`CA certificate ${shortId(caCertificateId)}`);
-  try {
-    await getIotClient(config).send(
-      new UpdateCACertificateCommand({
-        certificateId: caCertificateId,
-        newStatus: input.status,
-        newAutoRegistrationStatus:
-          input.autoRegistration === undefined ? undefined : input.autoRegistration ? 'ENABLE' : 'DISABLE',
-        registrationConfig: input.registrationConfig,
-        removeAutoRegistration: input.removeTemplate || undefined,
-      }),
-    );
-  } catch (err) {
-    const e = errorParts(err);
-    if (e.name === 'InvalidRequestException' && input.registrationConfig) {
-      throw new AppError('invalid_request', `AWS IoT refused the provisioning template: ${e.message}`, {
-        source: e.name,
-        cause: err,
-      });
-    }
-    throw toAppError(err, ctx);
-  }
+  await callIot(
+    `CA certificate ${shortId(caCertificateId)}`,
+    (client) =>
+      client.send(
+        new UpdateCACertificateCommand({
+          certificateId: caCertificateId,
+          newStatus: input.status,
+          newAutoRegistrationStatus:
+            input.autoRegistration === undefined ? undefined : input.autoRegistration ? 'ENABLE' : 'DISABLE',
+          registrationConfig: input.registrationConfig,
+          removeAutoRegistration: input.removeTemplate || undefined,
+        }),
+      ),
+    {
+      mapError: (err) => {
+        const e = errorParts(err);
+        return e.name === 'InvalidRequestException' && input.registrationConfig
+          ? new AppError('invalid_request', `AWS IoT refused the provisioning template: ${e.message}`, {
+              source: e.name,
+              cause: err,
+            })
+          : undefined;
+      },
+    },
+  );
 }
 
 export async function deleteCaCertificate(caCertificateId: string): Promise<void> {
-  const { config, ctx } = context(`CA certificate ${shortId(caCertificateId)}`);
-  try {
-    await getIotClient(config).send(new DeleteCACertificateCommand({ certificateId: caCertificateId }));
-  } catch (err) {
-    const e = errorParts(err);
-    if (e.name === 'CertificateStateException') {
-      throw new AppError(
-        'certificate_state',
-        'AWS IoT deletes only an INACTIVE CA certificate: deactivate it first, then delete it.',
-        { source: e.name, cause: err },
-      );
-    }
-    throw toAppError(err, ctx);
-  }
+  await callIot(
+    `CA certificate ${shortId(caCertificateId)}`,
+    (client) => client.send(new DeleteCACertificateCommand({ certificateId: caCertificateId })),
+    {
+      mapError: (err) => {
+        const e = errorParts(err);
+        return e.name === 'CertificateStateException'
+          ? new AppError(
+              'certificate_state',
+              'AWS IoT deletes only an INACTIVE CA certificate: deactivate it first, then delete it.',
+              { source: e.name, cause: err },
+            )
+          : undefined;
+      },
+    },
+  );
 }

@@ -1,26 +1,24 @@
 import 'server-only';
 
 import {
+  DeleteCertificateCommand,
   DescribeCertificateCommand,
-  ListAttachedPoliciesCommand,
-  ListCACertificatesCommand,
   ListCertificatesCommand,
-  RegisterCertificateCommand,
-  RegisterCertificateWithoutCACommand,
   UpdateCertificateCommand,
   type Certificate as SdkCertificate,
   type CertificateDescription,
 } from '@aws-sdk/client-iot';
 
-import { getIotClient } from './client';
-import { thingsOfCertificate } from './cleanup';
-import { describeControlEndpoint, readIotConfig } from './config';
-import { AppError, toAppError } from './errors';
 import { mapLimited } from '../async/map-limited';
+import { awsErrorMessage, awsErrorName, type CallOptions, callIot, clampPage, shortId } from './call';
+import { listRegisteredCaIds } from './cas';
+import { AppError } from './errors';
+import { listPrincipalThings } from './principals';
 
 /**
- * Device certificates: list, describe, change status, register existing ones. Deleting goes through
- * lib/aws/cleanup.ts (deleteCertificateFully), which also detaches policies and things in AWS's order.
+ * Device certificates: list, describe, change status, delete; making and registering them is in
+ * certificate-issuing.ts. Deleting one with everything attached to it (AWS's order: detach policies and
+ * things, deactivate, delete) is a workflow: lib/certificates/delete.ts.
  */
 
 export const CERTIFICATE_STATUSES = [
@@ -109,13 +107,6 @@ function toDetails(raw: CertificateDescription): CertificateDetails {
   };
 }
 
-const shortId = (id: string) => `${id.slice(0, 10)}…`;
-
-function context(resource: string) {
-  const config = readIotConfig();
-  return { config, ctx: { resource, endpoint: describeControlEndpoint(config) } };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading
 
@@ -131,41 +122,26 @@ export interface ListCertificatesResult {
   nextMarker?: string;
 }
 
-const clampPageSize = (n: number | undefined) =>
-  n === undefined ? undefined : Math.min(Math.max(Math.trunc(n), 1), 250);
-
-export async function listCertificates(input: ListCertificatesInput = {}): Promise<ListCertificatesResult> {
-  const { config, ctx } = context('certificate list');
-  try {
-    const out = await getIotClient(config).send(
-      new ListCertificatesCommand({
-        pageSize: clampPageSize(input.pageSize),
-        marker: input.marker || undefined,
-        ascendingOrder: input.ascending,
-      }),
-    );
-    const certificates = (out.certificates ?? []).map(toSummary);
-    return out.nextMarker ? { certificates, nextMarker: out.nextMarker } : { certificates };
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
-}
-
-/** Ids of every CA certificate registered in this account and region (ListCACertificates, all pages). */
-export async function listRegisteredCaIds(): Promise<Set<string>> {
-  const { config, ctx } = context('CA certificate list');
-  const ids = new Set<string>();
-  try {
-    let marker: string | undefined;
-    do {
-      const out = await getIotClient(config).send(new ListCACertificatesCommand({ pageSize: 250, marker }));
-      for (const ca of out.certificates ?? []) if (ca.certificateId) ids.add(ca.certificateId);
-      marker = out.nextMarker || undefined;
-    } while (marker);
-    return ids;
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+/** ListCertificates: one page. */
+export async function listCertificates(
+  input: ListCertificatesInput = {},
+  options: CallOptions = {},
+): Promise<ListCertificatesResult> {
+  return callIot(
+    'certificate list',
+    async (client) => {
+      const out = await client.send(
+        new ListCertificatesCommand({
+          pageSize: clampPage(input.pageSize),
+          marker: input.marker || undefined,
+          ascendingOrder: input.ascending,
+        }),
+      );
+      const certificates = (out.certificates ?? []).map(toSummary);
+      return out.nextMarker ? { certificates, nextMarker: out.nextMarker } : { certificates };
+    },
+    options,
+  );
 }
 
 export function issuerKind(caCertificateId: string | undefined, registeredCaIds: ReadonlySet<string>): IssuerKind {
@@ -173,38 +149,20 @@ export function issuerKind(caCertificateId: string | undefined, registeredCaIds:
   return registeredCaIds.has(caCertificateId) ? 'registered-ca' : 'aws';
 }
 
-export async function describeCertificate(certificateId: string): Promise<CertificateDetails> {
-  const { config, ctx } = context(`certificate ${shortId(certificateId)}`);
-  try {
-    const out = await getIotClient(config).send(new DescribeCertificateCommand({ certificateId }));
-    if (!out.certificateDescription)
-      throw new AppError('not_found', `The certificate ${shortId(certificateId)} does not exist.`);
-    return toDetails(out.certificateDescription);
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
+/** DescribeCertificate. A missing certificate throws AppError `not_found`. */
+export async function describeCertificate(
+  certificateId: string,
+  options: CallOptions = {},
+): Promise<CertificateDetails> {
+  const out = await callIot(
+    `certificate ${shortId(certificateId)}`,
+    (client) => client.send(new DescribeCertificateCommand({ certificateId })),
+    options,
+  );
+  if (!out.certificateDescription)
+    throw new AppError('not_found', `The certificate ${shortId(certificateId)} does not exist.`);
+  return toDetails(out.certificateDescription);
 }
-
-/** Policies attached directly to the certificate (ListAttachedPolicies, all pages). */
-export async function policiesOfCertificate(certificateArn: string): Promise<string[]> {
-  const { config, ctx } = context('certificate policies');
-  const names: string[] = [];
-  try {
-    let marker: string | undefined;
-    do {
-      const out = await getIotClient(config).send(
-        new ListAttachedPoliciesCommand({ target: certificateArn, marker, pageSize: 250, recursive: false }),
-      );
-      for (const p of out.policies ?? []) if (p.policyName) names.push(p.policyName);
-      marker = out.nextMarker || undefined;
-    } while (marker);
-    return names;
-  } catch (err) {
-    throw toAppError(err, ctx);
-  }
-}
-
-export { thingsOfCertificate };
 
 export interface CertificateRowsInput {
   pageSize: number;
@@ -247,7 +205,7 @@ export async function listCertificateRows(input: CertificateRowsInput): Promise<
   const rows = await mapLimited(matched, 5, async (summary): Promise<CertificateRow> => {
     const [details, things] = await Promise.all([
       describeCertificate(summary.id).catch(() => undefined),
-      thingsOfCertificate(summary.arn).catch(() => undefined),
+      listPrincipalThings(summary.arn).catch(() => undefined),
     ]);
     const caCertificateId = details?.caCertificateId;
     return {
@@ -265,136 +223,50 @@ export async function listCertificateRows(input: CertificateRowsInput): Promise<
 // ---------------------------------------------------------------------------------------------
 // Changing
 
-/** The refusals an operator can act on, in plain words. */
-function certificateError(err: unknown, certificateId: string, action: string): AppError {
-  const { ctx } = context(`certificate ${shortId(certificateId)}`);
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  const awsMessage = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
-  const detail = typeof awsMessage === 'string' && awsMessage ? ` (AWS IoT: ${awsMessage})` : '';
+/** The refusals an operator can act on, in plain words (undefined: the generic mapping). */
+function certificateError(err: unknown, action: string): AppError | undefined {
+  const name = awsErrorName(err);
+  const awsMessage = awsErrorMessage(err);
+  const detail = awsMessage ? ` (AWS IoT: ${awsMessage})` : '';
   if (name === 'CertificateStateException') {
     return new AppError(
       'certificate_state',
       `AWS IoT would not ${action}: the certificate's current status does not allow it${detail}.`,
-      {
-        source: name,
-        cause: err,
-      },
+      { source: name, cause: err },
     );
   }
   if (name === 'DeleteConflictException') {
     return new AppError(
       'conflict',
       `AWS IoT would not ${action}: the certificate is still attached to a thing or a policy${detail}.`,
-      {
-        source: name,
-        cause: err,
-      },
+      { source: name, cause: err },
     );
   }
-  return toAppError(err, ctx);
+  return undefined;
 }
 
-export async function updateCertificateStatus(certificateId: string, newStatus: SettableStatus): Promise<void> {
-  const config = readIotConfig();
-  try {
-    await getIotClient(config).send(new UpdateCertificateCommand({ certificateId, newStatus }));
-  } catch (err) {
-    const verb = newStatus === 'ACTIVE' ? 'activate it' : newStatus === 'INACTIVE' ? 'deactivate it' : 'revoke it';
-    throw certificateError(err, certificateId, verb);
-  }
+/** UpdateCertificate: ACTIVE, INACTIVE or REVOKED. */
+export async function updateCertificateStatus(
+  certificateId: string,
+  newStatus: SettableStatus,
+  options: CallOptions = {},
+): Promise<void> {
+  const verb = newStatus === 'ACTIVE' ? 'activate it' : newStatus === 'INACTIVE' ? 'deactivate it' : 'revoke it';
+  await callIot(
+    `certificate ${shortId(certificateId)}`,
+    (client) => client.send(new UpdateCertificateCommand({ certificateId, newStatus })),
+    { ...options, mapError: (err) => certificateError(err, verb) },
+  );
 }
 
-/** AWS answered ResourceAlreadyExistsException: the same certificate (same DER, same id) is registered. */
-export class CertificateAlreadyRegisteredError extends AppError {
-  readonly certificateId: string | undefined;
-  constructor(certificateId: string | undefined, cause: unknown) {
-    super('already_exists', 'This certificate is already registered in AWS IoT.', {
-      source: 'ResourceAlreadyExistsException',
-      cause,
-    });
-    this.certificateId = certificateId;
-  }
-}
-
-export interface RegisteredCertificate {
-  certificateId: string;
-  certificateArn: string;
-}
-
-export interface RegisterCertificateInput {
-  certificatePem: string;
-  /** The PEM of the CA that signed it; that CA must already be registered (RegisterCACertificate) and ACTIVE. */
-  caCertificatePem?: string;
-  status: RegistrationStatus;
-}
-
-function registrationError(err: unknown, withCa: boolean): AppError {
-  const { ctx } = context('certificate');
-  const e = (typeof err === 'object' && err !== null ? err : {}) as {
-    name?: unknown;
-    message?: unknown;
-    resourceId?: unknown;
-  };
-  const awsMessage = typeof e.message === 'string' ? e.message : '';
-  if (e.name === 'ResourceAlreadyExistsException') {
-    return new CertificateAlreadyRegisteredError(typeof e.resourceId === 'string' ? e.resourceId : undefined, err);
-  }
-  if (e.name === 'CertificateValidationException') {
-    return new AppError(
-      'invalid_request',
-      `AWS IoT refused the certificate: ${awsMessage || 'it did not pass validation.'}`,
-      {
-        source: 'CertificateValidationException',
-        cause: err,
-      },
-    );
-  }
-  if (e.name === 'CertificateStateException') {
-    return new AppError(
-      'certificate_state',
-      withCa
-        ? `AWS IoT refused the certificate because of its CA's status: ${awsMessage || 'the CA must be ACTIVE.'}`
-        : `AWS IoT refused the certificate's status: ${awsMessage}`,
-      { source: 'CertificateStateException', cause: err },
-    );
-  }
-  if (e.name === 'CertificateConflictException') {
-    return new AppError('conflict', `AWS IoT could not tell which CA signed the certificate: ${awsMessage}`, {
-      source: 'CertificateConflictException',
-      cause: err,
-    });
-  }
-  return toAppError(err, ctx);
-}
-
-/** RegisterCertificate: a device certificate signed by a CA registered in this account and region. */
-export async function registerCertificate(input: RegisterCertificateInput): Promise<RegisteredCertificate> {
-  const config = readIotConfig();
-  try {
-    const out = await getIotClient(config).send(
-      new RegisterCertificateCommand({
-        certificatePem: input.certificatePem,
-        caCertificatePem: input.caCertificatePem || undefined,
-        status: input.status,
-      }),
-    );
-    return { certificateId: out.certificateId ?? '', certificateArn: out.certificateArn ?? '' };
-  } catch (err) {
-    throw registrationError(err, true);
-  }
-}
-
-/** RegisterCertificateWithoutCA: any certificate (self-signed too); AWS IoT then matches devices by SNI. */
-export async function registerCertificateWithoutCa(
-  input: Omit<RegisterCertificateInput, 'caCertificatePem'>,
-): Promise<RegisteredCertificate> {
-  const config = readIotConfig();
-  try {
-    const out = await getIotClient(config).send(
-      new RegisterCertificateWithoutCACommand({ certificatePem: input.certificatePem, status: input.status }),
-    );
-    return { certificateId: out.certificateId ?? '', certificateArn: out.certificateArn ?? '' };
-  } catch (err) {
-    throw registrationError(err, false);
-  }
+/**
+ * DeleteCertificate. AWS refuses an ACTIVE certificate (CertificateStateException) and one still attached to a
+ * thing or a policy (DeleteConflictException); lib/certificates/delete.ts does the whole clean-up in order.
+ */
+export async function deleteCertificate(certificateId: string, options: CallOptions = {}): Promise<void> {
+  await callIot(
+    `certificate ${shortId(certificateId)}`,
+    (client) => client.send(new DeleteCertificateCommand({ certificateId })),
+    { ...options, mapError: (err) => certificateError(err, 'delete it') },
+  );
 }

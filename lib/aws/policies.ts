@@ -1,33 +1,27 @@
 import 'server-only';
 
 import {
-  AttachPolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
-  DescribeCertificateCommand,
-  DetachPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  ListCertificatesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListTargetsForPolicyCommand,
-  ListThingsCommand,
   SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iot';
 
-import { accountIdFromArn } from '../policies/templates';
-import { parseCertificateRef } from '../policies/targets';
-import { callIot } from './call';
-import { AppError, toAppError } from './errors';
 import { mapLimited } from '../async/map-limited';
+import { type CallOptions, callIot, clampPage, orIfNotFound } from './call';
+import { AppError, toAppError } from './errors';
 
 /**
- * AWS IoT policies: one typed function per operation, reshaping SDK output into the app's shapes below,
- * and AWS's policy-specific refusals (five versions, a malformed document, a name in use, a policy still
- * attached) turned into messages that tell the operator what to do next.
+ * AWS IoT policies and their versions: one typed function per operation, reshaping SDK output into the app's
+ * shapes below, and AWS's policy-specific refusals (five versions, a malformed document, a name in use, a
+ * policy still attached) turned into messages that tell the operator what to do next. Attaching a policy to
+ * a target is in policy-attachments.ts; deleting one everywhere is a workflow (lib/policies).
  */
 
 /** AWS IoT keeps at most five versions of a policy (CreatePolicyVersion: VersionsLimitExceededException). */
@@ -79,7 +73,7 @@ function awsMessage(err: AppError): string | undefined {
 }
 
 /** Rewords AWS's policy refusals; anything else passes through. */
-function policyError(err: unknown, name: string): AppError {
+export function policyError(err: unknown, name: string): AppError {
   const app = err instanceof AppError ? err : toAppError(err);
   switch (app.source) {
     case 'VersionsLimitExceededException':
@@ -118,12 +112,29 @@ const resourceOf = (name: string) => `policy "${name}"`;
 export async function listPolicies(
   input: { marker?: string; pageSize?: number } = {},
 ): Promise<PolicyPage<PolicySummary>> {
-  const pageSize = input.pageSize === undefined ? undefined : Math.min(Math.max(Math.trunc(input.pageSize), 1), 250);
   const out = await callIot('policy list', (c) =>
-    c.send(new ListPoliciesCommand({ marker: input.marker || undefined, pageSize, ascendingOrder: false })),
+    c.send(
+      new ListPoliciesCommand({
+        marker: input.marker || undefined,
+        pageSize: clampPage(input.pageSize),
+        ascendingOrder: false,
+      }),
+    ),
   );
   const items = (out.policies ?? []).map((p) => ({ name: p.policyName ?? '', arn: p.policyArn }));
   return out.nextMarker ? { items, nextMarker: out.nextMarker } : { items };
+}
+
+/** Every policy name (up to 2,000), sorted: the pickers of the onboarding pages. */
+export async function listPolicyNames(): Promise<string[]> {
+  const names: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await listPolicies({ marker, pageSize: 250 });
+    for (const p of page.items) if (p.name) names.push(p.name);
+    marker = page.nextMarker;
+  } while (marker && names.length < 2000);
+  return names.sort((a, b) => a.localeCompare(b));
 }
 
 export async function getPolicy(name: string): Promise<Policy> {
@@ -140,6 +151,11 @@ export async function getPolicy(name: string): Promise<Policy> {
   } catch (err) {
     throw policyError(err, name);
   }
+}
+
+/** Whether a policy of that name exists (GetPolicy; not-found means no). */
+export async function policyExists(name: string): Promise<boolean> {
+  return orIfNotFound(async () => Boolean(await getPolicy(name)), false);
 }
 
 /** Newest first, as AWS lists them. */
@@ -222,10 +238,13 @@ export async function listPolicyOverviews(
 export async function createPolicy(
   name: string,
   document: string,
+  options: CallOptions = {},
 ): Promise<{ name: string; arn: string | undefined; versionId: string }> {
   try {
-    const out = await callIot(resourceOf(name), (c) =>
-      c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })),
+    const out = await callIot(
+      resourceOf(name),
+      (c) => c.send(new CreatePolicyCommand({ policyName: name, policyDocument: document })),
+      options,
     );
     return { name: out.policyName ?? name, arn: out.policyArn, versionId: out.policyVersionId ?? '1' };
   } catch (err) {
@@ -276,10 +295,13 @@ export async function deletePolicyVersion(name: string, versionId: string): Prom
   }
 }
 
-/** DeletePolicy as AWS does it: refused (DeleteConflictException) while targets or non-default versions remain. */
-export async function deletePolicy(name: string): Promise<void> {
+/**
+ * DeletePolicy as AWS does it: refused (DeleteConflictException) while targets or non-default versions remain;
+ * a policy that does not exist is AppError `not_found` (a caller undoing its own work treats that as done).
+ */
+export async function deletePolicy(name: string, options: CallOptions = {}): Promise<void> {
   try {
-    await callIot(resourceOf(name), (c) => c.send(new DeletePolicyCommand({ policyName: name })));
+    await callIot(resourceOf(name), (c) => c.send(new DeletePolicyCommand({ policyName: name })), options);
   } catch (err) {
     const app = toAppError(err);
     if (app.source === 'DeleteConflictException') {
@@ -291,167 +313,4 @@ export async function deletePolicy(name: string): Promise<void> {
     }
     throw policyError(app, name);
   }
-}
-
-export async function attachPolicy(name: string, target: string): Promise<void> {
-  try {
-    await callIot(resourceOf(name), (c) => c.send(new AttachPolicyCommand({ policyName: name, target })));
-  } catch (err) {
-    const app = toAppError(err);
-    if (app.source === 'LimitExceededException') {
-      throw new AppError(
-        'limit_exceeded',
-        'That certificate already has the most policies AWS IoT allows on one target (10). Detach one from it first.',
-        { source: app.source, cause: app },
-      );
-    }
-    throw policyError(app, name);
-  }
-}
-
-/** DetachPolicy; detaching a policy that is not attached succeeds, as in AWS. */
-export async function detachPolicy(name: string, target: string): Promise<void> {
-  try {
-    await callIot(resourceOf(name), (c) => c.send(new DetachPolicyCommand({ policyName: name, target })));
-  } catch (err) {
-    throw policyError(err, name);
-  }
-}
-
-/**
- * A certificate id or ARN typed by an operator, checked against AWS: the certificate's ARN, or an
- * AppError saying it does not exist. An ARN is looked up by its id and must match exactly (another
- * account's or region's ARN would be refused by AttachPolicy with a less helpful message).
- */
-export async function resolveCertificateTarget(
-  input: string,
-): Promise<{ arn: string; certificateId: string; status: string | undefined }> {
-  const ref = parseCertificateRef(input);
-  if (!ref)
-    throw new AppError('invalid_request', 'Enter a certificate id (64 hexadecimal characters) or a certificate ARN.');
-  let description;
-  try {
-    description = await callIot(`certificate ${ref.certificateId}`, (c) =>
-      c.send(new DescribeCertificateCommand({ certificateId: ref.certificateId })),
-    );
-  } catch (err) {
-    const app = toAppError(err);
-    if (app.code === 'not_found') {
-      throw new AppError(
-        'not_found',
-        `No certificate with id ${ref.certificateId} exists in this account and region.`,
-        {
-          source: app.source,
-          cause: app,
-        },
-      );
-    }
-    throw app;
-  }
-  const arn = description.certificateDescription?.certificateArn;
-  if (!arn) throw new AppError('internal', 'AWS IoT described the certificate without an ARN.');
-  if (ref.kind === 'arn' && ref.arn !== arn) {
-    throw new AppError(
-      'not_found',
-      `That ARN is not a certificate of this account and region; the certificate with that id is ${arn}.`,
-    );
-  }
-  return { arn, certificateId: ref.certificateId, status: description.certificateDescription?.status };
-}
-
-/**
- * The account id for policy ARNs. AWS IoT has no call that returns it (STS is not among this app's
- * clients), so it is read from the ARN of any existing policy, thing or certificate; undefined in an empty
- * account, where templates use `*` in the account position instead.
- */
-export async function discoverAccountId(): Promise<string | undefined> {
-  const probes: Array<() => Promise<string | undefined>> = [
-    async () =>
-      (await callIot('policy list', (c) => c.send(new ListPoliciesCommand({ pageSize: 1 })))).policies?.[0]?.policyArn,
-    async () =>
-      (await callIot('thing list', (c) => c.send(new ListThingsCommand({ maxResults: 1 })))).things?.[0]?.thingArn,
-    async () =>
-      (await callIot('certificate list', (c) => c.send(new ListCertificatesCommand({ pageSize: 1 })))).certificates?.[0]
-        ?.certificateArn,
-  ];
-  for (const probe of probes) {
-    try {
-      const account = accountIdFromArn(await probe());
-      if (account) return account;
-    } catch {
-      // A failed probe only costs the account id; the next one may work, or templates use `*`.
-    }
-  }
-  return undefined;
-}
-
-export interface DeleteEverywhereReport {
-  versionsDeleted: string[];
-  targetsDetached: string[];
-}
-
-/**
- * Deletes a policy in the order AWS enforces: its non-default versions, then every attachment, then the
- * policy. Each step is idempotent, so after a failure part-way (reported with what was already done) the
- * same call can simply be made again.
- */
-export async function deletePolicyEverywhere(name: string): Promise<DeleteEverywhereReport> {
-  const report: DeleteEverywhereReport = { versionsDeleted: [], targetsDetached: [] };
-  const fail = (err: unknown, step: string): never => {
-    const app = err instanceof AppError ? err : toAppError(err);
-    const done = [
-      report.versionsDeleted.length
-        ? `deleted version${report.versionsDeleted.length === 1 ? '' : 's'} ${report.versionsDeleted.join(', ')}`
-        : '',
-      report.targetsDetached.length
-        ? `detached from ${report.targetsDetached.length} target${report.targetsDetached.length === 1 ? '' : 's'}`
-        : '',
-    ].filter(Boolean);
-    throw new AppError(
-      app.code,
-      `Stopped while ${step}: ${app.message}${done.length ? ` Already done: ${done.join('; ')}.` : ''} Nothing else was changed; try again to finish.`,
-      { source: app.source, cause: app },
-    );
-  };
-
-  let versions: PolicyVersion[] = [];
-  try {
-    versions = await listPolicyVersions(name);
-  } catch (err) {
-    fail(err, 'reading the versions');
-  }
-  for (const v of versions.filter((x) => !x.isDefault)) {
-    try {
-      await deletePolicyVersion(name, v.id);
-      report.versionsDeleted.push(v.id);
-    } catch (err) {
-      fail(err, `deleting version ${v.id}`);
-    }
-  }
-
-  // Detach until none are left: ListTargetsForPolicy pages may shift while targets go.
-  for (let round = 0; round < 20; round++) {
-    let targets: string[] = [];
-    try {
-      targets = (await listPolicyTargets(name, 250)).targets;
-    } catch (err) {
-      fail(err, 'reading the targets');
-    }
-    if (targets.length === 0) break;
-    for (const target of targets) {
-      try {
-        await detachPolicy(name, target);
-        report.targetsDetached.push(target);
-      } catch (err) {
-        fail(err, `detaching it from ${target}`);
-      }
-    }
-  }
-
-  try {
-    await deletePolicy(name);
-  } catch (err) {
-    fail(err, 'deleting the policy');
-  }
-  return report;
 }

@@ -1,7 +1,7 @@
 /**
  * The connection check, in plain words: from what AWS IoT says about a thing (its certificates, their status and
  * CA, their policies, a TestAuthorization simulation of what the device will do, the endpoint and root CA), a list
- * of steps that each pass or fail with the fix. Pure: lib/aws/connection-check.ts gathers the facts.
+ * of steps that each pass or fail with the fix. Pure: lib/connection-check/facts.ts gathers the facts.
  */
 
 import { bundleFileName } from '../bundle/bundle';

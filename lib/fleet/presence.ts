@@ -6,6 +6,7 @@ import type { MqttClient } from 'mqtt';
 
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { connectDashboardMqtt } from '@/lib/mqtt/dashboard-connection';
+import { presenceTrackerService } from '@/lib/server/services';
 
 import {
   applyPresenceEvent,
@@ -22,14 +23,14 @@ import {
 /**
  * Fleet presence for the whole server process: one long-lived MQTT connection (the dashboard's SigV4 WebSocket,
  * lib/mqtt/dashboard-connection.ts) subscribed to `$aws/events/presence/+/+`, keeping per client id whether it is
- * connected, when it was last seen and why it last disconnected. Started lazily on first use and kept on
- * globalThis so a dev-mode module reload does not open a second one.
+ * connected, when it was last seen and why it last disconnected. Started lazily on first use, once per server
+ * process (lib/server/services.ts), so a dev-mode module reload does not open a second one.
  *
  * AWS keeps no presence history to ask for: anything before the tracker started is unknown, and is shown as such.
  * The local IoT Core can list who is connected now (/_emulator/clients), which seeds the table at start-up.
  *
  * The same connection also serves short-lived topic watches (the connection check waits for a device's first
- * message on `<thing>/#`), reference-counted per filter.
+ * message on `<thing>/#`), reference-counted per filter. The one tracker is created in lib/server/services.ts.
  */
 
 export const PRESENCE_FILTER = '$aws/events/presence/+/+';
@@ -39,7 +40,7 @@ type PresenceListener = (event: PresenceEvent, view: PresenceView) => void;
 
 export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-class PresenceTracker {
+export class PresenceTracker {
   readonly table: PresenceTable = new Map();
   /** When the tracker first subscribed (epoch ms): nothing before it is known. */
   since: number | undefined;
@@ -150,13 +151,9 @@ class PresenceTracker {
   }
 }
 
-const KEY = Symbol.for('iot-dashboard.presence-tracker');
-type Holder = { [KEY]?: PresenceTracker };
-
 /** The process's tracker, started on first use. */
 export async function presenceTracker(): Promise<PresenceTracker> {
-  const holder = globalThis as Holder;
-  const tracker = (holder[KEY] ??= new PresenceTracker());
+  const tracker = presenceTrackerService();
   await tracker.whenReady();
   return tracker;
 }

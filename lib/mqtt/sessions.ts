@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { MqttClient } from 'mqtt';
 
+import { mqttSessionRegistry } from '@/lib/server/services';
+
 import { connectDashboardMqtt } from './dashboard-connection';
 import { MessageRelay, type RelayBatch } from './relay';
 
@@ -106,23 +108,19 @@ export class SessionGoneError extends Error {
   }
 }
 
-/** The sessions of this server process, on globalThis so a dev-mode module reload keeps them. */
-const KEY = Symbol.for('iot-dashboard.mqtt-sessions');
-type Registry = Map<string, DashboardMqttSession>;
-const registry: Registry = ((globalThis as Record<symbol, Registry>)[KEY] ??= new Map());
-
+/** The sessions of this server process (one registry per process: lib/server/services.ts). */
 export function registerSession(session: DashboardMqttSession): void {
-  registry.set(session.id, session);
+  mqttSessionRegistry().set(session.id, session);
 }
 
 export function unregisterSession(id: string): void {
-  registry.delete(id);
+  mqttSessionRegistry().delete(id);
 }
 
 export function findSession(id: string): DashboardMqttSession | undefined {
-  return registry.get(id);
+  return mqttSessionRegistry().get(id);
 }
 
 export function openSessionCount(): number {
-  return registry.size;
+  return mqttSessionRegistry().size;
 }

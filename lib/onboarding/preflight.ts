@@ -1,6 +1,10 @@
 import 'server-only';
 
-import { describeCertificate, policyExists, thingExists, thingGroupExists, thingTypeExists } from '../aws/onboarding';
+import { orIfNotFound } from '../aws/call';
+import { describeCertificate } from '../aws/certificates';
+import { policyExists } from '../aws/policies';
+import { thingGroupExists, thingTypeExists } from '../aws/thing-groups';
+import { thingExists } from '../aws/things';
 import { inspectCertificate } from '../pki/inspect';
 import { deviceConnection } from './root-ca';
 import type { DeviceConnection, OnboardingPlan } from './types';
@@ -27,7 +31,9 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
     plan.thingTypeName ? thingTypeExists(plan.thingTypeName) : Promise.resolve(true),
     plan.thingGroupName ? thingGroupExists(plan.thingGroupName) : Promise.resolve(true),
     policyExists(plan.policy.policyName),
-    ownCertificateId ? describeCertificate(ownCertificateId) : Promise.resolve(undefined),
+    ownCertificateId
+      ? orIfNotFound(() => describeCertificate(ownCertificateId), undefined)
+      : Promise.resolve(undefined),
     deviceConnection(),
   ]);
   const problems: PreflightResult['problems'] = [];
@@ -51,7 +57,7 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
   if (registered) {
     problems.push({
       path: 'certificatePem',
-      message: `This certificate is already registered (id ${registered.certificateId.slice(0, 12)}…, ${registered.status}). Attach it from the Certificates page instead.`,
+      message: `This certificate is already registered (id ${registered.id.slice(0, 12)}…, ${registered.status}). Attach it from the Certificates page instead.`,
     });
   }
   return { problems, connection };

@@ -1,6 +1,10 @@
 import 'server-only';
 
-import { describeCertificate, listAttachedPolicyNames, listThingPrincipals, thingExists } from '../aws/onboarding';
+import { orIfNotFound } from '../aws/call';
+import { describeCertificate } from '../aws/certificates';
+import { listAttachedPolicies } from '../aws/policy-attachments';
+import { listThingPrincipals } from '../aws/principals';
+import { thingExists } from '../aws/things';
 import { bundleFileName, bundleFiles, zipBundle } from '../bundle';
 import { deviceConnection } from './root-ca';
 
@@ -17,7 +21,9 @@ export type RedownloadResult =
 /** The first ACTIVE certificate among a thing's principals, in the order AWS lists them. */
 export async function firstActiveCertificate(thingName: string) {
   const arns = (await listThingPrincipals(thingName)).filter((arn) => /:cert\/[a-f0-9]{64}$/.test(arn));
-  const described = await Promise.all(arns.map((arn) => describeCertificate(arn.slice(arn.lastIndexOf('/') + 1))));
+  const described = await Promise.all(
+    arns.map((arn) => orIfNotFound(() => describeCertificate(arn.slice(arn.lastIndexOf('/') + 1)), undefined)),
+  );
   return described.find((c) => c?.status === 'ACTIVE');
 }
 
@@ -25,18 +31,15 @@ export async function redownloadBundle(thingName: string, now = new Date()): Pro
   if (!(await thingExists(thingName))) return { ok: false, reason: 'no_thing' };
   const certificate = await firstActiveCertificate(thingName);
   if (!certificate) return { ok: false, reason: 'no_active_certificate' };
-  const [connection, policies] = await Promise.all([
-    deviceConnection(),
-    listAttachedPolicyNames(certificate.certificateArn),
-  ]);
+  const [connection, policies] = await Promise.all([deviceConnection(), listAttachedPolicies(certificate.arn)]);
   const files = bundleFiles({
     thingName,
     endpoint: connection.endpoint,
     port: connection.port,
     mode: connection.mode,
     region: connection.region,
-    certificateId: certificate.certificateId,
-    certificatePem: certificate.certificatePem,
+    certificateId: certificate.id,
+    certificatePem: certificate.pem,
     rootCa: connection.rootCa,
     ...(policies[0] ? { policyName: policies[0] } : {}),
     topics: { telemetry: `${thingName}/telemetry` },
@@ -46,6 +49,6 @@ export async function redownloadBundle(thingName: string, now = new Date()): Pro
     ok: true,
     fileName: bundleFileName(thingName),
     zip: zipBundle(files, { mtime: now }),
-    certificateId: certificate.certificateId,
+    certificateId: certificate.id,
   };
 }

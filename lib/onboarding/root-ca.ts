@@ -1,8 +1,8 @@
 import 'server-only';
 
 import { describeControlEndpoint, readIotConfig, type IotConfig } from '../aws/config';
+import { dataAtsEndpoint } from '../aws/endpoint';
 import { AppError } from '../aws/errors';
-import { describeDataEndpoint } from '../aws/onboarding';
 import { amazonRootCa } from '../bundle/amazon-root-ca';
 import type { DeviceConnection } from './types';
 
@@ -18,17 +18,6 @@ import type { DeviceConnection } from './types';
 export const AWS_MQTT_PORT = 8883;
 
 export const LOCAL_ROOT_CA_FILE_NAME = 'root-ca.pem';
-
-/** The data endpoint never changes for an account and region: one DescribeEndpoint per process and target. */
-let endpointCache: { key: string; endpoint: string } | undefined;
-
-async function dataEndpoint(config: IotConfig): Promise<string> {
-  const key = JSON.stringify([config.mode, config.region, config.controlEndpoint]);
-  if (config.mode === 'aws' && endpointCache?.key === key) return endpointCache.endpoint;
-  const endpoint = await describeDataEndpoint();
-  if (config.mode === 'aws') endpointCache = { key, endpoint };
-  return endpoint;
-}
 
 async function emulatorGet(config: IotConfig, route: string): Promise<Response> {
   const base = describeControlEndpoint(config).replace(/\/+$/, '');
@@ -60,13 +49,13 @@ export async function deviceConnection(config: IotConfig = readIotConfig()): Pro
     return {
       mode: 'aws',
       region: config.region,
-      endpoint: await dataEndpoint(config),
+      endpoint: await dataAtsEndpoint(config),
       port: AWS_MQTT_PORT,
       rootCa: amazonRootCa(),
     };
   }
   const [endpoint, health, pem] = await Promise.all([
-    dataEndpoint(config),
+    dataAtsEndpoint(config),
     emulatorGet(config, 'health').then((r) => r.json() as Promise<{ mqttPort?: unknown }>),
     emulatorGet(config, 'root-ca.pem').then((r) => r.text()),
   ]);

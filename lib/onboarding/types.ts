@@ -58,6 +58,39 @@ export interface DeviceConnection {
   rootCa: { fileName: string; pem: string; description: string };
 }
 
+/**
+ * The steps of one device's onboarding, in AWS's order: what lib/onboarding/steps.ts makes and undoes, for
+ * one-screen onboarding and bulk jobs alike. `group` (AddThingToThingGroup) makes nothing of its own to undo:
+ * deleting the thing removes it from the group; `policy` runs only when a template policy is made per device.
+ */
+export const ONBOARDING_STEP_IDS = [
+  'thing',
+  'group',
+  'certificate',
+  'policy',
+  'attach-policy',
+  'attach-thing',
+] as const;
+export type OnboardingStepId = (typeof ONBOARDING_STEP_IDS)[number];
+
+/** The AWS operations the steps make and undo, by their API names (a bulk job's rate-limit keys). */
+export type AwsOperation =
+  | 'CreateThing'
+  | 'AddThingToThingGroup'
+  | 'CreateCertificateFromCsr'
+  | 'CreateKeysAndCertificate'
+  | 'RegisterCertificate'
+  | 'RegisterCertificateWithoutCA'
+  | 'CreatePolicy'
+  | 'AttachPolicy'
+  | 'AttachThingPrincipal'
+  | 'DetachThingPrincipal'
+  | 'DetachPolicy'
+  | 'DeletePolicy'
+  | 'UpdateCertificate'
+  | 'DeleteCertificate'
+  | 'DeleteThing';
+
 /** One AWS resource (or link) a run made, in the order made; undone in reverse. */
 export type Created =
   | { kind: 'thing'; thingName: string }

@@ -1,7 +1,7 @@
 /**
  * Bulk onboarding bench, two figures side by side:
  *
- * 1. N devices (1,000; 200 with --quick) through the bulk job runner (lib/jobs, in this process) against the
+ * 1. N devices (1,000; 200 with --quick) through the bulk job runner (lib/onboarding/bulk, in this process) against the
  *    local IoT Core in a separate process (emulator/main.ts), CSRs made beforehand (WebCrypto EC P-256, as
  *    the browser worker makes them), vs the script an operator would otherwise write: the same four AWS CLI
  *    calls per device one after another (create-thing, create-certificate-from-csr, attach-policy,
@@ -47,11 +47,11 @@ export async function benchBulk(opts: { quick: boolean }): Promise<Figure[]> {
 async function worker(quick: boolean): Promise<Figure[]> {
   const { spawnEmulator } = await import('../../emulator/test/process');
   const { awsCli, hasAwsCli } = await import('../../emulator/test/aws-cli');
-  const { JobRunner } = await import('../../lib/jobs/runner');
-  const { JobStore } = await import('../../lib/jobs/store');
-  const { makeInputs, emulatorOps, ALLOW_ALL_POLICY } = await import('../../lib/jobs/testing/fixtures');
-  const { DEFAULT_JOB_RATES } = await import('../../lib/jobs/types');
-  type DeviceInput = import('../../lib/jobs/types').DeviceInput;
+  const { JobRunner } = await import('../../lib/onboarding/bulk/runner');
+  const { JournalJobStore } = await import('../../lib/onboarding/bulk/store');
+  const { makeInputs, emulatorOps, ALLOW_ALL_POLICY } = await import('../../lib/onboarding/bulk/testing/fixtures');
+  const { DEFAULT_JOB_RATES } = await import('../../lib/onboarding/bulk/types');
+  type DeviceInput = import('../../lib/onboarding/bulk/types').DeviceInput;
 
   const n = quick ? 200 : 1000;
   const cliSample = quick ? 10 : 100;
@@ -75,7 +75,7 @@ async function worker(quick: boolean): Promise<Figure[]> {
   const runJob = async (devices: DeviceInput[], rates: Record<string, number>, concurrency: number) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bulk-jobs-'));
     storeDirs.push(dir);
-    const store = new JobStore(dir);
+    const store = new JournalJobStore(dir);
     const runner = new JobRunner({ store, aws });
     const job = runner.createJob({
       name: 'bench',

@@ -102,7 +102,7 @@ async function worker(quick: boolean): Promise<Figure[]> {
     AWS_SECRET_ACCESS_KEY: 'bench-throwaway',
   });
   const { runOnboarding } = await import('../../lib/onboarding/run');
-  const { serverSteps } = await import('../../lib/onboarding/steps');
+  const { serverSteps } = await import('../../lib/onboarding/single');
   const { preflight } = await import('../../lib/onboarding/preflight');
   const { generateDeviceKeys } = await import('../../lib/pki/browser-keys');
   const { bundleFileName, bundleFiles, zipBundle } = await import('../../lib/bundle');

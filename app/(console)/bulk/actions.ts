@@ -6,14 +6,20 @@ import { z } from 'zod';
 import { requireSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
-import { createPolicy, policyExists } from '@/lib/aws/onboarding';
-import { checkAgainstAws } from '@/lib/bulk/preview';
-import { rowsFromCsv, rowsFromGenerator, type BulkRow } from '@/lib/bulk/rows';
-import { deviceBatchSchema, jobOptionsSchema, ratesOf, totalSchema, type JobOptionsInput } from '@/lib/bulk/schema';
+import { createPolicy, policyExists } from '@/lib/aws/policies';
+import { checkAgainstAws } from '@/lib/onboarding/bulk/preview';
+import { rowsFromCsv, rowsFromGenerator, type BulkRow } from '@/lib/onboarding/bulk/rows';
+import {
+  deviceBatchSchema,
+  jobOptionsSchema,
+  ratesOf,
+  totalSchema,
+  type JobOptionsInput,
+} from '@/lib/onboarding/bulk/schema';
 import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/forms/action-state';
-import { JobError } from '@/lib/jobs/runner';
-import { jobRunner } from '@/lib/jobs/server';
-import type { DeviceInput } from '@/lib/jobs/types';
+import { JobError } from '@/lib/onboarding/bulk/runner';
+import { bulkJobRunner } from '@/lib/server/services';
+import type { DeviceInput } from '@/lib/onboarding/bulk/types';
 import { fieldIssues } from '@/lib/onboarding/schema';
 import { findTemplate, renderTemplate, templateContext } from '@/lib/policies/templates';
 
@@ -173,7 +179,7 @@ export async function createBulkJob(options: JobOptionsInput, total: number): Pr
   } catch (err) {
     return { ok: false, message: `Nothing was created: ${toAppError(err).message}` };
   }
-  const job = jobRunner().createJob({
+  const job = bulkJobRunner().createJob({
     name: o.jobName,
     policyName,
     policySource: o.policyMode,
@@ -196,7 +202,7 @@ export async function addBulkDevices(input: {
     return { ok: false, message: `A device in this batch is not valid (${issue?.path.join('.')}: ${issue?.message}).` };
   }
   try {
-    jobRunner().addDevices(parsed.data.jobId, parsed.data.from, parsed.data.devices as DeviceInput[]);
+    bulkJobRunner().addDevices(parsed.data.jobId, parsed.data.from, parsed.data.devices as DeviceInput[]);
   } catch (err) {
     return { ok: false, message: err instanceof JobError ? err.message : 'The devices could not be added.' };
   }
@@ -207,7 +213,7 @@ export async function startBulkJob(jobId: string): Promise<JobActionResult> {
   await requireSession();
   if (!z.uuid().safeParse(jobId).success) return { ok: false, message: 'There is no such job.' };
   try {
-    jobRunner().start(jobId);
+    bulkJobRunner().start(jobId);
   } catch (err) {
     return { ok: false, message: err instanceof JobError ? err.message : 'The job could not start.' };
   }
@@ -224,7 +230,7 @@ export async function jobControlAction(_prev: ActionState, formData: FormData): 
   if (!parsed.success) return invalid(parsed.error);
   const { jobId } = parsed.data;
   const intent = str(formData, 'intent');
-  const runner = jobRunner();
+  const runner = bulkJobRunner();
   let message: string;
   try {
     if (intent === 'cancel') {

@@ -7,8 +7,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import { listPolicyNames } from '@/lib/aws/onboarding';
-import { jobRunner } from '@/lib/jobs/server';
+import { listPolicyNames } from '@/lib/aws/policies';
+import { bulkJobRunner } from '@/lib/server/services';
 import { POLICY_TEMPLATES } from '@/lib/policies/templates';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +25,7 @@ export default async function BulkPage() {
     problems.push(toAppError(err).message);
   }
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({ id: t.id, title: t.title, summary: t.summary }));
-  const runner = jobRunner();
+  const runner = bulkJobRunner();
   const jobs = runner
     .jobs()
     .filter((j) => j.status !== 'draft')

@@ -7,15 +7,13 @@ import { z } from 'zod';
 import { requireSession } from '@/lib/auth/session';
 import {
   CertificateAlreadyRegisteredError,
-  REGISTRATION_STATUSES,
   registerCertificate,
   registerCertificateWithoutCa,
-  SETTABLE_STATUSES,
-  updateCertificateStatus,
   type RegisteredCertificate,
-} from '@/lib/aws/certificates';
-import { deleteCertificateFully } from '@/lib/aws/cleanup';
+} from '@/lib/aws/certificate-issuing';
+import { REGISTRATION_STATUSES, SETTABLE_STATUSES, updateCertificateStatus } from '@/lib/aws/certificates';
 import { toAppError } from '@/lib/aws/errors';
+import { deleteCertificateFully } from '@/lib/certificates/delete';
 import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/forms/action-state';
 import {
   CertificateParseError,

@@ -12,7 +12,7 @@ import {
   createPolicyStep,
   createThingStep,
   rollbackStep,
-} from '@/lib/onboarding/steps';
+} from '@/lib/onboarding/single';
 import type {
   CertificateData,
   CertificateRequest,

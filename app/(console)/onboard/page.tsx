@@ -5,7 +5,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
-import { listPolicyNames, listThingGroupNames, listThingTypeNames } from '@/lib/aws/onboarding';
+import { listPolicyNames } from '@/lib/aws/policies';
+import { listThingGroups, listThingTypeNames } from '@/lib/aws/thing-groups';
 import { POLICY_TEMPLATES, renderTemplate, templateContext } from '@/lib/policies/templates';
 
 // Lists of thing types, groups and policies are live registry data.
@@ -32,7 +33,7 @@ export default async function OnboardPage() {
   }
   const [types, groups, policies] = await Promise.all([
     orEmpty(listThingTypeNames),
-    orEmpty(listThingGroupNames),
+    orEmpty(listThingGroups),
     orEmpty(listPolicyNames),
   ]);
   const ctx = templateContext(region, undefined);

@@ -5,18 +5,14 @@ import { redirect } from 'next/navigation';
 
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import { forgetThing, invalidateThingIndex, rememberThing } from '@/lib/aws/thing-index';
-import {
-  addThingToGroup,
-  createThing,
-  deleteThingWithCleanup,
-  describeThing,
-  thingExists,
-  updateThingAttributes,
-  type DeletionReport,
-} from '@/lib/aws/things';
+import { addThingToThingGroup } from '@/lib/aws/thing-groups';
+import { describeThing, thingExists, updateThingAttributes } from '@/lib/aws/things';
 import type { Thing } from '@/lib/aws/types';
 import { failed, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { createThingInGroup } from '@/lib/things/create';
+import { deleteThingWithCleanup } from '@/lib/things/deletion';
+import type { DeletionReport } from '@/lib/things/deletion-plan';
+import { forgetThing, invalidateThingIndex, rememberThing } from '@/lib/things/thing-index';
 
 import {
   addToGroupForm,
@@ -62,7 +58,7 @@ export async function createThingAction(_prev: ActionState, formData: FormData):
     // CreateThing answers success for an identical existing thing (it is idempotent), so ask first:
     // creating a thing that is already there is refused here, beside the name.
     if (await thingExists(input.name)) return duplicate;
-    created = await createThing({
+    created = await createThingInGroup({
       name: input.name,
       typeName: input.typeName,
       groupName: input.groupName,
@@ -115,7 +111,7 @@ export async function addToGroupAction(_prev: ActionState, formData: FormData): 
   const parsed = addToGroupForm.safeParse(values);
   if (!parsed.success) return invalidByPath(parsed.error, values);
   try {
-    await addThingToGroup(parsed.data.name, parsed.data.groupName);
+    await addThingToThingGroup(parsed.data.name, parsed.data.groupName);
   } catch (err) {
     return failed(toAppError(err).message, values);
   }

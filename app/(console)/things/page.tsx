@@ -13,15 +13,9 @@ import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { AppError, toAppError } from '@/lib/aws/errors';
-import { getThingIndex, lowerBound, peekThingIndex, searchThingIndex } from '@/lib/aws/thing-index';
-import {
-  describeThing,
-  listAllThingsInGroup,
-  listThingGroups,
-  listThings,
-  listThingsInGroup,
-  listThingTypes,
-} from '@/lib/aws/things';
+import { listAllThingsInGroup, listThingGroups, listThingsInGroup, listThingTypes } from '@/lib/aws/thing-groups';
+import { describeThing, listThings } from '@/lib/aws/things';
+import { getThingIndex, lowerBound, peekThingIndex, searchThingIndex } from '@/lib/things/thing-index';
 
 import { parseThingsQuery, thingsHref, type SearchParams, type ThingsQuery } from './schemas';
 

@@ -6,8 +6,8 @@ import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import type { BulkConnection } from '@/lib/bulk/zip';
-import { jobRunner } from '@/lib/jobs/server';
+import type { BulkConnection } from '@/lib/onboarding/bulk/zip';
+import { bulkJobRunner } from '@/lib/server/services';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
 
 export const dynamic = 'force-dynamic';
@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: 'Bulk job' };
 export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
   await requireSession(`/bulk/${encodeURIComponent(id)}`);
-  const view = jobRunner().view(id);
+  const view = bulkJobRunner().view(id);
   if (!view) notFound();
   let connection: BulkConnection | undefined;
   let connectionProblem: string | undefined;

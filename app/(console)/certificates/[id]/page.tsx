@@ -9,15 +9,11 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
-import {
-  describeCertificate,
-  issuerKind,
-  listRegisteredCaIds,
-  policiesOfCertificate,
-  thingsOfCertificate,
-  type CertificateDetails,
-} from '@/lib/aws/certificates';
+import { listRegisteredCaIds } from '@/lib/aws/cas';
+import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
 import { isAppError, toAppError, type AppError } from '@/lib/aws/errors';
+import { listAttachedPolicies } from '@/lib/aws/policy-attachments';
+import { listPrincipalThings } from '@/lib/aws/principals';
 import { CertificateParseError, inspectCertificate, type CertificateInfo } from '@/lib/pki/inspect';
 import { certificateId as certificateIdSchema } from '@/lib/validation/iot-names';
 
@@ -109,8 +105,8 @@ export default async function CertificatePage(props: Props) {
   }
 
   const [things, policies, caIds] = await Promise.all([
-    settle(thingsOfCertificate(cert.arn)),
-    settle(policiesOfCertificate(cert.arn)),
+    settle(listPrincipalThings(cert.arn)),
+    settle(listAttachedPolicies(cert.arn)),
     settle(listRegisteredCaIds()),
   ]);
   let info: CertificateInfo | undefined;

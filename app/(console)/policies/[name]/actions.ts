@@ -6,16 +6,11 @@ import { z } from 'zod';
 
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import {
-  attachPolicy,
-  createPolicyVersion,
-  deletePolicyEverywhere,
-  deletePolicyVersion,
-  detachPolicy,
-  resolveCertificateTarget,
-  setDefaultPolicyVersion,
-} from '@/lib/aws/policies';
+import { createPolicyVersion, deletePolicyVersion, setDefaultPolicyVersion } from '@/lib/aws/policies';
+import { attachPolicy, detachPolicy } from '@/lib/aws/policy-attachments';
 import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { deletePolicyEverywhere } from '@/lib/policies/delete-everywhere';
+import { resolveCertificateTarget } from '@/lib/policies/resolve-target';
 import { certificateRefInput } from '@/lib/policies/targets';
 import { policyName } from '@/lib/validation/iot-names';
 import { policyDocument } from '@/lib/validation/policy-document';

@@ -5,7 +5,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
-import { discoverAccountId } from '@/lib/aws/policies';
+import { discoverAccountId } from '@/lib/policies/account';
 import { templateContext } from '@/lib/policies/templates';
 
 export const dynamic = 'force-dynamic';

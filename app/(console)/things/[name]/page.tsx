@@ -13,13 +13,8 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { AppError, toAppError } from '@/lib/aws/errors';
-import {
-  describeThing,
-  describeThingPrincipals,
-  listGroupsOfThing,
-  listThingGroups,
-  type ThingDetail,
-} from '@/lib/aws/things';
+import { listGroupsOfThing, listThingGroups } from '@/lib/aws/thing-groups';
+import { describeThing, describeThingPrincipals, type ThingDetail } from '@/lib/aws/things';
 import { thingName } from '@/lib/validation/iot-names';
 
 import { decodeParam } from '../schemas';

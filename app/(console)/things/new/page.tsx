@@ -4,7 +4,7 @@ import { CreateThingForm, type CreateThingOptions } from '@/components/things/cr
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import { listThingGroups, listThingTypes } from '@/lib/aws/things';
+import { listThingGroups, listThingTypes } from '@/lib/aws/thing-groups';
 
 export const dynamic = 'force-dynamic';
 

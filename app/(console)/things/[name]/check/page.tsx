@@ -8,7 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
-import { gatherCheckFacts } from '@/lib/aws/connection-check';
+import { gatherCheckFacts } from '@/lib/connection-check/facts';
 import { toAppError } from '@/lib/aws/errors';
 import { deviceCommandHint, evaluateCheck, overallStatus, type CheckSection } from '@/lib/connection-check/evaluate';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';

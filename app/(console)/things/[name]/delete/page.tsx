@@ -7,7 +7,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import { deletionSteps, planThingDeletion, type DeletionPlan } from '@/lib/aws/things';
+import { deletionSteps, planThingDeletion, type DeletionPlan } from '@/lib/things/deletion-plan';
 import { thingName } from '@/lib/validation/iot-names';
 
 import { decodeParam } from '../../schemas';

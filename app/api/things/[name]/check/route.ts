@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { unauthorizedResponse } from '@/lib/auth/session';
-import { reportedCheck, requestCheckEcho } from '@/lib/aws/connection-check';
+import { reportedCheck, requestCheckEcho } from '@/lib/connection-check/echo';
 import { toAppError } from '@/lib/aws/errors';
 import {
   LIVE_TIMEOUT_MS,

@@ -1,0 +1,150 @@
+import type { OnboardingAws } from '../aws';
+import { ONBOARDING_STEPS } from '../steps';
+import type { AwsOperation } from '../types';
+import { AMBIGUOUS, codeOf, type JobCall, messageOf } from './call';
+import { adoptCertificate, reconcileInflight } from './reconcile';
+import { rollbackDevice } from './rollback';
+import { deviceKey, type JobStore, StoreClosedError } from './store';
+import { type DeviceInput, type DeviceState, type DeviceStep, type JobSettings, STEP_LABELS } from './types';
+
+/**
+ * One device of a bulk job through the onboarding table (lib/onboarding/steps.ts), in AWS's order:
+ * CreateThing (+ AddThingToThingGroup), CreateCertificateFromCsr, AttachPolicy (the job's policy),
+ * AttachThingPrincipal. Each step is journalled BEFORE its AWS call (`inflight`) and AFTER it (what it made,
+ * `inflight` cleared); the certificate id and PEM are recorded the moment CreateCertificateFromCsr returns.
+ * A device that fails is rolled back (lib/onboarding/bulk/rollback.ts) and keeps its reason.
+ */
+
+/** What a pass of the job gives each of its devices. */
+export interface DeviceContext {
+  store: JobStore;
+  aws: OnboardingAws;
+  settings: JobSettings;
+  /** The job's policy, attached to every certificate. */
+  policyName: string;
+  /** One AWS call: rate-limited, throttling retried (lib/onboarding/bulk/call.ts). */
+  call: JobCall;
+  now: () => number;
+  /** The runner was killed: nothing more is written or called. */
+  isDead: () => boolean;
+}
+
+/** A device's record as it changes: `save` rewrites it whole (with its certificate PEM in the same write). */
+export interface DeviceRecord {
+  readonly state: DeviceState;
+  save(patch: Partial<DeviceState>, extra?: { pem?: string | null }): void;
+}
+
+export function deviceRecord(store: JobStore, initial: DeviceState): DeviceRecord {
+  let d = initial;
+  const key = deviceKey(initial.jobId, initial.index);
+  return {
+    get state() {
+      return d;
+    },
+    save(patch, extra) {
+      d = { ...d, ...patch };
+      if (extra?.pem !== undefined) store.commit({ states: [[key, d]], pems: [[key, extra.pem ?? undefined]] });
+      else store.putState(d);
+    },
+  };
+}
+
+export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promise<void> {
+  const input = ctx.store.input(initial.jobId, initial.index);
+  if (!input) return;
+  const rec = deviceRecord(ctx.store, initial);
+  const { aws, call } = ctx;
+
+  /** One step of the table: journalled before (in flight) and after (what it made). */
+  const step = async <T>(name: DeviceStep, op: AwsOperation, fn: () => Promise<T>, after: (result: T) => void) => {
+    rec.save({ inflight: { step: name, at: ctx.now() } });
+    after(await call(op, fn));
+  };
+
+  if (rec.state.status === 'rolling-back') return rollbackDevice(ctx, rec, input);
+  if (rec.state.status === 'pending') rec.save({ status: 'running', runs: rec.state.runs + 1, startedAt: ctx.now() });
+
+  let failedStep: DeviceStep = 'thing';
+  try {
+    if (rec.state.inflight) {
+      failedStep = rec.state.inflight.step;
+      await reconcileInflight(ctx, rec, input);
+    }
+    if (!rec.state.thingCreated) {
+      failedStep = 'thing';
+      const thing = thingInput(input);
+      await step(
+        'thing',
+        ONBOARDING_STEPS.thing.operation(thing),
+        () => ONBOARDING_STEPS.thing.create(aws, thing),
+        (r) => rec.save({ thingCreated: true, thingArn: r.data.thingArn, inflight: undefined }),
+      );
+    }
+    if (input.thingGroupName && !rec.state.groupAdded) {
+      failedStep = 'group';
+      const group = { thingName: input.thingName, thingGroupName: input.thingGroupName };
+      await step(
+        'group',
+        ONBOARDING_STEPS.group.operation(group),
+        () => ONBOARDING_STEPS.group.create(aws, group),
+        () => rec.save({ groupAdded: true, inflight: undefined }),
+      );
+    }
+    if (!rec.state.certificateId) {
+      failedStep = 'certificate';
+      const request = { kind: 'csr' as const, csrPem: input.csrPem };
+      try {
+        await step(
+          'certificate',
+          ONBOARDING_STEPS.certificate.operation(request),
+          () => ONBOARDING_STEPS.certificate.create(aws, request),
+          ({ data: c }) =>
+            // Recorded the moment it returns, with its PEM, in one write.
+            rec.save(
+              { certificateId: c.certificateId, certificateArn: c.certificateArn, inflight: undefined },
+              { pem: c.certificatePem },
+            ),
+        );
+      } catch (err) {
+        // No answer (or a server fault): the certificate may exist all the same. Find it so the rollback removes it.
+        if (AMBIGUOUS.has(codeOf(err)) && !ctx.isDead()) await adoptCertificate(ctx, rec, input).catch(() => undefined);
+        throw err;
+      }
+    }
+    const certificateArn = rec.state.certificateArn!;
+    if (!rec.state.policyAttached) {
+      failedStep = 'attach-policy';
+      const attach = { policyName: ctx.policyName, certificateArn };
+      await step(
+        'attach-policy',
+        ONBOARDING_STEPS['attach-policy'].operation(attach),
+        () => ONBOARDING_STEPS['attach-policy'].create(aws, attach),
+        () => rec.save({ policyAttached: true, inflight: undefined }),
+      );
+    }
+    if (!rec.state.principalAttached) {
+      failedStep = 'attach-thing';
+      const attach = { thingName: input.thingName, certificateArn };
+      await step(
+        'attach-thing',
+        ONBOARDING_STEPS['attach-thing'].operation(attach),
+        () => ONBOARDING_STEPS['attach-thing'].create(aws, attach),
+        () => rec.save({ principalAttached: true, inflight: undefined }),
+      );
+    }
+    rec.save({ status: 'done', inflight: undefined, error: undefined, finishedAt: ctx.now() });
+  } catch (err) {
+    if (ctx.isDead() || err instanceof StoreClosedError) throw err;
+    const code = codeOf(err);
+    const message = `${STEP_LABELS[failedStep]} failed: ${messageOf(err)}${code === 'throttled' ? ` (still throttled after ${ctx.settings.maxAttempts} attempts)` : ''}`;
+    rec.save({ status: 'rolling-back', inflight: undefined, error: { step: failedStep, code, message } });
+    await rollbackDevice(ctx, rec, input);
+  }
+}
+
+const thingInput = (input: DeviceInput) => ({
+  thingName: input.thingName,
+  attributes: input.attributes,
+  ...(input.thingTypeName ? { thingTypeName: input.thingTypeName } : {}),
+});

@@ -1,0 +1,322 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  CreatePolicyCommand,
+  CreateThingGroupCommand,
+  DescribeThingCommand,
+  type IoTClient,
+  ListAttachedPoliciesCommand,
+  ListCertificatesCommand,
+  ListThingPrincipalsCommand,
+  ListThingsCommand,
+  ListThingsInThingGroupCommand,
+} from '@aws-sdk/client-iot';
+
+import { startTestEmulator, type TestEmulator } from '../../../emulator/test/harness';
+import { JobRunner } from './runner';
+import { JournalJobStore } from './store';
+import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
+import type { OnboardingAws } from '../aws';
+import type { DeviceInput, JobSettings } from './types';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-test-'));
+
+async function allThings(iot: IoTClient, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
+    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names.sort();
+}
+
+async function allCertificateIds(iot: IoTClient): Promise<string[]> {
+  const ids: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iot.send(new ListCertificatesCommand({ marker, pageSize: 250 }));
+    ids.push(...(page.certificates ?? []).flatMap((c) => (c.certificateId ? [c.certificateId] : [])));
+    marker = page.nextMarker;
+  } while (marker);
+  return ids;
+}
+
+/** Every thing has exactly one certificate, which has the policy, and no certificate is left over. */
+async function assertFleetExact(iot: IoTClient, prefix: string, expected: string[], policyName: string) {
+  assert.deepEqual(
+    await allThings(iot, prefix),
+    [...expected].sort(),
+    'the things in AWS are exactly the done devices',
+  );
+  const certs = new Set<string>();
+  for (const name of expected) {
+    const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName: name }))).principals ?? [];
+    assert.equal(principals.length, 1, `${name} has one certificate`);
+    certs.add(principals[0]!);
+    const policies = (await iot.send(new ListAttachedPoliciesCommand({ target: principals[0]! }))).policies ?? [];
+    assert.deepEqual(
+      policies.map((p) => p.policyName),
+      [policyName],
+    );
+  }
+  assert.equal(certs.size, expected.length, 'no certificate is shared');
+}
+
+describe('bulk job runner against the local IoT Core', () => {
+  let t: TestEmulator;
+  let aws: OnboardingAws;
+  const policyName = 'bulk-test-policy';
+  let inputs: DeviceInput[];
+
+  before(async () => {
+    t = await startTestEmulator();
+    aws = emulatorOps(t.url);
+    await t.iot.send(new CreatePolicyCommand({ policyName, policyDocument: ALLOW_ALL_POLICY }));
+    await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'bulk-test-group' }));
+    inputs = await makeInputs('pool', 60);
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  const renamed = (prefix: string, from: number, count: number, extra: Partial<DeviceInput> = {}) =>
+    inputs.slice(from, from + count).map((d, i) => ({ ...d, thingName: `${prefix}-${i}`, ...extra }));
+
+  const newJob = (runner: JobRunner, devices: DeviceInput[], settings?: Partial<JobSettings>) => {
+    const job = runner.createJob({
+      name: 'test',
+      policyName,
+      policySource: 'existing',
+      total: devices.length,
+      settings,
+    });
+    runner.addDevices(job.id, 0, devices);
+    return job;
+  };
+
+  it('onboards every device: thing (in its group), certificate from the CSR, policy, principal', async () => {
+    const store = new JournalJobStore(undefined);
+    const runner = new JobRunner({ store, aws });
+    const devices = renamed('basic', 0, 8, { thingGroupName: 'bulk-test-group' });
+    const job = newJob(runner, devices);
+    runner.start(job.id);
+    await runner.idle(job.id);
+    const view = runner.view(job.id)!;
+    assert.equal(view.job.status, 'completed');
+    assert.equal(view.counts.done, 8);
+    await assertFleetExact(
+      t.iot,
+      'basic-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
+    const members =
+      (await t.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'bulk-test-group' }))).things ?? [];
+    assert.equal(members.filter((m) => m.startsWith('basic-')).length, 8);
+    const certs = runner.certificates(job.id);
+    assert.equal(certs.length, 8);
+    assert.match(certs[0]!.certificatePem, /BEGIN CERTIFICATE/);
+  });
+
+  it('a throttling storm and a failure at each step end with every device done or rolled back, with its reason', async () => {
+    const storm = [
+      'CreateThing',
+      'CreateCertificateFromCsr',
+      'AttachPolicy',
+      'AttachThingPrincipal',
+      'DeleteThing',
+      'DeleteCertificate',
+    ];
+    for (const operation of storm)
+      await t.admin('POST', 'faults', { operation, error: 'ThrottlingException', probability: 0.3 });
+    for (const operation of ['CreateThing', 'CreateCertificateFromCsr', 'AttachPolicy', 'AttachThingPrincipal']) {
+      await t.admin('POST', 'faults', {
+        operation,
+        error: 'InvalidRequestException',
+        count: 1,
+        message: `injected ${operation} failure`,
+      });
+    }
+    try {
+      const store = new JournalJobStore(undefined);
+      const runner = new JobRunner({ store, aws });
+      const devices = renamed('storm', 8, 16);
+      const job = newJob(runner, devices, { baseDelayMs: 10, maxDelayMs: 200, concurrency: 6 });
+      runner.start(job.id);
+      await runner.idle(job.id);
+      const view = runner.view(job.id)!;
+      assert.equal(view.job.status, 'completed');
+      assert.ok((view.throttleRetries ?? 0) > 0, 'throttled calls were retried');
+      const rolledBack = view.devices.filter((d) => d.status === 'rolled-back');
+      assert.equal(view.counts.done + view.counts['rolled-back'], 16, JSON.stringify(view.counts));
+      assert.deepEqual(rolledBack.map((d) => d.step).sort(), ['attach-policy', 'attach-thing', 'certificate', 'thing']);
+      for (const d of rolledBack) assert.match(d.reason!, /injected .* failure/);
+      const done = view.devices.filter((d) => d.status === 'done').map((d) => d.thingName);
+      await assertFleetExact(t.iot, 'storm-', done, policyName);
+      // No half-made device: the rolled-back things are gone, and so are their certificates.
+      for (const d of rolledBack) {
+        await assert.rejects(t.iot.send(new DescribeThingCommand({ thingName: d.thingName })), {
+          name: 'ResourceNotFoundException',
+        });
+      }
+    } finally {
+      await t.admin('DELETE', 'faults');
+    }
+  });
+
+  it('a crash right after CreateCertificateFromCsr returns (before the id is recorded) resumes without a second certificate', async () => {
+    const dir = tmp();
+    const before = new Set(await allCertificateIds(t.iot));
+    const devices = renamed('crash', 24, 12);
+    let store = new JournalJobStore(dir);
+    let calls = 0;
+    let runner: JobRunner;
+    // The 5th certificate is made in AWS and then the process "dies" before recording it.
+    const crashing: OnboardingAws = {
+      ...aws,
+      createCertificateFromCsr: async (csr) => {
+        const r = await aws.createCertificateFromCsr(csr);
+        if (++calls === 5) runner.kill();
+        return r;
+      },
+    };
+    runner = new JobRunner({ store, aws: crashing });
+    const job = newJob(runner, devices, { concurrency: 4 });
+    runner.start(job.id);
+    await runner.idle(job.id);
+    assert.ok(store.isClosed);
+
+    store = new JournalJobStore(dir);
+    const inflight = store.states(job.id).filter((d) => d.inflight);
+    assert.ok(
+      inflight.some((d) => d.inflight!.step === 'certificate'),
+      'the crash left a certificate call unrecorded',
+    );
+    runner = new JobRunner({ store, aws });
+    assert.deepEqual(runner.resumeAll(), [job.id]);
+    await runner.idle(job.id);
+    assert.equal(runner.view(job.id)!.counts.done, 12);
+    await assertFleetExact(
+      t.iot,
+      'crash-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
+    const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
+    assert.equal(made.length, 12, 'exactly one certificate per device: the unrecorded one was found, not made again');
+    store.close();
+  });
+
+  it('SIGKILL of the runner process mid-job: a new runner on the same store finishes every device exactly once', async () => {
+    const dir = tmp();
+    const before = new Set(await allCertificateIds(t.iot));
+    const devices = await makeInputs('killed', 80);
+    let store = new JournalJobStore(dir);
+    let runner = new JobRunner({ store, aws });
+    // Slow enough to be caught half-way: 40 certificates per second.
+    const job = newJob(runner, devices, { concurrency: 8, rates: { CreateCertificateFromCsr: 40, AttachPolicy: 40 } });
+    store.close();
+
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=react-server',
+        path.join(import.meta.dirname, 'testing/runner-child.ts'),
+        dir,
+        job.id,
+        t.url,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    // Kill it once a good part of the fleet exists in AWS.
+    for (let i = 0; i < 300; i++) {
+      const n = (await allThings(t.iot, 'killed-')).length;
+      if (n >= 25) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL', err);
+
+    store = new JournalJobStore(dir);
+    const half = store.states(job.id);
+    const doneBefore = half.filter((d) => d.status === 'done').length;
+    assert.ok(doneBefore > 0 && doneBefore < 80, `killed mid-job (${doneBefore} done)`);
+    runner = new JobRunner({ store, aws });
+    runner.resumeAll();
+    await runner.idle(job.id);
+    const view = runner.view(job.id)!;
+    assert.equal(view.job.status, 'completed');
+    assert.equal(view.counts.done, 80);
+    await assertFleetExact(
+      t.iot,
+      'killed-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
+    const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
+    assert.equal(made.length, 80, 'no certificate made twice');
+    store.close();
+  });
+
+  it('cancel leaves the rest pending; start resumes them', async () => {
+    const store = new JournalJobStore(undefined);
+    const runner = new JobRunner({ store, aws });
+    const devices = renamed('cancel', 36, 20);
+    const job = newJob(runner, devices, { concurrency: 2, rates: { CreateThing: 10 } });
+    runner.start(job.id);
+    // Cancel once some devices are done (however fast this machine is), well before all twenty are.
+    for (let i = 0; i < 200 && (runner.view(job.id)?.counts.done ?? 0) < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    runner.cancel(job.id);
+    await runner.idle(job.id);
+    let view = runner.view(job.id)!;
+    assert.equal(view.job.status, 'cancelled');
+    assert.equal(view.counts.running, 0);
+    assert.ok(view.counts.pending > 0 && view.counts.done > 0, JSON.stringify(view.counts));
+    assert.equal(view.counts.done + view.counts.pending, 20);
+    runner.start(job.id);
+    await runner.idle(job.id);
+    view = runner.view(job.id)!;
+    assert.equal(view.job.status, 'completed');
+    assert.equal(view.counts.done, 20);
+  });
+
+  it('a device whose rollback could not remove everything is failed with what is left; retry cleans up and onboards it', async () => {
+    await t.admin('POST', 'faults', { operation: 'AttachThingPrincipal', error: 'InvalidRequestException', count: 1 });
+    await t.admin('POST', 'faults', { operation: 'DeleteThing', error: 'InternalFailureException', count: 1 });
+    try {
+      const store = new JournalJobStore(undefined);
+      const runner = new JobRunner({ store, aws });
+      const devices = renamed('retry', 56, 1);
+      const job = newJob(runner, devices);
+      runner.start(job.id);
+      await runner.idle(job.id);
+      let view = runner.view(job.id)!;
+      assert.equal(view.devices[0]!.status, 'failed');
+      assert.match(view.devices[0]!.reason!, /Not removed \(delete by hand\): thing retry-0/);
+      assert.equal(runner.retry(job.id), 1);
+      await runner.idle(job.id);
+      view = runner.view(job.id)!;
+      assert.equal(view.devices[0]!.status, 'done');
+      await assertFleetExact(t.iot, 'retry-', ['retry-0'], policyName);
+    } finally {
+      await t.admin('DELETE', 'faults');
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { bundleFiles, bundleFolderName, type BundleFile } from '../../bundle/bundle';
+import { zipBundle } from '../../bundle/zip';
+import { toCsv } from './csv';
+
+/**
+ * The bulk job's download, built in the browser: one folder per onboarded device (lib/bundle's bundleFiles:
+ * certificate, the private key made in this browser, root CA, README, device-family configs) and a
+ * `manifest.csv` listing every device of the job with its certificate, status and folder. Pure.
+ */
+export interface BulkZipDevice {
+  thingName: string;
+  status: string;
+  certificateId?: string;
+  certificateArn?: string;
+  certificatePem?: string;
+  privateKeyPem?: string;
+  publicKeyPem?: string;
+  reason?: string;
+}
+
+export interface BulkConnection {
+  mode: 'aws' | 'local';
+  region: string;
+  endpoint: string;
+  port: number;
+  rootCa: { fileName: string; pem: string; description: string };
+}
+
+export const MANIFEST_HEADER = ['thing_name', 'certificate_id', 'certificate_arn', 'status', 'folder', 'reason'];
+
+export function bulkZipFiles(
+  devices: readonly BulkZipDevice[],
+  connection: BulkConnection,
+  policyName?: string,
+): BundleFile[] {
+  const files: BundleFile[] = [];
+  const manifest: string[][] = [MANIFEST_HEADER];
+  for (const d of devices) {
+    let folder = '';
+    if (d.status === 'done' && d.certificatePem && d.certificateId) {
+      folder = bundleFolderName(d.thingName);
+      files.push(
+        ...bundleFiles({
+          thingName: d.thingName,
+          endpoint: connection.endpoint,
+          port: connection.port,
+          mode: connection.mode,
+          region: connection.region,
+          certificateId: d.certificateId,
+          certificatePem: d.certificatePem,
+          ...(d.privateKeyPem ? { privateKeyPem: d.privateKeyPem } : {}),
+          ...(d.publicKeyPem ? { publicKeyPem: d.publicKeyPem } : {}),
+          rootCa: connection.rootCa,
+          ...(policyName ? { policyName } : {}),
+        }),
+      );
+    }
+    manifest.push([d.thingName, d.certificateId ?? '', d.certificateArn ?? '', d.status, folder, d.reason ?? '']);
+  }
+  files.push({ path: 'manifest.csv', content: toCsv(manifest) });
+  return files;
+}
+
+export function buildBulkZip(
+  devices: readonly BulkZipDevice[],
+  connection: BulkConnection,
+  policyName?: string,
+): Uint8Array {
+  return zipBundle(bulkZipFiles(devices, connection, policyName));
+}
+
+/** `<job-name>-devices.zip`, safe as a file name. */
+export function bulkZipFileName(jobName: string): string {
+  const base =
+    jobName
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'bulk';
+  return `${base}-devices.zip`;
+}
