@@ -4,7 +4,7 @@
  * 64-character limit of a certificate common name. Pure.
  */
 import { thingName } from '@/lib/validation/iot-names';
-import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca';
+import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca-issue';
 
 /** One browser run; a bigger fleet is several runs (and several zips). */
 export const MAX_DEVICES_PER_RUN = 10_000;

@@ -10,15 +10,9 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
-import {
-  CA_KEY_ALGORITHMS,
-  createCa,
-  createVerificationCertificate,
-  loadCa,
-  type CaFiles,
-  type CaKeyAlgorithm,
-  type LoadedCa,
-} from '@/lib/pki/ca';
+import { CA_KEY_ALGORITHMS, createCa, type CaFiles, type CaKeyAlgorithm } from '@/lib/pki/ca';
+import { createVerificationCertificate } from '@/lib/pki/ca-issue';
+import { loadCa, type LoadedCa } from '@/lib/pki/ca-load';
 
 import { CaKeyFileField } from './ca-key-file-field';
 

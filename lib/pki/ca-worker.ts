@@ -11,7 +11,8 @@
 import { Zip, ZipPassThrough } from 'fflate';
 
 import { bundleFiles } from '../bundle/bundle';
-import { loadCa, signDeviceCertificates, type IssuedCertificate } from './ca';
+import { signDeviceCertificates, type IssuedCertificate } from './ca-issue';
+import { loadCa } from './ca-load';
 
 export interface FleetRequest {
   caCertificatePem: string;
