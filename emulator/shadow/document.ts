@@ -16,7 +16,7 @@
  *   store result.next; reply result.accepted; publish result.delta (if any) and result.documents.
  * Delete: applyDelete(stored, now, name) → store its `tombstone` (it keeps the version counter).
  */
-import { computeDelta, deltaMetadata } from './delta';
+import { computeDelta, deltaMetadata } from '../../lib/shadows/delta';
 import {
   hasNullInArray,
   isJsonObject,
@@ -29,7 +29,6 @@ import {
   type MetaTree,
 } from './json';
 
-export { computeDelta, deltaMetadata } from './delta';
 export type { JsonObject, JsonValue, MetaLeaf, MetaNode, MetaTree } from './json';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { shadowTopic } from '../mqtt/reserved-topics';
 import { normalizePem } from './escape';
 import { safeFileName } from './safe-file-name';
 import { PATHS, type BundleContext } from './templates/context';
@@ -121,8 +122,8 @@ export function bundleContext(input: BundleInput): BundleContext {
     folder: bundleFolderName(thingName),
     topics: {
       telemetry: input.topics?.telemetry ?? `${thingName}/telemetry`,
-      shadowUpdate: `$aws/things/${thingName}/shadow/update`,
-      shadowUpdateDelta: `$aws/things/${thingName}/shadow/update/delta`,
+      shadowUpdate: shadowTopic(thingName, undefined, 'update'),
+      shadowUpdateDelta: shadowTopic(thingName, undefined, 'update', 'delta'),
       microchipSensors: `${thingName.toLowerCase()}/sensors`,
     },
     files: { ...BUNDLE_FILE_NAMES, rootCa: rootCaFileName(input.rootCa.fileName) },

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { z } from 'zod';
 
+import { shadowTopic } from '../mqtt/reserved-topics';
+
 /**
  * Reads credential bundles as lib/bundle writes them: a folder per device holding `config/device.json` (endpoint,
  * port, client id, thing name, topics, file names relative to the folder), the certificate, the private key (only
@@ -105,7 +107,6 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
   const rootCaPem = file(cfg.files.rootCa, 'root CA');
   if (!rootCaPem.includes('-----BEGIN CERTIFICATE-----'))
     throw new BundleError(`${source}: ${cfg.files.rootCa} is not a PEM certificate.`);
-  const shadowPrefix = `$aws/things/${cfg.thingName}/shadow`;
   return {
     source,
     thingName: cfg.thingName,
@@ -115,8 +116,8 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
     ...(cfg.alpnProtocols?.length ? { alpnProtocols: cfg.alpnProtocols } : {}),
     topics: {
       telemetry: cfg.topics.telemetry,
-      shadowUpdate: cfg.topics.shadowUpdate ?? `${shadowPrefix}/update`,
-      shadowUpdateDelta: cfg.topics.shadowUpdateDelta ?? `${shadowPrefix}/update/delta`,
+      shadowUpdate: cfg.topics.shadowUpdate ?? shadowTopic(cfg.thingName, undefined, 'update'),
+      shadowUpdateDelta: cfg.topics.shadowUpdateDelta ?? shadowTopic(cfg.thingName, undefined, 'update', 'delta'),
     },
     certificatePem,
     privateKeyPem: privateKey,

@@ -6,6 +6,8 @@ import type { MqttClient } from 'mqtt';
 
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { connectDashboardMqtt } from '@/lib/mqtt/dashboard-connection';
+import { PRESENCE_FILTER } from '@/lib/mqtt/reserved-topics';
+import { topicMatches } from '@/lib/mqtt/topic-filter';
 
 import {
   applyPresenceEvent,
@@ -31,8 +33,6 @@ import {
  * The same connection also serves short-lived topic watches (the connection check waits for a device's first
  * message on `<thing>/#`), reference-counted per filter.
  */
-
-export const PRESENCE_FILTER = '$aws/events/presence/+/+';
 
 type MessageListener = (topic: string, payload: Buffer) => void;
 type PresenceListener = (event: PresenceEvent, view: PresenceView) => void;
@@ -209,17 +209,4 @@ function answer<T extends object>(
         }
       : {}),
   };
-}
-
-/** MQTT filter matching: `+` one level, `#` the rest (including the parent); `$` topics only match filters starting with `$`. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') !== filter.startsWith('$')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
