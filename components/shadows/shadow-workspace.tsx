@@ -121,7 +121,7 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
   // "Live" only once the broker granted the subscription, not merely when the session connected.
   const subscribed = mqtt.subscriptions.some((sub) => sub.filter === filter);
   const connection = {
-    state: mqtt.state === 'connected' && !subscribed ? 'subscribing' : mqtt.state,
+    state: mqtt.state === 'connected' && !subscribed ? ('subscribing' as const) : mqtt.state,
     detail: subscribeError ? `Not receiving live updates: ${subscribeError}` : mqtt.detail,
   };
 

@@ -17,21 +17,14 @@ import { thingsOfCertificate } from './cleanup';
 import { describeControlEndpoint, readIotConfig } from './config';
 import { AppError, toAppError } from './errors';
 import { mapLimited } from '../async/map-limited';
+import { CERTIFICATE_STATUSES, type CertificateStatus } from '../iot/certificate-status';
 
 /**
  * Device certificates: list, describe, change status, register existing ones. Deleting goes through
  * lib/aws/cleanup.ts (deleteCertificateFully), which also detaches policies and things in AWS's order.
  */
 
-export const CERTIFICATE_STATUSES = [
-  'ACTIVE',
-  'INACTIVE',
-  'REVOKED',
-  'PENDING_TRANSFER',
-  'REGISTER_INACTIVE',
-  'PENDING_ACTIVATION',
-] as const;
-export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+export { CERTIFICATE_STATUSES, type CertificateStatus };
 
 /** The statuses an operator may set with UpdateCertificate (the others are AWS IoT's own). */
 export const SETTABLE_STATUSES = ['ACTIVE', 'INACTIVE', 'REVOKED'] as const;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
+import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 import { connectDashboardMqtt } from '@/lib/mqtt/dashboard-connection';
 import { PRESENCE_FILTER } from '@/lib/mqtt/reserved-topics';
 import { topicMatches } from '@/lib/mqtt/topic-filter';
@@ -37,7 +38,8 @@ import {
 type MessageListener = (topic: string, payload: Buffer) => void;
 type PresenceListener = (event: PresenceEvent, view: PresenceView) => void;
 
-export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/** The tracker's connection is never closed for good: it keeps trying. */
+export type TrackerState = Exclude<MqttConnectionState, 'closed'>;
 
 class PresenceTracker {
   readonly table: PresenceTable = new Map();

@@ -11,6 +11,7 @@
 import { Zip, ZipPassThrough } from 'fflate';
 
 import { bundleFiles } from '../bundle/bundle';
+import type { DeviceConnection } from '../bundle/connection';
 import { signDeviceCertificates, type IssuedCertificate } from './ca-issue';
 import { loadCa } from './ca-load';
 
@@ -20,13 +21,7 @@ export interface FleetRequest {
   names: string[];
   validityDays?: number;
   /** Where devices connect and what they trust (from the server: endpoint, port, root CA). */
-  connection: {
-    mode: 'aws' | 'local';
-    region: string;
-    endpoint: string;
-    port: number;
-    rootCa: { fileName: string; pem: string; description: string };
-  };
+  connection: DeviceConnection;
   /** The CA's id in AWS IoT, for the README. */
   caCertificateId?: string;
 }
