@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { unzipSync } from 'fflate';
 import { z } from 'zod';
 
+import { readZip } from '../bundle/zip';
 import { shadowTopic } from '../mqtt/reserved-topics';
 
 /**
@@ -129,7 +129,7 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
 export function devicesFromZip(bytes: Uint8Array, label = 'the zip'): DeviceBundle[] {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    entries = readZip(bytes);
   } catch (err) {
     throw new BundleError(
       `Cannot read ${label} as a zip file (${(err as Error).message}). Is it a credential bundle downloaded from the dashboard?`,
