@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { base64ToBytes, containsPrivateKey, pemBlockDer, readPemBlocks, toPem } from './pem';
+import { base64ToBytes, containsPrivateKey, pemBlockDer, pemToDer, readPemBlocks, toPem } from './pem';
 
 describe('PEM', () => {
   const der = new Uint8Array(100).map((_, i) => i);
@@ -22,6 +22,12 @@ describe('PEM', () => {
       ['CERTIFICATE', 'PRIVATE KEY'],
     );
     assert.deepEqual(pemBlockDer(readPemBlocks(text)[0]!), der);
+  });
+
+  test('pemToDer finds the first block with the label asked for', () => {
+    const text = toPem('CERTIFICATE', new Uint8Array([1])) + toPem('PRIVATE KEY', der);
+    assert.deepEqual(pemToDer(text, 'PRIVATE KEY'), der);
+    assert.equal(pemToDer(text, 'PUBLIC KEY'), undefined);
   });
 
   test('mismatched labels and encryption headers are reported, not hidden', () => {

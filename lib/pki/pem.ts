@@ -63,6 +63,12 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> | undefined
 /** The DER inside a block; undefined when its body is not base64. */
 export const pemBlockDer = (block: PemBlock) => base64ToBytes(block.base64);
 
+/** The DER of the first well-formed `label` block in `text`; undefined when there is none or it is not base64. */
+export function pemToDer(text: string, label: string): Uint8Array<ArrayBuffer> | undefined {
+  const block = readPemBlocks(text).find((b) => b.label === label && b.endLabel === label);
+  return block && pemBlockDer(block);
+}
+
 const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 /** Whether `text` holds a private key of any kind (PKCS#8, EC, RSA, encrypted, OpenSSH). */
