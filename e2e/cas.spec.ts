@@ -17,7 +17,9 @@ import {
 import { unzipSync } from 'fflate';
 import mqtt, { type MqttClient } from 'mqtt';
 
-import { createCa, createVerificationCertificate, loadCa, signDeviceCertificates, type CaFiles } from '../lib/pki/ca';
+import { createCa, type CaFiles } from '../lib/pki/ca';
+import { createVerificationCertificate, signDeviceCertificates } from '../lib/pki/ca-issue';
+import { loadCa } from '../lib/pki/ca-load';
 import { expect, test } from './fixtures';
 import { CasPage } from './pages/cas-page';
 import { E2E_ENV, requireEnv } from './stack';

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-iot';
 import mqtt from 'mqtt';
 
+import { shadowTopic } from '../lib/mqtt/reserved-topics';
 import { thingScopedPolicyDocument } from '../lib/provisioning/default-template';
 import { launchChromium } from './chromium';
 import { startDashboardStack } from './dashboard-stack';
@@ -59,7 +60,7 @@ try {
     reconnectPeriod: 0,
   });
   await device.publishAsync(
-    `$aws/things/${thingName}/shadow/update`,
+    shadowTopic(thingName, undefined, 'update'),
     JSON.stringify({ state: { reported: { temperature: 21.5, humidity: 48, fan: 'auto' } } }),
     { qos: 1 },
   );

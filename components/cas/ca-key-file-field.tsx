@@ -2,7 +2,8 @@
 
 import { useRef, useState } from 'react';
 
-import { CaInputError, loadCa, type LoadedCa } from '@/lib/pki/ca';
+import { CaInputError } from '@/lib/pki/ca';
+import { loadCa, type LoadedCa } from '@/lib/pki/ca-load';
 
 const inputClasses =
   'block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-slate-200';

@@ -21,6 +21,20 @@ describe('device name list', () => {
     assert.equal(parseNameLines('\n\n').problems[0]?.message, 'Enter at least one device name.');
   });
 
+  test('names whose folders in the zip would collide are refused with the line they collide with', () => {
+    const r = parseNameLines('Sensor-1\nsensor-1\na:b\na_b\nsensor-2');
+    assert.deepEqual(r.names, ['Sensor-1', 'a:b', 'sensor-2']);
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.message.slice(0, 40)]),
+      [
+        [2, 'Would share its folder in the zip with l'],
+        [4, 'Would share its folder in the zip with l'],
+      ],
+    );
+    assert.match(r.problems[0]!.message, /line 1/);
+    assert.match(r.problems[1]!.message, /line 3/);
+  });
+
   test('prefix and count pad the numbers', () => {
     const r = namesFromPrefix('dev-', 12);
     assert.equal(r.names[0], 'dev-01');

@@ -1,10 +1,11 @@
 /**
  * The list of devices to sign certificates for: pasted names (one per line) or a prefix and a count, each
- * checked as AWS checks a thing name (JITP names the thing after the certificate's CN), with duplicates and the
- * 64-character limit of a certificate common name. Pure.
+ * checked as AWS checks a thing name (JITP names the thing after the certificate's CN), with duplicates, names
+ * whose folders in the zip would collide, and the 64-character limit of a certificate common name. Pure.
  */
+import { bundleFolderName } from '@/lib/bundle/bundle';
 import { thingName } from '@/lib/validation/iot-names';
-import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca';
+import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca-issue';
 
 /** One browser run; a bigger fleet is several runs (and several zips). */
 export const MAX_DEVICES_PER_RUN = 10_000;
@@ -24,6 +25,8 @@ export function checkNames(raw: readonly string[]): NameList {
   const names: string[] = [];
   const problems: NameProblem[] = [];
   const seen = new Map<string, number>();
+  // Each device's files go in a folder named after it; Windows and macOS ignore case, and `:` becomes `_`.
+  const folders = new Map<string, number>();
   raw.forEach((value, i) => {
     const line = i + 1;
     const name = value.trim();
@@ -50,7 +53,18 @@ export function checkNames(raw: readonly string[]): NameList {
       problems.push({ line, name, message: `Duplicate of line ${first}.` });
       return;
     }
+    const folder = bundleFolderName(name).toLowerCase();
+    const sameFolder = folders.get(folder);
+    if (sameFolder !== undefined) {
+      problems.push({
+        line,
+        name,
+        message: `Would share its folder in the zip with line ${sameFolder} (names that differ only in case, or in : and _, collide on Windows and macOS).`,
+      });
+      return;
+    }
     seen.set(name, line);
+    folders.set(folder, line);
     names.push(name);
   });
   if (names.length + problems.length === 0)

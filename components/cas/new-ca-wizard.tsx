@@ -1,6 +1,5 @@
 'use client';
 
-import { zipSync } from 'fflate';
 import Link from 'next/link';
 import { startTransition, useActionState, useState } from 'react';
 
@@ -9,16 +8,11 @@ import { saveBytes } from '@/components/onboarding/download';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
+import { PRIVATE_KEY_MODE, zipBundle } from '@/lib/bundle/zip';
 import { idle } from '@/lib/forms/action-state';
-import {
-  CA_KEY_ALGORITHMS,
-  createCa,
-  createVerificationCertificate,
-  loadCa,
-  type CaFiles,
-  type CaKeyAlgorithm,
-  type LoadedCa,
-} from '@/lib/pki/ca';
+import { CA_KEY_ALGORITHMS, createCa, type CaFiles, type CaKeyAlgorithm } from '@/lib/pki/ca';
+import { createVerificationCertificate } from '@/lib/pki/ca-issue';
+import { loadCa, type LoadedCa } from '@/lib/pki/ca-load';
 
 import { CaKeyFileField } from './ca-key-file-field';
 
@@ -80,12 +74,11 @@ export function NewCaWizard() {
 
   function downloadZip() {
     if (!created) return;
-    const enc = new TextEncoder();
     const base = fileSafe(created.name);
-    const zip = zipSync({
-      [`${base}/ca-certificate.pem`]: enc.encode(created.certificatePem),
-      [`${base}/ca-private-key.pem`]: enc.encode(created.privateKeyPem),
-    });
+    const zip = zipBundle([
+      { path: `${base}/ca-certificate.pem`, content: created.certificatePem },
+      { path: `${base}/ca-private-key.pem`, content: created.privateKeyPem, mode: PRIVATE_KEY_MODE },
+    ]);
     saveBytes(zip, `${base}-ca.zip`, 'application/zip');
   }
 

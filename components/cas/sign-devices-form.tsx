@@ -6,7 +6,7 @@ import { saveBytes } from '@/components/onboarding/download';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { TextAreaField, TextField } from '@/components/ui/form';
-import type { LoadedCa } from '@/lib/pki/ca';
+import type { LoadedCa } from '@/lib/pki/ca-load';
 import type { FleetProgress, FleetRequest, FleetResult, WorkerResponse } from '@/lib/pki/ca-worker';
 
 import { CaKeyFileField } from './ca-key-file-field';

@@ -1,6 +1,6 @@
 import { cn } from '@/components/ui/cn';
 
-import type { MqttConnectionState } from './use-mqtt-session';
+import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 
 const LABELS: Record<MqttConnectionState, string> = {
   connecting: 'Connecting…',

@@ -18,7 +18,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { useToast } from '@/components/ui/toast';
 
 import { downloadText, messagesToCsv, messagesToJson } from './export';
-import { firstMatch } from './match';
+import { firstMatch } from '@/lib/mqtt/topic-filter';
 import {
   appendBounded,
   clockTime,

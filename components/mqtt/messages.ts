@@ -5,16 +5,10 @@
  */
 import type { RelayedMessage } from '@/lib/mqtt/relay';
 
-export interface ShownMessage {
+/** A relayed message as the list shows it: keyed for the tab's whole life, with the subscription it came for. */
+export interface ShownMessage extends Omit<RelayedMessage, 'id'> {
   /** Increasing across the tab's life (server ids restart with each new session). */
   key: number;
-  topic: string;
-  qos: 0 | 1 | 2;
-  retain: boolean;
-  payload: string;
-  encoding: 'utf8' | 'base64';
-  /** Epoch ms when the dashboard's MQTT session received it. */
-  receivedAt: number;
   /** The subscription filter it was shown for (its colour). */
   subscription: string;
 }

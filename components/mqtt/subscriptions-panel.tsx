@@ -5,6 +5,7 @@ import { memo, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { useToast } from '@/components/ui/toast';
+import { PRESENCE_FILTER, thingShadowFilter } from '@/lib/mqtt/reserved-topics';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
 
 import { COLOURS, colourName, type PageSubscription } from './subscriptions';
@@ -78,9 +79,9 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
   }
 
   const presets: { label: string; filter: string | undefined }[] = [
-    { label: 'Shadow topics', filter: thingOk ? `$aws/things/${thing}/shadow/#` : undefined },
+    { label: 'Shadow topics', filter: thingOk ? thingShadowFilter(thing) : undefined },
     { label: 'Sensors', filter: thingOk ? `${thing}/sensors` : undefined },
-    { label: 'Presence events', filter: '$aws/events/presence/+/+' },
+    { label: 'Presence events', filter: PRESENCE_FILTER },
     { label: 'aws/messages', filter: 'aws/messages' },
   ];
   const activeFilters = new Set(active.map((a) => a.filter));

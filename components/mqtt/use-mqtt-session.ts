@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
+import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 import type { RelayBatch, RelayedMessage } from '@/lib/mqtt/relay';
 
 /**
@@ -24,7 +25,6 @@ import type { RelayBatch, RelayedMessage } from '@/lib/mqtt/relay';
  * - `dropped` counts messages the server shed under load, over the tab's life (every session summed).
  * - Each mounted hook is its own session: mount it once per page and pass it down.
  */
-export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 export type MqttQos = 0 | 1;
 export interface MqttSubscription {
   filter: string;

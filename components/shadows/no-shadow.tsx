@@ -1,6 +1,6 @@
 import { Code } from '@/components/ui/code';
 import { CopyButton } from '@/components/ui/copy-button';
-import { shadowTopicPrefix } from '@/lib/shadows/topics';
+import { shadowTopic } from '@/lib/mqtt/reserved-topics';
 
 import { CreateShadowForm } from './create-shadow-form';
 
@@ -8,7 +8,7 @@ const EXAMPLE = JSON.stringify({ state: { reported: { temperature: 21.5, led: 'o
 
 /** A shadow that does not exist yet: how a device creates it, or create it here with a desired state. */
 export function NoShadow({ thingName, shadowName }: { thingName: string; shadowName?: string }) {
-  const topic = `${shadowTopicPrefix(thingName, shadowName)}/update`;
+  const topic = shadowTopic(thingName, shadowName, 'update');
   const label = shadowName ? `shadow "${shadowName}"` : 'classic shadow';
   return (
     <section

@@ -2,6 +2,7 @@
 
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 import type { ActivityEntry } from '@/lib/shadows/activity';
 import { formatValue } from '@/lib/shadows/flatten';
 
@@ -92,7 +93,8 @@ export function ShadowActivity({
 }: {
   entries: readonly ActivityEntry[];
   max: number;
-  connection: { state: string; detail?: string };
+  /** The tab's MQTT connection, or `subscribing` while it is connected but not yet listening to the shadow. */
+  connection: { state: MqttConnectionState | 'subscribing'; detail?: string };
   onClear: () => void;
 }) {
   const live = connection.state === 'connected';

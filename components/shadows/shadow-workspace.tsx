@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useMqttSession } from '@/components/mqtt/use-mqtt-session';
 import { addEntries, MAX_ACTIVITY_ENTRIES, toActivityEntry, type ActivityEntry } from '@/lib/shadows/activity';
 import { latestTimestamp } from '@/lib/shadows/json';
-import { parseShadowTopic, thingShadowFilter } from '@/lib/shadows/topics';
+import { parseShadowTopic, thingShadowFilter } from '@/lib/mqtt/reserved-topics';
 import { NO_SHADOW, viewFromDocuments, type ShadowView } from '@/lib/shadows/view';
 
 import { CreateShadowForm } from './create-shadow-form';
@@ -121,7 +121,7 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
   // "Live" only once the broker granted the subscription, not merely when the session connected.
   const subscribed = mqtt.subscriptions.some((sub) => sub.filter === filter);
   const connection = {
-    state: mqtt.state === 'connected' && !subscribed ? 'subscribing' : mqtt.state,
+    state: mqtt.state === 'connected' && !subscribed ? ('subscribing' as const) : mqtt.state,
     detail: subscribeError ? `Not receiving live updates: ${subscribeError}` : mqtt.detail,
   };
 

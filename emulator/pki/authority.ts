@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { webcrypto } from 'node:crypto';
-import { toPem } from '../../lib/pki/pem';
+import { pemToDer, toPem } from '../../lib/pki/pem';
 import { x509 } from '../../lib/pki/x509';
 
 /** RSA-2048 with SHA-256, as AWS's own issuing CA signs device certificates. */
@@ -102,7 +102,8 @@ async function save(dir: string, name: string, ca: CertificateAuthority) {
 async function load(dir: string, name: string): Promise<CertificateAuthority> {
   const certificatePem = fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8').trim();
   const keyPem = fs.readFileSync(path.join(dir, `${name}.key`), 'utf8');
-  const der = Buffer.from(keyPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  const der = pemToDer(keyPem, 'PRIVATE KEY');
+  if (!der) throw new Error(`${path.join(dir, `${name}.key`)} does not hold a PKCS#8 PEM private key.`);
   const privateKey = await webcrypto.subtle.importKey('pkcs8', der, RSA_SIGNING, false, ['sign']);
   return { certificate: new x509.X509Certificate(certificatePem), certificatePem, privateKey };
 }

@@ -13,23 +13,24 @@ import { x509 } from '../../lib/pki/x509';
 import type { CertificateAuthority } from './authority';
 import {
   BOOLEAN_TRUE,
+  bitString,
   children,
   commonNameOnly,
   content,
   DerError,
   explicit,
   NULL,
+  OID,
   octetString,
   oid,
   raw,
   readRoot,
   seq,
-  bitString,
   time,
   tlv,
-  toPem,
   unsignedInteger,
-} from './der';
+} from '../../lib/pki/der';
+import { pemBlockDer, readPemBlocks, toPem } from '../../lib/pki/pem';
 
 /**
  * Certificate work for the control plane: reading PEM certificates and CSRs, the certificate id AWS
@@ -53,13 +54,13 @@ export const AWS_ISSUED_SUBJECT = 'CN=AWS IoT Certificate';
 // PEM
 
 function pemBody(text: string, labels: string[], what: string): Buffer {
-  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (!m || !labels.includes(m[1]!)) {
+  const block = readPemBlocks(text)[0];
+  if (!block || !labels.includes(block.label) || block.endLabel !== block.label) {
     throw new PkiInputError(`The ${what} is not PEM-encoded (expected -----BEGIN ${labels[0]}-----).`);
   }
-  const b64 = m[2]!.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) throw new PkiInputError(`The ${what} PEM contains invalid base64.`);
-  return Buffer.from(b64, 'base64');
+  const der = pemBlockDer(block);
+  if (!der) throw new PkiInputError(`The ${what} PEM contains invalid base64.`);
+  return Buffer.from(der.buffer, der.byteOffset, der.byteLength);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ export function parseCertificatePem(pem: string, what = 'certificate'): ParsedCe
   return {
     x509: cert,
     der: exact,
-    pem: toPem(exact),
+    pem: toPem('CERTIFICATE', exact),
     certificateId: certificateIdOf(exact),
     notBefore: Date.parse(cert.validFrom),
     notAfter: Date.parse(cert.validTo),
@@ -244,7 +245,7 @@ export interface Issuer {
   key: KeyObject;
   hash: string;
   /** AlgorithmIdentifier of the CA's signatures. */
-  sigAlg: Buffer;
+  sigAlg: Uint8Array;
   /** DER of the CA's subject, the issued certificates' issuer. */
   subjectDer: Buffer;
   /** The CA's subject key identifier, the issued certificates' authority key identifier. */
@@ -269,7 +270,7 @@ export function issuerOf(ca: CertificateAuthority): Issuer {
     key,
     hash: 'sha256',
     // sha256WithRSAEncryption (with its NULL parameters) or ecdsa-with-SHA256 (none).
-    sigAlg: ec ? seq(oid('2a8648ce3d040302')) : seq(oid('2a864886f70d01010b'), NULL),
+    sigAlg: ec ? seq(oid(OID.ecdsaWithSha256)) : seq(oid(OID.sha256WithRsa), NULL),
     subjectDer,
     keyId: ski ? Buffer.from(ski, 'hex') : keyIdentifier(Buffer.from(raw(der, tbs[i + 5]!))),
     certificateId: certificateIdOf(der),
@@ -287,7 +288,7 @@ function keyIdentifier(spkiDer: Buffer): Buffer {
 const SUBJECT_AWS_IOT = commonNameOnly('AWS IoT Certificate');
 
 export interface IssuedCertificate {
-  der: Buffer;
+  der: Uint8Array;
   pem: string;
   certificateId: string;
   notBefore: number;
@@ -310,10 +311,10 @@ export async function issueCertificate(
   const extensions = explicit(
     3,
     seq(
-      seq(oid('551d23'), octetString(seq(tlv(0x80, issuer.keyId)))),
-      seq(oid('551d0e'), octetString(octetString(keyIdentifier(opts.spkiDer)))),
-      seq(oid('551d13'), BOOLEAN_TRUE, octetString(seq())),
-      seq(oid('551d0f'), BOOLEAN_TRUE, octetString(Buffer.from([0x03, 0x02, 0x07, 0x80]))),
+      seq(oid(OID.authorityKeyId), octetString(seq(tlv(0x80, issuer.keyId)))),
+      seq(oid(OID.subjectKeyId), octetString(octetString(keyIdentifier(opts.spkiDer)))),
+      seq(oid(OID.basicConstraints), BOOLEAN_TRUE, octetString(seq())),
+      seq(oid(OID.keyUsage), BOOLEAN_TRUE, octetString(Buffer.from([0x03, 0x02, 0x07, 0x80]))),
     ),
   );
   const tbs = seq(
@@ -330,7 +331,7 @@ export async function issueCertificate(
   const der = seq(tbs, issuer.sigAlg, bitString(signature));
   return {
     der,
-    pem: toPem(der),
+    pem: toPem('CERTIFICATE', der),
     certificateId: certificateIdOf(der),
     notBefore: notBefore.getTime(),
     notAfter: notAfter.getTime(),
@@ -351,7 +352,7 @@ export async function generateRsaKeyPair(): Promise<GeneratedKeyPair> {
   const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
   return {
     spkiDer,
-    publicKeyPem: toPem(spkiDer, 'PUBLIC KEY'),
+    publicKeyPem: toPem('PUBLIC KEY', spkiDer),
     privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
   };
 }

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   applyDelete,
   applyUpdate,
-  computeDelta,
   currentVersion,
   getDocument,
   MAX_STATE_BYTES,
@@ -19,6 +18,7 @@ import {
   type StoredShadow,
   type UpdateRequest,
 } from './document';
+import { computeDelta } from '../../lib/shadows/delta';
 
 const T0 = 1_700_000_000;
 
@@ -249,41 +249,6 @@ describe('the accepted document', () => {
     assert.ok(result.ok);
     assert.equal('clientToken' in result.accepted, false);
     assert.equal('clientToken' in result.documents, false);
-  });
-});
-
-describe('computeDelta', () => {
-  it('holds desired fields missing from reported or different from it', () => {
-    assert.deepEqual(computeDelta({ color: 'RED', state: 'STOP' }, { color: 'GREEN', engine: 'ON' }), {
-      color: 'RED',
-      state: 'STOP',
-    });
-  });
-
-  it('leaves out fields only in reported and fields that are equal', () => {
-    assert.equal(computeDelta({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 2] }, extra: true }), undefined);
-  });
-
-  it('keeps the path to the root for nested differences', () => {
-    assert.deepEqual(
-      computeDelta({ lights: { color: { r: 255, g: 255, b: 255 } } }, { lights: { color: { r: 255, g: 0, b: 255 } } }),
-      { lights: { color: { g: 255 } } },
-    );
-  });
-
-  it('compares arrays whole and carries the whole desired array', () => {
-    assert.deepEqual(computeDelta({ list: [1, 2, 3] }, { list: [1, 2] }), { list: [1, 2, 3] });
-    assert.deepEqual(computeDelta({ list: [{ a: 1 }] }, { list: [{ a: 2 }] }), { list: [{ a: 1 }] });
-    assert.equal(computeDelta({ list: [{ a: 1, b: 2 }] }, { list: [{ b: 2, a: 1 }] }), undefined);
-  });
-
-  it('carries a whole desired object when reported has a scalar there', () => {
-    assert.deepEqual(computeDelta({ x: { y: 1 } }, { x: 5 }), { x: { y: 1 } });
-  });
-
-  it('is everything desired when nothing is reported, and nothing without desired', () => {
-    assert.deepEqual(computeDelta({ a: 1 }, undefined), { a: 1 });
-    assert.equal(computeDelta(undefined, { a: 1 }), undefined);
   });
 });
 

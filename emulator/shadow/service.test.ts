@@ -8,7 +8,7 @@ import type { Authority } from '../pki/authority';
 import { pairKey } from '../store/records';
 import { Store } from '../store/store';
 import { VERSION_RETENTION_SECONDS } from './document';
-import { attachShadowTopics, parseShadowTopic, shadowService, shadowTopicPrefix } from './service';
+import { attachShadowTopics, parseShadowRequest, shadowService } from './service';
 
 /** A message bus in one process: every publish reaches the listeners and is recorded, in order. */
 class MemoryBus implements MessageBus {
@@ -83,17 +83,17 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('shadow topics', () => {
   it('recognises exactly the request topics of classic and named shadows', () => {
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update'), {
+    assert.deepEqual(parseShadowRequest('$aws/things/t1/shadow/update'), {
       thingName: 't1',
       shadowName: '',
       operation: 'update',
     });
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/name/cfg/get'), {
+    assert.deepEqual(parseShadowRequest('$aws/things/t1/shadow/name/cfg/get'), {
       thingName: 't1',
       shadowName: 'cfg',
       operation: 'get',
     });
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/name/$x:y_z-1/delete')?.shadowName, '$x:y_z-1');
+    assert.deepEqual(parseShadowRequest('$aws/things/t1/shadow/name/$x:y_z-1/delete')?.shadowName, '$x:y_z-1');
     for (const topic of [
       '$aws/things/t1/shadow/update/accepted',
       '$aws/things/t1/shadow/update/delta',
@@ -107,13 +107,8 @@ describe('shadow topics', () => {
       `$aws/things/t1/shadow/name/${'n'.repeat(65)}/get`,
       'things/t1/shadow/get',
     ]) {
-      assert.equal(parseShadowTopic(topic), undefined, topic);
+      assert.equal(parseShadowRequest(topic), undefined, topic);
     }
-  });
-
-  it('names the classic and named prefixes', () => {
-    assert.equal(shadowTopicPrefix('t1'), '$aws/things/t1/shadow');
-    assert.equal(shadowTopicPrefix('t1', 'cfg'), '$aws/things/t1/shadow/name/cfg');
   });
 });
 

@@ -12,8 +12,8 @@
  *    publishes nothing, and HTTP errors are answered on HTTP only.
  *  - A shadow may exist for any thing name, registered or not (AWS does not check the registry).
  */
-import { z } from 'zod';
-import { thingName as thingNameSchema } from '../../lib/validation/iot-names';
+import { parseShadowTopic, type ShadowOperation, shadowTopic, shadowTopicPrefix } from '../../lib/mqtt/reserved-topics';
+import { shadowName as shadowNameSchema, thingName as thingNameSchema } from '../../lib/validation/iot-names';
 import type { BusListener, BusMessage } from '../broker/bus';
 import type { EmulatorContext } from '../context';
 import { AwsError } from '../errors';
@@ -34,14 +34,14 @@ import {
   type ShadowError,
 } from './document';
 
-/** Named shadow names: 1-64 of `[$a-zA-Z0-9:_-]` (the data-plane model's ShadowName). */
-export const shadowNameSchema = z
-  .string()
-  .min(1, 'Member must have length greater than or equal to 1')
-  .max(64, 'Member must have length less than or equal to 64')
-  .regex(/^[$a-zA-Z0-9:_-]+$/, 'Member must satisfy regular expression pattern: [$a-zA-Z0-9:_-]+');
+/** The shadow-name rule the HTTP routes parse with (one definition, in lib/validation/iot-names.ts). */
+export { shadowNameSchema };
 
-export type ShadowOperation = 'get' | 'update' | 'delete';
+/** Which shadow: '' is the classic one. */
+interface ShadowTarget {
+  thingName: string;
+  shadowName: string;
+}
 
 /** Who asked: an MQTT request is answered on MQTT (accepted or rejected); an HTTP one on HTTP. */
 export type ShadowOrigin = 'http' | 'mqtt';
@@ -54,36 +54,20 @@ export type ShadowOutcome<T> = { ok: true; doc: T } | { ok: false; error: Shadow
  */
 const RESPONSE_QOS = 1;
 
-/** `$aws/things/{thing}/shadow` or `$aws/things/{thing}/shadow/name/{shadow}`; '' is the classic shadow. */
-export function shadowTopicPrefix(thingName: string, shadowName = ''): string {
-  return shadowName ? `$aws/things/${thingName}/shadow/name/${shadowName}` : `$aws/things/${thingName}/shadow`;
-}
-
 /**
- * A device request topic: exactly `.../get`, `.../update` or `.../delete` under a shadow prefix, with a valid thing
- * name and (for a named shadow) a valid shadow name. Response topics (`/accepted`, `/rejected`, `/delta`,
- * `/documents`) and anything else give undefined.
+ * A device request topic the service answers: exactly `.../get`, `.../update` or `.../delete` under a shadow prefix
+ * (lib/mqtt/reserved-topics.ts), with a valid thing name and (for a named shadow) a valid shadow name; '' is the
+ * classic shadow. Response topics (`/accepted`, `/rejected`, `/delta`, `/documents`) and anything else give undefined.
  */
-export function parseShadowTopic(
+export function parseShadowRequest(
   topic: string,
 ): { thingName: string; shadowName: string; operation: ShadowOperation } | undefined {
-  const parts = topic.split('/');
-  if (parts[0] !== '$aws' || parts[1] !== 'things' || parts[3] !== 'shadow') return undefined;
-  let shadowName = '';
-  let op: string | undefined;
-  if (parts.length === 5) {
-    op = parts[4];
-  } else if (parts.length === 7 && parts[4] === 'name') {
-    shadowName = parts[5]!;
-    op = parts[6];
-    if (!shadowNameSchema.safeParse(shadowName).success) return undefined;
-  } else {
-    return undefined;
-  }
-  if (op !== 'get' && op !== 'update' && op !== 'delete') return undefined;
-  const thingName = parts[2]!;
+  const parsed = parseShadowTopic(topic);
+  if (parsed?.kind !== 'request') return undefined;
+  const { thingName, shadowName = '', operation } = parsed;
+  if (shadowName && !shadowNameSchema.safeParse(shadowName).success) return undefined;
   if (!thingNameSchema.safeParse(thingName).success) return undefined;
-  return { thingName, shadowName, operation: op };
+  return { thingName, shadowName, operation };
 }
 
 /** The data-plane exception an HTTP request answers a shadow error with (409 is ConflictException, ...). */
@@ -107,17 +91,18 @@ export class ShadowService {
     payload: Buffer | string = '',
   ): Promise<ShadowOutcome<GetAcceptedDoc>> {
     const now = nowSeconds(this.ctx);
-    const prefix = shadowTopicPrefix(thingName, shadowName);
+    const at: ShadowTarget = { thingName, shadowName };
     const req = parseTokenRequest(payload);
-    if (!req.ok) return this.reject(prefix, 'get', origin, req.error, req.clientToken, now);
+    if (!req.ok) return this.reject(at, 'get', origin, req.error, req.clientToken, now);
     const result = readShadow(
       this.stored(thingName, shadowName),
       now,
       shadowNotFound(thingName, shadowName),
       req.clientToken,
     );
-    if (!result.ok) return this.reject(prefix, 'get', origin, result.error, req.clientToken, now);
-    if (origin === 'mqtt') await this.publish(prefix, [[`${prefix}/get/accepted`, result.doc]]);
+    if (!result.ok) return this.reject(at, 'get', origin, result.error, req.clientToken, now);
+    if (origin === 'mqtt')
+      await this.publish(at, [[shadowTopic(thingName, shadowName, 'get', 'accepted'), result.doc]]);
     return { ok: true, doc: result.doc };
   }
 
@@ -132,17 +117,18 @@ export class ShadowService {
     payload: Buffer | string,
   ): Promise<ShadowOutcome<AcceptedDoc>> {
     const now = nowSeconds(this.ctx);
-    const prefix = shadowTopicPrefix(thingName, shadowName);
+    const at: ShadowTarget = { thingName, shadowName };
     const parsed = parseUpdateRequest(payload);
-    if (!parsed.ok) return this.reject(prefix, 'update', origin, parsed.error, parsed.clientToken, now);
+    if (!parsed.ok) return this.reject(at, 'update', origin, parsed.error, parsed.clientToken, now);
     const result = applyUpdate(this.stored(thingName, shadowName), parsed.request, now);
-    if (!result.ok) return this.reject(prefix, 'update', origin, result.error, parsed.request.clientToken, now);
+    if (!result.ok) return this.reject(at, 'update', origin, result.error, parsed.request.clientToken, now);
     const record: ShadowRecord = { thingName, shadowName, shadow: result.next };
     this.ctx.store.commit((tx) => tx.put('shadows', pairKey(thingName, shadowName), record));
-    const messages: [string, unknown][] = [[`${prefix}/update/accepted`, result.accepted]];
-    if (result.delta) messages.push([`${prefix}/update/delta`, result.delta]);
-    messages.push([`${prefix}/update/documents`, result.documents]);
-    await this.publish(prefix, messages);
+    const topic = (kind: 'accepted' | 'delta' | 'documents') => shadowTopic(thingName, shadowName, 'update', kind);
+    const messages: [string, unknown][] = [[topic('accepted'), result.accepted]];
+    if (result.delta) messages.push([topic('delta'), result.delta]);
+    messages.push([topic('documents'), result.documents]);
+    await this.publish(at, messages);
     return { ok: true, doc: result.accepted };
   }
 
@@ -157,19 +143,19 @@ export class ShadowService {
     payload: Buffer | string = '',
   ): Promise<ShadowOutcome<DeleteAcceptedDoc>> {
     const now = nowSeconds(this.ctx);
-    const prefix = shadowTopicPrefix(thingName, shadowName);
+    const at: ShadowTarget = { thingName, shadowName };
     const req = parseTokenRequest(payload);
-    if (!req.ok) return this.reject(prefix, 'delete', origin, req.error, req.clientToken, now);
+    if (!req.ok) return this.reject(at, 'delete', origin, req.error, req.clientToken, now);
     const result = applyDelete(
       this.stored(thingName, shadowName),
       now,
       shadowNotFound(thingName, shadowName),
       req.clientToken,
     );
-    if (!result.ok) return this.reject(prefix, 'delete', origin, result.error, req.clientToken, now);
+    if (!result.ok) return this.reject(at, 'delete', origin, result.error, req.clientToken, now);
     const record: ShadowRecord = { thingName, shadowName, shadow: result.tombstone };
     this.ctx.store.commit((tx) => tx.put('shadows', pairKey(thingName, shadowName), record));
-    await this.publish(prefix, [[`${prefix}/delete/accepted`, result.accepted]]);
+    await this.publish(at, [[shadowTopic(thingName, shadowName, 'delete', 'accepted'), result.accepted]]);
     return { ok: true, doc: result.accepted };
   }
 
@@ -184,7 +170,7 @@ export class ShadowService {
 
   /** Handles one bus message if it is a shadow request; resolves once its responses are published. */
   async handleMessage(msg: BusMessage): Promise<void> {
-    const target = parseShadowTopic(msg.topic);
+    const target = parseShadowRequest(msg.topic);
     if (!target) return;
     const { thingName, shadowName, operation } = target;
     if (operation === 'get') await this.get(thingName, shadowName, 'mqtt', msg.payload);
@@ -202,7 +188,7 @@ export class ShadowService {
    * without a timestamp, as AWS sends it; other rejections carry one.
    */
   private async reject<T>(
-    prefix: string,
+    at: ShadowTarget,
     operation: ShadowOperation,
     origin: ShadowOrigin,
     error: ShadowError,
@@ -211,7 +197,9 @@ export class ShadowService {
   ): Promise<ShadowOutcome<T>> {
     if (origin === 'mqtt') {
       const timestamp = error.code === 404 && operation !== 'update' ? undefined : now;
-      await this.publish(prefix, [[`${prefix}/${operation}/rejected`, rejected(error, { clientToken, timestamp })]]);
+      await this.publish(at, [
+        [shadowTopic(at.thingName, at.shadowName, operation, 'rejected'), rejected(error, { clientToken, timestamp })],
+      ]);
     }
     return clientToken === undefined ? { ok: false, error } : { ok: false, error, clientToken };
   }
@@ -220,7 +208,8 @@ export class ShadowService {
    * Publishes the messages in order, after those of earlier requests on the same shadow. A failure to publish
    * (broker closing) is logged, not thrown: the state change it reports is already stored.
    */
-  private publish(prefix: string, messages: [topic: string, doc: unknown][]): Promise<void> {
+  private publish(at: ShadowTarget, messages: [topic: string, doc: unknown][]): Promise<void> {
+    const prefix = shadowTopicPrefix(at.thingName, at.shadowName);
     const previous = this.chains.get(prefix) ?? Promise.resolve();
     const next = previous.then(async () => {
       for (const [topic, doc] of messages) {

@@ -1,3 +1,4 @@
+import type { CertificateStatus } from '../../lib/iot/certificate-status';
 import type { DeletedShadow, StoredShadow } from '../shadow/document';
 
 /**
@@ -5,13 +6,7 @@ import type { DeletedShadow, StoredShadow } from '../shadow/document';
  * epoch milliseconds) because they are written verbatim to the journal and the snapshot.
  */
 
-export type CertificateStatus =
-  | 'ACTIVE'
-  | 'INACTIVE'
-  | 'REVOKED'
-  | 'PENDING_TRANSFER'
-  | 'REGISTER_INACTIVE'
-  | 'PENDING_ACTIVATION';
+export type { CertificateStatus };
 
 export type CertificateMode = 'DEFAULT' | 'SNI_ONLY';
 

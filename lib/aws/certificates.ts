@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { mapLimited } from '../async/map-limited';
+import { CERTIFICATE_STATUSES, type CertificateStatus } from '../iot/certificate-status';
 import { awsErrorMessage, awsErrorName, type CallOptions, callIot, clampPage, shortId } from './call';
 import { listRegisteredCaIds } from './cas';
 import { AppError } from './errors';
@@ -21,15 +22,7 @@ import { listPrincipalThings } from './principals';
  * things, deactivate, delete) is a workflow: lib/certificates/delete.ts.
  */
 
-export const CERTIFICATE_STATUSES = [
-  'ACTIVE',
-  'INACTIVE',
-  'REVOKED',
-  'PENDING_TRANSFER',
-  'REGISTER_INACTIVE',
-  'PENDING_ACTIVATION',
-] as const;
-export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
+export { CERTIFICATE_STATUSES, type CertificateStatus };
 
 /** The statuses an operator may set with UpdateCertificate (the others are AWS IoT's own). */
 export const SETTABLE_STATUSES = ['ACTIVE', 'INACTIVE', 'REVOKED'] as const;

@@ -8,7 +8,8 @@ import {
   type IoTDataPlaneClient,
 } from '@aws-sdk/client-iot-data-plane';
 
-import { computeDelta, isJsonObject, type JsonObject, type MetaTree } from '@/lib/shadows/json';
+import { computeDelta } from '@/lib/shadows/delta';
+import { isJsonObject, type JsonObject, type MetaTree } from '@/lib/shadows/json';
 
 import { readIotConfig } from './config';
 import { describeDataEndpoint, getDataPlaneClient } from './data-plane';

@@ -1,3 +1,5 @@
+import type { RootCaFile } from './connection';
+
 /**
  * Amazon Root CA 1: the root that AWS IoT Core's ATS endpoints (`<prefix>-ats.iot.<region>.amazonaws.com`)
  * chain to. A public root certificate, copied from Debian's ca-certificates
@@ -33,6 +35,6 @@ export const AMAZON_ROOT_CA_1_DESCRIPTION =
   "Amazon Root CA 1: the root certificate AWS IoT Core's endpoint chains to. The device uses it to check that it is talking to AWS IoT Core.";
 
 /** The `rootCa` a bundle for AWS mode carries. */
-export function amazonRootCa(): { fileName: string; pem: string; description: string } {
+export function amazonRootCa(): RootCaFile {
   return { fileName: AMAZON_ROOT_CA_1_FILE_NAME, pem: AMAZON_ROOT_CA_1_PEM, description: AMAZON_ROOT_CA_1_DESCRIPTION };
 }

@@ -1,3 +1,5 @@
+import { shadowTopic } from '../mqtt/reserved-topics';
+import type { DeviceConnection } from './connection';
 import { normalizePem } from './escape';
 import { safeFileName } from './safe-file-name';
 import { PATHS, type BundleContext } from './templates/context';
@@ -13,22 +15,14 @@ import { javascriptSnippet, pythonSnippet } from './templates/sdk';
  * the browser and on the server.
  */
 
-export interface BundleInput {
+export interface BundleInput extends DeviceConnection {
   /** Also the MQTT client id. */
   thingName: string;
-  /** iot:Data-ATS host (abc123-ats.iot.eu-west-1.amazonaws.com), or localhost for the local IoT Core. */
-  endpoint: string;
-  /** 8883 (MQTT over TLS); 443 is written with ALPN x-amzn-mqtt-ca where a tool needs it. */
-  port: number;
-  mode: 'aws' | 'local';
-  region: string;
   certificateId: string;
   certificatePem: string;
   /** Absent on a later re-download: the bundle then says plainly that the key is not included and where it is. */
   privateKeyPem?: string;
   publicKeyPem?: string;
-  /** AmazonRootCA1.pem in AWS mode (see amazonRootCa()); the local IoT Core's root in local mode. */
-  rootCa: { fileName: string; pem: string; description: string };
   policyName?: string;
   /** telemetry defaults to `${thingName}/telemetry`. */
   topics?: { telemetry?: string };
@@ -121,8 +115,8 @@ export function bundleContext(input: BundleInput): BundleContext {
     folder: bundleFolderName(thingName),
     topics: {
       telemetry: input.topics?.telemetry ?? `${thingName}/telemetry`,
-      shadowUpdate: `$aws/things/${thingName}/shadow/update`,
-      shadowUpdateDelta: `$aws/things/${thingName}/shadow/update/delta`,
+      shadowUpdate: shadowTopic(thingName, undefined, 'update'),
+      shadowUpdateDelta: shadowTopic(thingName, undefined, 'update', 'delta'),
       microchipSensors: `${thingName.toLowerCase()}/sensors`,
     },
     files: { ...BUNDLE_FILE_NAMES, rootCa: rootCaFileName(input.rootCa.fileName) },

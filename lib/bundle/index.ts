@@ -7,6 +7,7 @@ export {
   type BundleFile,
   type BundleInput,
 } from './bundle';
+export type { DeviceConnection, RootCaFile } from './connection';
 export { zipBundle } from './zip';
 export { safeFileName } from './safe-file-name';
 export { AMAZON_ROOT_CA_1_PEM, AMAZON_ROOT_CA_1_FILE_NAME, amazonRootCa } from './amazon-root-ca';

@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { amazonRootCa } from './amazon-root-ca';
 import { bundleFileName, bundleFiles, type BundleFile, type BundleInput } from './bundle';
-import { zipBundle } from './zip';
+import { readZip, zipBundle } from './zip';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const input = (over: Partial<BundleInput> = {}): BundleInput => ({
@@ -123,5 +123,36 @@ describe('zipBundle', () => {
     const data = new Uint8Array(256).map((_, i) => i);
     const zip = zipBundle([{ path: 'dévice/温度.bin', content: data }], { mtime: MTIME });
     assert.deepEqual(unzipSync(zip)['dévice/温度.bin'], data);
+  });
+
+  test('a file holding a private key is 0600 whatever mode it was given; stored zips read back', (t) => {
+    const key = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const files: BundleFile[] = [
+      { path: 'ca/ca-private-key.pem', content: key },
+      { path: 'ca/key-as-bytes.pem', content: new TextEncoder().encode(key), mode: 0o644 },
+      { path: 'ca/script.sh', content: `#!/bin/sh\ncat <<EOF\n${key}EOF\n`, executable: true },
+      { path: 'ca/ca-certificate.pem', content: amazonRootCa().pem },
+    ];
+    const zip = zipBundle(files, { mtime: MTIME, level: 0 });
+    const back = readZip(zip);
+    assert.deepEqual(Object.keys(back).sort(), ['ca/', ...files.map((f) => f.path)].sort());
+    for (const f of files) assert.equal(sha(back[f.path]!), sha(bytesOf(f)), f.path);
+    // Stored: the key's text is in the zip as it is.
+    assert.ok(Buffer.from(zip).includes(Buffer.from('BEGIN PRIVATE KEY')));
+
+    if (!haveUnzip) return t.skip('unzip is not installed: checked with fflate only');
+    const file = path.join(scratch, 'ca.zip');
+    fs.writeFileSync(file, zip);
+    const out = path.join(scratch, 'ca-out');
+    execFileSync('unzip', ['-q', file, '-d', out]);
+    const mode = (p: string) => fs.statSync(path.join(out, p)).mode & 0o777;
+    assert.equal(mode('ca/ca-private-key.pem'), 0o600);
+    assert.equal(mode('ca/key-as-bytes.pem'), 0o600);
+    assert.equal(mode('ca/script.sh'), 0o600);
+    assert.equal(mode('ca/ca-certificate.pem'), 0o644);
+  });
+
+  test('readZip refuses bytes that are not a zip', () => {
+    assert.throws(() => readZip(new TextEncoder().encode('not a zip')));
   });
 });

@@ -5,6 +5,7 @@
  */
 
 import { bundleFileName } from '../bundle/bundle';
+import { shadowTopic } from '../mqtt/reserved-topics';
 
 export type StepStatus = 'pass' | 'fail' | 'warn' | 'waiting';
 
@@ -76,8 +77,8 @@ export interface CheckFacts {
 }
 
 export const telemetryTopic = (thing: string) => `${thing}/telemetry`;
-export const shadowUpdateTopic = (thing: string) => `$aws/things/${thing}/shadow/update`;
-export const shadowDeltaTopic = (thing: string) => `$aws/things/${thing}/shadow/update/delta`;
+export const shadowUpdateTopic = (thing: string) => shadowTopic(thing, undefined, 'update');
+export const shadowDeltaTopic = (thing: string) => shadowTopic(thing, undefined, 'update', 'delta');
 
 /** What a device onboarded by this dashboard does: connect as its thing, publish telemetry, use its classic shadow. */
 export function plannedActions(thing: string): PlannedAction[] {

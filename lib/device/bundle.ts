@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { unzipSync } from 'fflate';
 import { z } from 'zod';
+
+import { readZip } from '../bundle/zip';
+import { shadowTopic } from '../mqtt/reserved-topics';
 
 /**
  * Reads credential bundles as lib/bundle writes them: a folder per device holding `config/device.json` (endpoint,
@@ -105,7 +107,6 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
   const rootCaPem = file(cfg.files.rootCa, 'root CA');
   if (!rootCaPem.includes('-----BEGIN CERTIFICATE-----'))
     throw new BundleError(`${source}: ${cfg.files.rootCa} is not a PEM certificate.`);
-  const shadowPrefix = `$aws/things/${cfg.thingName}/shadow`;
   return {
     source,
     thingName: cfg.thingName,
@@ -115,8 +116,8 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
     ...(cfg.alpnProtocols?.length ? { alpnProtocols: cfg.alpnProtocols } : {}),
     topics: {
       telemetry: cfg.topics.telemetry,
-      shadowUpdate: cfg.topics.shadowUpdate ?? `${shadowPrefix}/update`,
-      shadowUpdateDelta: cfg.topics.shadowUpdateDelta ?? `${shadowPrefix}/update/delta`,
+      shadowUpdate: cfg.topics.shadowUpdate ?? shadowTopic(cfg.thingName, undefined, 'update'),
+      shadowUpdateDelta: cfg.topics.shadowUpdateDelta ?? shadowTopic(cfg.thingName, undefined, 'update', 'delta'),
     },
     certificatePem,
     privateKeyPem: privateKey,
@@ -128,7 +129,7 @@ export function deviceFromFolder(source: string, read: ReadFile): DeviceBundle {
 export function devicesFromZip(bytes: Uint8Array, label = 'the zip'): DeviceBundle[] {
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
+    entries = readZip(bytes);
   } catch (err) {
     throw new BundleError(
       `Cannot read ${label} as a zip file (${(err as Error).message}). Is it a credential bundle downloaded from the dashboard?`,

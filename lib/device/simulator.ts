@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
+import { shadowTopic } from '../mqtt/reserved-topics';
 import type { DeviceBundle } from './bundle';
 import { deltaFrom, mergeState, nextTemperature, reportMessage, telemetryMessage, type JsonObject } from './state';
 
@@ -55,8 +56,8 @@ export class SimulatedDevice {
     this.opts.log(`${new Date().toISOString()} ${this.prefix} ${line}`);
   }
 
-  private get shadowPrefix() {
-    return `$aws/things/${this.bundle.thingName}/shadow`;
+  private shadowTopic(operation: 'get', kind?: 'accepted') {
+    return shadowTopic(this.bundle.thingName, undefined, operation, kind);
   }
 
   /** Connects; rejects with a DeviceError that says why in plain words when the broker does not accept us. */
@@ -130,13 +131,13 @@ export class SimulatedDevice {
   async run(): Promise<void> {
     const client = this.requireClient();
     const delta = this.bundle.topics.shadowUpdateDelta;
-    const getAccepted = `${this.shadowPrefix}/get/accepted`;
+    const getAccepted = this.shadowTopic('get', 'accepted');
     const refused = await subscribe(client, [delta, getAccepted]);
     for (const filter of refused)
       this.log(`subscribe to ${filter} refused by the policy: desired changes will not reach this device`);
     if (!refused.includes(delta)) this.log(`subscribed to ${delta}`);
     await this.report(this.reported);
-    if (!refused.includes(getAccepted)) await this.publish(`${this.shadowPrefix}/get`, '', 'asked for the shadow');
+    if (!refused.includes(getAccepted)) await this.publish(this.shadowTopic('get'), '', 'asked for the shadow');
     await this.sendTelemetry();
     this.timer = setInterval(() => {
       void this.sendTelemetry().catch((err: Error) => this.log(`telemetry failed: ${err.message}`));
@@ -189,7 +190,7 @@ export class SimulatedDevice {
     const kind =
       topic === this.bundle.topics.shadowUpdateDelta
         ? 'delta'
-        : topic === `${this.shadowPrefix}/get/accepted`
+        : topic === this.shadowTopic('get', 'accepted')
           ? 'get-accepted'
           : undefined;
     if (!kind) return;

@@ -8,9 +8,11 @@
  * the same client id drops the first one: DUPLICATE_CLIENTID) does not mark the newer session disconnected.
  */
 
+import { parsePresenceTopic, type PresenceEventType } from '../mqtt/reserved-topics';
+
 export interface PresenceEvent {
   clientId: string;
-  eventType: 'connected' | 'disconnected';
+  eventType: PresenceEventType;
   timestamp: number;
   versionNumber?: number;
   sessionIdentifier?: string;
@@ -36,8 +38,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Reads a lifecycle message; undefined for anything that is not a well-formed presence event. */
 export function parsePresenceEvent(topic: string, payload: string | Uint8Array): PresenceEvent | undefined {
-  const m = /^\$aws\/events\/presence\/(connected|disconnected)\/(.+)$/.exec(topic);
-  if (!m) return undefined;
+  const target = parsePresenceTopic(topic);
+  if (!target) return undefined;
   let body: unknown;
   try {
     body = JSON.parse(typeof payload === 'string' ? payload : new TextDecoder().decode(payload));
@@ -48,8 +50,8 @@ export function parsePresenceEvent(topic: string, payload: string | Uint8Array):
   const timestamp = body.timestamp;
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return undefined;
   const event: PresenceEvent = {
-    clientId: typeof body.clientId === 'string' && body.clientId ? body.clientId : m[2]!,
-    eventType: m[1] as PresenceEvent['eventType'],
+    clientId: typeof body.clientId === 'string' && body.clientId ? body.clientId : target.clientId,
+    eventType: target.eventType,
     timestamp,
   };
   if (typeof body.versionNumber === 'number') event.versionNumber = body.versionNumber;

@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
+import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 import { connectDashboardMqtt } from '@/lib/mqtt/dashboard-connection';
+import { PRESENCE_FILTER } from '@/lib/mqtt/reserved-topics';
+import { topicMatches } from '@/lib/mqtt/topic-filter';
 import { presenceTrackerService } from '@/lib/server/services';
 
 import {
@@ -33,12 +36,11 @@ import {
  * message on `<thing>/#`), reference-counted per filter. The one tracker is created in lib/server/services.ts.
  */
 
-export const PRESENCE_FILTER = '$aws/events/presence/+/+';
-
 type MessageListener = (topic: string, payload: Buffer) => void;
 type PresenceListener = (event: PresenceEvent, view: PresenceView) => void;
 
-export type TrackerState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+/** The tracker's connection is never closed for good: it keeps trying. */
+export type TrackerState = Exclude<MqttConnectionState, 'closed'>;
 
 export class PresenceTracker {
   readonly table: PresenceTable = new Map();
@@ -206,17 +208,4 @@ function answer<T extends object>(
         }
       : {}),
   };
-}
-
-/** MQTT filter matching: `+` one level, `#` the rest (including the parent); `$` topics only match filters starting with `$`. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') !== filter.startsWith('$')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }

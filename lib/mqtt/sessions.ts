@@ -6,6 +6,7 @@ import type { MqttClient } from 'mqtt';
 
 import { mqttSessionRegistry } from '@/lib/server/services';
 
+import type { MqttConnectionState } from './connection-state';
 import { connectDashboardMqtt } from './dashboard-connection';
 import { MessageRelay, type RelayBatch } from './relay';
 
@@ -14,11 +15,9 @@ import { MessageRelay, type RelayBatch } from './relay';
  * The session lives exactly as long as the tab's SSE stream: when the stream closes the session
  * unsubscribes and disconnects, so a closed tab leaves no connection on the broker.
  */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
-
 export type SessionEvent =
   | { type: 'session'; id: string; clientId: string }
-  | { type: 'state'; state: ConnectionState; detail?: string }
+  | { type: 'state'; state: MqttConnectionState; detail?: string }
   | { type: 'batch'; batch: RelayBatch }
   | { type: 'subscriptions'; subscriptions: { filter: string; qos: 0 | 1 }[] };
 

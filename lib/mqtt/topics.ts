@@ -3,6 +3,9 @@
  * SUBSCRIBE, and by the dashboard's MQTT client before it sends anything. Pure; no Node imports, so it
  * runs in the browser too. Buffer-free byte counting for the same reason.
  */
+import { parseShadowTopic } from './reserved-topics';
+import { filterShapeProblem } from './topic-filter';
+
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
 export const MAX_TOPIC_BYTES = 256;
@@ -36,14 +39,8 @@ export function topicFilterProblem(filter: string): string | undefined {
   if (filter.length === 0) return 'The topic filter is empty.';
   if (utf8Bytes(filter) > MAX_TOPIC_BYTES) return `The topic filter is longer than ${MAX_TOPIC_BYTES} bytes.`;
   if (filter.includes('\u0000')) return 'A topic filter cannot contain the null character.';
-  const levels = filter.split('/');
-  for (let i = 0; i < levels.length; i++) {
-    const level = levels[i]!;
-    if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) {
-      return '# must be a whole level and the last one.';
-    }
-    if (level.includes('+') && level !== '+') return '+ must be a whole level.';
-  }
+  const shape = filterShapeProblem(filter);
+  if (shape) return shape;
   if (slashCount(filter) > MAX_TOPIC_SLASHES) return `The topic filter has more than ${MAX_TOPIC_SLASHES + 1} levels.`;
   return undefined;
 }
@@ -60,7 +57,7 @@ export function clientIdProblem(clientId: string): string | undefined {
 export function isPublishableReservedTopic(topic: string): boolean {
   if (!topic.startsWith('$')) return true;
   return (
-    /^\$aws\/things\/[^/]+\/shadow\/(name\/[^/]+\/)?(get|update|delete)$/.test(topic) ||
+    parseShadowTopic(topic)?.kind === 'request' ||
     /^\$aws\/things\/[^/]+\/jobs\//.test(topic) ||
     /^\$aws\/rules\/[^/]+\//.test(topic) ||
     /^\$aws\/things\/[^/]+\/tunnels\//.test(topic) ||

@@ -49,14 +49,8 @@ export interface OnboardingPlan {
   policy: PolicyChoice;
 }
 
-/** What a device needs to reach AWS IoT: where, on which port, and which root CA to trust. */
-export interface DeviceConnection {
-  mode: 'aws' | 'local';
-  region: string;
-  endpoint: string;
-  port: number;
-  rootCa: { fileName: string; pem: string; description: string };
-}
+/** What a device needs to reach AWS IoT: one definition, in lib/bundle/connection.ts. */
+export type { DeviceConnection } from '../bundle/connection';
 
 /**
  * The steps of one device's onboarding, in AWS's order: what lib/onboarding/steps.ts makes and undoes, for

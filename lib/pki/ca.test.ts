@@ -4,7 +4,9 @@ import { describe, test } from 'node:test';
 
 import { unzipSync } from 'fflate';
 
-import { CaInputError, createCa, createVerificationCertificate, loadCa, signDeviceCertificates } from './ca';
+import { CaInputError, createCa } from './ca';
+import { createVerificationCertificate, signDeviceCertificates } from './ca-issue';
+import { loadCa } from './ca-load';
 import { buildFleetZip } from './ca-worker';
 import { pemHeader, toPem } from './pem';
 

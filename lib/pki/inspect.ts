@@ -4,6 +4,7 @@
  * WebCrypto (`crypto.subtle`), no node: imports, so the register form can check a file in the browser
  * before anything is sent, and server pages can show the same facts.
  */
+import { pemBlockDer, readPemBlocks } from './pem';
 import { x509 } from './x509';
 
 /** AWS's limit on certificatePem (RegisterCertificate / RegisterCertificateWithoutCA): 65,536 characters. */
@@ -49,8 +50,6 @@ export class CertificateParseError extends Error {
   }
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
-
 /** What an operator most likely pasted instead, by PEM label. */
 const WRONG_KIND: Readonly<Record<string, string>> = {
   'PRIVATE KEY': 'a private key',
@@ -63,17 +62,6 @@ const WRONG_KIND: Readonly<Record<string, string>> = {
   'NEW CERTIFICATE REQUEST': 'a certificate signing request (CSR)',
   'X509 CRL': 'a certificate revocation list',
 };
-
-function base64ToBytes(body: string): Uint8Array<ArrayBuffer> {
-  const compact = body.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-    throw new CertificateParseError('The certificate block is not valid base64 (it may be truncated or edited).');
-  }
-  const binary = atob(compact);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /**
  * The DER of the single certificate in `pem`. Refuses empty input, something that is not PEM, a key or
@@ -88,7 +76,7 @@ export function certificatePemToDer(pem: string): Uint8Array<ArrayBuffer> {
       `The PEM is too large: AWS IoT accepts at most ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`,
     );
   }
-  const blocks = [...pem.matchAll(PEM_BLOCK)].map((m) => ({ begin: m[1]!, body: m[2]!, end: m[3]! }));
+  const blocks = readPemBlocks(pem);
   if (blocks.length === 0) {
     if (pem.includes('-----BEGIN CERTIFICATE-----')) {
       throw new CertificateParseError('The certificate has no "-----END CERTIFICATE-----" line (it may be cut short).');
@@ -97,9 +85,9 @@ export function certificatePemToDer(pem: string): Uint8Array<ArrayBuffer> {
       'This is not a PEM certificate: expected text between "-----BEGIN CERTIFICATE-----" and "-----END CERTIFICATE-----".',
     );
   }
-  const certificates = blocks.filter((b) => b.begin === 'CERTIFICATE');
+  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
   if (certificates.length === 0) {
-    const kind = WRONG_KIND[blocks[0]!.begin] ?? `a "${blocks[0]!.begin}" block`;
+    const kind = WRONG_KIND[blocks[0]!.label] ?? `a "${blocks[0]!.label}" block`;
     throw new CertificateParseError(`This PEM holds ${kind}, not a certificate.`);
   }
   if (certificates.length > 1) {
@@ -108,10 +96,13 @@ export function certificatePemToDer(pem: string): Uint8Array<ArrayBuffer> {
     );
   }
   const block = certificates[0]!;
-  if (block.end !== 'CERTIFICATE') {
+  if (block.endLabel !== 'CERTIFICATE') {
     throw new CertificateParseError('The certificate block begins and ends with different labels.');
   }
-  return base64ToBytes(block.body);
+  const der = pemBlockDer(block);
+  if (!der)
+    throw new CertificateParseError('The certificate block is not valid base64 (it may be truncated or edited).');
+  return der;
 }
 
 function hex(buffer: ArrayBuffer, separator = ''): string {

@@ -1,7 +1,7 @@
 import { diffStates, type FieldChange } from './diff';
 import { formatPath, leaves } from './flatten';
 import { isJsonObject, type JsonObject, type JsonValue, type MetaTree, type ShadowMetadata } from './json';
-import { parseShadowTopic, type ShadowOperation } from './topics';
+import { parseShadowTopic, type ShadowOperation } from '../mqtt/reserved-topics';
 
 /**
  * The Activity stream of a thing's shadows: each shadow message from the broker turned into an entry a

@@ -1,7 +1,7 @@
 /**
- * JSON shapes of AWS IoT Device Shadow documents and the few structural helpers the dashboard needs to
- * show them: equality, the delta of desired vs reported, nesting depth and size as AWS counts them.
- * Pure: runs in the browser (live updates) and on the server (actions).
+ * JSON shapes of AWS IoT Device Shadow documents and the structural helpers the dashboard and the local IoT
+ * Core's shadow service both use: equality, nesting depth and size as AWS counts them (the delta is delta.ts).
+ * Pure: runs in the browser (live updates), on the server (actions) and in the emulator.
  */
 
 export type JsonPrimitive = string | number | boolean | null;
@@ -70,27 +70,6 @@ export function hasNullInArray(value: JsonValue): boolean {
 /** UTF-8 bytes of the compact JSON. */
 export function jsonByteLength(value: JsonValue): number {
   return new TextEncoder().encode(JSON.stringify(value)).length;
-}
-
-/**
- * AWS's delta: every field of desired missing from reported or different from it; nested objects keep
- * their path, arrays are compared whole, fields only in reported are left out. Undefined when none.
- */
-export function computeDelta(
-  desired: JsonObject | undefined,
-  reported: JsonObject | undefined,
-): JsonObject | undefined {
-  if (!desired) return undefined;
-  const delta: JsonObject = {};
-  for (const [key, want] of Object.entries(desired)) {
-    const have = reported && Object.hasOwn(reported, key) ? reported[key] : undefined;
-    if (have === undefined) setMember(delta, key, want);
-    else if (isJsonObject(want) && isJsonObject(have)) {
-      const nested = computeDelta(want, have);
-      if (nested) setMember(delta, key, nested);
-    } else if (!jsonEqual(want, have)) setMember(delta, key, want);
-  }
-  return Object.keys(delta).length > 0 ? delta : undefined;
 }
 
 /** The newest leaf timestamp under a metadata node (an array's or object's "last written"). */

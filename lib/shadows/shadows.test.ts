@@ -5,9 +5,8 @@ import { addEntries, toActivityEntry, type ActivityEntry } from './activity';
 import { checkDesiredText, desiredPatch, shadowName } from './desired';
 import { diffStates } from './diff';
 import { flattenShadow, formatPath } from './flatten';
-import { computeDelta, latestTimestamp } from './json';
+import { latestTimestamp } from './json';
 import { formatAbsolute, formatRelative } from '../format/relative-time';
-import { parseShadowTopic } from './topics';
 
 describe('flattenShadow', () => {
   test('puts desired, reported and delta of a field on one row with each side’s timestamp', () => {
@@ -129,27 +128,12 @@ describe('desiredPatch', () => {
   });
 });
 
-describe('shadow names and topics', () => {
+describe('shadow names', () => {
   test('names are 1-64 of [$a-zA-Z0-9:_-]', () => {
     assert.equal(shadowName.safeParse('config:v1_$a-b').success, true);
     assert.equal(shadowName.safeParse('').success, false);
     assert.equal(shadowName.safeParse('a/b').success, false);
     assert.equal(shadowName.safeParse('x'.repeat(65)).success, false);
-  });
-  test('parses classic and named topics', () => {
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/update/documents'), {
-      thingName: 't1',
-      operation: 'update',
-      kind: 'documents',
-    });
-    assert.deepEqual(parseShadowTopic('$aws/things/t1/shadow/name/cfg/delete/accepted'), {
-      thingName: 't1',
-      shadowName: 'cfg',
-      operation: 'delete',
-      kind: 'accepted',
-    });
-    assert.equal(parseShadowTopic('$aws/things/t1/shadow/get/delta'), undefined);
-    assert.equal(parseShadowTopic('t1/sensors'), undefined);
   });
 });
 
@@ -205,15 +189,5 @@ describe('activity entries', () => {
       list.map((e) => e.id),
       ['4', '3', '2'],
     );
-  });
-});
-
-describe('computeDelta', () => {
-  test('fields of desired that reported lacks or differs in', () => {
-    assert.deepEqual(computeDelta({ a: 1, b: { c: 2, d: 3 }, e: [1] }, { a: 1, b: { c: 2 }, e: [2], z: 9 }), {
-      b: { d: 3 },
-      e: [1],
-    });
-    assert.equal(computeDelta({ a: 1 }, { a: 1 }), undefined);
   });
 });

@@ -1,5 +1,6 @@
 import { readSnapshot } from './activity';
-import { computeDelta, type JsonObject, type MetaTree } from './json';
+import { computeDelta } from './delta';
+import type { JsonObject, MetaTree } from './json';
 
 /**
  * What the shadow page shows of one shadow, plain data passed from the server page to the client view and

@@ -12,6 +12,13 @@ export const thingName = z
   .max(128, 'Member must have length less than or equal to 128')
   .regex(/^[a-zA-Z0-9:_-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+');
 
+/** Named shadow names: 1-64 of `[$a-zA-Z0-9:_-]` (the data-plane model's ShadowName). */
+export const shadowName = z
+  .string()
+  .min(1, 'Member must have length greater than or equal to 1')
+  .max(64, 'Member must have length less than or equal to 64')
+  .regex(/^[$a-zA-Z0-9:_-]+$/, 'Member must satisfy regular expression pattern: [$a-zA-Z0-9:_-]+');
+
 export const thingTypeName = thingName;
 export const thingGroupName = thingName;
 

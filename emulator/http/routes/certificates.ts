@@ -17,20 +17,12 @@ import {
   touched,
 } from '../../iot/certificates';
 import { generateRsaKeyPair, issueCertificate, issuerOf, parseCsr, PkiInputError } from '../../pki/certificates';
+import { CERTIFICATE_STATUSES } from '../../../lib/iot/certificate-status';
 import type { CertificateRecord, CertificateStatus } from '../../store/records';
 import { epochSeconds } from '../../time';
 import { pageSize } from '../paginate';
 import { ok, parseInput } from '../request';
 import type { Route } from '../router';
-
-export const CERTIFICATE_STATUSES = [
-  'ACTIVE',
-  'INACTIVE',
-  'REVOKED',
-  'PENDING_TRANSFER',
-  'REGISTER_INACTIVE',
-  'PENDING_ACTIVATION',
-] as const satisfies readonly CertificateStatus[];
 
 /** A boolean in the query string, as the SDK and the CLI write it. */
 export const queryBoolean = z

@@ -2,13 +2,12 @@
  * Everything a template needs, computed once from the BundleInput: normalised PEMs, the file names inside the
  * bundle folder, topics. Templates are pure functions of this.
  */
-export interface BundleContext {
+import type { DeviceConnection } from '../connection';
+
+/** The connection fields (rootCa's PEM normalised) and everything else the templates read. */
+export interface BundleContext extends DeviceConnection {
   thingName: string;
   clientId: string;
-  endpoint: string;
-  port: number;
-  mode: 'aws' | 'local';
-  region: string;
   certificateId: string;
   policyName?: string;
   createdAt?: Date;
@@ -31,7 +30,6 @@ export interface BundleContext {
   certificatePem: string;
   privateKeyPem?: string;
   publicKeyPem?: string;
-  rootCa: { fileName: string; pem: string; description: string };
 }
 
 export const CONFIG_DIR = 'config';

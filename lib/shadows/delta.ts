@@ -1,3 +1,7 @@
+/**
+ * The delta of a Device Shadow, one copy for the local IoT Core's shadow service (which publishes it) and the
+ * dashboard (which shows it when AWS's document does not carry one). Pure.
+ */
 import { isJsonObject, jsonEqual, setMember, type JsonObject, type MetaNode, type MetaTree } from './json';
 
 /**
