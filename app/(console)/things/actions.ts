@@ -16,18 +16,9 @@ import {
   type DeletionReport,
 } from '@/lib/aws/things';
 import type { Thing } from '@/lib/aws/types';
-import { failed, succeeded, type ActionState } from '@/lib/forms/action-state';
-
-import {
-  addToGroupForm,
-  attributeChanges,
-  createThingForm,
-  deleteThingForm,
-  editAttributesForm,
-  invalidByPath,
-  readAttributeRows,
-  rowValues,
-} from './schemas';
+import { failed, invalidByPath, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { attributeChanges, attributesRecord, readAttributeRows, rowValues } from '@/lib/things/attributes';
+import { addToGroupForm, createThingForm, deleteThingForm, editAttributesForm } from '@/lib/things/forms';
 
 const text = (formData: FormData, key: string): string => {
   const v = formData.get(key);
@@ -66,7 +57,7 @@ export async function createThingAction(_prev: ActionState, formData: FormData):
       name: input.name,
       typeName: input.typeName,
       groupName: input.groupName,
-      attributes: Object.fromEntries(input.attributes.map((r) => [r.name, r.value])),
+      attributes: attributesRecord(input.attributes),
     });
   } catch (err) {
     const error = toAppError(err);

@@ -20,9 +20,8 @@ import {
   listThingGroups,
   type ThingDetail,
 } from '@/lib/aws/things';
+import { decodeParam } from '@/lib/forms/search-params';
 import { thingName } from '@/lib/validation/iot-names';
-
-import { decodeParam } from '../schemas';
 
 export const dynamic = 'force-dynamic';
 
