@@ -7,6 +7,7 @@ import { registerCertificateAction, type RegisterState } from '@/app/(console)/c
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField } from '@/components/ui/form';
+import { PemField } from '@/components/ui/pem-field';
 import { idle } from '@/lib/forms/action-state';
 import {
   CertificateParseError,
@@ -16,7 +17,7 @@ import {
   type CertificateInfo,
 } from '@/lib/pki/inspect';
 
-import { PemField } from './pem-field';
+import { CertificatePreview } from './certificate-preview';
 
 type Mode = 'without-ca' | 'with-ca';
 type PemName = 'certificatePem' | 'caCertificatePem';
@@ -189,9 +190,13 @@ export function RegisterCertificateForm() {
         hint="Paste the device certificate, or upload a .pem/.crt file (at most 64 KB). One certificate, without its chain or private key."
         value={pems.certificatePem}
         errors={errorsOf('certificatePem')}
-        info={infos.certificatePem}
         onText={onText('certificatePem')}
         onFileError={onFileError('certificatePem')}
+        preview={
+          infos.certificatePem ? (
+            <CertificatePreview info={infos.certificatePem} label="Certificate (PEM) preview" />
+          ) : undefined
+        }
       />
       {existing ? (
         <Alert tone="warning" title="Already registered">
@@ -211,9 +216,13 @@ export function RegisterCertificateForm() {
             hint="The CA that signed the certificate above."
             value={pems.caCertificatePem}
             errors={errorsOf('caCertificatePem')}
-            info={infos.caCertificatePem}
             onText={onText('caCertificatePem')}
             onFileError={onFileError('caCertificatePem')}
+            preview={
+              infos.caCertificatePem ? (
+                <CertificatePreview info={infos.caCertificatePem} label="CA certificate (PEM) preview" />
+              ) : undefined
+            }
           />
           <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900">
             The CA must already be registered in this account and region (RegisterCACertificate, with its verification

@@ -14,7 +14,9 @@ import {
 } from '@/app/(console)/onboard/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
+import { PemField } from '@/components/ui/pem-field';
 import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';
@@ -23,10 +25,8 @@ import { CREDENTIAL_MODES, type CredentialMode, type OnboardingSteps } from '@/l
 import { generateDeviceKeys, KEY_ALGORITHMS } from '@/lib/pki/browser-keys';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
-import { AttributeRows, type AttributeRow } from './attribute-rows';
 import { saveBytes } from './download';
 import { OnboardingSummary, type SummaryData } from './onboarding-summary';
-import { PemField } from './pem-field';
 import { StepList } from './step-list';
 
 export interface TemplateOption {
@@ -162,7 +162,6 @@ export function OnboardForm({
     idle(),
   );
   const [fields, setFields] = useState<Fields>(INITIAL);
-  const [rows, setRows] = useState<AttributeRow[]>([]);
   const [run, setRun] = useState<RunView | undefined>();
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState<Finished | undefined>();
@@ -233,7 +232,6 @@ export function OnboardForm({
     setFinished(undefined);
     setRun(undefined);
     setFields(INITIAL);
-    setRows([]);
   };
 
   if (finished) {
@@ -303,7 +301,12 @@ export function OnboardForm({
                 name="thingGroupName"
               />
             </div>
-            <AttributeRows rows={rows} onChange={setRows} errors={errors('attributes')} max={maxAttributes} />
+            <AttributeRowsEditor
+              initialRows={[]}
+              fieldErrors={state.status === 'invalid' ? state.fieldErrors : undefined}
+              legend="Attributes (optional)"
+              hint={`Searchable name=value pairs, for example site=factory-1. At most ${maxAttributes}${fields.thingTypeName ? '' : ' without a thing type'}.`}
+            />
           </Section>
 
           <Section
@@ -332,17 +335,19 @@ export function OnboardForm({
                 <PemField
                   name="certificatePem"
                   label="Device certificate (PEM)"
+                  uploadLabel="Upload device certificate (PEM) file"
                   hint="-----BEGIN CERTIFICATE----- … Registered without a CA (RegisterCertificateWithoutCA) unless you give its CA below."
                   value={fields.certificatePem}
-                  onChange={(v) => set('certificatePem', v)}
+                  onText={(v) => set('certificatePem', v)}
                   errors={errors('certificatePem')}
                 />
                 <PemField
                   name="caCertificatePem"
                   label="CA certificate (PEM, optional)"
+                  uploadLabel="Upload CA certificate (PEM) file"
                   hint="Only for a certificate signed by a CA registered in AWS IoT (RegisterCertificate)."
                   value={fields.caCertificatePem}
-                  onChange={(v) => set('caCertificatePem', v)}
+                  onText={(v) => set('caCertificatePem', v)}
                   errors={errors('caCertificatePem')}
                 />
               </>
@@ -351,9 +356,11 @@ export function OnboardForm({
               <PemField
                 name="csrPem"
                 label="Certificate signing request (PEM)"
+                uploadLabel="Upload certificate signing request (PEM) file"
+                kind="csr"
                 hint="-----BEGIN CERTIFICATE REQUEST----- … made on the device, for example with openssl req -new."
                 value={fields.csrPem}
-                onChange={(v) => set('csrPem', v)}
+                onText={(v) => set('csrPem', v)}
                 errors={errors('csrPem')}
               />
             ) : null}
