@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField } from '@/components/ui/form';
 import { PemField } from '@/components/ui/pem-field';
+import { RadioOption } from '@/components/ui/radio';
 import { idle } from '@/lib/forms/action-state';
 import {
   CertificateParseError,
@@ -151,36 +152,27 @@ export function RegisterCertificateForm() {
     <form onSubmit={onSubmit} noValidate className="max-w-3xl space-y-6" aria-label="Register a certificate">
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">Who signed the certificate?</legend>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="mode"
-            value="without-ca"
-            checked={mode === 'without-ca'}
-            onChange={() => setMode('without-ca')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">No CA registered in AWS IoT</span> (self-signed, or a CA you do not register).
-            <span className="block text-xs text-slate-500">
-              RegisterCertificateWithoutCA. Devices using it must send the endpoint name (SNI) when they connect.
-            </span>
-          </span>
-        </label>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="mode"
-            value="with-ca"
-            checked={mode === 'with-ca'}
-            onChange={() => setMode('with-ca')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">A CA registered in AWS IoT</span>
-            <span className="block text-xs text-slate-500">RegisterCertificate with the CA certificate.</span>
-          </span>
-        </label>
+        <RadioOption
+          name="mode"
+          value="without-ca"
+          checked={mode === 'without-ca'}
+          onChange={() => setMode('without-ca')}
+          label={
+            <>
+              No CA registered in AWS IoT{' '}
+              <span className="font-normal">(self-signed, or a CA you do not register).</span>
+            </>
+          }
+          hint="RegisterCertificateWithoutCA. Devices using it must send the endpoint name (SNI) when they connect."
+        />
+        <RadioOption
+          name="mode"
+          value="with-ca"
+          checked={mode === 'with-ca'}
+          onChange={() => setMode('with-ca')}
+          label="A CA registered in AWS IoT"
+          hint="RegisterCertificate with the CA certificate."
+        />
       </fieldset>
 
       <PemField

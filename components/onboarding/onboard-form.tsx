@@ -18,7 +18,7 @@ import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
 import { FormSection } from '@/components/ui/form-section';
 import { PemField } from '@/components/ui/pem-field';
-import { RadioCards } from '@/components/ui/radio-cards';
+import { RadioCards } from '@/components/ui/radio';
 import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';

@@ -72,3 +72,30 @@ export function RadioCards<T extends string>({
     </fieldset>
   );
 }
+
+/** One choice of a plain radio list: the radio, its label, and a line under it saying what it means. */
+export function RadioOption({
+  name,
+  value,
+  checked,
+  onChange,
+  label,
+  hint,
+}: {
+  name: string;
+  value: string;
+  checked: boolean;
+  onChange: () => void;
+  label: ReactNode;
+  hint?: ReactNode;
+}) {
+  return (
+    <label className="flex items-start gap-2 text-sm">
+      <input type="radio" name={name} value={value} checked={checked} onChange={onChange} className="mt-1" />
+      <span>
+        <span className="font-medium">{label}</span>
+        {hint ? <span className="block text-xs text-slate-500">{hint}</span> : null}
+      </span>
+    </label>
+  );
+}
