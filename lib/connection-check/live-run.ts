@@ -1,3 +1,5 @@
+import 'server-only';
+
 import { randomBytes } from 'node:crypto';
 
 import { reportedCheck, requestCheckEcho } from '@/lib/aws/connection-check';
