@@ -2,11 +2,10 @@
 
 import { useRef, useState } from 'react';
 
+import { fileInputClasses } from '@/components/ui/field-styles';
+import { Field } from '@/components/ui/form';
 import { CaInputError } from '@/lib/pki/ca';
 import { loadCa, type LoadedCa } from '@/lib/pki/ca-load';
-
-const inputClasses =
-  'block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-slate-200';
 
 /** PEM files are small; anything bigger is not a certificate or key. */
 const MAX_FILE_BYTES = 256 * 1024;
@@ -75,47 +74,40 @@ export function CaKeyFileField({
   return (
     <div className="space-y-4">
       {withCertificate ? (
-        <div className="space-y-1">
-          <label htmlFor="ca-certificate-file" className="block text-sm font-medium text-slate-800">
-            CA certificate file
-          </label>
+        <Field
+          id="ca-certificate-file"
+          label="CA certificate file"
+          errors={errors.certificate ? [errors.certificate] : undefined}
+        >
+          {(control) => (
+            <input
+              {...control}
+              ref={certRef}
+              type="file"
+              accept=".pem,.crt,.cer,.txt,application/x-pem-file"
+              className={fileInputClasses}
+              onChange={() => void check()}
+            />
+          )}
+        </Field>
+      ) : null}
+      <Field
+        id="ca-private-key-file"
+        label="CA private key file"
+        hint="PEM, unencrypted: PKCS#8, or an EC or RSA key as OpenSSL writes them. Read in this browser only — never uploaded."
+        errors={errors.privateKey ? [errors.privateKey] : undefined}
+      >
+        {(control) => (
           <input
-            ref={certRef}
-            id="ca-certificate-file"
+            {...control}
+            ref={keyRef}
             type="file"
-            accept=".pem,.crt,.cer,.txt,application/x-pem-file"
-            className={inputClasses}
-            aria-invalid={errors.certificate ? true : undefined}
-            aria-describedby="ca-certificate-file-error"
+            accept=".pem,.key,.txt,application/x-pem-file"
+            className={fileInputClasses}
             onChange={() => void check()}
           />
-          <div id="ca-certificate-file-error" aria-live="polite" className="text-xs text-red-700">
-            {errors.certificate}
-          </div>
-        </div>
-      ) : null}
-      <div className="space-y-1">
-        <label htmlFor="ca-private-key-file" className="block text-sm font-medium text-slate-800">
-          CA private key file
-        </label>
-        <input
-          ref={keyRef}
-          id="ca-private-key-file"
-          type="file"
-          accept=".pem,.key,.txt,application/x-pem-file"
-          className={inputClasses}
-          aria-invalid={errors.privateKey ? true : undefined}
-          aria-describedby="ca-private-key-file-hint ca-private-key-file-error"
-          onChange={() => void check()}
-        />
-        <p id="ca-private-key-file-hint" className="text-xs text-slate-500">
-          PEM, unencrypted: PKCS#8, or an EC or RSA key as OpenSSL writes them. Read in this browser only — never
-          uploaded.
-        </p>
-        <div id="ca-private-key-file-error" aria-live="polite" className="text-xs text-red-700">
-          {errors.privateKey}
-        </div>
-      </div>
+        )}
+      </Field>
       {status ? (
         <p role="status" className="text-sm text-emerald-800">
           {status}

@@ -8,6 +8,7 @@ import { saveBytes } from '@/components/onboarding/download';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
+import { RadioOption } from '@/components/ui/radio';
 import { PRIVATE_KEY_MODE, zipBundle } from '@/lib/bundle/zip';
 import { idle } from '@/lib/forms/action-state';
 import { CA_KEY_ALGORITHMS, createCa, type CaFiles, type CaKeyAlgorithm } from '@/lib/pki/ca';
@@ -133,39 +134,22 @@ export function NewCaWizard() {
     <div className="max-w-3xl space-y-8">
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-900">1. Where does the CA come from?</legend>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="source"
-            value="create"
-            checked={source === 'create'}
-            onChange={() => setSource('create')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">Create a CA in this browser</span>
-            <span className="block text-slate-600">
-              A new key pair and self-signed CA certificate, made here. The key is never sent anywhere.
-            </span>
-          </span>
-        </label>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="source"
-            value="upload"
-            checked={source === 'upload'}
-            onChange={() => setSource('upload')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">Upload an existing CA</span>
-            <span className="block text-slate-600">
-              Its certificate and private key, read in this browser only: the key signs the verification certificate
-              here and is never uploaded.
-            </span>
-          </span>
-        </label>
+        <RadioOption
+          name="source"
+          value="create"
+          checked={source === 'create'}
+          onChange={() => setSource('create')}
+          label="Create a CA in this browser"
+          hint="A new key pair and self-signed CA certificate, made here. The key is never sent anywhere."
+        />
+        <RadioOption
+          name="source"
+          value="upload"
+          checked={source === 'upload'}
+          onChange={() => setSource('upload')}
+          label="Upload an existing CA"
+          hint="Its certificate and private key, read in this browser only: the key signs the verification certificate here and is never uploaded."
+        />
       </fieldset>
 
       {source === 'create' ? (

@@ -1,4 +1,4 @@
-type SearchParams = Record<string, string | string[] | undefined>;
+import type { SearchParams } from '@/lib/forms/search-params';
 
 const all = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
 

@@ -7,6 +7,8 @@ import { registerCertificateAction, type RegisterState } from '@/app/(console)/c
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SelectField } from '@/components/ui/form';
+import { PemField } from '@/components/ui/pem-field';
+import { RadioOption } from '@/components/ui/radio';
 import { idle } from '@/lib/forms/action-state';
 import {
   CertificateParseError,
@@ -16,7 +18,7 @@ import {
   type CertificateInfo,
 } from '@/lib/pki/inspect';
 
-import { PemField } from './pem-field';
+import { CertificatePreview } from './certificate-preview';
 
 type Mode = 'without-ca' | 'with-ca';
 type PemName = 'certificatePem' | 'caCertificatePem';
@@ -150,36 +152,27 @@ export function RegisterCertificateForm() {
     <form onSubmit={onSubmit} noValidate className="max-w-3xl space-y-6" aria-label="Register a certificate">
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">Who signed the certificate?</legend>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="mode"
-            value="without-ca"
-            checked={mode === 'without-ca'}
-            onChange={() => setMode('without-ca')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">No CA registered in AWS IoT</span> (self-signed, or a CA you do not register).
-            <span className="block text-xs text-slate-500">
-              RegisterCertificateWithoutCA. Devices using it must send the endpoint name (SNI) when they connect.
-            </span>
-          </span>
-        </label>
-        <label className="flex items-start gap-2 text-sm">
-          <input
-            type="radio"
-            name="mode"
-            value="with-ca"
-            checked={mode === 'with-ca'}
-            onChange={() => setMode('with-ca')}
-            className="mt-1"
-          />
-          <span>
-            <span className="font-medium">A CA registered in AWS IoT</span>
-            <span className="block text-xs text-slate-500">RegisterCertificate with the CA certificate.</span>
-          </span>
-        </label>
+        <RadioOption
+          name="mode"
+          value="without-ca"
+          checked={mode === 'without-ca'}
+          onChange={() => setMode('without-ca')}
+          label={
+            <>
+              No CA registered in AWS IoT{' '}
+              <span className="font-normal">(self-signed, or a CA you do not register).</span>
+            </>
+          }
+          hint="RegisterCertificateWithoutCA. Devices using it must send the endpoint name (SNI) when they connect."
+        />
+        <RadioOption
+          name="mode"
+          value="with-ca"
+          checked={mode === 'with-ca'}
+          onChange={() => setMode('with-ca')}
+          label="A CA registered in AWS IoT"
+          hint="RegisterCertificate with the CA certificate."
+        />
       </fieldset>
 
       <PemField
@@ -189,9 +182,13 @@ export function RegisterCertificateForm() {
         hint="Paste the device certificate, or upload a .pem/.crt file (at most 64 KB). One certificate, without its chain or private key."
         value={pems.certificatePem}
         errors={errorsOf('certificatePem')}
-        info={infos.certificatePem}
         onText={onText('certificatePem')}
         onFileError={onFileError('certificatePem')}
+        preview={
+          infos.certificatePem ? (
+            <CertificatePreview info={infos.certificatePem} label="Certificate (PEM) preview" />
+          ) : undefined
+        }
       />
       {existing ? (
         <Alert tone="warning" title="Already registered">
@@ -211,9 +208,13 @@ export function RegisterCertificateForm() {
             hint="The CA that signed the certificate above."
             value={pems.caCertificatePem}
             errors={errorsOf('caCertificatePem')}
-            info={infos.caCertificatePem}
             onText={onText('caCertificatePem')}
             onFileError={onFileError('caCertificatePem')}
+            preview={
+              infos.caCertificatePem ? (
+                <CertificatePreview info={infos.caCertificatePem} label="CA certificate (PEM) preview" />
+              ) : undefined
+            }
           />
           <p className="rounded-md border border-sky-200 bg-sky-50 px-3 py-2 text-xs text-sky-900">
             The CA must already be registered in this account and region (RegisterCACertificate, with its verification

@@ -15,6 +15,7 @@ import {
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
+import { inputClasses } from '@/components/ui/field-styles';
 import { useToast } from '@/components/ui/toast';
 
 import { downloadText, messagesToCsv, messagesToJson } from './export';
@@ -302,7 +303,7 @@ export const MessagesPanel = memo(function MessagesPanel({
             placeholder="Search topic and payload"
             autoComplete="off"
             spellCheck={false}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none"
+            className={inputClasses}
           />
         </div>
         <p className="text-xs text-slate-600" aria-live="off">

@@ -4,16 +4,12 @@ import { memo, useState, type FormEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { controlClasses, inputClasses } from '@/components/ui/field-styles';
+import { Field } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 
 import type { MqttPublish, MqttResult } from './use-mqtt-session';
 import { payloadProblem, publishTopicProblem } from './validation';
-
-const fieldClasses =
-  'block rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm ' +
-  'focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 ' +
-  'aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20';
-const inputClasses = `${fieldClasses} w-full`;
 
 /** Publish as the dashboard: topic, QoS, retain, and a payload checked as JSON or sent as raw text. */
 export const PublishForm = memo(function PublishForm({
@@ -57,33 +53,27 @@ export const PublishForm = memo(function PublishForm({
         Publish
       </h2>
       <form onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Publish">
-        <div className="space-y-1">
-          <label htmlFor="mqtt-publish-topic" className="block text-sm font-medium text-slate-800">
-            Topic
-          </label>
-          <input
-            id="mqtt-publish-topic"
-            className={cn(inputClasses, 'font-mono')}
-            value={topic}
-            placeholder="my-device/commands"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={topicError ? true : undefined}
-            aria-describedby="mqtt-publish-topic-error"
-            onChange={(e) => {
-              setTopic(e.target.value);
-              setErrors((x) => ({ ...x, topic: undefined, form: undefined }));
-            }}
-          />
-          <div id="mqtt-publish-topic-error" aria-live="polite" className="text-xs text-red-700">
-            {topicError ? <p>{topicError}</p> : null}
-          </div>
-        </div>
+        <Field id="mqtt-publish-topic" label="Topic" errors={topicError ? [topicError] : undefined}>
+          {(control) => (
+            <input
+              {...control}
+              className={cn(inputClasses, 'font-mono')}
+              value={topic}
+              placeholder="my-device/commands"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => {
+                setTopic(e.target.value);
+                setErrors((x) => ({ ...x, topic: undefined, form: undefined }));
+              }}
+            />
+          )}
+        </Field>
         <div className="flex flex-wrap items-center gap-4">
           <label className="flex items-center gap-2 text-sm text-slate-800">
             QoS
             <select
-              className={cn(fieldClasses, 'w-16')}
+              className={cn(controlClasses, 'w-16')}
               value={qos}
               onChange={(e) => setQos(e.target.value === '1' ? 1 : 0)}
             >
@@ -123,27 +113,21 @@ export const PublishForm = memo(function PublishForm({
             </label>
           </fieldset>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="mqtt-publish-payload" className="block text-sm font-medium text-slate-800">
-            Payload
-          </label>
-          <textarea
-            id="mqtt-publish-payload"
-            rows={6}
-            className={cn(inputClasses, 'font-mono text-xs')}
-            value={payload}
-            spellCheck={false}
-            aria-invalid={payloadError ? true : undefined}
-            aria-describedby="mqtt-publish-payload-error"
-            onChange={(e) => {
-              setPayload(e.target.value);
-              setErrors((x) => ({ ...x, payload: undefined, form: undefined }));
-            }}
-          />
-          <div id="mqtt-publish-payload-error" aria-live="polite" className="text-xs text-red-700">
-            {payloadError ? <p>{payloadError}</p> : null}
-          </div>
-        </div>
+        <Field id="mqtt-publish-payload" label="Payload" errors={payloadError ? [payloadError] : undefined}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={6}
+              className={cn(inputClasses, 'font-mono text-xs')}
+              value={payload}
+              spellCheck={false}
+              onChange={(e) => {
+                setPayload(e.target.value);
+                setErrors((x) => ({ ...x, payload: undefined, form: undefined }));
+              }}
+            />
+          )}
+        </Field>
         {errors.form ? (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900">
             {errors.form}

@@ -4,6 +4,8 @@ import { memo, useState, type FormEvent } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { controlClasses, inputClasses } from '@/components/ui/field-styles';
+import { Field } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { PRESENCE_FILTER, thingShadowFilter } from '@/lib/mqtt/reserved-topics';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
@@ -11,12 +13,6 @@ import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
 import { COLOURS, colourName, type PageSubscription } from './subscriptions';
 import type { MqttResult, MqttSubscription } from './use-mqtt-session';
 import { filterProblem } from './validation';
-
-const fieldClasses =
-  'block rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm ' +
-  'focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 ' +
-  'aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20';
-const inputClasses = `${fieldClasses} w-full`;
 
 /** Subscribe form with AWS's filter rules checked as you type, quick presets, and the list of subscriptions. */
 export const SubscriptionsPanel = memo(function SubscriptionsPanel({
@@ -95,42 +91,38 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
         Subscriptions
       </h2>
       <form onSubmit={onSubmit} noValidate className="space-y-2" aria-label="Subscribe">
-        <div className="space-y-1">
-          <label htmlFor="mqtt-filter" className="block text-sm font-medium text-slate-800">
-            Topic filter
-          </label>
-          <div className="flex gap-2">
-            <input
-              id="mqtt-filter"
-              className={cn(fieldClasses, 'min-w-0 flex-1 font-mono')}
-              value={filter}
-              placeholder="devices/+/telemetry"
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={shownError ? true : undefined}
-              aria-describedby="mqtt-filter-hint mqtt-filter-error"
-              onChange={(e) => {
-                setFilter(e.target.value);
-                setError(undefined);
-              }}
-            />
-            <select
-              aria-label="Subscription QoS"
-              className={cn(fieldClasses, 'w-24 shrink-0')}
-              value={qos}
-              onChange={(e) => setQos(e.target.value === '1' ? 1 : 0)}
-            >
-              <option value="0">QoS 0</option>
-              <option value="1">QoS 1</option>
-            </select>
-          </div>
-          <p id="mqtt-filter-hint" className="text-xs text-slate-500">
-            + matches one level, # the rest (last level only).
-          </p>
-          <div id="mqtt-filter-error" aria-live="polite" className="text-xs text-red-700">
-            {shownError ? <p>{shownError}</p> : null}
-          </div>
-        </div>
+        <Field
+          id="mqtt-filter"
+          label="Topic filter"
+          hint="+ matches one level, # the rest (last level only)."
+          errors={shownError ? [shownError] : undefined}
+        >
+          {(control) => (
+            <div className="flex gap-2">
+              <input
+                {...control}
+                className={cn(controlClasses, 'min-w-0 flex-1 font-mono')}
+                value={filter}
+                placeholder="devices/+/telemetry"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => {
+                  setFilter(e.target.value);
+                  setError(undefined);
+                }}
+              />
+              <select
+                aria-label="Subscription QoS"
+                className={cn(controlClasses, 'w-24 shrink-0')}
+                value={qos}
+                onChange={(e) => setQos(e.target.value === '1' ? 1 : 0)}
+              >
+                <option value="0">QoS 0</option>
+                <option value="1">QoS 1</option>
+              </select>
+            </div>
+          )}
+        </Field>
         <Button type="submit" disabled={pending !== undefined}>
           {pending === filter && pending ? 'Subscribing…' : 'Subscribe'}
         </Button>
@@ -138,25 +130,23 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
 
       <div className="space-y-2 border-t border-slate-100 pt-3">
         <h3 className="text-sm font-medium text-slate-800">Quick presets</h3>
-        <div className="space-y-1">
-          <label htmlFor="mqtt-thing" className="block text-xs font-medium text-slate-700">
-            Thing name (for its shadow and sensors topics)
-          </label>
-          <input
-            id="mqtt-thing"
-            className={inputClasses}
-            value={thing}
-            placeholder="my-device"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={thingProblem ? true : undefined}
-            aria-describedby="mqtt-thing-error"
-            onChange={(e) => setThing(e.target.value.trim())}
-          />
-          <div id="mqtt-thing-error" aria-live="polite" className="text-xs text-red-700">
-            {thingProblem ? <p>Thing name: {thingProblem}</p> : null}
-          </div>
-        </div>
+        <Field
+          id="mqtt-thing"
+          label="Thing name (for its shadow and sensors topics)"
+          errors={thingProblem ? [`Thing name: ${thingProblem}`] : undefined}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className={inputClasses}
+              value={thing}
+              placeholder="my-device"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => setThing(e.target.value.trim())}
+            />
+          )}
+        </Field>
         <div className="flex flex-wrap gap-2">
           {presets.map((p) => (
             <Button

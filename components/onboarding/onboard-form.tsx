@@ -1,6 +1,6 @@
 'use client';
 
-import { startTransition, useActionState, useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
 
 import {
   onboardAttachPolicy,
@@ -14,7 +14,11 @@ import {
 } from '@/app/(console)/onboard/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
+import { FormSection } from '@/components/ui/form-section';
+import { PemField } from '@/components/ui/pem-field';
+import { RadioCards } from '@/components/ui/radio';
 import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';
@@ -23,10 +27,8 @@ import { CREDENTIAL_MODES, type CredentialMode, type OnboardingSteps } from '@/l
 import { generateDeviceKeys, KEY_ALGORITHMS } from '@/lib/pki/browser-keys';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
-import { AttributeRows, type AttributeRow } from './attribute-rows';
 import { saveBytes } from './download';
 import { OnboardingSummary, type SummaryData } from './onboarding-summary';
-import { PemField } from './pem-field';
 import { StepList } from './step-list';
 
 export interface TemplateOption {
@@ -83,66 +85,6 @@ interface Finished {
   zip: Uint8Array;
 }
 
-function Section({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
-  return (
-    <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-      <div>
-        <h2 className="text-base font-semibold text-slate-900">{title}</h2>
-        {description ? <p className="mt-0.5 text-sm text-slate-600">{description}</p> : null}
-      </div>
-      {children}
-    </section>
-  );
-}
-
-function RadioCards<T extends string>({
-  name,
-  legend,
-  value,
-  options,
-  onChange,
-  errors,
-}: {
-  name: string;
-  legend: string;
-  value: T;
-  options: readonly { value: T; label: string; hint?: string }[];
-  onChange: (value: T) => void;
-  errors?: string[];
-}) {
-  return (
-    <fieldset aria-describedby={`${name}-error`}>
-      <legend className="mb-2 text-sm font-medium text-slate-800">{legend}</legend>
-      <div className="grid gap-2 sm:grid-cols-2">
-        {options.map((o) => (
-          <label
-            key={o.value}
-            className="flex cursor-pointer gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500/40"
-          >
-            <input
-              type="radio"
-              name={name}
-              value={o.value}
-              checked={value === o.value}
-              onChange={() => onChange(o.value)}
-              className="mt-0.5 accent-indigo-600"
-            />
-            <span>
-              <span className="block font-medium text-slate-900">{o.label}</span>
-              {o.hint ? <span className="mt-0.5 block text-xs text-slate-600">{o.hint}</span> : null}
-            </span>
-          </label>
-        ))}
-      </div>
-      <div id={`${name}-error`} aria-live="polite" className="mt-1 text-xs text-red-700">
-        {errors?.map((e) => (
-          <p key={e}>{e}</p>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
-
 export function OnboardForm({
   thingTypes,
   thingGroups,
@@ -162,7 +104,6 @@ export function OnboardForm({
     idle(),
   );
   const [fields, setFields] = useState<Fields>(INITIAL);
-  const [rows, setRows] = useState<AttributeRow[]>([]);
   const [run, setRun] = useState<RunView | undefined>();
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState<Finished | undefined>();
@@ -233,7 +174,6 @@ export function OnboardForm({
     setFinished(undefined);
     setRun(undefined);
     setFields(INITIAL);
-    setRows([]);
   };
 
   if (finished) {
@@ -274,7 +214,7 @@ export function OnboardForm({
           </Alert>
         ) : null}
         <fieldset disabled={running || validating} className="space-y-6">
-          <Section title="Device" description="The thing: the device’s entry in the AWS IoT registry.">
+          <FormSection title="Device" description="The thing: the device’s entry in the AWS IoT registry.">
             <TextField
               label="Thing name"
               autoComplete="off"
@@ -303,10 +243,15 @@ export function OnboardForm({
                 name="thingGroupName"
               />
             </div>
-            <AttributeRows rows={rows} onChange={setRows} errors={errors('attributes')} max={maxAttributes} />
-          </Section>
+            <AttributeRowsEditor
+              initialRows={[]}
+              fieldErrors={state.status === 'invalid' ? state.fieldErrors : undefined}
+              legend="Attributes (optional)"
+              hint={`Searchable name=value pairs, for example site=factory-1. At most ${maxAttributes}${fields.thingTypeName ? '' : ' without a thing type'}.`}
+            />
+          </FormSection>
 
-          <Section
+          <FormSection
             title="Credentials"
             description="The X.509 certificate the device presents, and where its private key comes from."
           >
@@ -332,17 +277,19 @@ export function OnboardForm({
                 <PemField
                   name="certificatePem"
                   label="Device certificate (PEM)"
+                  uploadLabel="Upload device certificate (PEM) file"
                   hint="-----BEGIN CERTIFICATE----- … Registered without a CA (RegisterCertificateWithoutCA) unless you give its CA below."
                   value={fields.certificatePem}
-                  onChange={(v) => set('certificatePem', v)}
+                  onText={(v) => set('certificatePem', v)}
                   errors={errors('certificatePem')}
                 />
                 <PemField
                   name="caCertificatePem"
                   label="CA certificate (PEM, optional)"
+                  uploadLabel="Upload CA certificate (PEM) file"
                   hint="Only for a certificate signed by a CA registered in AWS IoT (RegisterCertificate)."
                   value={fields.caCertificatePem}
-                  onChange={(v) => set('caCertificatePem', v)}
+                  onText={(v) => set('caCertificatePem', v)}
                   errors={errors('caCertificatePem')}
                 />
               </>
@@ -351,15 +298,17 @@ export function OnboardForm({
               <PemField
                 name="csrPem"
                 label="Certificate signing request (PEM)"
+                uploadLabel="Upload certificate signing request (PEM) file"
+                kind="csr"
                 hint="-----BEGIN CERTIFICATE REQUEST----- … made on the device, for example with openssl req -new."
                 value={fields.csrPem}
-                onChange={(v) => set('csrPem', v)}
+                onText={(v) => set('csrPem', v)}
                 errors={errors('csrPem')}
               />
             ) : null}
-          </Section>
+          </FormSection>
 
-          <Section title="Policy" description="What the device may do once connected.">
+          <FormSection title="Policy" description="What the device may do once connected.">
             <RadioCards
               name="policyMode"
               legend="Which policy is attached to the certificate?"
@@ -422,7 +371,7 @@ export function OnboardForm({
                 name="existingPolicyName"
               />
             )}
-          </Section>
+          </FormSection>
         </fieldset>
 
         <div className="flex items-center gap-3">

@@ -1,6 +1,8 @@
 import { diffLines, prettyPolicyDocument, summarizeDiff } from '@/lib/policies/diff';
 import type { PolicyVersion } from '@/lib/aws/policies';
+import { buttonClasses } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { controlClasses } from '@/components/ui/field-styles';
 
 /** The "compare" form: a plain GET form, so the diff is a link that can be shared and reloaded. */
 export function CompareVersionsForm({
@@ -19,13 +21,11 @@ export function CompareVersionsForm({
   }));
   const defaultTo = to ?? versions.find((v) => v.isDefault)?.id ?? ids.at(-1);
   const defaultFrom = from ?? ids.filter((id) => id !== defaultTo).at(-1) ?? ids[0];
-  const select =
-    'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 focus:outline-none';
   return (
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Compare versions">
       <label className="space-y-1 text-sm">
         <span className="block font-medium text-slate-800">From</span>
-        <select name="from" defaultValue={defaultFrom} className={select}>
+        <select name="from" defaultValue={defaultFrom} className={controlClasses}>
           {options.map((o) => (
             <option key={o.id} value={o.id}>
               {o.label}
@@ -35,7 +35,7 @@ export function CompareVersionsForm({
       </label>
       <label className="space-y-1 text-sm">
         <span className="block font-medium text-slate-800">To</span>
-        <select name="to" defaultValue={defaultTo} className={select}>
+        <select name="to" defaultValue={defaultTo} className={controlClasses}>
           {options.map((o) => (
             <option key={o.id} value={o.id}>
               {o.label}
@@ -43,10 +43,7 @@ export function CompareVersionsForm({
           ))}
         </select>
       </label>
-      <button
-        type="submit"
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-      >
+      <button type="submit" className={buttonClasses('secondary')}>
         Compare
       </button>
     </form>

@@ -1,70 +1,87 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
+import { inputClasses } from '@/components/ui/field-styles';
+import { FieldErrors } from '@/components/ui/form';
+import { attributeFieldName, type AttributeRow } from '@/lib/things/attributes';
+import { MAX_ATTRIBUTES_WITH_TYPE } from '@/lib/validation/iot-names';
 
-export interface AttributeRowInit {
-  name: string;
-  value: string;
+type FieldErrorMap = Record<string, string[] | undefined>;
+
+interface EditorRow extends AttributeRow {
+  id: number;
   nameErrors?: string[];
   valueErrors?: string[];
 }
 
-/** The rows a refused form echoes back (`attributes.<i>.name|value`), with each row's own errors. */
-export function rowsFromState(
-  values: Record<string, string> | undefined,
-  fieldErrors: Record<string, string[] | undefined> | undefined,
-  fallback: AttributeRowInit[],
-): AttributeRowInit[] {
-  if (!values) return fallback;
-  const rows: AttributeRowInit[] = [];
-  for (let i = 0; `attributes.${i}.name` in values || `attributes.${i}.value` in values; i++) {
-    rows.push({
-      name: values[`attributes.${i}.name`] ?? '',
-      value: values[`attributes.${i}.value`] ?? '',
-      nameErrors: fieldErrors?.[`attributes.${i}.name`],
-      valueErrors: fieldErrors?.[`attributes.${i}.value`],
-    });
-  }
-  return rows;
-}
-
-const inputClasses =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 font-mono text-sm shadow-sm ' +
-  'focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 ' +
-  'aria-[invalid=true]:border-red-500';
+const isBlank = (r: AttributeRow) => r.name.trim() === '' && r.value.trim() === '';
 
 /**
- * Repeatable name/value rows for thing attributes. Inputs are named `attributes.<i>.name` and
- * `attributes.<i>.value` (renumbered as rows come and go); each row keeps its own errors, so removing a
- * row does not move a message onto its neighbour. The errors for the set as a whole (too many, AWS's
- * count limit) sit under the rows, in `groupErrors`.
+ * The index each row is sent with: rows left blank are not sent at all, so the rows that are sent are
+ * numbered 0, 1, 2 … exactly as the server reads them (lib/things/attributes.ts readAttributeRows) and as
+ * its errors come back (`attributes.<i>.name`).
+ */
+function sentIndices(rows: readonly AttributeRow[]): (number | undefined)[] {
+  let next = 0;
+  return rows.map((r) => (isBlank(r) ? undefined : next++));
+}
+
+/** Each row keeps the errors of the answer it was sent with, so removing a row does not move a message. */
+function withErrors(rows: EditorRow[], errors: FieldErrorMap | undefined): EditorRow[] {
+  const sent = sentIndices(rows);
+  return rows.map((r, i) => {
+    const at = sent[i];
+    return {
+      ...r,
+      nameErrors: at === undefined ? undefined : errors?.[attributeFieldName(at, 'name')],
+      valueErrors: at === undefined ? undefined : errors?.[attributeFieldName(at, 'value')],
+    };
+  });
+}
+
+/**
+ * Repeatable name/value rows for thing attributes, used by every form that edits them (create a thing, a
+ * thing's Attributes section, onboarding). One field shape: inputs named `attributes.<i>.name` and
+ * `attributes.<i>.value`. Errors come as the form's field errors keyed by path: each row's beside its
+ * inputs, the set's own (too many, AWS's count limit) under the rows, in `#attributes-error`.
  */
 export function AttributeRowsEditor({
   initialRows,
-  groupErrors,
+  fieldErrors,
   hint,
-  maxRows = 50,
+  legend = 'Attributes',
+  maxRows = MAX_ATTRIBUTES_WITH_TYPE,
   hideLegend = false,
 }: {
-  initialRows: AttributeRowInit[];
-  groupErrors?: string[];
-  hint?: string;
+  initialRows: AttributeRow[];
+  /** The last answer's field errors (`attributes.<i>.name|value`, `attributes`); undefined clears them. */
+  fieldErrors?: FieldErrorMap;
+  hint?: ReactNode;
+  legend?: string;
   maxRows?: number;
   /** For a section already headed "Attributes": the legend stays for screen readers only. */
   hideLegend?: boolean;
 }) {
   const nextId = useRef(0);
-  const withId = (r: AttributeRowInit) => ({ ...r, id: nextId.current++ });
-  const [rows, setRows] = useState(() => initialRows.map(withId));
-  const lastNameInput = useRef<HTMLInputElement | null>(null);
+  const newRow = (r: AttributeRow): EditorRow => ({ name: r.name, value: r.value, id: nextId.current++ });
+  const [rows, setRows] = useState(() => withErrors(initialRows.map(newRow), fieldErrors));
+  // A new answer attaches its errors to the rows as they were sent (React's "adjust state on a prop change").
+  const [answered, setAnswered] = useState(fieldErrors);
+  if (answered !== fieldErrors) {
+    setAnswered(fieldErrors);
+    setRows((rs) => withErrors(rs, fieldErrors));
+  }
   const focusLast = useRef(false);
+  const sent = sentIndices(rows);
+  const update = (id: number, patch: Partial<AttributeRow>) =>
+    setRows((rs) => rs.map((r) => (r.id === id ? { ...r, ...patch } : r)));
 
   return (
-    <fieldset className="space-y-2" aria-describedby="attributes-error attributes-hint">
-      <legend className={hideLegend ? 'sr-only' : 'text-sm font-medium text-slate-800'}>Attributes</legend>
+    <fieldset className="space-y-2" aria-describedby={cn('attributes-error', hint ? 'attributes-hint' : '')}>
+      <legend className={hideLegend ? 'sr-only' : 'text-sm font-medium text-slate-800'}>{legend}</legend>
       {hint ? (
         <p id="attributes-hint" className="text-xs text-slate-500">
           {hint}
@@ -74,52 +91,44 @@ export function AttributeRowsEditor({
       <ul className="space-y-2">
         {rows.map((row, i) => {
           const n = i + 1;
+          const at = sent[i];
           const nameErr = `attributes-${i}-name-error`;
           const valueErr = `attributes-${i}-value-error`;
           return (
             <li key={row.id} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
               <div>
                 <input
-                  name={`attributes.${i}.name`}
+                  name={at === undefined ? undefined : attributeFieldName(at, 'name')}
                   aria-label={`Attribute ${n} name`}
                   placeholder="name"
-                  defaultValue={row.name}
+                  value={row.name}
+                  onChange={(e) => update(row.id, { name: e.target.value })}
                   maxLength={128}
                   aria-invalid={row.nameErrors?.length ? true : undefined}
                   aria-describedby={nameErr}
-                  className={inputClasses}
+                  className={cn(inputClasses, 'font-mono')}
                   ref={(el) => {
-                    if (i === rows.length - 1) {
-                      lastNameInput.current = el;
-                      if (el && focusLast.current) {
-                        focusLast.current = false;
-                        el.focus();
-                      }
+                    if (el && i === rows.length - 1 && focusLast.current) {
+                      focusLast.current = false;
+                      el.focus();
                     }
                   }}
                 />
-                <div id={nameErr} aria-live="polite" className="mt-1 text-xs text-red-700">
-                  {row.nameErrors?.map((e) => (
-                    <p key={e}>{e}</p>
-                  ))}
-                </div>
+                <FieldErrors id={nameErr} errors={row.nameErrors} className="mt-1" />
               </div>
               <div>
                 <input
-                  name={`attributes.${i}.value`}
+                  name={at === undefined ? undefined : attributeFieldName(at, 'value')}
                   aria-label={`Attribute ${n} value`}
                   placeholder="value"
-                  defaultValue={row.value}
+                  value={row.value}
+                  onChange={(e) => update(row.id, { value: e.target.value })}
                   maxLength={800}
                   aria-invalid={row.valueErrors?.length ? true : undefined}
                   aria-describedby={valueErr}
-                  className={inputClasses}
+                  className={cn(inputClasses, 'font-mono')}
                 />
-                <div id={valueErr} aria-live="polite" className="mt-1 text-xs text-red-700">
-                  {row.valueErrors?.map((e) => (
-                    <p key={e}>{e}</p>
-                  ))}
-                </div>
+                <FieldErrors id={valueErr} errors={row.valueErrors} className="mt-1" />
               </div>
               <Button
                 variant="ghost"
@@ -132,21 +141,17 @@ export function AttributeRowsEditor({
           );
         })}
       </ul>
-      <div
+      <FieldErrors
         id="attributes-error"
-        aria-live="polite"
-        className={cn('text-xs text-red-700', groupErrors?.length ? 'mt-1' : '')}
-      >
-        {groupErrors?.map((e) => (
-          <p key={e}>{e}</p>
-        ))}
-      </div>
+        errors={fieldErrors?.attributes}
+        className={fieldErrors?.attributes?.length ? 'mt-1' : undefined}
+      />
       <Button
         variant="secondary"
         disabled={rows.length >= maxRows}
         onClick={() => {
           focusLast.current = true;
-          setRows((rs) => [...rs, withId({ name: '', value: '' })]);
+          setRows((rs) => [...rs, newRow({ name: '', value: '' })]);
         }}
       >
         Add attribute

@@ -6,8 +6,9 @@ import { createThingAction } from '@/app/(console)/things/actions';
 import { FormMessage, SelectField, SubmitButton, TextField } from '@/components/ui/form';
 import { ButtonLink } from '@/components/ui/button';
 import { idle } from '@/lib/forms/action-state';
+import { rowsFromValues } from '@/lib/things/attributes';
 
-import { AttributeRowsEditor, rowsFromState } from './attribute-rows-editor';
+import { AttributeRowsEditor } from './attribute-rows-editor';
 
 export interface CreateThingOptions {
   types: { name: string; deprecated: boolean }[];
@@ -55,8 +56,8 @@ export function CreateThingForm({ options }: { options: CreateThingOptions }) {
           options={[{ value: '', label: 'No group' }, ...options.groups.map((g) => ({ value: g, label: g }))]}
         />
         <AttributeRowsEditor
-          initialRows={rowsFromState(values, state.fieldErrors, [{ name: '', value: '' }])}
-          groupErrors={state.fieldErrors?.attributes}
+          initialRows={rowsFromValues(values, [{ name: '', value: '' }])}
+          fieldErrors={state.fieldErrors}
           hint="Searchable name/value pairs, e.g. site = lab. Values may not contain spaces."
         />
       </div>

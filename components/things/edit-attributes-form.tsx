@@ -6,9 +6,10 @@ import { updateAttributesAction } from '@/app/(console)/things/actions';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { idle } from '@/lib/forms/action-state';
+import { rowsFromValues } from '@/lib/things/attributes';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
-import { AttributeRowsEditor, rowsFromState } from './attribute-rows-editor';
+import { AttributeRowsEditor } from './attribute-rows-editor';
 
 /**
  * Add, change and remove a thing's attributes. The form carries the version it shows, so AWS refuses the
@@ -46,8 +47,8 @@ export function EditAttributesForm({
       <AttributeRowsEditor
         key={key}
         hideLegend
-        initialRows={refused ? rowsFromState(state.values, state.fieldErrors, current) : current}
-        groupErrors={refused ? state.fieldErrors?.attributes : undefined}
+        initialRows={refused ? rowsFromValues(state.values, current) : current}
+        fieldErrors={refused ? state.fieldErrors : undefined}
         hint={`${typeName ? `With thing type "${typeName}"` : 'Without a thing type'} this thing can have up to ${max} attributes.`}
       />
       {state.status === 'success' ? <div aria-live="polite" /> : <FormMessage state={state} />}

@@ -3,10 +3,9 @@ import Link from 'next/link';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import type { Thing } from '@/lib/aws/types';
 import type { PresenceView } from '@/lib/fleet/presence-state';
+import type { ThingRow } from '@/lib/things/listing';
 
 import { PresenceBadge } from './presence-badge';
-
-export type ThingRow = Pick<Thing, 'name' | 'typeName' | 'attributes' | 'version'> & { arn?: string };
 
 function Attributes({ attributes }: { attributes: Thing['attributes'] }) {
   const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));

@@ -7,6 +7,7 @@ import type { ActionState } from '@/lib/forms/action-state';
 
 import { Button, type ButtonVariant } from './button';
 import { cn } from './cn';
+import { errorClasses, hintClasses, inputClasses, labelClasses } from './field-styles';
 
 /** The submit button of a form: disabled with a pending label while its action runs. */
 export function SubmitButton({
@@ -36,48 +37,83 @@ export function SubmitButton({
   );
 }
 
-const inputClasses =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm ' +
-  'focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 ' +
-  'aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20';
+/** What a control needs from its Field: its id and the accessibility wiring to the hint and errors. */
+export interface ControlProps {
+  id: string;
+  'aria-describedby': string | undefined;
+  'aria-invalid': true | undefined;
+}
+
+/** The ids a field's hint and error block get: `<id>-hint`, `<id>-error` (specs and the editor rely on them). */
+export const hintIdOf = (id: string) => `${id}-hint`;
+export const errorIdOf = (id: string) => `${id}-error`;
+
+/** A field's errors, announced as they change (`aria-live`); present even when empty so the region exists. */
+export function FieldErrors({ id, errors, className }: { id: string; errors?: readonly string[]; className?: string }) {
+  return (
+    <div id={id} aria-live="polite" className={cn(errorClasses, className)}>
+      {errors?.map((e) => (
+        <p key={e}>{e}</p>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * One form field: a label, the control, a hint and the field's errors, wired for screen readers (the
+ * control is described by the hint and, when there are errors, by them, and marked aria-invalid). The
+ * control comes from `children`, so any input fits; `aside` sits beside the label (e.g. an upload button).
+ */
+export function Field({
+  id,
+  label,
+  hint,
+  errors,
+  aside,
+  className,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  errors?: readonly string[];
+  aside?: ReactNode;
+  className?: string;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const invalid = Boolean(errors?.length);
+  const describedBy = [hint ? hintIdOf(id) : undefined, invalid ? errorIdOf(id) : undefined].filter(Boolean).join(' ');
+  const labelEl = (
+    <label htmlFor={id} className={labelClasses}>
+      {label}
+    </label>
+  );
+  return (
+    <div className={cn('space-y-1', className)}>
+      {aside ? (
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          {labelEl}
+          {aside}
+        </div>
+      ) : (
+        labelEl
+      )}
+      {children({ id, 'aria-describedby': describedBy || undefined, 'aria-invalid': invalid || undefined })}
+      {hint ? (
+        <p id={hintIdOf(id)} className={hintClasses}>
+          {hint}
+        </p>
+      ) : null}
+      <FieldErrors id={errorIdOf(id)} errors={errors} />
+    </div>
+  );
+}
 
 interface FieldShell {
   name: string;
   label: string;
   hint?: ReactNode;
   errors?: string[];
-}
-
-/** A label, the control, a hint and the field's errors, wired for screen readers (aria-describedby). */
-function Shell({
-  name,
-  label,
-  hint,
-  errors,
-  children,
-}: FieldShell & { children: (describedBy: string | undefined) => ReactNode }) {
-  const errorId = `${name}-error`;
-  const hintId = `${name}-hint`;
-  const describedBy =
-    [hint ? hintId : undefined, errors?.length ? errorId : undefined].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="space-y-1">
-      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
-      {children(describedBy)}
-      {hint ? (
-        <p id={hintId} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <div id={errorId} aria-live="polite" className="text-xs text-red-700">
-        {errors?.map((e) => (
-          <p key={e}>{e}</p>
-        ))}
-      </div>
-    </div>
-  );
 }
 
 export function TextField({
@@ -89,18 +125,9 @@ export function TextField({
   ...input
 }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <Shell name={name} label={label} hint={hint} errors={errors}>
-      {(describedBy) => (
-        <input
-          id={name}
-          name={name}
-          aria-invalid={errors?.length ? true : undefined}
-          aria-describedby={describedBy}
-          className={cn(inputClasses, className)}
-          {...input}
-        />
-      )}
-    </Shell>
+    <Field id={name} label={label} hint={hint} errors={errors}>
+      {(control) => <input {...control} name={name} className={cn(inputClasses, className)} {...input} />}
+    </Field>
   );
 }
 
@@ -113,18 +140,11 @@ export function TextAreaField({
   ...area
 }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <Shell name={name} label={label} hint={hint} errors={errors}>
-      {(describedBy) => (
-        <textarea
-          id={name}
-          name={name}
-          aria-invalid={errors?.length ? true : undefined}
-          aria-describedby={describedBy}
-          className={cn(inputClasses, 'font-mono', className)}
-          {...area}
-        />
+    <Field id={name} label={label} hint={hint} errors={errors}>
+      {(control) => (
+        <textarea {...control} name={name} className={cn(inputClasses, 'font-mono', className)} {...area} />
       )}
-    </Shell>
+    </Field>
   );
 }
 
@@ -138,16 +158,9 @@ export function SelectField({
   ...select
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly { value: string; label: string }[] }) {
   return (
-    <Shell name={name} label={label} hint={hint} errors={errors}>
-      {(describedBy) => (
-        <select
-          id={name}
-          name={name}
-          aria-invalid={errors?.length ? true : undefined}
-          aria-describedby={describedBy}
-          className={cn(inputClasses, className)}
-          {...select}
-        >
+    <Field id={name} label={label} hint={hint} errors={errors}>
+      {(control) => (
+        <select {...control} name={name} className={cn(inputClasses, className)} {...select}>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -155,7 +168,7 @@ export function SelectField({
           ))}
         </select>
       )}
-    </Shell>
+    </Field>
   );
 }
 

@@ -31,6 +31,30 @@ export function invalid<D = undefined>(
   };
 }
 
+/**
+ * An "invalid" state whose field errors are keyed by the issue's full path (`attributes.1.name`), for forms
+ * with repeated rows where each message belongs beside one input; `invalid` keys by the first segment only.
+ */
+export function invalidByPath<D = undefined>(
+  error: z.ZodError,
+  values?: Record<string, string>,
+  message?: string,
+): ActionState<D> {
+  const fieldErrors: Record<string, string[]> = {};
+  const formErrors: string[] = [];
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.');
+    if (!key) formErrors.push(issue.message);
+    else (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return {
+    status: 'invalid',
+    message: message ?? formErrors[0] ?? 'Some fields need attention: see the messages beside them.',
+    fieldErrors,
+    values,
+  };
+}
+
 export const failed = <D = undefined>(message: string, values?: Record<string, string>): ActionState<D> => ({
   status: 'failed',
   message,

@@ -6,3 +6,15 @@ export function firstParam(value: string | string[] | undefined): string | undef
   const v = Array.isArray(value) ? value[0] : value;
   return v ? v : undefined;
 }
+
+/**
+ * A dynamic route segment (`[name]`) as text: Next.js may hand it over still percent-encoded; a malformed
+ * encoding stays as it is (the page then says it does not exist rather than crashing).
+ */
+export function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

@@ -15,8 +15,7 @@ function form(overrides: Partial<OnboardingFormInput> = {}): OnboardingFormInput
     thingName: 'sensor-1',
     thingTypeName: '',
     thingGroupName: '',
-    attrNames: [],
-    attrValues: [],
+    attributes: [],
     credentialMode: 'browser-key',
     keyAlgorithm: 'EC',
     certificatePem: '',
@@ -65,10 +64,10 @@ describe('onboarding form validation', () => {
   test('reads attribute rows from repeated fields and skips empty rows', async () => {
     const fd = new FormData();
     fd.set('thingName', 'sensor-2');
-    fd.append('attrName', 'site');
-    fd.append('attrValue', 'lab');
-    fd.append('attrName', '');
-    fd.append('attrValue', '');
+    fd.append('attributes.0.name', 'site');
+    fd.append('attributes.0.value', 'lab');
+    fd.append('attributes.1.name', '');
+    fd.append('attributes.1.value', '');
     const out = await parseOnboardingForm(readOnboardingForm(fd));
     assert.ok(out.ok);
     assert.deepEqual(out.plan.attributes, { site: 'lab' });
@@ -81,15 +80,13 @@ describe('onboarding form validation', () => {
   });
 
   test('more than 3 attributes need a thing type; duplicates and bad names are refused', async () => {
-    const four = { attrNames: ['a', 'b', 'c', 'd'], attrValues: ['1', '2', '3', '4'] };
+    const rows = (names: string[], values: string[]) => names.map((name, i) => ({ name, value: values[i]! }));
+    const four = { attributes: rows(['a', 'b', 'c', 'd'], ['1', '2', '3', '4']) };
     assert.match((await errorsOf(form(four))).attributes?.[0] ?? '', /at most 3/);
     assert.ok((await parseOnboardingForm(form({ ...four, thingTypeName: 'sensor' }))).ok);
-    assert.match(
-      (await errorsOf(form({ attrNames: ['a', 'a'], attrValues: ['1', '2'] }))).attributes?.[0] ?? '',
-      /twice/,
-    );
-    assert.ok((await errorsOf(form({ attrNames: ['bad name'], attrValues: ['1'] }))).attributes);
-    assert.match((await errorsOf(form({ attrNames: [''], attrValues: ['1'] }))).attributes?.[0] ?? '', /name/);
+    assert.match((await errorsOf(form({ attributes: rows(['a', 'a'], ['1', '2']) }))).attributes?.[0] ?? '', /twice/);
+    assert.ok((await errorsOf(form({ attributes: rows(['bad name'], ['1']) }))).attributes);
+    assert.match((await errorsOf(form({ attributes: rows([''], ['1']) }))).attributes?.[0] ?? '', /name/);
   });
 
   test('an existing policy must be picked; a template policy name follows AWS’s pattern', async () => {

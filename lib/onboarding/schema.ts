@@ -6,11 +6,17 @@
 import { z } from 'zod';
 
 import {
+  attributeRows,
+  attributesRecord,
+  checkAttributeRows,
+  readAttributeRows,
+  type AttributeRow,
+} from '../things/attributes';
+import {
   attributeName,
   attributeValue,
   certificateId,
   MAX_ATTRIBUTES_WITH_TYPE,
-  MAX_ATTRIBUTES_WITHOUT_TYPE,
   policyName,
   thingGroupName,
   thingName,
@@ -42,13 +48,12 @@ const pemText = (label: string) =>
 
 const templateIds = POLICY_TEMPLATES.map((t) => t.id);
 
-/** The raw form, as strings (attribute rows as parallel lists). */
+/** The raw form, as strings (attribute rows as lib/things/attributes.ts reads them). */
 export interface OnboardingFormInput {
   thingName: string;
   thingTypeName: string;
   thingGroupName: string;
-  attrNames: string[];
-  attrValues: string[];
+  attributes: AttributeRow[];
   credentialMode: string;
   keyAlgorithm: string;
   certificatePem: string;
@@ -64,15 +69,13 @@ const str = (fd: FormData, key: string) => {
   const v = fd.get(key);
   return typeof v === 'string' ? v : '';
 };
-const strs = (fd: FormData, key: string) => fd.getAll(key).map((v) => (typeof v === 'string' ? v : ''));
 
 export function readOnboardingForm(fd: FormData): OnboardingFormInput {
   return {
     thingName: str(fd, 'thingName'),
     thingTypeName: str(fd, 'thingTypeName'),
     thingGroupName: str(fd, 'thingGroupName'),
-    attrNames: strs(fd, 'attrName'),
-    attrValues: strs(fd, 'attrValue'),
+    attributes: readAttributeRows(fd),
     credentialMode: str(fd, 'credentialMode') || 'browser-key',
     keyAlgorithm: str(fd, 'keyAlgorithm') || 'EC',
     certificatePem: str(fd, 'certificatePem'),
@@ -90,8 +93,7 @@ const formSchema = z
     thingName: z.string().trim().pipe(thingName),
     thingTypeName: optionalName(thingTypeName),
     thingGroupName: optionalName(thingGroupName),
-    attrNames: z.array(z.string().trim()).max(100),
-    attrValues: z.array(z.string().trim()).max(100),
+    attributes: attributeRows,
     credentialMode: z.enum(
       ['browser-key', 'aws-keys', 'own-certificate', 'own-csr'],
       'Choose how the device gets its credentials.',
@@ -106,47 +108,7 @@ const formSchema = z
     existingPolicyName: z.string().trim(),
   })
   .superRefine(async (v, ctx) => {
-    // Attributes: rows with a name; names unique; AWS's count limit (3 without a thing type, 50 with one).
-    const seen = new Set<string>();
-    const count = Math.max(v.attrNames.length, v.attrValues.length);
-    let rows = 0;
-    for (let i = 0; i < count; i++) {
-      const name = v.attrNames[i] ?? '';
-      const value = v.attrValues[i] ?? '';
-      if (!name && !value) continue;
-      rows++;
-      if (!name) {
-        ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Row ${i + 1}: give the attribute a name.` });
-        continue;
-      }
-      const n = attributeName.safeParse(name);
-      if (!n.success)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['attributes'],
-          message: `Attribute name "${name}": ${n.error.issues[0]?.message}`,
-        });
-      const val = attributeValue.safeParse(value);
-      if (!val.success)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['attributes'],
-          message: `Value of "${name}": ${val.error.issues[0]?.message}`,
-        });
-      if (seen.has(name))
-        ctx.addIssue({ code: 'custom', path: ['attributes'], message: `Attribute "${name}" is given twice.` });
-      seen.add(name);
-    }
-    const max = v.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
-    if (rows > max) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['attributes'],
-        message: v.thingTypeName
-          ? `A thing holds at most ${max} attributes.`
-          : `Without a thing type a thing holds at most ${max} attributes; choose a thing type for up to ${MAX_ATTRIBUTES_WITH_TYPE}.`,
-      });
-    }
+    checkAttributeRows(v.attributes, Boolean(v.thingTypeName), ctx);
 
     // Policy: a template policy gets a free name (checked against AWS by the action); an existing one is picked.
     if (v.policyMode === 'template') {
@@ -200,10 +162,7 @@ export async function parseOnboardingForm(input: OnboardingFormInput): Promise<O
   const parsed = await formSchema.safeParseAsync(input);
   if (!parsed.success) return { ok: false, error: parsed.error };
   const v = parsed.data;
-  const attributes: Record<string, string> = {};
-  v.attrNames.forEach((name, i) => {
-    if (name) attributes[name] = v.attrValues[i] ?? '';
-  });
+  const attributes = attributesRecord(v.attributes);
   const credentials: OnboardingPlan['credentials'] =
     v.credentialMode === 'browser-key'
       ? { mode: 'browser-key', algorithm: v.keyAlgorithm }

@@ -1,5 +1,5 @@
-import { CertificatesTableSkeleton } from '@/components/certificates/certificates-table-skeleton';
 import { PageHeader } from '@/components/ui/page-header';
+import { TableSkeleton } from '@/components/ui/skeleton';
 
 export default function Loading() {
   return (
@@ -8,7 +8,7 @@ export default function Loading() {
         title="Certificates"
         description="Device certificates registered in AWS IoT. Only ACTIVE certificates can connect."
       />
-      <CertificatesTableSkeleton />
+      <TableSkeleton label="Loading certificates" rows={6} />
     </>
   );
 }

@@ -2,7 +2,7 @@
 
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { failed, formValues, invalid, invalidByPath, succeeded, type ActionState } from '@/lib/forms/action-state';
 import { preflight, type PreflightResult } from '@/lib/onboarding/preflight';
 import { fieldIssues, parseOnboardingForm, readOnboardingForm } from '@/lib/onboarding/schema';
 import {
@@ -52,7 +52,7 @@ export async function validateOnboardingAction(
   delete values.csrPem;
 
   const parsed = await parseOnboardingForm(readOnboardingForm(formData));
-  if (!parsed.ok) return invalid(parsed.error, values);
+  if (!parsed.ok) return invalidByPath(parsed.error, values);
   const plan = parsed.plan;
 
   let checked: PreflightResult;

@@ -8,22 +8,13 @@ import { toAppError } from '@/lib/aws/errors';
 import { addThingToThingGroup } from '@/lib/aws/thing-groups';
 import { describeThing, thingExists, updateThingAttributes } from '@/lib/aws/things';
 import type { Thing } from '@/lib/aws/types';
-import { failed, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { failed, invalidByPath, succeeded, type ActionState } from '@/lib/forms/action-state';
+import { attributeChanges, attributesRecord, readAttributeRows, rowValues } from '@/lib/things/attributes';
+import { addToGroupForm, createThingForm, deleteThingForm, editAttributesForm } from '@/lib/things/forms';
 import { createThingInGroup } from '@/lib/things/create';
 import { deleteThingWithCleanup } from '@/lib/things/deletion';
 import type { DeletionReport } from '@/lib/things/deletion-plan';
 import { forgetThing, invalidateThingIndex, rememberThing } from '@/lib/things/thing-index';
-
-import {
-  addToGroupForm,
-  attributeChanges,
-  createThingForm,
-  deleteThingForm,
-  editAttributesForm,
-  invalidByPath,
-  readAttributeRows,
-  rowValues,
-} from './schemas';
 
 const text = (formData: FormData, key: string): string => {
   const v = formData.get(key);
@@ -62,7 +53,7 @@ export async function createThingAction(_prev: ActionState, formData: FormData):
       name: input.name,
       typeName: input.typeName,
       groupName: input.groupName,
-      attributes: Object.fromEntries(input.attributes.map((r) => [r.name, r.value])),
+      attributes: attributesRecord(input.attributes),
     });
   } catch (err) {
     const error = toAppError(err);

@@ -1,11 +1,11 @@
-import { ThingsTableSkeleton } from '@/components/things/things-table-skeleton';
 import { PageHeader } from '@/components/ui/page-header';
+import { TableSkeleton } from '@/components/ui/skeleton';
 
 export default function Loading() {
   return (
     <>
       <PageHeader title="Things" description="Devices registered in the AWS IoT thing registry." />
-      <ThingsTableSkeleton />
+      <TableSkeleton label="Loading things" />
     </>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { ThingsFilters } from '@/components/things/things-filters';
-import { ThingsTable, type ThingRow } from '@/components/things/things-table';
+import { ThingsTable } from '@/components/things/things-table';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
@@ -13,18 +13,15 @@ import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { AppError, toAppError } from '@/lib/aws/errors';
-import { listAllThingsInGroup, listThingGroups, listThingsInGroup, listThingTypes } from '@/lib/aws/thing-groups';
-import { describeThing, listThings } from '@/lib/aws/things';
-import { getThingIndex, lowerBound, peekThingIndex, searchThingIndex } from '@/lib/things/thing-index';
-
-import { parseThingsQuery, thingsHref, type SearchParams, type ThingsQuery } from './schemas';
+import { listThingGroups, listThingTypes } from '@/lib/aws/thing-groups';
+import type { SearchParams } from '@/lib/forms/search-params';
+import { loadThingsListing } from '@/lib/things/listing';
+import { hasFilters, parseThingsQuery, thingsHref } from '@/lib/things/query';
 
 // Live registry data: render on every request, never from a build-time snapshot.
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Things' };
-
-const PAGE_SIZE = 25;
 
 /** The CLI line that would create a thing against the current target: the quickest way out of the empty state. */
 function createThingHint(): string {
@@ -36,97 +33,6 @@ function createThingHint(): string {
   } catch {
     return 'aws iot create-thing --thing-name my-device';
   }
-}
-
-type Listing =
-  /** Straight from AWS, one page at a time with nextToken links; `total` only when an index already knows it. */
-  | { kind: 'token'; things: ThingRow[]; nextToken?: string; total?: number }
-  /** Served from the server-side index (prefix search, or a group combined with other filters). */
-  | {
-      kind: 'indexed';
-      things: ThingRow[];
-      total: number;
-      page: number;
-      pages: number;
-      builtAt: number;
-      truncated: boolean;
-      searched: number;
-    };
-
-const hasFilters = (q: ThingsQuery) => Boolean(q.prefix || q.typeName || q.groupName || q.attributeName);
-
-async function membersWithDetails(names: string[]): Promise<ThingRow[]> {
-  const index = peekThingIndex();
-  const rows = await Promise.all(
-    names.map(async (name): Promise<ThingRow | undefined> => {
-      if (index) {
-        const hit = index.things[lowerBound(index.things, name)];
-        if (hit?.name === name) return hit;
-      }
-      try {
-        return await describeThing(name);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'not_found') return undefined; // deleted meanwhile
-        throw err;
-      }
-    }),
-  );
-  return rows.filter((r): r is ThingRow => r !== undefined);
-}
-
-async function loadListing(q: ThingsQuery): Promise<Listing> {
-  const group = q.groupName;
-  const otherFilters = Boolean(q.prefix || q.typeName || q.attributeName);
-
-  // A group alone: ListThingsInThingGroup pages through the members; details come from the index when
-  // it is warm, else from DescribeThing (25 calls, well inside its 350 TPS).
-  if (group && !otherFilters) {
-    const page = await listThingsInGroup(group, { nextToken: q.nextToken, maxResults: PAGE_SIZE });
-    return { kind: 'token', things: await membersWithDetails(page.names), nextToken: page.nextToken };
-  }
-
-  // Name prefix (ListThings cannot) or a group with other filters: search the index.
-  if (q.prefix || group) {
-    const [index, members] = await Promise.all([
-      getThingIndex({ refresh: q.refresh }),
-      group ? listAllThingsInGroup(group) : Promise.resolve(undefined),
-    ]);
-    const result = searchThingIndex(
-      index.things,
-      {
-        prefix: q.prefix,
-        typeName: q.typeName,
-        attributeName: q.attributeName,
-        attributeValue: q.attributeValue,
-        names: members ? new Set(members.names) : undefined,
-      },
-      q.page,
-      PAGE_SIZE,
-    );
-    return {
-      kind: 'indexed',
-      ...result,
-      builtAt: index.builtAt,
-      truncated: index.truncated,
-      searched: members ? members.names.length : index.things.length,
-    };
-  }
-
-  // No filter, or type/attribute filters that ListThings applies itself: one call, whatever the registry size.
-  const result = await listThings({
-    nextToken: q.nextToken,
-    maxResults: PAGE_SIZE,
-    thingTypeName: q.typeName,
-    attributeName: q.attributeName,
-    attributeValue: q.attributeValue,
-  });
-  const index = hasFilters(q) ? undefined : peekThingIndex();
-  return {
-    kind: 'token',
-    things: result.things,
-    nextToken: result.nextToken,
-    total: index && !index.truncated ? index.things.length : undefined,
-  };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -160,7 +66,7 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
   const invalid = Object.keys(errors).length > 0;
 
   const [listing, types, groups] = await Promise.all([
-    invalid ? Promise.resolve(undefined) : loadListing(query).catch((err: unknown): AppError => toAppError(err)),
+    invalid ? Promise.resolve(undefined) : loadThingsListing(query).catch((err: unknown): AppError => toAppError(err)),
     // The filter choices are a convenience: if they cannot be read, the list still works.
     listThingTypes()
       .then((ts) => ts.map((t) => t.name))

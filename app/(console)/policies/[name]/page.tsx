@@ -27,25 +27,16 @@ import {
 } from '@/lib/aws/policies';
 import { prettyPolicyDocument } from '@/lib/policies/diff';
 import { policyName } from '@/lib/validation/iot-names';
-import { firstParam, type SearchParams } from '@/lib/forms/search-params';
+import { decodeParam, firstParam, type SearchParams } from '@/lib/forms/search-params';
 
 export const dynamic = 'force-dynamic';
 
 type Params = { name: string };
-/** Policy names cannot hold `%`, so a `%` means the segment is still URL-encoded. */
-function decodeName(raw: string): string {
-  try {
-    return raw.includes('%') ? decodeURIComponent(raw) : raw;
-  } catch {
-    return raw;
-  }
-}
-
 const VERSION_ID = /^[0-9]{1,10}$/;
 
 export async function generateMetadata(props: { params: Promise<Params> }): Promise<Metadata> {
   const { name } = await props.params;
-  return { title: `Policy ${decodeName(name)}` };
+  return { title: `Policy ${decodeParam(name)}` };
 }
 
 function Section({
@@ -75,7 +66,7 @@ function Section({
 export default async function PolicyPage(props: { params: Promise<Params>; searchParams: Promise<SearchParams> }) {
   const { name: rawName } = await props.params;
   await requireSession(`/policies/${rawName}`);
-  const name = decodeName(rawName);
+  const name = decodeParam(rawName);
   if (!policyName.safeParse(name).success) notFound();
   const searchParams = await props.searchParams;
 

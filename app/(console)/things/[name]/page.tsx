@@ -15,9 +15,8 @@ import { requireSession } from '@/lib/auth/session';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { listGroupsOfThing, listThingGroups } from '@/lib/aws/thing-groups';
 import { describeThing, describeThingPrincipals, type ThingDetail } from '@/lib/aws/things';
+import { decodeParam } from '@/lib/forms/search-params';
 import { thingName } from '@/lib/validation/iot-names';
-
-import { decodeParam } from '../schemas';
 
 export const dynamic = 'force-dynamic';
 

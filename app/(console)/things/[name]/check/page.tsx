@@ -11,6 +11,7 @@ import { requireSession } from '@/lib/auth/session';
 import { gatherCheckFacts } from '@/lib/connection-check/facts';
 import { toAppError } from '@/lib/aws/errors';
 import { deviceCommandHint, evaluateCheck, overallStatus, type CheckSection } from '@/lib/connection-check/evaluate';
+import { decodeParam } from '@/lib/forms/search-params';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
 
 // Live device state: checked on every request.
@@ -18,22 +19,14 @@ export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }> };
 
-function decode(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export async function generateMetadata(props: Props): Promise<Metadata> {
   const { name } = await props.params;
-  return { title: `Connection check · ${decode(name)}` };
+  return { title: `Connection check · ${decodeParam(name)}` };
 }
 
 export default async function ConnectionCheckPage(props: Props) {
   const { name: raw } = await props.params;
-  const thingName = decode(raw);
+  const thingName = decodeParam(raw);
   const thingPath = `/things/${encodeURIComponent(thingName)}`;
   await requireSession(`${thingPath}/check`);
   if (!thingNameSchema.safeParse(thingName).success) notFound();

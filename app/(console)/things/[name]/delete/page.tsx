@@ -8,9 +8,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
 import { deletionSteps, planThingDeletion, type DeletionPlan } from '@/lib/things/deletion-plan';
+import { decodeParam } from '@/lib/forms/search-params';
 import { thingName } from '@/lib/validation/iot-names';
-
-import { decodeParam } from '../../schemas';
 
 export const dynamic = 'force-dynamic';
 

@@ -14,26 +14,16 @@ import { describeThing } from '@/lib/aws/things';
 import { shadowName as shadowNameSchema } from '@/lib/shadows/desired';
 import { NO_SHADOW, type ShadowView } from '@/lib/shadows/view';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
-import type { SearchParams } from '@/lib/forms/search-params';
+import { decodeParam, firstParam, type SearchParams } from '@/lib/forms/search-params';
 
 // Live device state: read on every request, never cached.
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> };
 
-function decode(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-
 export async function generateMetadata(props: Props): Promise<Metadata> {
   const { name } = await props.params;
-  return { title: `Shadow · ${decode(name)}` };
+  return { title: `Shadow · ${decodeParam(name)}` };
 }
 
 function toView(lookup: ShadowLookup): ShadowView {
@@ -44,10 +34,10 @@ function toView(lookup: ShadowLookup): ShadowView {
 
 export default async function ShadowPage(props: Props) {
   const { name: raw } = await props.params;
-  const thingName = decode(raw);
+  const thingName = decodeParam(raw);
   const thingPath = `/things/${encodeURIComponent(thingName)}`;
   const searchParams = await props.searchParams;
-  const requested = first(searchParams.shadow);
+  const requested = firstParam(searchParams.shadow);
   await requireSession(`${thingPath}/shadow${requested ? `?shadow=${encodeURIComponent(requested)}` : ''}`);
   if (!thingNameSchema.safeParse(thingName).success) notFound();
 
@@ -66,7 +56,7 @@ export default async function ShadowPage(props: Props) {
   );
 
   let shadowName: string | undefined;
-  if (requested !== undefined && requested !== '') {
+  if (requested) {
     const parsed = shadowNameSchema.safeParse(requested);
     if (!parsed.success) {
       return (
@@ -115,8 +105,8 @@ export default async function ShadowPage(props: Props) {
     );
   }
 
-  const created = first(searchParams.created);
-  const deleted = first(searchParams.deleted);
+  const created = firstParam(searchParams.created);
+  const deleted = firstParam(searchParams.deleted);
   return (
     <>
       {created ? <FlashToast message={shadowName ? `Shadow "${shadowName}" created.` : 'Shadow created.'} /> : null}

@@ -1,18 +1,9 @@
 import { unauthorizedResponse } from '@/lib/auth/session';
 import { describeCertificate } from '@/lib/aws/certificates';
-import { toAppError } from '@/lib/aws/errors';
+import { appErrorResponse, errorResponse } from '@/lib/http/errors';
 import { certificateId } from '@/lib/validation/iot-names';
 
 export const dynamic = 'force-dynamic';
-
-const STATUS_BY_CODE: Record<string, number> = {
-  not_found: 404,
-  invalid_request: 400,
-  throttled: 503,
-  unavailable: 503,
-  unauthorized: 502,
-  misconfigured: 500,
-};
 
 /** GET /api/certificates/{id}/pem: the certificate as a file, named as the AWS console names it. */
 export async function GET(_request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
@@ -22,7 +13,7 @@ export async function GET(_request: Request, props: { params: Promise<{ id: stri
   const { id: rawId } = await props.params;
   const parsed = certificateId.safeParse(rawId);
   if (!parsed.success) {
-    return Response.json({ error: 'Not a certificate id: expected 64 hexadecimal characters.' }, { status: 400 });
+    return errorResponse(400, 'Not a certificate id: expected 64 hexadecimal characters.');
   }
   const id = parsed.data.replace(/^0x/, '').toLowerCase();
 
@@ -41,7 +32,6 @@ export async function GET(_request: Request, props: { params: Promise<{ id: stri
       },
     });
   } catch (err) {
-    const e = toAppError(err);
-    return Response.json({ error: e.message }, { status: STATUS_BY_CODE[e.code] ?? 502 });
+    return appErrorResponse(err);
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { unauthorizedResponse } from '@/lib/auth/session';
+import { errorResponse, readJsonBody } from '@/lib/http/errors';
 import { findSession, SessionGoneError } from '@/lib/mqtt/sessions';
 import { MAX_PAYLOAD_BYTES, topicFilterProblem, topicNameProblem } from '@/lib/mqtt/topics';
 
@@ -40,29 +41,17 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
   if (denied) return denied;
   const { id } = await props.params;
   const session = findSession(id);
-  if (!session)
-    return Response.json({ error: 'No such MQTT session; reload the page to start a new one.' }, { status: 404 });
+  if (!session) return errorResponse(404, 'No such MQTT session; reload the page to start a new one.');
 
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: 'The request body is not JSON.' }, { status: 400 });
-  }
-  const parsed = command.safeParse(body);
-  if (!parsed.success) {
-    return Response.json(
-      { error: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') },
-      { status: 400 },
-    );
-  }
-  const cmd = parsed.data;
+  const body = await readJsonBody(request, command);
+  if (!body.ok) return body.response;
+  const cmd = body.value;
   try {
     if (cmd.op === 'subscribe') {
       const { granted } = await session.subscribe(cmd.filter, cmd.qos);
       return granted
         ? Response.json({ ok: true })
-        : Response.json({ error: `The broker refused the subscription to ${cmd.filter}.` }, { status: 403 });
+        : errorResponse(403, `The broker refused the subscription to ${cmd.filter}.`);
     }
     if (cmd.op === 'unsubscribe') {
       await session.unsubscribe(cmd.filter);
@@ -70,18 +59,15 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
     }
     const bytes = cmd.encoding === 'base64' ? Buffer.from(cmd.payload, 'base64') : Buffer.from(cmd.payload, 'utf8');
     if (bytes.length > MAX_PAYLOAD_BYTES) {
-      return Response.json(
-        { error: `The payload is ${bytes.length} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES}.` },
-        { status: 413 },
-      );
+      return errorResponse(413, `The payload is ${bytes.length} bytes; AWS IoT accepts at most ${MAX_PAYLOAD_BYTES}.`);
     }
     await session.publish(cmd.topic, bytes, cmd.qos, cmd.retain);
     return Response.json({ ok: true });
   } catch (err) {
-    if (err instanceof SessionGoneError) return Response.json({ error: err.message }, { status: 410 });
-    return Response.json(
-      { error: `The MQTT session could not do that: ${err instanceof Error ? err.message : 'unknown error'}` },
-      { status: 502 },
+    if (err instanceof SessionGoneError) return errorResponse(410, err.message);
+    return errorResponse(
+      502,
+      `The MQTT session could not do that: ${err instanceof Error ? err.message : 'unknown error'}`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { unauthorizedResponse } from '@/lib/auth/session';
-import { toAppError, type AppErrorCode } from '@/lib/aws/errors';
+import { appErrorResponse, errorResponse } from '@/lib/http/errors';
 import { redownloadBundle } from '@/lib/onboarding/redownload';
 import { thingName } from '@/lib/validation/iot-names';
 
@@ -9,16 +9,6 @@ import { thingName } from '@/lib/validation/iot-names';
  */
 export const dynamic = 'force-dynamic';
 
-/** AWS's trouble is an upstream problem (502/503), never a bare 500. */
-const STATUS_BY_CODE: Partial<Record<AppErrorCode, number>> = {
-  not_found: 404,
-  invalid_request: 400,
-  throttled: 429,
-  unavailable: 503,
-  unauthorized: 502,
-  misconfigured: 503,
-};
-
 export async function GET(_request: Request, context: { params: Promise<{ name: string }> }): Promise<Response> {
   const denied = await unauthorizedResponse();
   if (denied) return denied;
@@ -26,10 +16,7 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
   const { name } = await context.params;
   const parsed = thingName.safeParse(name);
   if (!parsed.success) {
-    return Response.json(
-      { error: `Not a thing name: ${parsed.error.issues[0]?.message ?? 'invalid'}.` },
-      { status: 400 },
-    );
+    return errorResponse(400, `Not a thing name: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   }
 
   try {
@@ -39,7 +26,7 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
         result.reason === 'no_thing'
           ? `There is no thing named ${parsed.data}.`
           : `Thing ${parsed.data} has no ACTIVE certificate attached, so there is nothing to put in a bundle.`;
-      return Response.json({ error }, { status: 404 });
+      return errorResponse(404, error);
     }
     return new Response(new Uint8Array(result.zip), {
       status: 200,
@@ -51,7 +38,6 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
       },
     });
   } catch (err) {
-    const e = toAppError(err);
-    return Response.json({ error: e.message }, { status: STATUS_BY_CODE[e.code] ?? 502 });
+    return appErrorResponse(err);
   }
 }

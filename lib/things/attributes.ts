@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+import {
+  attributeName,
+  attributeValue,
+  MAX_ATTRIBUTES_WITH_TYPE,
+  MAX_ATTRIBUTES_WITHOUT_TYPE,
+} from '@/lib/validation/iot-names';
+
+/**
+ * Thing attributes as a form holds them: one shape, one reader and one set of rules for every form that
+ * edits them (create a thing, a thing's Attributes section, one-screen onboarding). AWS's own rules
+ * (lib/validation/iot-names.ts) decide what is valid; the messages here say what to do about it, and each
+ * issue's path (`attributes.<i>.name`) puts it beside its own input. Pure: server, browser and tests.
+ *
+ * Field shape: inputs named `attributes.<i>.name` and `attributes.<i>.value`, numbered by row.
+ */
+
+export interface AttributeRow {
+  name: string;
+  value: string;
+}
+
+/** The form field name of row `index`'s name or value. */
+export const attributeFieldName = (index: number, part: keyof AttributeRow) => `attributes.${index}.${part}`;
+
+/** Accepts what `schema` accepts; otherwise one issue with `describe`'s message. */
+export function checked(schema: z.ZodType<string>, describe: (value: string) => string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!schema.safeParse(value).success) ctx.addIssue({ code: 'custom', message: describe(value) });
+  });
+}
+
+export const attributeNameField = checked(attributeName, (v) =>
+  v.length === 0
+    ? 'Enter a name, or remove the row.'
+    : v.length > 128
+      ? 'At most 128 characters.'
+      : 'Use only letters, digits and _ . , @ / : # - (no spaces).',
+);
+
+export const attributeValueField = checked(attributeValue.min(1), (v) =>
+  v.length === 0
+    ? 'Enter a value, or remove the row.'
+    : v.length > 800
+      ? 'At most 800 characters.'
+      : 'Use only letters, digits and _ . , @ / : # = [ ] - (no spaces).',
+);
+
+/** The rows as a form sends them, each name and value checked on its own. */
+export const attributeRows = z.array(z.object({ name: attributeNameField, value: attributeValueField }));
+
+/**
+ * The rules across rows: each name once, and AWS's count limit (3 attributes without a thing type, 50 with
+ * one). Call from the form schema's superRefine, which knows whether a type was chosen.
+ */
+export function checkAttributeRows(rows: readonly AttributeRow[], typed: boolean, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  rows.forEach((row, i) => {
+    if (row.name && seen.has(row.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes', i, 'name'],
+        message: `"${row.name}" is given twice: it is already used above.`,
+      });
+    }
+    seen.add(row.name);
+  });
+  const max = typed ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
+  if (rows.length > max) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attributes'],
+      message: typed
+        ? `A thing can have at most ${max} attributes; this has ${rows.length}.`
+        : `A thing without a thing type can have at most ${max} attributes; this has ${rows.length}. ` +
+          `Choose a thing type (up to ${MAX_ATTRIBUTES_WITH_TYPE}) or remove one.`,
+    });
+  }
+}
+
+const FIELD = /^attributes\.(\d{1,3})\.(name|value)$/;
+
+/**
+ * The attribute rows of a form, in index order, trimmed. Rows left entirely blank are dropped (an empty
+ * extra row is not a mistake); the editor leaves blank rows unnamed, so the indices of the rows that are
+ * sent are the indices the errors come back with.
+ */
+export function readAttributeRows(formData: FormData): AttributeRow[] {
+  const byIndex = new Map<number, AttributeRow>();
+  for (const [key, value] of formData.entries()) {
+    const m = FIELD.exec(key);
+    if (!m || typeof value !== 'string') continue;
+    const i = Number(m[1]);
+    const row = byIndex.get(i) ?? { name: '', value: '' };
+    row[m[2] as keyof AttributeRow] = value.trim();
+    byIndex.set(i, row);
+  }
+  return [...byIndex.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, row]) => row)
+    .filter((row) => row.name !== '' || row.value !== '');
+}
+
+/** The echo of a refused form, with the rows numbered as they will be shown again. */
+export function rowValues(rows: readonly AttributeRow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  rows.forEach((row, i) => {
+    out[attributeFieldName(i, 'name')] = row.name;
+    out[attributeFieldName(i, 'value')] = row.value;
+  });
+  return out;
+}
+
+/** The rows a refused form echoed back (see rowValues), or `fallback` when it echoed none. */
+export function rowsFromValues(values: Record<string, string> | undefined, fallback: AttributeRow[]): AttributeRow[] {
+  if (!values) return fallback;
+  const rows: AttributeRow[] = [];
+  for (let i = 0; attributeFieldName(i, 'name') in values || attributeFieldName(i, 'value') in values; i++) {
+    rows.push({
+      name: values[attributeFieldName(i, 'name')] ?? '',
+      value: values[attributeFieldName(i, 'value')] ?? '',
+    });
+  }
+  return rows;
+}
+
+/** The rows as AWS's attribute map. */
+export function attributesRecord(rows: readonly AttributeRow[]): Record<string, string> {
+  return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+}
+
+/**
+ * The UpdateThing attribute payload (merge) that turns `original` into `rows`: new and changed values,
+ * and an empty value for each attribute removed (AWS's way to delete one).
+ */
+export function attributeChanges(
+  original: Record<string, string>,
+  rows: readonly AttributeRow[],
+): Record<string, string> {
+  const next = attributesRecord(rows);
+  const changes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(next)) if (original[k] !== v) changes[k] = v;
+  for (const k of Object.keys(original)) if (!(k in next)) changes[k] = '';
+  return changes;
+}
