@@ -18,7 +18,7 @@ import {
   type PlannedThing,
   type ProvisioningPlan,
 } from '../provisioning/template';
-import { Transaction } from '../store/store';
+import type { Transaction } from '../store/store';
 import {
   pairKey,
   type CaCertificateRecord,
@@ -228,7 +228,7 @@ function applyPlan(
   const status = c?.status ?? 'ACTIVE';
   const cert = existing ? touched(ctx, existing, { status }) : register(ctx, leaf, ca, status);
 
-  const tx = new Transaction();
+  const tx = ctx.store.transaction();
   tx.put('certificates', cert.certificateId, cert);
   const principal = cert.certificateArn;
 
