@@ -5,13 +5,17 @@ import type { DeletedShadow, StoredShadow } from '../shadow/document';
  * epoch milliseconds) because they are written verbatim to the journal and the snapshot.
  */
 
-export type CertificateStatus =
-  | 'ACTIVE'
-  | 'INACTIVE'
-  | 'REVOKED'
-  | 'PENDING_TRANSFER'
-  | 'REGISTER_INACTIVE'
-  | 'PENDING_ACTIVATION';
+/** Every status a device certificate can have (the service model's CertificateStatus). */
+export const CERTIFICATE_STATUSES = [
+  'ACTIVE',
+  'INACTIVE',
+  'REVOKED',
+  'PENDING_TRANSFER',
+  'REGISTER_INACTIVE',
+  'PENDING_ACTIVATION',
+] as const;
+
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 export type CertificateMode = 'DEFAULT' | 'SNI_ONLY';
 
