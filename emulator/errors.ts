@@ -84,7 +84,8 @@ export const operationError = (error: string, operation: string, message: string
 
 const controlPlane = (name: ControlPlaneException, message: string, extra?: Record<string, unknown>) =>
   new AwsError(name, CONTROL_PLANE_ERROR_STATUS[name], message, extra);
-const dataPlane = (name: DataPlaneException, message: string) =>
+/** A data-plane exception with its data-plane status (the shadow service's errors over HTTP, Publish). */
+export const dataPlaneError = (name: DataPlaneException, message: string) =>
   new AwsError(name, DATA_PLANE_ERROR_STATUS[name], message);
 
 export const invalidRequest = (message: string) => controlPlane('InvalidRequestException', message);
@@ -103,8 +104,8 @@ export const versionsLimitExceeded = (message: string) => controlPlane('Versions
 export const limitExceeded = (message: string) => controlPlane('LimitExceededException', message);
 export const internalFailure = (message = 'Internal failure') => controlPlane('InternalFailureException', message);
 
-export const forbidden = (message: string) => dataPlane('ForbiddenException', message);
-export const requestEntityTooLarge = (message: string) => dataPlane('RequestEntityTooLargeException', message);
-export const methodNotAllowed = (message: string) => dataPlane('MethodNotAllowedException', message);
+export const forbidden = (message: string) => dataPlaneError('ForbiddenException', message);
+export const requestEntityTooLarge = (message: string) => dataPlaneError('RequestEntityTooLargeException', message);
+export const methodNotAllowed = (message: string) => dataPlaneError('MethodNotAllowedException', message);
 /** No route at this path: the answer of AWS's front door, before any operation. */
 export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', 404, message);
