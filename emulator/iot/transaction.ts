@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context';
-import type { Reader, Transaction } from '../store/store';
+import type { Transaction } from '../store/store';
 
 export type { Reader, Transaction } from '../store/store';
 
@@ -8,11 +8,8 @@ export type { Reader, Transaction } from '../store/store';
  * registers a certificate, creates a thing and a policy and attaches them in one transaction) and the rules run
  * against that transaction, seeing what it already staged; without, the change gets a transaction of its own,
  * committed (journalled, then visible, then heard by the store's listeners) when `change` returns. A rule that
- * throws leaves nothing behind either way.
+ * throws ends the whole transaction unwritten: the store commits nothing when the function building it throws.
  */
 export function inTransaction<T>(ctx: EmulatorContext, tx: Transaction | undefined, change: (tx: Transaction) => T): T {
   return tx ? change(tx) : ctx.store.commit(change);
 }
-
-/** The state rules read: a caller's transaction, or the committed state. */
-export const readerOf = (ctx: EmulatorContext, tx?: Transaction): Reader => tx ?? ctx.store;
