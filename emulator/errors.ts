@@ -1,7 +1,10 @@
 /**
  * AWS errors as the IoT service sends them: an HTTP status, the exception name (sent in the
  * `x-amzn-ErrorType` header and as `__type` in the body) and a message. The SDK and botocore
- * both read the name from the header first, so every error goes out in all three forms.
+ * both read the name from the header first, so every error goes out in all three forms
+ * (emulator/http/error-response.ts writes them).
+ *
+ * Each exception's status is written once, in the tables below; the factories and fault injection read them.
  */
 export class AwsError extends Error {
   constructor(
@@ -16,23 +19,8 @@ export class AwsError extends Error {
   }
 }
 
-export const invalidRequest = (message: string) => new AwsError('InvalidRequestException', 400, message);
-export const notFound = (message: string) => new AwsError('ResourceNotFoundException', 404, message);
-export const alreadyExists = (message: string, resourceId: string, resourceArn?: string) =>
-  new AwsError('ResourceAlreadyExistsException', 409, message, { resourceId, ...(resourceArn ? { resourceArn } : {}) });
-export const versionConflict = (message: string) => new AwsError('VersionConflictException', 409, message);
-export const deleteConflict = (message: string) => new AwsError('DeleteConflictException', 409, message);
-export const certificateState = (message: string) => new AwsError('CertificateStateException', 406, message);
-export const certificateValidation = (message: string) => new AwsError('CertificateValidationException', 400, message);
-export const registrationCodeValidation = (message: string) =>
-  new AwsError('RegistrationCodeValidationException', 400, message);
-export const malformedPolicy = (message: string) => new AwsError('MalformedPolicyException', 400, message);
-export const versionsLimitExceeded = (message: string) => new AwsError('VersionsLimitExceededException', 409, message);
-export const limitExceeded = (message: string) => new AwsError('LimitExceededException', 410, message);
-export const internalFailure = (message = 'Internal failure') => new AwsError('InternalFailureException', 500, message);
-
-/** Status codes of the control-plane exceptions, for fault injection by name. */
-export const CONTROL_PLANE_ERROR_STATUS: Record<string, number> = {
+/** Status codes of the control-plane exceptions. */
+export const CONTROL_PLANE_ERROR_STATUS = {
   InvalidRequestException: 400,
   ThrottlingException: 400,
   UnauthorizedException: 401,
@@ -42,16 +30,17 @@ export const CONTROL_PLANE_ERROR_STATUS: Record<string, number> = {
   VersionConflictException: 409,
   DeleteConflictException: 409,
   VersionsLimitExceededException: 409,
+  CertificateConflictException: 409,
   LimitExceededException: 410,
   RegistrationCodeValidationException: 400,
   CertificateValidationException: 400,
   MalformedPolicyException: 400,
   InternalFailureException: 500,
   ServiceUnavailableException: 503,
-};
+} as const satisfies Record<string, number>;
 
 /** The data plane (shadows, Publish, retained messages) answers some of the same names with other statuses. */
-export const DATA_PLANE_ERROR_STATUS: Record<string, number> = {
+export const DATA_PLANE_ERROR_STATUS = {
   InvalidRequestException: 400,
   UnauthorizedException: 401,
   ForbiddenException: 403,
@@ -63,7 +52,10 @@ export const DATA_PLANE_ERROR_STATUS: Record<string, number> = {
   ThrottlingException: 429,
   InternalFailureException: 500,
   ServiceUnavailableException: 503,
-};
+} as const satisfies Record<string, number>;
+
+export type ControlPlaneException = keyof typeof CONTROL_PLANE_ERROR_STATUS;
+export type DataPlaneException = keyof typeof DATA_PLANE_ERROR_STATUS;
 
 export const DATA_PLANE_OPERATIONS = new Set([
   'GetThingShadow',
@@ -75,8 +67,45 @@ export const DATA_PLANE_OPERATIONS = new Set([
   'ListRetainedMessages',
 ]);
 
-/** The status AWS sends `error` with from `operation`'s plane. */
+/** The status AWS sends `error` with from `operation`'s plane (`*`: any operation). */
 export function errorStatus(error: string, operation: string): number | undefined {
-  if (DATA_PLANE_OPERATIONS.has(operation) && error in DATA_PLANE_ERROR_STATUS) return DATA_PLANE_ERROR_STATUS[error];
-  return CONTROL_PLANE_ERROR_STATUS[error] ?? DATA_PLANE_ERROR_STATUS[error];
+  if (DATA_PLANE_OPERATIONS.has(operation) && Object.hasOwn(DATA_PLANE_ERROR_STATUS, error)) {
+    return DATA_PLANE_ERROR_STATUS[error as DataPlaneException];
+  }
+  if (Object.hasOwn(CONTROL_PLANE_ERROR_STATUS, error))
+    return CONTROL_PLANE_ERROR_STATUS[error as ControlPlaneException];
+  if (Object.hasOwn(DATA_PLANE_ERROR_STATUS, error)) return DATA_PLANE_ERROR_STATUS[error as DataPlaneException];
+  return undefined;
 }
+
+/** `error` as `operation` answers it (fault injection, rate quotas); a name neither plane knows is a 500. */
+export const operationError = (error: string, operation: string, message: string) =>
+  new AwsError(error, errorStatus(error, operation) ?? 500, message);
+
+const controlPlane = (name: ControlPlaneException, message: string, extra?: Record<string, unknown>) =>
+  new AwsError(name, CONTROL_PLANE_ERROR_STATUS[name], message, extra);
+/** A data-plane exception with its data-plane status (the shadow service's errors over HTTP, Publish). */
+export const dataPlaneError = (name: DataPlaneException, message: string) =>
+  new AwsError(name, DATA_PLANE_ERROR_STATUS[name], message);
+
+export const invalidRequest = (message: string) => controlPlane('InvalidRequestException', message);
+export const notFound = (message: string) => controlPlane('ResourceNotFoundException', message);
+export const alreadyExists = (message: string, resourceId: string, resourceArn?: string) =>
+  controlPlane('ResourceAlreadyExistsException', message, { resourceId, ...(resourceArn ? { resourceArn } : {}) });
+export const versionConflict = (message: string) => controlPlane('VersionConflictException', message);
+export const deleteConflict = (message: string) => controlPlane('DeleteConflictException', message);
+export const certificateState = (message: string) => controlPlane('CertificateStateException', message);
+export const certificateValidation = (message: string) => controlPlane('CertificateValidationException', message);
+export const certificateConflict = (message: string) => controlPlane('CertificateConflictException', message);
+export const registrationCodeValidation = (message: string) =>
+  controlPlane('RegistrationCodeValidationException', message);
+export const malformedPolicy = (message: string) => controlPlane('MalformedPolicyException', message);
+export const versionsLimitExceeded = (message: string) => controlPlane('VersionsLimitExceededException', message);
+export const limitExceeded = (message: string) => controlPlane('LimitExceededException', message);
+export const internalFailure = (message = 'Internal failure') => controlPlane('InternalFailureException', message);
+
+export const forbidden = (message: string) => dataPlaneError('ForbiddenException', message);
+export const requestEntityTooLarge = (message: string) => dataPlaneError('RequestEntityTooLargeException', message);
+export const methodNotAllowed = (message: string) => dataPlaneError('MethodNotAllowedException', message);
+/** No route at this path: the answer of AWS's front door, before any operation. */
+export const unknownOperation = (message: string) => new AwsError('UnknownOperationException', 404, message);

@@ -1,4 +1,4 @@
-import { AwsError, errorStatus } from './errors';
+import { type AwsError, errorStatus, operationError } from './errors';
 
 /**
  * Fault injection and rate quotas, so tests can see how the dashboard behaves when AWS throttles or
@@ -44,8 +44,7 @@ export class FaultInjector {
       } else if (rule.probability !== undefined && Math.random() >= rule.probability) {
         continue;
       }
-      const status = errorStatus(rule.error, operation) ?? 500;
-      return new AwsError(rule.error, status, rule.message ?? `Injected fault: ${rule.error} for ${operation}`);
+      return operationError(rule.error, operation, rule.message ?? `Injected fault: ${rule.error} for ${operation}`);
     }
     return undefined;
   }
@@ -101,8 +100,7 @@ export class RateQuotas {
     bucket.tokens = Math.min(rate, bucket.tokens + ((t - bucket.at) / 1000) * rate);
     bucket.at = t;
     this.buckets.set(operation, bucket);
-    if (bucket.tokens < 1)
-      throw new AwsError('ThrottlingException', errorStatus('ThrottlingException', operation)!, 'Rate exceeded');
+    if (bucket.tokens < 1) throw operationError('ThrottlingException', operation, 'Rate exceeded');
     bucket.tokens -= 1;
   }
 }

@@ -18,6 +18,17 @@ export class ApiRequest {
     return Array.isArray(v) ? v[0] : v;
   }
 
+  /** A header the operation requires (the principal of the attach operations travels in one), in AWS's wording when absent. */
+  requiredHeader(name: string, member: string): string {
+    const value = this.header(name);
+    if (!value) {
+      throw invalidRequest(
+        `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    return value;
+  }
+
   /** The body as JSON; an empty body is `{}`. Malformed JSON is the client's error, not ours. */
   json(): unknown {
     if (this.body.length === 0) return {};

@@ -1,6 +1,7 @@
 import http from 'node:http';
-import { AwsError } from '../errors';
 import type { EmulatorContext } from '../context';
+import { methodNotAllowed, requestEntityTooLarge, unknownOperation } from '../errors';
+import { errorResponse } from './error-response';
 import { ApiRequest, type ApiResult } from './request';
 import type { Router } from './router';
 
@@ -23,14 +24,10 @@ async function handle(router: Router, ctx: EmulatorContext, req: http.IncomingMe
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const match = router.match(req.method ?? 'GET', rawPath);
     if (match.kind === 'none') {
-      throw new AwsError('UnknownOperationException', 404, `No operation at ${req.method} ${url.pathname}`);
+      throw unknownOperation(`No operation at ${req.method} ${url.pathname}`);
     }
     if (match.kind === 'wrong-method') {
-      throw new AwsError(
-        'MethodNotAllowedException',
-        405,
-        `${req.method} is not allowed on ${url.pathname}; allowed: ${match.allowed.join(', ')}`,
-      );
+      throw methodNotAllowed(`${req.method} is not allowed on ${url.pathname}; allowed: ${match.allowed.join(', ')}`);
     }
     operation = match.route.operation ?? 'admin';
     const body = await readBody(req);
@@ -43,28 +40,9 @@ async function handle(router: Router, ctx: EmulatorContext, req: http.IncomingMe
     const result = await match.route.handler(apiReq, ctx);
     send(res, result, requestId);
   } catch (err) {
-    const error = toAwsError(err, ctx, operation);
-    send(
-      res,
-      {
-        status: error.status,
-        json: { ...error.extra, message: error.message, __type: error.code },
-        headers: { 'x-amzn-ErrorType': error.code },
-      },
-      requestId,
-    );
+    send(res, errorResponse(err, ctx.config.log, operation), requestId);
   }
 }
-
-function toAwsError(err: unknown, ctx: EmulatorContext, operation: string): AwsError {
-  if (err instanceof AwsError) return err;
-  if (err instanceof BodyTooLarge) return new AwsError('RequestEntityTooLargeException', 413, err.message);
-  // A bug of ours, not the caller's: say so without leaking internals, and keep the detail in our log.
-  ctx.config.log(`internal error in ${operation}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return new AwsError('InternalFailureException', 500, 'An internal error occurred in the local IoT Core.');
-}
-
-class BodyTooLarge extends Error {}
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -73,7 +51,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge(`The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+        reject(requestEntityTooLarge(`The request body is larger than ${MAX_BODY_BYTES} bytes.`));
         req.resume();
         return;
       }

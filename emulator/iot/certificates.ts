@@ -1,37 +1,44 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { arns } from '../config';
 import type { EmulatorContext } from '../context';
-import { AwsError, certificateState, certificateValidation, invalidRequest, notFound } from '../errors';
 import {
+  alreadyExists,
+  certificateConflict,
+  certificateState,
+  certificateValidation,
+  deleteConflict,
+  invalidRequest,
+  notFound,
+} from '../errors';
+import {
+  generateRsaKeyPair,
+  type GeneratedKeyPair,
   isSignedBy,
+  issueCertificate,
+  issuerOf,
   type ParsedCertificate,
   parseCertificatePem,
+  parseCsr,
   PkiInputError,
   validityProblem,
 } from '../pki/certificates';
-import type { Collection } from '../../lib/store/collection';
 import type { CaCertificateRecord, CertificateMode, CertificateRecord, CertificateStatus } from '../store/records';
+import { indexedKeysByCreation, keysByCreation, type Page, pageByCreation } from './paging';
+import { inTransaction, type Reader, type Transaction } from './transaction';
 
 /**
- * Certificate and CA rules shared by the HTTP handlers and (later) the broker's just-in-time
- * registration: records, lookups, the status rules, and lists in creation order.
+ * Device certificates: issuing (CreateKeysAndCertificate, CreateCertificateFromCsr), registering (with or
+ * without a CA, and by just-in-time registration), the status rules of UpdateCertificate, DeleteCertificate's
+ * conditions, and the lookups the broker shares (`caX509`).
  */
-
-export const certificateConflict = (message: string) => new AwsError('CertificateConflictException', 409, message);
 
 /** Certificate ids are matched case-insensitively; AWS's are lowercase hex. */
 export const normaliseId = (id: string) => id.toLowerCase();
 
-export function requireCertificate(ctx: EmulatorContext, id: string): CertificateRecord {
-  const cert = ctx.store.c.certificates.get(normaliseId(id));
+export function requireCertificate(r: Reader, id: string): CertificateRecord {
+  const cert = r.c.certificates.get(normaliseId(id));
   if (!cert) throw notFound(`The certificate ${id} does not exist.`);
   return cert;
-}
-
-export function requireCaCertificate(ctx: EmulatorContext, id: string): CaCertificateRecord {
-  const ca = ctx.store.c.caCertificates.get(normaliseId(id));
-  if (!ca) throw notFound(`The CA certificate ${id} does not exist.`);
-  return ca;
 }
 
 export function newCertificateRecord(
@@ -104,10 +111,11 @@ export function checkStatusChange(cert: CertificateRecord, next: CertificateStat
 }
 
 // ---------------------------------------------------------------------------------------------
-// CA certificates, parsed once per id (the PEM behind an id never changes)
+// Reading certificates
 
 const parsedCas = new Map<string, X509Certificate>();
 
+/** A registered CA's certificate, parsed once per id (the PEM behind an id never changes). */
 export function caX509(ca: CaCertificateRecord): X509Certificate {
   let x = parsedCas.get(ca.certificateId);
   if (!x) {
@@ -138,14 +146,10 @@ export function checkValidity(ctx: EmulatorContext, c: ParsedCertificate, what =
  * else the registered CAs whose subject is the certificate's issuer and whose key verifies it.
  * Several such CAs with the same subject and key are ambiguous: CertificateConflictException.
  */
-export function findSigningCa(
-  ctx: EmulatorContext,
-  cert: ParsedCertificate,
-  caPem: string | undefined,
-): CaCertificateRecord {
+export function findSigningCa(r: Reader, cert: ParsedCertificate, caPem: string | undefined): CaCertificateRecord {
   if (caPem !== undefined) {
     const given = readCertificate(caPem, 'CA certificate');
-    const ca = ctx.store.c.caCertificates.get(given.certificateId);
+    const ca = r.c.caCertificates.get(given.certificateId);
     if (!ca) throw certificateValidation('The CA certificate is not registered in this account and region.');
     if (!isSignedBy(cert.x509, given.x509) || cert.x509.issuer !== given.x509.subject) {
       throw certificateValidation('The certificate is not signed by the given CA certificate.');
@@ -153,7 +157,7 @@ export function findSigningCa(
     return ca;
   }
   const matches: CaCertificateRecord[] = [];
-  for (const ca of ctx.store.c.caCertificates.values()) {
+  for (const ca of r.c.caCertificates.values()) {
     const x = caX509(ca);
     if (x.subject === cert.x509.issuer && isSignedBy(cert.x509, x)) matches.push(ca);
   }
@@ -171,100 +175,199 @@ export function findSigningCa(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lists in creation order, with AWS-style markers
+// Issuing and registering
 
-interface Dated {
-  creationDate: number;
-}
-
-const creationOrder = new WeakMap<readonly string[], string[]>();
-
-const cmpKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortByCreation<V extends Dated>(coll: Collection<V>, keys: string[]): string[] {
-  return keys.sort((a, b) => coll.get(a)!.creationDate - coll.get(b)!.creationDate || cmpKeys(a, b));
-}
-
-/** Every key of the collection, oldest first; cached until the next insert or delete. */
-export function keysByCreation<V extends Dated>(coll: Collection<V>): string[] {
-  const keys = coll.sortedKeys();
-  let ordered = creationOrder.get(keys);
-  if (!ordered) {
-    ordered = sortByCreation(coll, [...keys]);
-    creationOrder.set(keys, ordered);
+function addCertificate(tx: Transaction, cert: CertificateRecord): CertificateRecord {
+  const existing = tx.c.certificates.get(cert.certificateId);
+  if (existing) {
+    throw alreadyExists(
+      'The certificate is already provisioned or registered',
+      cert.certificateId,
+      existing.certificateArn,
+    );
   }
-  return ordered;
-}
-
-/** The keys under an index entry, oldest first. */
-export function indexedKeysByCreation<V extends Dated>(coll: Collection<V>, index: string, indexKey: string): string[] {
-  return sortByCreation(coll, coll.keysBy(index, indexKey));
+  tx.put('certificates', cert.certificateId, cert);
+  return cert;
 }
 
 /**
- * One page of `ordered` (keys oldest first), newest first unless ascending. The marker names the last
- * item handed out (its creation date and key), so a page stays stable while items come and go.
+ * Issues a certificate from the emulator's issuing CA (as AWS issues from its own) for a public key, and
+ * registers it: what CreateKeysAndCertificate and CreateCertificateFromCsr share.
  */
-export function pageByCreation<V extends Dated>(
-  coll: Collection<V>,
-  ordered: readonly string[],
-  opts: { marker?: string; pageSize: number; ascending: boolean; filter?: (v: V) => boolean },
-): { items: V[]; nextMarker?: string } {
-  const at = (i: number) => ({ date: coll.get(ordered[i]!)!.creationDate, key: ordered[i]! });
-  const cmp = (i: number, m: { date: number; key: string }) => {
-    const x = at(i);
-    return x.date - m.date || cmpKeys(x.key, m.key);
-  };
-  // firstAfter: index of the first key greater than the marker.
-  let firstAfter = opts.ascending ? 0 : ordered.length;
-  if (opts.marker !== undefined) {
-    const m = decodeMarker(opts.marker);
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cmp(mid, m) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    firstAfter = lo;
-    if (!opts.ascending) {
-      // Going down: start below the marker's own position.
-      while (firstAfter > 0 && cmp(firstAfter - 1, m) >= 0) firstAfter--;
-    }
-  }
-  const items: V[] = [];
-  const keys: string[] = [];
-  const step = opts.ascending ? 1 : -1;
-  let i = opts.ascending ? firstAfter : firstAfter - 1;
-  for (; i >= 0 && i < ordered.length && items.length < opts.pageSize; i += step) {
-    const v = coll.get(ordered[i]!)!;
-    if (opts.filter && !opts.filter(v)) continue;
-    items.push(v);
-    keys.push(ordered[i]!);
-  }
-  let more = false;
-  if (items.length === opts.pageSize) {
-    for (let j = i; j >= 0 && j < ordered.length; j += step) {
-      if (!opts.filter || opts.filter(coll.get(ordered[j]!)!)) {
-        more = true;
-        break;
-      }
-    }
-  }
-  const last = keys[keys.length - 1];
-  return {
-    items,
-    nextMarker: more && last ? encodeMarker(coll.get(last)!.creationDate, last) : undefined,
-  };
+async function issueAndRegister(
+  ctx: EmulatorContext,
+  key: { spkiDer: Buffer; subjectDer?: Buffer },
+  setAsActive: boolean,
+): Promise<CertificateRecord> {
+  const issuer = issuerOf(ctx.pki.issuing);
+  const issued = await issueCertificate(issuer, { ...key, now: ctx.now() });
+  const cert = newCertificateRecord(ctx, {
+    ...issued,
+    status: setAsActive ? 'ACTIVE' : 'INACTIVE',
+    mode: 'DEFAULT',
+    caCertificateId: issuer.certificateId,
+  });
+  return ctx.store.commit((tx) => addCertificate(tx, cert));
 }
 
-function encodeMarker(date: number, key: string) {
-  return Buffer.from(`${date}:${key}`, 'utf8').toString('base64');
+/** CreateKeysAndCertificate. The private key exists only in the answer, as on AWS: neither stored nor logged. */
+export async function createKeysAndCertificate(
+  ctx: EmulatorContext,
+  setAsActive: boolean,
+): Promise<{ certificate: CertificateRecord; keys: GeneratedKeyPair }> {
+  const keys = await generateRsaKeyPair();
+  return { certificate: await issueAndRegister(ctx, { spkiDer: keys.spkiDer }, setAsActive), keys };
 }
 
-function decodeMarker(marker: string): { date: number; key: string } {
-  const text = /^[A-Za-z0-9+/]+={0,2}$/.test(marker) ? Buffer.from(marker, 'base64').toString('utf8') : '';
-  const m = /^(\d+):(.+)$/s.exec(text);
-  if (!m) throw invalidRequest('The marker is not valid.');
-  return { date: Number(m[1]), key: m[2]! };
+/** CreateCertificateFromCsr: the CSR's subject and key, signed by the emulator's issuing CA. */
+export async function createCertificateFromCsr(
+  ctx: EmulatorContext,
+  csrPem: string,
+  setAsActive: boolean,
+): Promise<CertificateRecord> {
+  let csr: Awaited<ReturnType<typeof parseCsr>>;
+  try {
+    csr = await parseCsr(csrPem);
+  } catch (e) {
+    if (e instanceof PkiInputError) throw invalidRequest(e.message);
+    throw e;
+  }
+  return issueAndRegister(ctx, { subjectDer: csr.subjectDer, spkiDer: csr.spkiDer }, setAsActive);
+}
+
+/**
+ * Registers a certificate signed by a registered CA (RegisterCertificate, just-in-time registration): it takes
+ * the CA's id and certificate mode.
+ */
+export function registerSignedBy(
+  ctx: EmulatorContext,
+  cert: ParsedCertificate,
+  ca: CaCertificateRecord,
+  status: CertificateStatus,
+  tx?: Transaction,
+): CertificateRecord {
+  return inTransaction(ctx, tx, (tx) =>
+    addCertificate(
+      tx,
+      newCertificateRecord(ctx, {
+        ...cert,
+        status,
+        mode: ca.certificateMode,
+        caCertificateId: ca.certificateId,
+      }),
+    ),
+  );
+}
+
+/** Registration's status: setAsActive wins; otherwise the status given; INACTIVE by default. */
+export function registrationStatus(setAsActive: boolean, status: CertificateStatus | undefined): CertificateStatus {
+  const s = setAsActive ? 'ACTIVE' : (status ?? 'INACTIVE');
+  checkSettableStatus(s, 'status');
+  return s;
+}
+
+/** RegisterCertificate: a valid certificate signed by a registered, ACTIVE CA. */
+export function registerCertificate(
+  ctx: EmulatorContext,
+  input: { certificatePem: string; caCertificatePem?: string; status: CertificateStatus },
+  tx?: Transaction,
+): CertificateRecord {
+  return inTransaction(ctx, tx, (tx) => {
+    const parsed = readCertificate(input.certificatePem);
+    checkNotRegistered(tx, parsed.certificateId);
+    checkValidity(ctx, parsed);
+    const ca = findSigningCa(tx, parsed, input.caCertificatePem);
+    // Only an ACTIVE CA vouches for new device certificates.
+    if (ca.status !== 'ACTIVE') {
+      throw certificateState(
+        `The CA certificate ${ca.certificateId} is ${ca.status}; it must be ACTIVE to register certificates it signed.`,
+      );
+    }
+    return registerSignedBy(ctx, parsed, ca, input.status, tx);
+  });
+}
+
+/** RegisterCertificateWithoutCA: without a CA AWS can only tell devices apart by SNI, so it is SNI_ONLY. */
+export function registerCertificateWithoutCa(
+  ctx: EmulatorContext,
+  input: { certificatePem: string; status: CertificateStatus },
+  tx?: Transaction,
+): CertificateRecord {
+  return inTransaction(ctx, tx, (tx) => {
+    const parsed = readCertificate(input.certificatePem);
+    checkNotRegistered(tx, parsed.certificateId);
+    checkValidity(ctx, parsed);
+    return addCertificate(tx, newCertificateRecord(ctx, { ...parsed, status: input.status, mode: 'SNI_ONLY' }));
+  });
+}
+
+function checkNotRegistered(r: Reader, id: string) {
+  const existing = r.c.certificates.get(id);
+  if (existing)
+    throw alreadyExists('The certificate is already provisioned or registered', id, existing.certificateArn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status, deletion, lists
+
+/** UpdateCertificate (and a JITP template's Status). Setting the status it already has changes nothing. */
+export function updateCertificateStatus(
+  ctx: EmulatorContext,
+  id: string,
+  next: CertificateStatus,
+  tx?: Transaction,
+): CertificateRecord {
+  return inTransaction(ctx, tx, (tx) => {
+    const cert = requireCertificate(tx, id);
+    checkStatusChange(cert, next);
+    if (cert.status === next) return cert;
+    const updated = touched(ctx, cert, { status: next });
+    tx.put('certificates', cert.certificateId, updated);
+    return updated;
+  });
+}
+
+/**
+ * DeleteCertificate, in AWS's order: the status first (406), then things (409), then policies (409 unless
+ * forceDelete, which detaches them in the same transaction).
+ */
+export function deleteCertificate(ctx: EmulatorContext, id: string, forceDelete: boolean, tx?: Transaction): void {
+  inTransaction(ctx, tx, (tx) => {
+    const cert = requireCertificate(tx, id);
+    if (cert.status === 'ACTIVE') {
+      throw certificateState('Certificate must be deactivated (not ACTIVE) before deletion.');
+    }
+    if (cert.status === 'PENDING_TRANSFER') {
+      throw certificateState('Certificate is pending transfer; cancel or reject the transfer before deletion.');
+    }
+    const things = tx.c.thingPrincipals.findBy('principal', cert.certificateArn);
+    if (things.length > 0) {
+      throw deleteConflict(
+        `Things must be detached before deletion (arn: ${cert.certificateArn}; attached to ${things.map((t) => t.thingName).join(', ')}).`,
+      );
+    }
+    const attachments = tx.c.policyAttachments.keysBy('target', cert.certificateArn);
+    if (attachments.length > 0 && !forceDelete) {
+      throw deleteConflict(`Certificate policies must be detached before deletion (arn: ${cert.certificateArn}).`);
+    }
+    for (const key of attachments) tx.delete('policyAttachments', key);
+    tx.delete('certificates', cert.certificateId);
+  });
+}
+
+export interface CreationOrderQuery {
+  marker?: string;
+  pageSize: number;
+  ascending: boolean;
+}
+
+/** ListCertificates, or with `caCertificateId` ListCertificatesByCA: newest first unless ascending. */
+export function listCertificates(
+  ctx: EmulatorContext,
+  q: CreationOrderQuery & { caCertificateId?: string },
+): Page<CertificateRecord> {
+  const coll = ctx.store.c.certificates;
+  const keys =
+    q.caCertificateId === undefined ? keysByCreation(coll) : indexedKeysByCreation(coll, 'ca', q.caCertificateId);
+  return pageByCreation(coll, keys, q);
 }

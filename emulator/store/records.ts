@@ -1,4 +1,4 @@
-import type { CertificateStatus } from '../../lib/iot/certificate-status';
+import { CERTIFICATE_STATUSES, type CertificateStatus } from '../../lib/iot/certificate-status';
 import type { DeletedShadow, StoredShadow } from '../shadow/document';
 
 /**
@@ -6,7 +6,7 @@ import type { DeletedShadow, StoredShadow } from '../shadow/document';
  * epoch milliseconds) because they are written verbatim to the journal and the snapshot.
  */
 
-export type { CertificateStatus };
+export { CERTIFICATE_STATUSES, type CertificateStatus };
 
 export type CertificateMode = 'DEFAULT' | 'SNI_ONLY';
 

@@ -303,6 +303,31 @@ describe('just-in-time registration and provisioning', () => {
       assert.match((outcome as { reason: string }).reason, /names certificate b{64}, not the device's/);
     });
 
+    test("JITP obeys the registry's own rules: a thing group that does not exist refuses the device and leaves nothing but the pending certificate", async () => {
+      const templateBody = JSON.stringify({
+        Parameters: { 'AWS::IoT::Certificate::CommonName': { Type: 'String' } },
+        Resources: {
+          thing: {
+            Type: 'AWS::IoT::Thing',
+            Properties: { ThingName: { Ref: 'AWS::IoT::Certificate::CommonName' }, ThingGroups: ['no-such-group'] },
+          },
+          policy: {
+            Type: 'AWS::IoT::Policy',
+            Properties: { PolicyName: 'GroupRulePolicy', PolicyDocument: JSON.stringify(ALLOW_ALL) },
+          },
+        },
+      });
+      const { ca, caId } = await registerCa({ templateBody });
+      const leaf = await device(ca, 'group-less');
+      const outcome = await onUnregisteredCertificate(t.emulator.context, leaf.pem, caRecord(caId));
+      assert.equal(outcome.kind, 'refused');
+      assert.match((outcome as { reason: string }).reason, /Thing group no-such-group cannot be found/);
+      const store = t.emulator.context.store;
+      assert.equal(store.c.certificates.get(idOf(leaf.pem))!.status, 'PENDING_ACTIVATION');
+      assert.equal(store.c.things.get('group-less'), undefined);
+      assert.equal(store.c.policies.get('GroupRulePolicy'), undefined);
+    });
+
     test('a template that sets the certificate INACTIVE creates the resources but refuses the device', async () => {
       const templateBody = JSON.stringify({
         Parameters: { 'AWS::IoT::Certificate::Id': { Type: 'String' } },

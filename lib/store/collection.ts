@@ -1,6 +1,6 @@
 /**
  * One in-memory collection of records keyed by string, with secondary indexes and a cached sorted key
- * list for stable pagination. Mutations come only through the Store so that each is journalled first.
+ * list for stable pagination. Mutations come only through the DurableStore so that each is journalled first.
  */
 export type IndexKeyFn<V> = (value: V) => string | undefined;
 
@@ -45,13 +45,20 @@ export class Collection<V> {
     return this.keysBy(index, indexKey).map((k) => this.rows.get(k) as V);
   }
 
+  /** The key `value` has under the named index (what a transaction uses to index its own pending writes). */
+  indexKeyOf(index: string, value: V): string | undefined {
+    const idx = this.indexes.get(index);
+    if (!idx) throw new Error(`no index ${index}`);
+    return idx.keyOf(value);
+  }
+
   /** All keys in code-point order; cached until the next insert or delete. */
   sortedKeys(): readonly string[] {
     if (!this.sorted) this.sorted = [...this.rows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return this.sorted;
   }
 
-  /** @internal applied by the Store after the journal write. */
+  /** @internal applied by the DurableStore after the journal write. */
   apply(key: string, value: V | undefined): void {
     const old = this.rows.get(key);
     if (old !== undefined) this.unindex(key, old);

@@ -5,6 +5,7 @@ import { certificatesRoutes } from './certificates';
 import { endpointRoutes } from './endpoint';
 import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
+import { policyAttachmentsRoutes } from './policy-attachments';
 import { principalsRoutes } from './principals';
 import { shadowsRoutes } from './shadows';
 import { testAuthorizationRoutes } from './test-authorization';
@@ -21,6 +22,7 @@ export const allRoutes: Route[] = [
   ...certificatesRoutes,
   ...caCertificatesRoutes,
   ...policiesRoutes,
+  ...policyAttachmentsRoutes,
   ...principalsRoutes,
   ...endpointRoutes,
   ...shadowsRoutes,

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { isPublishableReservedTopic, MAX_PAYLOAD_BYTES, topicNameProblem } from '../../../lib/mqtt/topics';
-import { AwsError, invalidRequest, notFound } from '../../errors';
-import type { RetainedMessageRecord } from '../../store/records';
-import { paginate, pageSize } from '../paginate';
+import { forbidden, invalidRequest, requestEntityTooLarge } from '../../errors';
+import { getRetainedMessage, listRetainedMessages } from '../../iot/retained';
+import { pageSize } from '../params';
 import { ok, parseInput } from '../request';
 import type { Route } from '../router';
 
 /**
  * The message APIs of iot-data: Publish (HTTPS publish into the broker) and the retained-message reads.
- * Retained messages are kept by the broker in the `retained` collection (an empty retained payload deletes);
- * these routes only read it. Topic and payload limits are the broker's own (broker/limits.ts): a 128 KB payload,
- * a topic of at most 256 bytes and 7 slashes (not counting `$aws/rules/<rule>/`), no wildcards.
+ * Retained messages are kept by the broker in the `retained` collection; emulator/iot/retained.ts reads them.
+ * Topic and payload limits are the broker's own (broker/limits.ts): a 128 KB payload, a topic of at most
+ * 256 bytes and 7 slashes (not counting `$aws/rules/<rule>/`), no wildcards.
  */
 
 const publishQuery = z.object({
@@ -37,17 +37,13 @@ export const messagesRoutes: Route[] = [
       if (problem) throw invalidRequest(problem);
       // The reserved `$aws/` space is closed to publishers except for its request topics (shadow, jobs, rules...),
       // as for a device. Choice: 403 ForbiddenException, what AWS's data plane answers a publish it does not allow.
-      if (!isPublishableReservedTopic(topic)) throw new AwsError('ForbiddenException', 403, 'Forbidden');
+      if (!isPublishableReservedTopic(topic)) throw forbidden('Forbidden');
       const q = parseInput(publishQuery, {
         qos: req.query.get('qos') ?? undefined,
         retain: req.query.get('retain') ?? undefined,
       });
       if (req.body.length > MAX_PAYLOAD_BYTES) {
-        throw new AwsError(
-          'RequestEntityTooLargeException',
-          413,
-          `The payload exceeds the maximum size allowed (${MAX_PAYLOAD_BYTES} bytes).`,
-        );
+        throw requestEntityTooLarge(`The payload exceeds the maximum size allowed (${MAX_PAYLOAD_BYTES} bytes).`);
       }
       // Publish goes through the broker like a device's PUBLISH: subscribers, retained store, the shadow service.
       await ctx.bus.publish(topic, req.body, { qos: q.qos === '1' ? 1 : 0, retain: q.retain === 'true' });
@@ -59,9 +55,7 @@ export const messagesRoutes: Route[] = [
     path: '/retainedMessage/{topic+}',
     operation: 'GetRetainedMessage',
     handler: (req, ctx) => {
-      const topic = req.params.topic ?? '';
-      const record = ctx.store.c.retained.get(topic);
-      if (!record) throw notFound(`The retained message for topic ${topic} was not found.`);
+      const record = getRetainedMessage(ctx, req.params.topic ?? '');
       // `payload` is a blob in a JSON body: base64, as the record already holds it.
       return ok({
         topic: record.topic,
@@ -77,11 +71,7 @@ export const messagesRoutes: Route[] = [
     operation: 'ListRetainedMessages',
     handler: (req, ctx) => {
       const q = parseInput(listRetainedQuery, req.queryObject());
-      const retained = ctx.store.c.retained;
-      const page = paginate<RetainedMessageRecord>(retained.sortedKeys(), (k) => retained.get(k), {
-        token: q.nextToken,
-        limit: q.maxResults ?? DEFAULT_RETAINED_PAGE,
-      });
+      const page = listRetainedMessages(ctx, { token: q.nextToken, limit: q.maxResults ?? DEFAULT_RETAINED_PAGE });
       return ok({
         retainedTopics: page.items.map((r) => ({
           topic: r.topic,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { thingName } from '../../../lib/validation/iot-names';
 import type { EmulatorContext } from '../../context';
 import { shadowHttpError, shadowNameSchema, shadowService, type ShadowOutcome } from '../../shadow/service';
-import { paginate, pageSize } from '../paginate';
+import { paginate } from '../../iot/paging';
+import { pageSize } from '../params';
 import { ok, parseInput, type ApiRequest, type ApiResult } from '../request';
 import type { Route } from '../router';
 
