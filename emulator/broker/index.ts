@@ -221,7 +221,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       expiry.close();
       await transports.close();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      journal.flush();
+      journal.close();
     },
   };
 }

@@ -69,6 +69,7 @@ export class SessionJournal {
   private pending: string[] = [];
   private flushScheduled = false;
   private linesSinceCompaction = 0;
+  private closed = false;
   private persistence!: Persistence;
   private original!: Record<string, (...args: unknown[]) => Promise<unknown>>;
 
@@ -139,10 +140,20 @@ export class SessionJournal {
     if (this.sessions.delete(clientId)) this.write({ op: 'clean', c: clientId });
   }
 
+  /** Writes what is pending; later changes (a closing broker's last events) are no longer recorded. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   flush(): void {
     this.flushScheduled = false;
-    if (!this.file || this.pending.length === 0) return;
-    fs.appendFileSync(this.file, this.pending.join(''));
+    if (!this.file || this.closed || this.pending.length === 0) return;
+    try {
+      fs.appendFileSync(this.file, this.pending.join(''));
+    } catch {
+      // The data directory went away under a running emulator; sessions stay in memory only.
+    }
     this.linesSinceCompaction += this.pending.length;
     this.pending = [];
     if (this.linesSinceCompaction > COMPACT_AFTER_LINES) this.compact();
@@ -154,7 +165,7 @@ export class SessionJournal {
   }
 
   private write(op: Op) {
-    if (!this.file) return;
+    if (!this.file || this.closed) return;
     this.pending.push(`${JSON.stringify(op)}\n`);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
