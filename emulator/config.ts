@@ -26,6 +26,11 @@ export interface EmulatorOptions {
   snapshotEvery?: number;
   /** Where the emulator writes its log lines; silent when omitted. */
   log?: (line: string) => void;
+  /**
+   * The account's persistent-session expiry in seconds: how long an MQTT session that is not clean outlives
+   * its connection (MQTT 5 clients ask for less or up to this). AWS: 3600 by default, at most 604800.
+   */
+  sessionExpirySeconds?: number;
 }
 
 export interface EmulatorConfig {
@@ -40,6 +45,7 @@ export interface EmulatorConfig {
   enforceQuotas: boolean;
   snapshotEvery: number;
   log: (line: string) => void;
+  sessionExpirySeconds: number;
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -59,7 +65,15 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     enforceQuotas: opts.enforceQuotas ?? false,
     snapshotEvery: opts.snapshotEvery ?? 20_000,
     log: opts.log ?? (() => {}),
+    sessionExpirySeconds: sessionExpiry(opts.sessionExpirySeconds),
   };
+}
+
+function sessionExpiry(seconds = 3600): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
+    throw new Error(`sessionExpirySeconds must be 1 to 604800 (7 days), got ${seconds}`);
+  }
+  return seconds;
 }
 
 /** ARNs as AWS IoT writes them. */

@@ -59,6 +59,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     identity: await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost),
     bus,
     onUnregistered: onUnregisteredCertificate,
+    sessionExpirySeconds: config.sessionExpirySeconds,
   });
   config.mqttPort = broker.port;
   context.connectedClientIds = () => broker.connectedClientIds();

@@ -22,6 +22,9 @@ export type Session = DeviceSession | IamSession;
 interface SessionBase {
   /** Set once CONNECT names it. */
   clientId?: string;
+  /** Decisions (and verdicts) already made for this connection, valid while {@link AuthorizationEpoch} stays. */
+  decisions?: Map<string, unknown>;
+  decisionsEpoch?: number;
   sessionIdentifier: string;
   sourceIp?: string;
   /** Why the broker ended the connection, for the presence event (AWS's disconnectReason values). */
@@ -119,14 +122,80 @@ export function authContext(ctx: EmulatorContext, session: DeviceSession): AuthC
 
 const ALLOWED_AS_IAM: Decision = { allowed: true, matchedBy: { policyName: '(IAM credentials)', statementIndex: 0 } };
 
+/**
+ * The store collections a decision reads (policies and their versions, attachments, certificates and CAs,
+ * things with their attributes and types, principals, groups and memberships).
+ */
+const DECISION_INPUTS: ReadonlySet<string> = new Set([
+  'policies',
+  'policyAttachments',
+  'certificates',
+  'caCertificates',
+  'things',
+  'thingTypes',
+  'thingPrincipals',
+  'thingGroups',
+  'thingGroupMembers',
+]);
+
+/** Decisions kept per connection before the cache starts over (a client publishing to ever new topics). */
+const MAX_CACHED_DECISIONS = 4096;
+
+/**
+ * A counter that moves with every committed change to what a decision reads. Each connection caches its
+ * decisions and drops them all the moment the counter moves, so a detached policy, a new policy version,
+ * a deactivated certificate or a changed attribute counts from the very next message, as it does on AWS,
+ * while an unchanged account costs one map lookup per check instead of rebuilding the effective policies.
+ */
+export class AuthorizationEpoch {
+  value = 0;
+  readonly stop: () => void;
+  constructor(ctx: EmulatorContext) {
+    this.stop = ctx.store.onCommit((mutations) => {
+      for (const [collection] of mutations) {
+        if (DECISION_INPUTS.has(collection)) {
+          this.value++;
+          return;
+        }
+      }
+    });
+  }
+}
+
 export function authorize(
   ctx: EmulatorContext,
   session: Session,
   action: IotAction,
   kind: ResourceKind,
   name: string,
+  epoch?: AuthorizationEpoch,
 ): Decision {
   if (session.kind === 'iam') return ALLOWED_AS_IAM;
+  if (!epoch) return decide(ctx, session, action, kind, name);
+  const cache = decisionCache(session, epoch);
+  // The client id is part of the context (policy variables), so it is part of the key.
+  const key = `${action}\u0000${kind}\u0000${session.clientId ?? ''}\u0000${name}`;
+  let decision = cache.get(key) as Decision | undefined;
+  if (!decision) {
+    decision = decide(ctx, session, action, kind, name);
+    cache.set(key, decision);
+  }
+  return decision;
+}
+
+/**
+ * This connection's cache of what was decided since the epoch last moved (emptied when it moves, or when
+ * it grows past its bound). The broker keeps its per-topic verdicts here too, under their own keys.
+ */
+export function decisionCache(session: Session, epoch: AuthorizationEpoch): Map<string, unknown> {
+  if (session.decisionsEpoch !== epoch.value || !session.decisions || session.decisions.size >= MAX_CACHED_DECISIONS) {
+    session.decisions = new Map();
+    session.decisionsEpoch = epoch.value;
+  }
+  return session.decisions;
+}
+
+function decide(ctx: EmulatorContext, session: DeviceSession, action: IotAction, kind: ResourceKind, name: string) {
   return evaluate(effectivePolicies(ctx, session), authContext(ctx, session), {
     action,
     resource: resourceArn(ctx.config, kind, name),

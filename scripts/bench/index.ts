@@ -11,6 +11,7 @@ import { benchThingsList } from './things-list';
 import { benchMqttClient } from './mqtt-client';
 import { benchCaSigning } from './ca-signing';
 import { benchBulk } from './bulk';
+import { benchBroker } from './broker';
 import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -25,6 +26,10 @@ const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Pr
   mqtt: { title: 'MQTT test client in headless Chromium (2,000 and 20,000 msg/s)', run: benchMqttClient },
   ca: { title: 'CA path: device certificates signed in headless Chromium', run: benchCaSigning },
   bulk: { title: 'Bulk onboarding: job runner vs the sequential AWS CLI script; AWS default quotas', run: benchBulk },
+  broker: {
+    title: 'MQTT broker vs mosquitto in the same run (mutual TLS, policy / ACL on every message)',
+    run: benchBroker,
+  },
 };
 
 const args = process.argv.slice(2);
