@@ -1,4 +1,4 @@
-import type { Aedes } from 'aedes2';
+import type { Aedes } from 'aedes';
 import type { BusListener, BusMessage, MessageBus } from './bus';
 
 /**

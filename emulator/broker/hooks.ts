@@ -1,4 +1,4 @@
-import type { AedesOptions, Client, Connection, PublishPacket, Subscription } from 'aedes2';
+import type { AedesOptions, Client, Connection, PublishPacket, Subscription } from 'aedes';
 import type { EmulatorContext } from '../context';
 import {
   clientIdProblem,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Aedes, type Client, type Connection, type Subscription } from 'aedes2';
+import { Aedes, type Client, type Connection, type Subscription } from 'aedes';
 import type { EmulatorContext } from '../context';
 import type { CertificateRecord } from '../store/records';
 import { MAX_FILTERS_PER_SUBSCRIBE } from '../../lib/mqtt/topics';

@@ -1,4 +1,4 @@
-import type { Aedes, Client } from 'aedes2';
+import type { Aedes, Client } from 'aedes';
 import type { SessionJournal } from './session-journal';
 
 /**

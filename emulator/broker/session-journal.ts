@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Aedes } from 'aedes2';
+import type { Aedes } from 'aedes';
 
 /**
  * Persistent sessions that outlive the emulator: the subscriptions of every session that is not clean and

@@ -1,4 +1,4 @@
-import type { Aedes, Client } from 'aedes2';
+import type { Aedes, Client } from 'aedes';
 
 /**
  * Shared subscriptions (`$share/{ShareName}/{TopicFilter}`), which AWS IoT Core offers on MQTT 5 and on
