@@ -1,4 +1,4 @@
-import type { CheckSection } from '@/lib/connection-check/evaluate';
+import type { CheckSection } from '@/lib/connection-check/types';
 
 import { CheckStepRow } from './check-step';
 

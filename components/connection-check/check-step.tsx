@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-import type { CheckFix, StepStatus } from '@/lib/connection-check/evaluate';
+import type { CheckFix, StepStatus } from '@/lib/connection-check/types';
 
 const BADGE: Record<StepStatus, { label: string; className: string; icon: string }> = {
   pass: { label: 'Pass', className: 'bg-emerald-100 text-emerald-800', icon: '✓' },

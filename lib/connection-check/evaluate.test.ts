@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import {
-  evaluateCheck,
-  overallStatus,
-  plannedActions,
-  type AuthOutcome,
-  type CertificateFacts,
-  type CheckFacts,
-} from './evaluate';
+import { evaluateCheck, overallStatus } from './evaluate';
+import { plannedActions } from './plan';
+import type { AuthOutcome, CertificateFacts, CheckFacts } from './types';
 
 const allowed = (policy = 'p'): AuthOutcome => ({ decision: 'ALLOWED', allowedBy: [policy], deniedBy: [] });
 const implicit: AuthOutcome = { decision: 'IMPLICIT_DENY', allowedBy: [], deniedBy: [] };

@@ -10,14 +10,8 @@ import { certificateIdFromArn, listThingPrincipals } from '@/lib/aws/principals'
 import { describeThing } from '@/lib/aws/things';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
 
-import {
-  type CertificateFacts,
-  type CheckFacts,
-  type EndpointFacts,
-  type Lookup,
-  plannedActions,
-  resourceArn,
-} from './evaluate';
+import { plannedActions, resourceArn } from './plan';
+import type { CertificateFacts, CheckFacts, EndpointFacts, Lookup } from './types';
 
 /**
  * The facts the static part of the connection check looks at, gathered from AWS: the thing, each attached

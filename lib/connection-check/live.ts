@@ -1,4 +1,4 @@
-import type { CheckFix, StepStatus } from './evaluate';
+import type { CheckFix, StepStatus } from './types';
 
 /**
  * The live half of the connection check: the device connects (a presence event for client id = thing name), its

@@ -10,7 +10,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { gatherCheckFacts } from '@/lib/connection-check/facts';
 import { toAppError } from '@/lib/aws/errors';
-import { deviceCommandHint, evaluateCheck, overallStatus, type CheckSection } from '@/lib/connection-check/evaluate';
+import { deviceCommandHint, evaluateCheck, overallStatus } from '@/lib/connection-check/evaluate';
+import type { CheckSection } from '@/lib/connection-check/types';
 import { decodeParam } from '@/lib/forms/search-params';
 import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
 
