@@ -118,6 +118,7 @@ if (only !== 'e2e' && explicitFiles.length === 0) {
     await runCheck('lint and format (biome check)', [
       path.join(root, 'node_modules/@biomejs/biome/bin/biome'),
       'check',
+      '--error-on-warnings',
       '.',
     ]),
   );
