@@ -17,27 +17,21 @@ import { Button } from '@/components/ui/button';
 import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
 import { FormMessage, SelectField, TextField } from '@/components/ui/form';
 import { FormSection } from '@/components/ui/form-section';
-import { PemField } from '@/components/ui/pem-field';
-import { RadioCards } from '@/components/ui/radio';
 import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import { describeCreated, runOnboarding, type RunView } from '@/lib/onboarding/run';
-import { CREDENTIAL_MODES, type CredentialMode, type OnboardingSteps } from '@/lib/onboarding/types';
-import { generateDeviceKeys, KEY_ALGORITHMS } from '@/lib/pki/browser-keys';
+import { runOnboarding, type RunView } from '@/lib/onboarding/run';
+import type { OnboardingSteps } from '@/lib/onboarding/types';
+import { generateDeviceKeys } from '@/lib/pki/browser-keys';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
 import { saveBytes } from './download';
+import { CredentialsSection } from './credentials-section';
+import { type FieldControls, INITIAL_FIELDS, type OnboardFields } from './form-fields';
 import { OnboardingSummary, type SummaryData } from './onboarding-summary';
+import { PolicySection, type TemplateOption } from './policy-section';
+import { RunPanel } from './run-panel';
 import { StepList } from './step-list';
-
-export interface TemplateOption {
-  id: string;
-  title: string;
-  summary: string;
-  broad: boolean;
-  document: string;
-}
 
 /** The page's server actions, one per AWS call: the run's progress is each answer as it arrives. */
 const STEPS: OnboardingSteps = {
@@ -47,36 +41,6 @@ const STEPS: OnboardingSteps = {
   attachPolicy: onboardAttachPolicy,
   attachThingPrincipal: onboardAttachThingPrincipal,
   rollback: onboardRollback,
-};
-
-interface Fields {
-  thingName: string;
-  thingTypeName: string;
-  thingGroupName: string;
-  credentialMode: CredentialMode;
-  keyAlgorithm: string;
-  certificatePem: string;
-  caCertificatePem: string;
-  csrPem: string;
-  policyMode: 'template' | 'existing';
-  templateId: string;
-  policyName: string;
-  existingPolicyName: string;
-}
-
-const INITIAL: Fields = {
-  thingName: '',
-  thingTypeName: '',
-  thingGroupName: '',
-  credentialMode: 'browser-key',
-  keyAlgorithm: 'EC',
-  certificatePem: '',
-  caCertificatePem: '',
-  csrPem: '',
-  policyMode: 'template',
-  templateId: 'thing-scoped',
-  policyName: '',
-  existingPolicyName: '',
 };
 
 /** The finished bundle, kept in this page's memory only, so "Download" can be pressed again. */
@@ -103,18 +67,20 @@ export function OnboardForm({
     validateOnboardingAction,
     idle(),
   );
-  const [fields, setFields] = useState<Fields>(INITIAL);
+  const [fields, setFields] = useState<OnboardFields>(INITIAL_FIELDS);
   const [run, setRun] = useState<RunView | undefined>();
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState<Finished | undefined>();
   const started = useRef<string | undefined>(undefined);
 
-  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => setFields((f) => ({ ...f, [key]: value }));
-  const text = (key: keyof Fields) => ({
+  const set = <K extends keyof OnboardFields>(key: K, value: OnboardFields[K]) =>
+    setFields((f) => ({ ...f, [key]: value }));
+  const text = (key: keyof OnboardFields) => ({
     value: fields[key],
     onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
   });
   const errors = (key: string) => (state.status === 'invalid' ? state.fieldErrors?.[key] : undefined);
+  const controls: FieldControls = { fields, set, text, errors };
 
   // An accepted submit starts exactly one run, driven from here: one server action per AWS call.
   useEffect(() => {
@@ -173,7 +139,7 @@ export function OnboardForm({
   const reset = () => {
     setFinished(undefined);
     setRun(undefined);
-    setFields(INITIAL);
+    setFields(INITIAL_FIELDS);
   };
 
   if (finished) {
@@ -190,8 +156,6 @@ export function OnboardForm({
   }
 
   const maxAttributes = fields.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
-  const template = templates.find((t) => t.id === fields.templateId);
-  const failure = run?.phase === 'failed' ? run.failure : undefined;
 
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
@@ -251,127 +215,9 @@ export function OnboardForm({
             />
           </FormSection>
 
-          <FormSection
-            title="Credentials"
-            description="The X.509 certificate the device presents, and where its private key comes from."
-          >
-            <RadioCards
-              name="credentialMode"
-              legend="How does the device get its certificate?"
-              value={fields.credentialMode}
-              options={CREDENTIAL_MODES}
-              onChange={(v) => set('credentialMode', v)}
-              errors={errors('credentialMode')}
-            />
-            {fields.credentialMode === 'browser-key' ? (
-              <SelectField
-                label="Key algorithm"
-                options={KEY_ALGORITHMS}
-                errors={errors('keyAlgorithm')}
-                {...text('keyAlgorithm')}
-                name="keyAlgorithm"
-              />
-            ) : null}
-            {fields.credentialMode === 'own-certificate' ? (
-              <>
-                <PemField
-                  name="certificatePem"
-                  label="Device certificate (PEM)"
-                  uploadLabel="Upload device certificate (PEM) file"
-                  hint="-----BEGIN CERTIFICATE----- … Registered without a CA (RegisterCertificateWithoutCA) unless you give its CA below."
-                  value={fields.certificatePem}
-                  onText={(v) => set('certificatePem', v)}
-                  errors={errors('certificatePem')}
-                />
-                <PemField
-                  name="caCertificatePem"
-                  label="CA certificate (PEM, optional)"
-                  uploadLabel="Upload CA certificate (PEM) file"
-                  hint="Only for a certificate signed by a CA registered in AWS IoT (RegisterCertificate)."
-                  value={fields.caCertificatePem}
-                  onText={(v) => set('caCertificatePem', v)}
-                  errors={errors('caCertificatePem')}
-                />
-              </>
-            ) : null}
-            {fields.credentialMode === 'own-csr' ? (
-              <PemField
-                name="csrPem"
-                label="Certificate signing request (PEM)"
-                uploadLabel="Upload certificate signing request (PEM) file"
-                kind="csr"
-                hint="-----BEGIN CERTIFICATE REQUEST----- … made on the device, for example with openssl req -new."
-                value={fields.csrPem}
-                onText={(v) => set('csrPem', v)}
-                errors={errors('csrPem')}
-              />
-            ) : null}
-          </FormSection>
+          <CredentialsSection {...controls} />
 
-          <FormSection title="Policy" description="What the device may do once connected.">
-            <RadioCards
-              name="policyMode"
-              legend="Which policy is attached to the certificate?"
-              value={fields.policyMode}
-              options={[
-                {
-                  value: 'template',
-                  label: 'A new policy from a template',
-                  hint: 'Created for this device by this run.',
-                },
-                { value: 'existing', label: 'An existing policy', hint: 'Shared, for example one fleet-wide policy.' },
-              ]}
-              onChange={(v) => set('policyMode', v)}
-            />
-            {fields.policyMode === 'template' ? (
-              <>
-                <SelectField
-                  label="Template"
-                  options={templates.map((t) => ({ value: t.id, label: t.broad ? `${t.title} (broad)` : t.title }))}
-                  errors={errors('templateId')}
-                  hint={template?.summary}
-                  {...text('templateId')}
-                  name="templateId"
-                />
-                {template?.broad ? (
-                  <Alert tone="warning" title="A broad policy">
-                    Any device holding it can act as any other device. Prefer a thing-scoped template outside
-                    development.
-                  </Alert>
-                ) : null}
-                <TextField
-                  label="Policy name"
-                  autoComplete="off"
-                  maxLength={128}
-                  placeholder={fields.thingName ? `${fields.thingName}-policy` : '<thing name>-policy'}
-                  hint="Leave empty for <thing name>-policy."
-                  errors={errors('policyName')}
-                  {...text('policyName')}
-                  name="policyName"
-                />
-                {template ? (
-                  <details className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm">
-                    <summary className="cursor-pointer text-slate-700">Policy document</summary>
-                    <pre className="mt-2 overflow-x-auto text-xs text-slate-800">{template.document}</pre>
-                    <p className="mt-1 text-xs text-slate-500">
-                      The account id (*) is filled in from the thing’s ARN when the policy is created.
-                    </p>
-                  </details>
-                ) : null}
-              </>
-            ) : (
-              <SelectField
-                label="Existing policy"
-                options={[
-                  { value: '', label: policies.length ? 'Choose a policy…' : 'No policies yet' },
-                  ...policies.map((p) => ({ value: p, label: p })),
-                ]}
-                errors={errors('existingPolicyName')}
-                {...text('existingPolicyName')}
-                name="existingPolicyName"
-              />
-            )}
-          </FormSection>
+          <PolicySection {...controls} templates={templates} policies={policies} />
         </fieldset>
 
         <div className="flex items-center gap-3">
@@ -383,43 +229,7 @@ export function OnboardForm({
         {state.status === 'invalid' || state.status === 'failed' ? <FormMessage state={state} /> : null}
       </form>
 
-      <div className="space-y-4">
-        {failure ? (
-          <section aria-label="Onboarding failure">
-            <Alert title={`Onboarding failed at: ${failure.stepLabel}`}>
-              <p>{failure.message}</p>
-              <p className="mt-2">{failure.advice}</p>
-              {run?.rollback && (run.rollback.undone.length > 0 || run.rollback.left.length > 0) ? (
-                <ul className="mt-2 list-disc pl-5 text-xs">
-                  {run.rollback.undone.map((c) => (
-                    <li key={`u-${describeCreated(c)}`}>Removed: {describeCreated(c)}</li>
-                  ))}
-                  {run.rollback.left.map((l) => (
-                    <li key={`l-${describeCreated(l.item)}`}>
-                      Still there: {describeCreated(l.item)} ({l.message})
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </Alert>
-          </section>
-        ) : null}
-        {run ? (
-          <StepList view={run} />
-        ) : (
-          <aside className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600">
-            <p className="font-medium text-slate-800">What happens</p>
-            <ol className="mt-2 list-decimal space-y-1 pl-5">
-              <li>Create the thing</li>
-              <li>Issue or register the certificate (active)</li>
-              <li>Create the policy (from a template) and attach it to the certificate</li>
-              <li>Attach the certificate to the thing</li>
-              <li>Download the credential bundle, made in this browser</li>
-            </ol>
-            <p className="mt-2">If a step fails, everything this run made is removed again, newest first.</p>
-          </aside>
-        )}
-      </div>
+      <RunPanel run={run} />
     </div>
   );
 }

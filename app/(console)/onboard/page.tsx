@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 
-import { OnboardForm, type TemplateOption } from '@/components/onboarding/onboard-form';
+import { OnboardForm } from '@/components/onboarding/onboard-form';
+import type { TemplateOption } from '@/components/onboarding/policy-section';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
