@@ -10,7 +10,8 @@ import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { keysFor } from '@/lib/onboarding/bulk/key-vault';
-import { buildBulkZip, bulkZipFileName, type BulkConnection } from '@/lib/onboarding/bulk/zip';
+import type { DeviceConnection } from '@/lib/bundle/connection';
+import { buildBulkZip, bulkZipFileName } from '@/lib/onboarding/bulk/zip';
 import { idle, type ActionState } from '@/lib/forms/action-state';
 import { STEP_LABELS, type DeviceStatus, type JobView } from '@/lib/onboarding/bulk/types';
 
@@ -66,7 +67,7 @@ export function JobMonitor({
   connectionProblem,
 }: {
   initial: JobView;
-  connection?: BulkConnection;
+  connection?: DeviceConnection;
   connectionProblem?: string;
 }) {
   const toast = useToast();

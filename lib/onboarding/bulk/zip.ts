@@ -1,4 +1,5 @@
 import { bundleFiles, bundleFolderName, type BundleFile } from '../../bundle/bundle';
+import type { DeviceConnection } from '../../bundle/connection';
 import { zipBundle } from '../../bundle/zip';
 import { toCsv } from './csv';
 
@@ -18,19 +19,11 @@ export interface BulkZipDevice {
   reason?: string;
 }
 
-export interface BulkConnection {
-  mode: 'aws' | 'local';
-  region: string;
-  endpoint: string;
-  port: number;
-  rootCa: { fileName: string; pem: string; description: string };
-}
-
 export const MANIFEST_HEADER = ['thing_name', 'certificate_id', 'certificate_arn', 'status', 'folder', 'reason'];
 
 export function bulkZipFiles(
   devices: readonly BulkZipDevice[],
-  connection: BulkConnection,
+  connection: DeviceConnection,
   policyName?: string,
 ): BundleFile[] {
   const files: BundleFile[] = [];
@@ -63,7 +56,7 @@ export function bulkZipFiles(
 
 export function buildBulkZip(
   devices: readonly BulkZipDevice[],
-  connection: BulkConnection,
+  connection: DeviceConnection,
   policyName?: string,
 ): Uint8Array {
   return zipBundle(bulkZipFiles(devices, connection, policyName));

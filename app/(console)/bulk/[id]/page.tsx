@@ -6,7 +6,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
-import type { BulkConnection } from '@/lib/onboarding/bulk/zip';
+import type { DeviceConnection } from '@/lib/bundle/connection';
 import { bulkJobRunner } from '@/lib/server/services';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
 
@@ -19,7 +19,7 @@ export default async function BulkJobPage(props: { params: Promise<{ id: string 
   await requireSession(`/bulk/${encodeURIComponent(id)}`);
   const view = bulkJobRunner().view(id);
   if (!view) notFound();
-  let connection: BulkConnection | undefined;
+  let connection: DeviceConnection | undefined;
   let connectionProblem: string | undefined;
   try {
     connection = await deviceConnection();
