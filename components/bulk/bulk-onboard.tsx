@@ -25,7 +25,8 @@ import { makeKeys } from './keygen';
 import { PreviewTable } from './preview-table';
 import { ProgressBar } from './progress-bar';
 import { RateLimitFields } from './rate-limit-fields';
-import { Radio, Section } from './section';
+import { FormSection } from '@/components/ui/form-section';
+import { RadioCard } from '@/components/ui/radio';
 
 export interface TemplateOption {
   id: string;
@@ -129,7 +130,7 @@ export function BulkOnboard({
         </Alert>
       ))}
       <form action={previewAction} className="space-y-6" aria-label="Device list">
-        <Section
+        <FormSection
           title="1. The devices"
           description="A CSV (paste it or choose a file) or a name prefix and a count. Nothing is created until the list is checked and you start the job."
         >
@@ -142,11 +143,11 @@ export function BulkOnboard({
           >
             Check the list
           </SubmitButton>
-        </Section>
+        </FormSection>
       </form>
 
       {rows.length ? (
-        <Section
+        <FormSection
           title="2. Preview"
           description={
             bad
@@ -166,12 +167,12 @@ export function BulkOnboard({
             </label>
           ) : null}
           <PreviewTable rows={rows} excluded={excludeBad} />
-        </Section>
+        </FormSection>
       ) : null}
 
       {rows.length ? (
         <form action={optionsAction} className="space-y-6" aria-label="Job options">
-          <Section title="3. Credentials, policy and limits">
+          <FormSection title="3. Credentials, policy and limits">
             <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
               <p className="font-medium text-slate-900">Keys are made in this browser (EC P-256)</p>
               <p className="mt-1">
@@ -198,7 +199,7 @@ export function BulkOnboard({
             <fieldset>
               <legend className="mb-2 text-sm font-medium text-slate-800">Policy for every certificate</legend>
               <div className="grid gap-2 sm:grid-cols-2">
-                <Radio
+                <RadioCard
                   name="policyMode"
                   value="template"
                   checked={policyMode === 'template'}
@@ -206,7 +207,7 @@ export function BulkOnboard({
                   label="A new policy from a template"
                   hint="Made once for the whole job; devices are scoped by their own thing name."
                 />
-                <Radio
+                <RadioCard
                   name="policyMode"
                   value="existing"
                   checked={policyMode === 'existing'}
@@ -270,7 +271,7 @@ export function BulkOnboard({
             <SubmitButton pendingLabel="Checking…" disabled={!ready || busy}>
               {busy ? 'Working…' : `Make keys and onboard ${chosen.length} device${chosen.length === 1 ? '' : 's'}`}
             </SubmitButton>
-          </Section>
+          </FormSection>
         </form>
       ) : null}
     </div>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { TextAreaField, TextField } from '@/components/ui/form';
 
-import { Radio } from './section';
+import { RadioCard } from '@/components/ui/radio';
 
 const SAMPLE = 'name,attributes,type,group\nsensor-001,room=12;floor=3,,\nsensor-002,room=14;floor=3,,\n';
 
@@ -38,7 +38,7 @@ export function DeviceSourceFields({
       <fieldset>
         <legend className="mb-2 text-sm font-medium text-slate-800">Where the list comes from</legend>
         <div className="grid gap-2 sm:grid-cols-2">
-          <Radio
+          <RadioCard
             name="source"
             value="csv"
             checked={source === 'csv'}
@@ -46,7 +46,7 @@ export function DeviceSourceFields({
             label="A CSV"
             hint="Columns: name, attributes (k=v;k2=v2), type, group. Header row first."
           />
-          <Radio
+          <RadioCard
             name="source"
             value="generator"
             checked={source === 'generator'}
