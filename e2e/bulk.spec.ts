@@ -10,7 +10,7 @@ import {
   ListThingPrincipalsCommand,
 } from '@aws-sdk/client-iot';
 
-import { parseCsv } from '../lib/onboarding/bulk/csv';
+import { parseCsv } from '../lib/csv/csv';
 import { clearFaults, expect, test } from './fixtures';
 import { BulkPage } from './pages/bulk-page';
 import { E2E_ENV, requireEnv } from './stack';

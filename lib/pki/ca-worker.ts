@@ -13,6 +13,7 @@ import type { DeviceConnection } from '../bundle/connection';
 import { zipBundle } from '../bundle/zip';
 import { signDeviceCertificates, type IssuedCertificate } from './ca-issue';
 import { loadCa } from './ca-load';
+import { toCsv } from '../csv/csv';
 
 export interface FleetRequest {
   caCertificatePem: string;
@@ -42,16 +43,11 @@ export type WorkerResponse =
   | { type: 'done'; result: FleetResult }
   | { type: 'error'; message: string; field?: string };
 
-const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 function manifest(devices: readonly IssuedCertificate[]): string {
-  const rows = ['thing_name,certificate_id,serial_number,not_after,folder'];
-  for (const d of devices) {
-    rows.push(
-      [d.commonName, d.certificateId, d.serialNumber, d.notAfter.toISOString(), d.commonName].map(csvCell).join(','),
-    );
-  }
-  return rows.join('\n') + '\n';
+  return toCsv([
+    ['thing_name', 'certificate_id', 'serial_number', 'not_after', 'folder'],
+    ...devices.map((d) => [d.commonName, d.certificateId, d.serialNumber, d.notAfter.toISOString(), d.commonName]),
+  ]);
 }
 
 function readme(req: FleetRequest, count: number): string {

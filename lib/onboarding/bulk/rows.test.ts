@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseCsv, toCsv } from './csv';
+import { parseCsv, toCsv } from '../../csv/csv';
 import { generatedNames, rowsFromCsv, rowsFromGenerator } from './rows';
 
 describe('CSV parsing', () => {

@@ -7,7 +7,7 @@ import {
   thingName,
   thingTypeName,
 } from '../../validation/iot-names';
-import { CsvError, parseCsv } from './csv';
+import { CsvError, parseCsv } from '../../csv/csv';
 
 /**
  * The bulk device list: from a CSV (header row; columns name, attributes as `k=v;k2=v2`, type, group) or

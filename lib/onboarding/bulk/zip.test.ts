@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { strFromU8, unzipSync } from 'fflate';
 
-import { parseCsv } from './csv';
+import { parseCsv } from '../../csv/csv';
 import { generateKeyBatch } from './keygen-worker';
 import { bulkZipFileName, buildBulkZip } from './zip';
 import { pemHeader } from '../../pki/pem';

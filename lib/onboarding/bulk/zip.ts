@@ -1,7 +1,7 @@
 import { bundleFiles, bundleFolderName, type BundleFile } from '../../bundle/bundle';
 import type { DeviceConnection } from '../../bundle/connection';
 import { zipBundle } from '../../bundle/zip';
-import { toCsv } from './csv';
+import { toCsv } from '../../csv/csv';
 
 /**
  * The bulk job's download, built in the browser: one folder per onboarded device (lib/bundle's bundleFiles:

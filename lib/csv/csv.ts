@@ -1,5 +1,5 @@
 /**
- * CSV as spreadsheets write it (RFC 4180): comma-separated, fields optionally in double quotes, a doubled quote
+ * CSV, read and written in one place. Reading as spreadsheets write it (RFC 4180): comma-separated, fields optionally in double quotes, a doubled quote
  * inside quotes is one quote, quoted fields may hold commas and line breaks; CRLF or LF; a UTF-8 BOM is
  * ignored. Pure.
  */
@@ -94,11 +94,22 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-/** A CSV field, quoted when it needs to be. */
+/**
+ * A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a
+ * formula: an exported MQTT payload or device name like `=HYPERLINK(...)` would become a link or a command when
+ * the operator opens the export. Such a cell is written with a leading `'`, which spreadsheets show as text
+ * (OWASP's advice for CSV injection).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV field: neutralised when a spreadsheet would read it as a formula, quoted when it needs to be. */
 export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) || /^\s|\s$/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+/** Rows as CSV; every export goes through here (manifests, the MQTT client's export, the audit trail). */
+export function toCsv(rows: readonly (readonly string[])[], opts: { eol?: '\n' | '\r\n' } = {}): string {
+  const eol = opts.eol ?? '\n';
+  return rows.map((r) => r.map(csvCell).join(',')).join(eol) + eol;
 }
