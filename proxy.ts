@@ -1,19 +1,26 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
+import { checkRequestOrigin, ownOrigin } from '@/lib/http/origin';
 import { newNonce, requestIsHttps, securityHeaders } from '@/lib/http/security-headers';
 
 /**
- * Runs before every page, server action and route handler: a fresh CSP nonce for this response (passed to
- * Next.js through the request's CSP header, which it reads to put the nonce on its inline scripts) and the
- * security headers. Authentication is NOT decided here: every page, action and route checks the session
+ * Runs before every page, server action and route handler: refuses requests another site's page makes with the
+ * operator's cookie (lib/http/origin.ts), then sets a fresh CSP nonce for this response (passed to Next.js
+ * through the request's CSP header, which it reads to put the nonce on its inline scripts) and the security
+ * headers. Authentication is NOT decided here: every page, action and route checks the session
  * itself, so a request that skips this layer gains nothing.
  */
 export function proxy(request: NextRequest) {
-  const headers = securityHeaders({
-    nonce: newNonce(),
-    dev: process.env.NODE_ENV === 'development',
-    https: requestIsHttps(request.nextUrl, request.headers.get('x-forwarded-proto')),
+  const https = requestIsHttps(request.nextUrl, request.headers.get('x-forwarded-proto'));
+  const origin = checkRequestOrigin({
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    ownOrigin: ownOrigin(request.headers, https, request.nextUrl.host),
+    origin: request.headers.get('origin'),
+    secFetchSite: request.headers.get('sec-fetch-site'),
   });
+  if (!origin.ok) return Response.json({ error: origin.message }, { status: origin.status });
+  const headers = securityHeaders({ nonce: newNonce(), dev: process.env.NODE_ENV === 'development', https });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);
   const response = NextResponse.next({ request: { headers: requestHeaders } });

@@ -46,17 +46,54 @@ export function describeIssues(error: z.ZodError, what = 'body'): string {
   return error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ');
 }
 
+/** The most a JSON body sent to a route handler may hold: an MQTT publish of 128 KB in base64, with room. */
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
 /**
- * A JSON request body checked with `schema`: the parsed value, or the 400 answer to send (not JSON, or
- * not the expected shape, with each issue named).
+ * The request body as text, read as a stream and abandoned past `maxBytes` (a declared Content-Length above it
+ * is refused before reading): a 100 MB body costs nothing but the refusal.
+ */
+export async function readBodyText(
+  request: Request,
+  maxBytes: number,
+): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const tooLarge = () => ({
+    ok: false as const,
+    response: errorResponse(413, `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`),
+  });
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  if (!request.body) return { ok: true, text: '' };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * A JSON request body checked with `schema`: the parsed value, or the answer to send (413 when too large, 400
+ * when not JSON or not the expected shape, with each issue named).
  */
 export async function readJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
+  maxBytes = MAX_JSON_BODY_BYTES,
 ): Promise<{ ok: true; value: z.infer<S> } | { ok: false; response: Response }> {
+  const read = await readBodyText(request, maxBytes);
+  if (!read.ok) return read;
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(read.text);
   } catch {
     return { ok: false, response: errorResponse(400, 'The request body is not JSON.') };
   }

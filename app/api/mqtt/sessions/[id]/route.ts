@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { unauthorizedResponse } from '@/lib/auth/session';
 import { errorResponse, readJsonBody } from '@/lib/http/errors';
 import { findSession, SessionGoneError } from '@/lib/mqtt/sessions';
-import { MAX_PAYLOAD_BYTES, topicFilterProblem, topicNameProblem } from '@/lib/mqtt/topics';
+import { isPublishableReservedTopic, MAX_PAYLOAD_BYTES, topicFilterProblem, topicNameProblem } from '@/lib/mqtt/topics';
 
 /**
  * POST /api/mqtt/sessions/:id — what a tab asks of its MQTT session: subscribe, unsubscribe, publish.
@@ -21,19 +21,31 @@ const filter = z.string().superRefine((f, ctx) => {
 const topic = z.string().superRefine((t, ctx) => {
   const problem = topicNameProblem(t);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  // The broker drops a client that publishes to a reserved topic it may not use: refuse it here instead.
+  else if (!isPublishableReservedTopic(t)) {
+    ctx.addIssue({ code: 'custom', message: `${t} is a reserved AWS IoT topic that clients cannot publish to.` });
+  }
 });
+
+/** Standard base64 (RFC 4648 with padding), as the page sends it; anything else would publish garbage. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const command = z.discriminatedUnion('op', [
   z.object({ op: z.literal('subscribe'), filter, qos: qos.default(0) }),
   z.object({ op: z.literal('unsubscribe'), filter }),
-  z.object({
-    op: z.literal('publish'),
-    topic,
-    payload: z.string(),
-    encoding: z.enum(['utf8', 'base64']).default('utf8'),
-    qos: qos.default(0),
-    retain: z.boolean().default(false),
-  }),
+  z
+    .object({
+      op: z.literal('publish'),
+      topic,
+      payload: z.string(),
+      encoding: z.enum(['utf8', 'base64']).default('utf8'),
+      qos: qos.default(0),
+      retain: z.boolean().default(false),
+    })
+    .refine((p) => p.encoding !== 'base64' || BASE64.test(p.payload), {
+      message: 'The payload is not valid base64 (A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4).',
+      path: ['payload'],
+    }),
 ]);
 
 export async function POST(request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
