@@ -1,0 +1,424 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+
+import type {
+  DeviceInput,
+  DeviceState,
+  DeviceStatus,
+  DeviceStep,
+  JobRecord,
+  JobSettings,
+  JobStatus,
+} from '../jobs/types';
+import type { BulkJobDevicesTable, BulkJobsTable, DatabaseSchema } from './schema';
+
+/**
+ * Bulk jobs in the database: the records lib/jobs/store.ts keeps (jobs, each device's input, state and
+ * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the lease
+ * that lets several dashboard instances share jobs: an instance claims a running job nobody holds (or whose
+ * holder stopped renewing), renews while it works, releases when done. Writes made under a lease are fenced:
+ * once another instance has taken the job over, the old holder's writes are refused (LeaseLostError), so an
+ * instance that was only paused cannot overwrite the new holder's progress.
+ */
+
+type Puts<T> = [key: string, value: T | undefined][];
+
+/** One transaction of changes, in lib/jobs/store.ts's shape (a value of undefined deletes). */
+export interface JobCommit {
+  jobs?: Puts<JobRecord>;
+  inputs?: Puts<DeviceInput>;
+  states?: Puts<DeviceState>;
+  pems?: Puts<string>;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: Date;
+}
+
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`Job ${jobId} is now worked by another dashboard instance; this one stops working it.`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export const deviceKey = (jobId: string, index: number) => `${jobId}/${String(index).padStart(6, '0')}`;
+
+export function parseDeviceKey(key: string): { jobId: string; index: number } {
+  const slash = key.lastIndexOf('/');
+  const index = Number(key.slice(slash + 1));
+  if (slash <= 0 || !Number.isInteger(index) || index < 0) throw new Error(`Not a device key: ${key}`);
+  return { jobId: key.slice(0, slash), index };
+}
+
+const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+const ms = (d: Date | null) => (d === null ? undefined : d.getTime());
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+function jobRow(job: JobRecord): Insertable<BulkJobsTable> {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    policy_name: job.policyName,
+    policy_source: job.policySource,
+    total: job.total,
+    settings: JSON.stringify(job.settings),
+    created_at: new Date(job.createdAt),
+    updated_at: new Date(job.updatedAt),
+    started_at: date(job.startedAt),
+    finished_at: date(job.finishedAt),
+  };
+}
+
+function toJob(row: Selectable<BulkJobsTable>): JobRecord {
+  return defined({
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+    status: row.status as JobStatus,
+    policyName: row.policy_name,
+    policySource: row.policy_source as JobRecord['policySource'],
+    total: row.total,
+    settings: row.settings as unknown as JobSettings,
+    startedAt: ms(row.started_at),
+    finishedAt: ms(row.finished_at),
+  });
+}
+
+/** The device state's columns (what queries filter on) and the rest as `progress`. */
+function stateColumns(s: DeviceState) {
+  const {
+    jobId: _jobId,
+    index: _index,
+    thingName: _thingName,
+    status,
+    inflight,
+    certificateId,
+    certificateArn,
+    runs,
+    startedAt,
+    finishedAt,
+    ...progress
+  } = s;
+  return {
+    status,
+    inflight_step: inflight?.step ?? null,
+    inflight_at: date(inflight?.at),
+    certificate_id: certificateId ?? null,
+    certificate_arn: certificateArn ?? null,
+    runs,
+    started_at: date(startedAt),
+    finished_at: date(finishedAt),
+    progress: JSON.stringify(defined(progress)),
+  };
+}
+
+type DeviceRow = Pick<
+  Selectable<BulkJobDevicesTable>,
+  | 'job_id'
+  | 'position'
+  | 'thing_name'
+  | 'status'
+  | 'inflight_step'
+  | 'inflight_at'
+  | 'certificate_id'
+  | 'certificate_arn'
+  | 'progress'
+  | 'runs'
+  | 'started_at'
+  | 'finished_at'
+>;
+
+const STATE_COLUMNS = [
+  'job_id',
+  'position',
+  'thing_name',
+  'status',
+  'inflight_step',
+  'inflight_at',
+  'certificate_id',
+  'certificate_arn',
+  'progress',
+  'runs',
+  'started_at',
+  'finished_at',
+] as const;
+
+function toState(row: DeviceRow): DeviceState {
+  return defined({
+    ...(row.progress as Partial<DeviceState>),
+    jobId: row.job_id,
+    index: row.position,
+    thingName: row.thing_name,
+    status: row.status as DeviceStatus,
+    inflight:
+      row.inflight_step && row.inflight_at
+        ? { step: row.inflight_step as DeviceStep, at: row.inflight_at.getTime() }
+        : undefined,
+    certificateId: row.certificate_id ?? undefined,
+    certificateArn: row.certificate_arn ?? undefined,
+    runs: row.runs,
+    startedAt: ms(row.started_at),
+    finishedAt: ms(row.finished_at),
+  });
+}
+
+const leaseExpiry = (leaseMs: number) => sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::float8)`;
+
+export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
+  async function write(trx: Kysely<DatabaseSchema>, puts: JobCommit, leaseOwner?: string) {
+    const touched = new Set<string>();
+    for (const [id] of puts.jobs ?? []) touched.add(id);
+    for (const list of [puts.inputs, puts.states, puts.pems])
+      for (const [key] of list ?? []) touched.add(parseDeviceKey(key).jobId);
+
+    if (leaseOwner && touched.size) {
+      // FOR SHARE: a concurrent claim (an UPDATE of these rows) waits until this transaction is done.
+      const held = await trx
+        .selectFrom('bulk_jobs')
+        .select(['id', 'lease_owner'])
+        .where('id', 'in', [...touched])
+        .forShare()
+        .execute();
+      for (const row of held) if (row.lease_owner !== leaseOwner) throw new LeaseLostError(row.id);
+    }
+
+    for (const [id, job] of puts.jobs ?? []) {
+      if (!job) {
+        await trx.deleteFrom('bulk_jobs').where('id', '=', id).execute();
+        continue;
+      }
+      const row = jobRow(job);
+      const { id: _id, created_at: _created, ...changes } = row;
+      await trx
+        .insertInto('bulk_jobs')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+        .execute();
+    }
+
+    // New devices: their input and first state in one multi-row insert.
+    const states = new Map((puts.states ?? []).map(([k, v]) => [k, v]));
+    const inserts: Insertable<BulkJobDevicesTable>[] = [];
+    for (const [key, input] of puts.inputs ?? []) {
+      const { jobId, index } = parseDeviceKey(key);
+      if (!input) {
+        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+        states.delete(key);
+        continue;
+      }
+      const state = states.get(key) ?? { jobId, index, thingName: input.thingName, status: 'pending', runs: 0 };
+      states.delete(key);
+      inserts.push({
+        job_id: jobId,
+        position: index,
+        thing_name: input.thingName,
+        input: JSON.stringify(input),
+        ...stateColumns(state),
+      });
+    }
+    for (let i = 0; i < inserts.length; i += 1000) {
+      await trx
+        .insertInto('bulk_job_devices')
+        .values(inserts.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc.columns(['job_id', 'position']).doUpdateSet((eb) => ({
+            input: eb.ref('excluded.input'),
+            thing_name: eb.ref('excluded.thing_name'),
+            status: eb.ref('excluded.status'),
+            inflight_step: eb.ref('excluded.inflight_step'),
+            inflight_at: eb.ref('excluded.inflight_at'),
+            certificate_id: eb.ref('excluded.certificate_id'),
+            certificate_arn: eb.ref('excluded.certificate_arn'),
+            progress: eb.ref('excluded.progress'),
+            runs: eb.ref('excluded.runs'),
+            started_at: eb.ref('excluded.started_at'),
+            finished_at: eb.ref('excluded.finished_at'),
+          })),
+        )
+        .execute();
+    }
+
+    // Progress of existing devices: one UPDATE each (usually one or two per transaction).
+    for (const [key, state] of states) {
+      const { jobId, index } = parseDeviceKey(key);
+      if (!state) {
+        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+        continue;
+      }
+      await trx
+        .updateTable('bulk_job_devices')
+        .set(stateColumns(state))
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .execute();
+    }
+
+    for (const [key, pem] of puts.pems ?? []) {
+      const { jobId, index } = parseDeviceKey(key);
+      await trx
+        .updateTable('bulk_job_devices')
+        .set({ certificate_pem: pem ?? null })
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .execute();
+    }
+  }
+
+  const repo = {
+    /**
+     * Writes one transaction. With `leaseOwner`, every job it touches must be leased by that owner (else
+     * LeaseLostError and nothing is written).
+     */
+    async commit(puts: JobCommit, opts: { leaseOwner?: string } = {}): Promise<void> {
+      await db.transaction().execute((trx) => write(trx, puts, opts.leaseOwner));
+    },
+
+    putJob: (job: JobRecord, opts?: { leaseOwner?: string }) => repo.commit({ jobs: [[job.id, job]] }, opts),
+
+    putState: (state: DeviceState, opts?: { leaseOwner?: string }) =>
+      repo.commit({ states: [[deviceKey(state.jobId, state.index), state]] }, opts),
+
+    async job(id: string): Promise<JobRecord | undefined> {
+      const row = await db.selectFrom('bulk_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toJob(row);
+    },
+
+    /** Newest first. */
+    async jobs(): Promise<JobRecord[]> {
+      const rows = await db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc').execute();
+      return rows.map(toJob);
+    },
+
+    /** Every device's state in the job, in list order. */
+    async states(jobId: string): Promise<DeviceState[]> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(STATE_COLUMNS)
+        .where('job_id', '=', jobId)
+        .orderBy('position')
+        .execute();
+      return rows.map(toState);
+    },
+
+    async state(jobId: string, index: number): Promise<DeviceState | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select(STATE_COLUMNS)
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row && toState(row);
+    },
+
+    async input(jobId: string, index: number): Promise<DeviceInput | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select('input')
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row && (row.input as unknown as DeviceInput);
+    },
+
+    /** Every device of the job: input, state and certificate PEM (to load a job whole). */
+    async devices(jobId: string): Promise<{ input: DeviceInput; state: DeviceState; certificatePem?: string }[]> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select([...STATE_COLUMNS, 'input', 'certificate_pem'])
+        .where('job_id', '=', jobId)
+        .orderBy('position')
+        .execute();
+      return rows.map((row) => ({
+        input: row.input as unknown as DeviceInput,
+        state: toState(row),
+        ...(row.certificate_pem ? { certificatePem: row.certificate_pem } : {}),
+      }));
+    },
+
+    async certificatePem(jobId: string, index: number): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select('certificate_pem')
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row?.certificate_pem ?? undefined;
+    },
+
+    /** Every certificate id any job has recorded (the runner skips them when it looks for a lost certificate). */
+    async knownCertificateIds(): Promise<Set<string>> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select('certificate_id')
+        .where('certificate_id', 'is not', null)
+        .execute();
+      return new Set(rows.map((r) => r.certificate_id!));
+    },
+
+    // ------------------------------------------------------------------ leases
+
+    /**
+     * Claims one running (or cancelling) job that no instance holds or whose lease has expired, oldest first
+     * (or the given job only), for `leaseMs` by the database's clock. Concurrent claimers never get the same
+     * job: each locks its candidate row and skips rows another has locked (FOR UPDATE SKIP LOCKED).
+     */
+    async claim(owner: string, leaseMs: number, opts: { jobId?: string } = {}): Promise<JobRecord | undefined> {
+      const row = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_owner: owner, lease_expires_at: leaseExpiry(leaseMs) })
+        .where('id', '=', (eb) => {
+          let candidate = eb
+            .selectFrom('bulk_jobs')
+            .select('id')
+            .where('status', 'in', ['running', 'cancelling'])
+            .where((w) => w.or([w('lease_owner', 'is', null), w('lease_expires_at', '<', sql<Date>`now()`)]));
+          if (opts.jobId) candidate = candidate.where('id', '=', opts.jobId);
+          return candidate.orderBy('created_at').limit(1).forUpdate().skipLocked();
+        })
+        .returningAll()
+        .executeTakeFirst();
+      return row && toJob(row);
+    },
+
+    /** Extends the lease; false when this owner no longer holds the job (another instance took it over). */
+    async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_expires_at: leaseExpiry(leaseMs) })
+        .where('id', '=', jobId)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Gives the job up (finished, or this instance is shutting down); false when it was not held. */
+    async release(jobId: string, owner: string): Promise<boolean> {
+      const r = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('id', '=', jobId)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async lease(jobId: string): Promise<Lease | undefined> {
+      const row = await db
+        .selectFrom('bulk_jobs')
+        .select(['lease_owner', 'lease_expires_at'])
+        .where('id', '=', jobId)
+        .executeTakeFirst();
+      return row?.lease_owner && row.lease_expires_at
+        ? { owner: row.lease_owner, expiresAt: row.lease_expires_at }
+        : undefined;
+    },
+  };
+  return repo;
+}
+
+export type BulkJobsRepository = ReturnType<typeof bulkJobsRepository>;
