@@ -1,0 +1,88 @@
+import type { BetterAuthOptions, BetterAuthPlugin } from 'better-auth';
+import { genericOAuth } from 'better-auth/plugins/generic-oauth';
+
+import type { AuditLog } from '../db/audit';
+import { discoveryUrl, OIDC_PROVIDER_ID, type OidcConfig, roleForClaims } from './oidc';
+import type { Role } from './roles';
+
+/**
+ * OpenID Connect sign-in (better-auth's generic OAuth plugin, discovery, PKCE, ID tokens verified against the
+ * provider's keys) with the role taken from a claim at every sign-in. better-auth lets no provider write the
+ * `role` field, so the role goes through three hooks of the same request: `validateUserInfo` reads the
+ * provider's claims and refuses a person whose groups map to no role (the callback then redirects to the
+ * error page with `error=no_role` and the description); otherwise it remembers the role for the request,
+ * which the user-creation hook (first sign-in) or the session-creation hook (every later one) writes.
+ */
+export interface OidcSignIn {
+  plugin: BetterAuthPlugin;
+  validateUserInfo: NonNullable<NonNullable<BetterAuthOptions['user']>['validateUserInfo']>;
+  databaseHooks: NonNullable<BetterAuthOptions['databaseHooks']>;
+}
+
+export const NO_ROLE_ERROR = 'no_role';
+
+export function oidcSignIn(config: OidcConfig, deps: { audit?: AuditLog } = {}): OidcSignIn {
+  // Keyed by the request's endpoint context: one entry per sign-in in progress, gone with the request.
+  const roles = new WeakMap<object, Role>();
+
+  return {
+    plugin: genericOAuth({
+      config: [
+        {
+          providerId: OIDC_PROVIDER_ID,
+          name: config.name,
+          discoveryUrl: discoveryUrl(config.issuer),
+          clientId: config.clientId,
+          clientSecret: config.clientSecret,
+          scopes: config.scopes,
+          pkce: true,
+          requireIdTokenVerification: true,
+        },
+      ],
+    }),
+
+    async validateUserInfo(data, ctx) {
+      const source = data.source;
+      if (source.method !== 'oauth' || source.oauth?.providerId !== OIDC_PROVIDER_ID) return undefined;
+      const role = roleForClaims(source.oauth.profile, config);
+      if (!role) {
+        await deps.audit?.append({
+          actor: { name: String(data.user.email ?? '') },
+          action: 'auth.sign-in',
+          outcome: 'denied',
+          details: { reason: NO_ROLE_ERROR, method: 'oidc', issuer: config.issuer },
+        });
+        return {
+          error: NO_ROLE_ERROR,
+          errorDescription: `Your groups at ${config.name} give you no role in this dashboard. Ask an admin to add you to a group that maps to viewer, operator or admin.`,
+        };
+      }
+      if (ctx) roles.set(ctx, role);
+      return undefined;
+    },
+
+    databaseHooks: {
+      user: {
+        create: {
+          async before(user, ctx) {
+            const role = ctx && roles.get(ctx);
+            return role ? { data: { ...user, role } } : undefined;
+          },
+        },
+      },
+      session: {
+        create: {
+          async before(session, ctx) {
+            const role = ctx && roles.get(ctx);
+            if (!ctx || !role) return undefined;
+            const user = await ctx.context.internalAdapter.findUserById(session.userId);
+            if (user && (user as { role?: string }).role !== role) {
+              await ctx.context.internalAdapter.updateUser(session.userId, { role });
+            }
+            return undefined;
+          },
+        },
+      },
+    },
+  };
+}
