@@ -94,9 +94,10 @@ for (const driver of testDrivers) {
       const byEmail = await signIn('ADMIN@dashboard.local', adminPassword);
       assert.match(byEmail, new RegExp(`^${COOKIE_PREFIX}\\.session_token=`));
       const s = await session(byEmail);
-      assert.equal(s?.user.email, 'admin@dashboard.local');
-      assert.equal((s?.user as { role?: string }).role, 'admin');
-      assert.equal(s?.session.ipAddress, '192.0.2.10');
+      assert.ok(s);
+      assert.equal(s.user.email, 'admin@dashboard.local');
+      assert.equal((s.user as { role?: string }).role, 'admin');
+      assert.equal(s.session.ipAddress, '192.0.2.10');
       await assert.rejects(
         signIn('admin', 'wrong password!!'),
         (e: unknown) => e instanceof SignInError && e.reason === 'invalid',
