@@ -46,12 +46,17 @@ export function oidcSignIn(config: OidcConfig, deps: { audit?: AuditLog } = {}):
       if (source.method !== 'oauth' || source.oauth?.providerId !== OIDC_PROVIDER_ID) return undefined;
       const role = roleForClaims(source.oauth.profile, config);
       if (!role) {
-        await deps.audit?.append({
-          actor: { name: String(data.user.email ?? '') },
-          action: 'auth.sign-in',
-          outcome: 'denied',
-          details: { reason: NO_ROLE_ERROR, method: 'oidc', issuer: config.issuer },
-        });
+        // Not awaited: a first sign-in is validated inside better-auth's user-creation transaction, which
+        // this refusal rolls back; the event is written once that transaction has ended (on PGlite's single
+        // connection, awaiting it here would wait for the transaction that waits for it).
+        deps.audit
+          ?.append({
+            actor: { name: String(data.user.email ?? '') },
+            action: 'auth.sign-in',
+            outcome: 'denied',
+            details: { reason: NO_ROLE_ERROR, method: 'oidc', issuer: config.issuer },
+          })
+          .catch((err: unknown) => console.error('audit: could not record a refused OIDC sign-in', err));
         return {
           error: NO_ROLE_ERROR,
           errorDescription: `Your groups at ${config.name} give you no role in this dashboard. Ask an admin to add you to a group that maps to viewer, operator or admin.`,

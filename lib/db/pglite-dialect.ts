@@ -70,7 +70,19 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await lockFor(this.pg).acquire();
+    // A wait this long is almost always the self-deadlock described above: say so instead of hanging silently.
+    const warn = setTimeout(() => {
+      console.warn(
+        new Error(
+          'PGlite: a query has waited 10 s for the connection. Is it a query on the root Kysely instance inside a ' +
+            'transaction (or a better-auth hook that awaits one inside better-auth’s transaction)?',
+        ).stack,
+      );
+    }, 10_000);
+    warn.unref();
+    const release = await lockFor(this.pg)
+      .acquire()
+      .finally(() => clearTimeout(warn));
     // One connection object per acquisition so a release matches its own acquisition.
     const conn = Object.create(this.connection) as PGliteConnection;
     this.releases.set(conn, release);
