@@ -90,7 +90,10 @@ export class DatabaseJobStore {
     apply(this.pemRecords, puts.pems);
     if (!any) return;
     this.queue.push(puts);
-    if (this.queue.length === 1) this.writing = this.writing.then(() => this.drain());
+    // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
+    // AWS call answered in the same turn go into one transaction.
+    if (this.queue.length === 1)
+      this.writing = this.writing.then(() => new Promise(setImmediate)).then(() => this.drain());
   }
 
   putJob(job: JobRecord): void {
