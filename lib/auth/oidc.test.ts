@@ -97,7 +97,7 @@ async function startProvider(): Promise<{ issuer: string; close: () => Promise<v
   return { issuer, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const unescape = (s: string) => s.replaceAll('&#x2F;', '/').replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+const unescapeHtml = (s: string) => s.replaceAll('&#x2F;', '/').replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
 
 /**
  * A browser's trip: the dashboard's sign-in redirect, the provider's login and consent forms (its development
@@ -129,7 +129,7 @@ async function signInThroughProvider(auth: Auth, sub: string): Promise<Response>
     keep(res);
     if (res.status === 200) {
       const html = await res.text();
-      const action = unescape(/<form[^>]*action="([^"]+)"/.exec(html)![1]!);
+      const action = unescapeHtml(/<form[^>]*action="([^"]+)"/.exec(html)![1]!);
       const prompt = /name="prompt" value="(\w+)"/.exec(html)![1]!;
       const form: Record<string, string> = prompt === 'login' ? { prompt, login: sub, password: 'any' } : { prompt };
       res = await fetch(new URL(action, url), {
