@@ -155,7 +155,7 @@ export function createAuth(config: AuthConfig) {
       }),
       signInThrottle({ failures: signInFailuresRepository(config.db), audit, policy: config.throttle }),
       sessionRules(timeouts),
-      ...(oidc ? [oidc.plugin] : []),
+      ...(oidc ? oidc.plugins : []),
       // Last: lets server actions set the session cookie through next/headers (a no-op outside Next).
       nextCookies(),
     ],

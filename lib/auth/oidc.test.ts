@@ -154,6 +154,7 @@ for (const driver of testDrivers) {
     let provider: { issuer: string; close: () => Promise<void> };
     let auth: Auth;
     before(async () => {
+      GROUPS.ada = ['iot-ops', 'staff'];
       database = await driver.open();
       provider = await startProvider();
       auth = createAuth({
