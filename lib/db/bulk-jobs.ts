@@ -1,0 +1,320 @@
+import type { Insertable, Kysely } from 'kysely';
+import { sql } from 'kysely';
+
+import type { DeviceInput, DeviceState, JobRecord } from '../jobs/types';
+import { jobRow, parseDeviceKey, STATE_COLUMNS, stateColumns, toJob, toState, deviceKey } from './bulk-job-rows';
+import type { BulkJobDevicesTable, DatabaseSchema } from './schema';
+
+export { deviceKey, parseDeviceKey } from './bulk-job-rows';
+
+/**
+ * Bulk jobs in the database: the records lib/jobs/store.ts keeps (jobs, each device's input, state and
+ * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the lease
+ * that lets several dashboard instances share jobs: an instance claims a running job nobody holds (or whose
+ * holder stopped renewing), renews while it works, releases when done. Writes made under a lease are fenced:
+ * once another instance has taken the job over, the old holder's writes are refused (LeaseLostError), so an
+ * instance that was only paused cannot overwrite the new holder's progress.
+ */
+
+type Puts<T> = [key: string, value: T | undefined][];
+
+/** One transaction of changes, in lib/jobs/store.ts's shape (a value of undefined deletes). */
+export interface JobCommit {
+  jobs?: Puts<JobRecord>;
+  inputs?: Puts<DeviceInput>;
+  states?: Puts<DeviceState>;
+  pems?: Puts<string>;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: Date;
+}
+
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`Job ${jobId} is now worked by another dashboard instance; this one stops working it.`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+const leaseExpiry = (leaseMs: number) => sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::float8)`;
+
+export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
+  async function write(trx: Kysely<DatabaseSchema>, puts: JobCommit, leaseOwner?: string) {
+    const touched = new Set<string>();
+    for (const [id] of puts.jobs ?? []) touched.add(id);
+    for (const list of [puts.inputs, puts.states, puts.pems])
+      for (const [key] of list ?? []) touched.add(parseDeviceKey(key).jobId);
+
+    if (leaseOwner && touched.size) {
+      // FOR SHARE: a concurrent claim (an UPDATE of these rows) waits until this transaction is done.
+      const held = await trx
+        .selectFrom('bulk_jobs')
+        .select(['id', 'lease_owner'])
+        .where('id', 'in', [...touched])
+        .forShare()
+        .execute();
+      for (const row of held) if (row.lease_owner !== leaseOwner) throw new LeaseLostError(row.id);
+    }
+
+    for (const [id, job] of puts.jobs ?? []) {
+      if (!job) {
+        await trx.deleteFrom('bulk_jobs').where('id', '=', id).execute();
+        continue;
+      }
+      const row = jobRow(job);
+      const { id: _id, created_at: _created, ...changes } = row;
+      await trx
+        .insertInto('bulk_jobs')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+        .execute();
+    }
+
+    // New devices: their input and first state in one multi-row insert.
+    const states = new Map((puts.states ?? []).map(([k, v]) => [k, v]));
+    const inserts: Insertable<BulkJobDevicesTable>[] = [];
+    for (const [key, input] of puts.inputs ?? []) {
+      const { jobId, index } = parseDeviceKey(key);
+      if (!input) {
+        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+        states.delete(key);
+        continue;
+      }
+      const state = states.get(key) ?? { jobId, index, thingName: input.thingName, status: 'pending', runs: 0 };
+      states.delete(key);
+      inserts.push({
+        job_id: jobId,
+        position: index,
+        thing_name: input.thingName,
+        input: JSON.stringify(input),
+        ...stateColumns(state),
+      });
+    }
+    for (let i = 0; i < inserts.length; i += 1000) {
+      await trx
+        .insertInto('bulk_job_devices')
+        .values(inserts.slice(i, i + 1000))
+        .onConflict((oc) =>
+          oc.columns(['job_id', 'position']).doUpdateSet((eb) => ({
+            input: eb.ref('excluded.input'),
+            thing_name: eb.ref('excluded.thing_name'),
+            status: eb.ref('excluded.status'),
+            inflight_step: eb.ref('excluded.inflight_step'),
+            inflight_at: eb.ref('excluded.inflight_at'),
+            certificate_id: eb.ref('excluded.certificate_id'),
+            certificate_arn: eb.ref('excluded.certificate_arn'),
+            progress: eb.ref('excluded.progress'),
+            runs: eb.ref('excluded.runs'),
+            started_at: eb.ref('excluded.started_at'),
+            finished_at: eb.ref('excluded.finished_at'),
+          })),
+        )
+        .execute();
+    }
+
+    // Progress of existing devices, with the certificate PEM recorded alongside: one UPDATE for the batch.
+    const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
+    const updates: ReturnType<typeof sql>[] = [];
+    for (const [key, state] of states) {
+      const { jobId, index } = parseDeviceKey(key);
+      if (!state) {
+        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+        continue;
+      }
+      const c = stateColumns(state);
+      const pemSet = pems.has(key);
+      const pem = pems.get(key) ?? null;
+      pems.delete(key);
+      updates.push(
+        sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
+          ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
+          ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`,
+      );
+    }
+    for (let i = 0; i < updates.length; i += 1000) {
+      await sql`update bulk_job_devices as d set
+          status = v.status, inflight_step = v.inflight_step, inflight_at = v.inflight_at,
+          certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
+          started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
+          certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
+        from (values ${sql.join(updates.slice(i, i + 1000))}) as v(job_id, position, status, inflight_step,
+          inflight_at, certificate_id, certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)
+        where d.job_id = v.job_id and d.position = v.position`.execute(trx);
+    }
+
+    // A PEM recorded without a state change (none of the runner's writes does this, but the store allows it).
+    for (const [key, pem] of pems) {
+      const { jobId, index } = parseDeviceKey(key);
+      await trx
+        .updateTable('bulk_job_devices')
+        .set({ certificate_pem: pem ?? null })
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .execute();
+    }
+  }
+
+  const repo = {
+    /**
+     * Writes one transaction. With `leaseOwner`, every job it touches must be leased by that owner (else
+     * LeaseLostError and nothing is written).
+     */
+    async commit(puts: JobCommit, opts: { leaseOwner?: string } = {}): Promise<void> {
+      // The runner's usual write, progress (and a PEM) of existing devices without a fence, is one statement:
+      // atomic on its own, so it skips BEGIN/COMMIT (a third of the round trips on PGlite).
+      const single =
+        !opts.leaseOwner && !puts.jobs?.length && !puts.inputs?.length && (puts.states ?? []).every(([, v]) => v);
+      const pemsFolded = (puts.pems ?? []).every(([k]) => (puts.states ?? []).some(([s]) => s === k));
+      if (single && pemsFolded && (puts.states?.length ?? 0) <= 1000) {
+        await write(db, puts);
+        return;
+      }
+      await db.transaction().execute((trx) => write(trx, puts, opts.leaseOwner));
+    },
+
+    putJob: (job: JobRecord, opts?: { leaseOwner?: string }) => repo.commit({ jobs: [[job.id, job]] }, opts),
+
+    putState: (state: DeviceState, opts?: { leaseOwner?: string }) =>
+      repo.commit({ states: [[deviceKey(state.jobId, state.index), state]] }, opts),
+
+    async job(id: string): Promise<JobRecord | undefined> {
+      const row = await db.selectFrom('bulk_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toJob(row);
+    },
+
+    /** Newest first. */
+    async jobs(): Promise<JobRecord[]> {
+      const rows = await db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc').execute();
+      return rows.map(toJob);
+    },
+
+    /** Every device's state in the job, in list order. */
+    async states(jobId: string): Promise<DeviceState[]> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(STATE_COLUMNS)
+        .where('job_id', '=', jobId)
+        .orderBy('position')
+        .execute();
+      return rows.map(toState);
+    },
+
+    async state(jobId: string, index: number): Promise<DeviceState | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select(STATE_COLUMNS)
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row && toState(row);
+    },
+
+    async input(jobId: string, index: number): Promise<DeviceInput | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select('input')
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row && (row.input as unknown as DeviceInput);
+    },
+
+    /** Every device of the job: input, state and certificate PEM (to load a job whole). */
+    async devices(jobId: string): Promise<{ input: DeviceInput; state: DeviceState; certificatePem?: string }[]> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select([...STATE_COLUMNS, 'input', 'certificate_pem'])
+        .where('job_id', '=', jobId)
+        .orderBy('position')
+        .execute();
+      return rows.map((row) => ({
+        input: row.input as unknown as DeviceInput,
+        state: toState(row),
+        ...(row.certificate_pem ? { certificatePem: row.certificate_pem } : {}),
+      }));
+    },
+
+    async certificatePem(jobId: string, index: number): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('bulk_job_devices')
+        .select('certificate_pem')
+        .where('job_id', '=', jobId)
+        .where('position', '=', index)
+        .executeTakeFirst();
+      return row?.certificate_pem ?? undefined;
+    },
+
+    /** Every certificate id any job has recorded (the runner skips them when it looks for a lost certificate). */
+    async knownCertificateIds(): Promise<Set<string>> {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select('certificate_id')
+        .where('certificate_id', 'is not', null)
+        .execute();
+      return new Set(rows.map((r) => r.certificate_id!));
+    },
+
+    // ------------------------------------------------------------------ leases
+
+    /**
+     * Claims one running (or cancelling) job that no instance holds or whose lease has expired, oldest first
+     * (or the given job only), for `leaseMs` by the database's clock. Concurrent claimers never get the same
+     * job: each locks its candidate row and skips rows another has locked (FOR UPDATE SKIP LOCKED).
+     */
+    async claim(owner: string, leaseMs: number, opts: { jobId?: string } = {}): Promise<JobRecord | undefined> {
+      const row = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_owner: owner, lease_expires_at: leaseExpiry(leaseMs) })
+        .where('id', '=', (eb) => {
+          let candidate = eb
+            .selectFrom('bulk_jobs')
+            .select('id')
+            .where('status', 'in', ['running', 'cancelling'])
+            .where((w) => w.or([w('lease_owner', 'is', null), w('lease_expires_at', '<', sql<Date>`now()`)]));
+          if (opts.jobId) candidate = candidate.where('id', '=', opts.jobId);
+          return candidate.orderBy('created_at').limit(1).forUpdate().skipLocked();
+        })
+        .returningAll()
+        .executeTakeFirst();
+      return row && toJob(row);
+    },
+
+    /** Extends the lease; false when this owner no longer holds the job (another instance took it over). */
+    async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+      const r = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_expires_at: leaseExpiry(leaseMs) })
+        .where('id', '=', jobId)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Gives the job up (finished, or this instance is shutting down); false when it was not held. */
+    async release(jobId: string, owner: string): Promise<boolean> {
+      const r = await db
+        .updateTable('bulk_jobs')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('id', '=', jobId)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async lease(jobId: string): Promise<Lease | undefined> {
+      const row = await db
+        .selectFrom('bulk_jobs')
+        .select(['lease_owner', 'lease_expires_at'])
+        .where('id', '=', jobId)
+        .executeTakeFirst();
+      return row?.lease_owner && row.lease_expires_at
+        ? { owner: row.lease_owner, expiresAt: row.lease_expires_at }
+        : undefined;
+    },
+  };
+  return repo;
+}
+
+export type BulkJobsRepository = ReturnType<typeof bulkJobsRepository>;

@@ -1,0 +1,204 @@
+import { StoreClosedError } from '../jobs/store';
+import type { DeviceInput, DeviceState, JobAws, JobRecord } from '../jobs/types';
+import { type BulkJobsRepository, deviceKey, type JobCommit, parseDeviceKey } from './bulk-jobs';
+
+/**
+ * lib/jobs/store.ts's JobStore (synchronous reads, synchronous writes) on the database, so today's JobRunner
+ * runs on it unchanged: every job is held in memory, as the journal store holds it, and every write is applied
+ * in memory at once and queued for the database, where a single writer commits the queue in order, one
+ * transaction per batch (so a burst of small writes costs one round trip).
+ *
+ * `flush()` resolves when everything written so far is committed: the runner's "recorded before each AWS
+ * call" guarantee holds when every AWS call waits for it first, which `flushBeforeEachCall(aws, store)` does
+ * without a change to the runner. A write
+ * that fails (database gone, lease lost) stops the store: later writes throw StoreClosedError, as after a
+ * crash, and whoever resumes the job reads what was committed.
+ *
+ * One instance per job set: this is the single-instance adapter. Several dashboard instances share jobs
+ * through the repository's leases (claim/renew/release, fenced commits) and read state from the database.
+ */
+export class DatabaseJobStore {
+  readonly dir = undefined;
+  private readonly jobRecords = new Map<string, JobRecord>();
+  private readonly stateRecords = new Map<string, Map<number, DeviceState>>();
+  private readonly inputRecords = new Map<string, Map<number, DeviceInput>>();
+  private readonly pemRecords = new Map<string, Map<number, string>>();
+  private queue: JobCommit[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+  /** Why the store stopped, when a write failed. */
+  failure: unknown;
+
+  private constructor(
+    private readonly repo: BulkJobsRepository,
+    private readonly opts: { leaseOwner?: string },
+  ) {}
+
+  /** Loads every job (or the given ones) from the database. */
+  static async open(
+    repo: BulkJobsRepository,
+    opts: { leaseOwner?: string; jobIds?: string[] } = {},
+  ): Promise<DatabaseJobStore> {
+    const store = new DatabaseJobStore(repo, opts);
+    const ids = opts.jobIds ?? (await repo.jobs()).map((j) => j.id);
+    for (const id of ids) await store.reload(id);
+    return store;
+  }
+
+  /** Reads one job again from the database (e.g. one this instance just took over). */
+  async reload(jobId: string): Promise<void> {
+    await this.flush();
+    const job = await this.repo.job(jobId);
+    if (!job) {
+      this.jobRecords.delete(jobId);
+      return;
+    }
+    const states = new Map<number, DeviceState>();
+    const inputs = new Map<number, DeviceInput>();
+    const pems = new Map<number, string>();
+    for (const d of await this.repo.devices(jobId)) {
+      states.set(d.state.index, d.state);
+      inputs.set(d.state.index, d.input);
+      if (d.certificatePem) pems.set(d.state.index, d.certificatePem);
+    }
+    this.jobRecords.set(jobId, job);
+    this.stateRecords.set(jobId, states);
+    this.inputRecords.set(jobId, inputs);
+    this.pemRecords.set(jobId, pems);
+  }
+
+  commit(puts: JobCommit): void {
+    if (this.closed) throw new StoreClosedError();
+    let any = false;
+    for (const [id, job] of puts.jobs ?? []) {
+      any = true;
+      if (job) this.jobRecords.set(id, job);
+      else this.jobRecords.delete(id);
+    }
+    const apply = <T>(maps: Map<string, Map<number, T>>, list: [string, T | undefined][] | undefined) => {
+      for (const [key, value] of list ?? []) {
+        any = true;
+        const { jobId, index } = parseDeviceKey(key);
+        let m = maps.get(jobId);
+        if (!m) maps.set(jobId, (m = new Map()));
+        if (value === undefined) m.delete(index);
+        else m.set(index, value);
+      }
+    };
+    apply(this.inputRecords, puts.inputs);
+    apply(this.stateRecords, puts.states);
+    apply(this.pemRecords, puts.pems);
+    if (!any) return;
+    this.queue.push(puts);
+    // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
+    // AWS call answered in the same turn go into one transaction.
+    if (this.queue.length === 1)
+      this.writing = this.writing.then(() => new Promise(setImmediate)).then(() => this.drain());
+  }
+
+  putJob(job: JobRecord): void {
+    this.commit({ jobs: [[job.id, job]] });
+  }
+
+  putState(state: DeviceState): void {
+    this.commit({ states: [[deviceKey(state.jobId, state.index), state]] });
+  }
+
+  job(id: string): JobRecord | undefined {
+    return this.jobRecords.get(id);
+  }
+
+  jobs(): JobRecord[] {
+    return [...this.jobRecords.values()].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  states(jobId: string): DeviceState[] {
+    return [...(this.stateRecords.get(jobId)?.values() ?? [])].sort((a, b) => a.index - b.index);
+  }
+
+  state(jobId: string, index: number): DeviceState | undefined {
+    return this.stateRecords.get(jobId)?.get(index);
+  }
+
+  input(jobId: string, index: number): DeviceInput | undefined {
+    return this.inputRecords.get(jobId)?.get(index);
+  }
+
+  certificatePem(jobId: string, index: number): string | undefined {
+    return this.pemRecords.get(jobId)?.get(index);
+  }
+
+  /** The journal store's snapshot bounds its replay; the database has nothing to replay. */
+  snapshot(): void {}
+
+  /** Resolves when every write made so far is in the database; rejects with the failure if one failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** No more writes; what was written is still committed (await `flush()` for it). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Stops at once, as a crash would: writes not yet committed are dropped. For tests. */
+  crash(): void {
+    this.closed = true;
+    this.queue = [];
+  }
+
+  get isClosed() {
+    return this.closed;
+  }
+
+  /** Commits the queue in batches (every write queued meanwhile goes into the next transaction). */
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = merge(this.queue);
+      this.queue = [];
+      try {
+        await this.repo.commit(batch, this.opts);
+      } catch (err) {
+        this.failure = err;
+        this.closed = true;
+        this.queue = [];
+        return;
+      }
+    }
+  }
+}
+
+/** Several commits as one: the last value of each record wins, in the order the records were first written. */
+function merge(commits: JobCommit[]): JobCommit {
+  const out: { [K in keyof JobCommit]-?: Map<string, unknown> } = {
+    jobs: new Map(),
+    inputs: new Map(),
+    states: new Map(),
+    pems: new Map(),
+  };
+  for (const c of commits)
+    for (const name of Object.keys(out) as (keyof JobCommit)[])
+      for (const [key, value] of c[name] ?? []) out[name].set(key, value);
+  return Object.fromEntries(
+    Object.entries(out)
+      .filter(([, m]) => m.size)
+      .map(([name, m]) => [name, [...m]]),
+  ) as JobCommit;
+}
+
+/**
+ * The runner's AWS calls, each made only once everything the runner has recorded so far is committed: a call
+ * in flight is in the database before the call leaves, as the journal store's write(2) guaranteed.
+ */
+export function flushBeforeEachCall(aws: JobAws, store: { flush(): Promise<void> }): JobAws {
+  return Object.fromEntries(
+    Object.entries(aws).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        await store.flush();
+        return (fn as (...a: unknown[]) => Promise<unknown>).apply(aws, args);
+      },
+    ]),
+  ) as unknown as JobAws;
+}
