@@ -1,12 +1,19 @@
 import type { Insertable, Selectable } from 'kysely';
 
-import type { DeviceState, DeviceStatus, DeviceStep, JobRecord, JobSettings, JobStatus } from '../jobs/types';
+import type {
+  DeviceState,
+  DeviceStatus,
+  DeviceStep,
+  JobRecord,
+  JobSettings,
+  JobStatus,
+} from '../onboarding/bulk/types';
 import type { BulkJobDevicesTable, BulkJobsTable } from './schema';
 
 /**
  * Bulk job records <-> rows: a JobRecord is a `bulk_jobs` row; a device's DeviceState is spread over the
  * `bulk_job_devices` columns queries filter on (status, the call in flight, the certificate) and `progress`
- * (the rest), its DeviceInput is `input`. Keys are lib/jobs/store.ts's: `<jobId>/<000042>`.
+ * (the rest), its DeviceInput is `input`. Keys are lib/onboarding/bulk/store.ts's: `<jobId>/<000042>`.
  */
 
 export const deviceKey = (jobId: string, index: number) => `${jobId}/${String(index).padStart(6, '0')}`;

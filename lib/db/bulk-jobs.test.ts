@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import type { OnboardingAws } from '../onboarding/aws';
 import {
   CreatePolicyCommand,
   type IoTClient,
@@ -11,10 +12,10 @@ import {
 import { sql } from 'kysely';
 
 import { startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
-import { JobRunner } from '../jobs/runner';
-import type { JobStore } from '../jobs/store';
-import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from '../jobs/testing/fixtures';
-import { DEFAULT_JOB_SETTINGS, type DeviceInput, type JobAws, type JobRecord } from '../jobs/types';
+import { JobRunner } from '../onboarding/bulk/runner';
+import type { JobStore } from '../onboarding/bulk/store';
+import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from '../onboarding/bulk/testing/fixtures';
+import { DEFAULT_JOB_SETTINGS, type DeviceInput, type JobRecord } from '../onboarding/bulk/types';
 import { bulkJobsRepository, deviceKey, LeaseLostError } from './bulk-jobs';
 import type { Database } from './database';
 import { DatabaseJobStore, flushBeforeEachCall } from './job-store';
@@ -183,7 +184,7 @@ for (const driver of testDrivers) {
 
     describe('the job runner on the database store, against the local IoT Core', () => {
       let t: TestEmulator;
-      let aws: JobAws;
+      let aws: OnboardingAws;
       let fresh: Database;
       const policyName = `db-bulk-${driver.name}`;
       before(async () => {
@@ -207,7 +208,7 @@ for (const driver of testDrivers) {
         let calls = 0;
         let runner: JobRunner;
         // The 5th certificate is made in AWS and then the process "dies" before recording it.
-        const crashing: JobAws = {
+        const crashing: OnboardingAws = {
           ...aws,
           createCertificateFromCsr: async (csrPem) => {
             const r = await aws.createCertificateFromCsr(csrPem);

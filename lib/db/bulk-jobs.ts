@@ -1,14 +1,14 @@
 import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 
-import type { DeviceInput, DeviceState, JobRecord } from '../jobs/types';
+import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
 import { jobRow, parseDeviceKey, STATE_COLUMNS, stateColumns, toJob, toState, deviceKey } from './bulk-job-rows';
 import type { BulkJobDevicesTable, DatabaseSchema } from './schema';
 
 export { deviceKey, parseDeviceKey } from './bulk-job-rows';
 
 /**
- * Bulk jobs in the database: the records lib/jobs/store.ts keeps (jobs, each device's input, state and
+ * Bulk jobs in the database: the records lib/onboarding/bulk/store.ts keeps (jobs, each device's input, state and
  * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the lease
  * that lets several dashboard instances share jobs: an instance claims a running job nobody holds (or whose
  * holder stopped renewing), renews while it works, releases when done. Writes made under a lease are fenced:
@@ -18,7 +18,7 @@ export { deviceKey, parseDeviceKey } from './bulk-job-rows';
 
 type Puts<T> = [key: string, value: T | undefined][];
 
-/** One transaction of changes, in lib/jobs/store.ts's shape (a value of undefined deletes). */
+/** One transaction of changes, in lib/onboarding/bulk/store.ts's shape (a value of undefined deletes). */
 export interface JobCommit {
   jobs?: Puts<JobRecord>;
   inputs?: Puts<DeviceInput>;

@@ -1,9 +1,10 @@
-import { StoreClosedError } from '../jobs/store';
-import type { DeviceInput, DeviceState, JobAws, JobRecord } from '../jobs/types';
+import type { OnboardingAws } from '../onboarding/aws';
+import { StoreClosedError } from '../onboarding/bulk/store';
+import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
 import { type BulkJobsRepository, deviceKey, type JobCommit, parseDeviceKey } from './bulk-jobs';
 
 /**
- * lib/jobs/store.ts's JobStore (synchronous reads, synchronous writes) on the database, so today's JobRunner
+ * lib/onboarding/bulk/store.ts's JobStore (synchronous reads, synchronous writes) on the database, so today's JobRunner
  * runs on it unchanged: every job is held in memory, as the journal store holds it, and every write is applied
  * in memory at once and queued for the database, where a single writer commits the queue in order, one
  * transaction per batch (so a burst of small writes costs one round trip).
@@ -191,7 +192,7 @@ function merge(commits: JobCommit[]): JobCommit {
  * The runner's AWS calls, each made only once everything the runner has recorded so far is committed: a call
  * in flight is in the database before the call leaves, as the journal store's write(2) guaranteed.
  */
-export function flushBeforeEachCall(aws: JobAws, store: { flush(): Promise<void> }): JobAws {
+export function flushBeforeEachCall(aws: OnboardingAws, store: { flush(): Promise<void> }): OnboardingAws {
   return Object.fromEntries(
     Object.entries(aws).map(([name, fn]) => [
       name,
@@ -200,5 +201,5 @@ export function flushBeforeEachCall(aws: JobAws, store: { flush(): Promise<void>
         return (fn as (...a: unknown[]) => Promise<unknown>).apply(aws, args);
       },
     ]),
-  ) as unknown as JobAws;
+  ) as unknown as OnboardingAws;
 }

@@ -1,7 +1,7 @@
 /**
  * Bulk job store bench: the same job (300 devices; 100 with --quick) through today's JobRunner against the
  * local IoT Core (its own process, rate limits lifted as in local mode), once per store, in one run:
- * - the journal store (lib/jobs/store.ts, write(2) per record, the previous default);
+ * - the journal store (lib/onboarding/bulk/store.ts, write(2) per record, the previous default);
  * - the database store (lib/db/job-store.ts) on embedded PGlite in a data directory;
  * - the database store on a real PostgreSQL server started for the run (durability on).
  * The database stores run with every AWS call waiting for the records before it to be committed
@@ -37,15 +37,15 @@ export async function benchBulkStores(opts: { quick: boolean }): Promise<Figure[
 
 async function worker(quick: boolean): Promise<Figure[]> {
   const { spawnEmulator } = await import('../../emulator/test/process');
-  const { JobRunner } = await import('../../lib/jobs/runner');
-  const { JobStore } = await import('../../lib/jobs/store');
-  const { makeInputs, emulatorOps, ALLOW_ALL_POLICY } = await import('../../lib/jobs/testing/fixtures');
-  const { DEFAULT_JOB_RATES } = await import('../../lib/jobs/types');
+  const { JobRunner } = await import('../../lib/onboarding/bulk/runner');
+  const { JournalJobStore: JobStore } = await import('../../lib/onboarding/bulk/store');
+  const { makeInputs, emulatorOps, ALLOW_ALL_POLICY } = await import('../../lib/onboarding/bulk/testing/fixtures');
+  const { DEFAULT_JOB_RATES } = await import('../../lib/onboarding/bulk/types');
   const { openDatabase } = await import('../../lib/db/database');
   const { bulkJobsRepository } = await import('../../lib/db/bulk-jobs');
   const { DatabaseJobStore, flushBeforeEachCall } = await import('../../lib/db/job-store');
   const { startPostgresServer } = await import('../../lib/db/testing/postgres-server');
-  type DeviceInput = import('../../lib/jobs/types').DeviceInput;
+  type DeviceInput = import('../../lib/onboarding/bulk/types').DeviceInput;
   type Store = InstanceType<typeof JobStore>;
 
   const n = quick ? 100 : 300;

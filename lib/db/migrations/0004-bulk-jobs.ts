@@ -3,7 +3,7 @@ import type { Migration } from 'kysely';
 import { runStatements } from './run';
 
 /**
- * Bulk onboarding jobs and their devices (lib/jobs/types.ts: JobRecord, DeviceInput, DeviceState).
+ * Bulk onboarding jobs and their devices (lib/onboarding/bulk/types.ts: JobRecord, DeviceInput, DeviceState).
  *
  * A running job is worked by one dashboard instance at a time: the instance holds a lease (`lease_owner`,
  * `lease_expires_at`, both set with the database's clock) that it renews while it works; a job whose lease
