@@ -151,7 +151,7 @@ export function BulkOnboard({
           description={
             bad
               ? `${rows.length} devices, ${bad} with problems. Fix them in the list and check again, or leave them out.`
-              : `${rows.length} devices, every row checked: names, repeats, attributes, and against AWS IoT (thing exists, type and group exist).`
+              : `${rows.length} devices, every row checked: names, repeats (and names whose folders in the zip would collide), attributes, and against AWS IoT (thing exists, type and group exist).`
           }
         >
           {bad ? (

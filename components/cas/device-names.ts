@@ -3,7 +3,7 @@
  * checked as AWS checks a thing name (JITP names the thing after the certificate's CN), with duplicates, names
  * whose folders in the zip would collide, and the 64-character limit of a certificate common name. Pure.
  */
-import { bundleFolderName } from '@/lib/bundle/bundle';
+import { bundleFolderKey } from '@/lib/bundle/bundle';
 import { thingName } from '@/lib/validation/iot-names';
 import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca-issue';
 
@@ -53,7 +53,7 @@ export function checkNames(raw: readonly string[]): NameList {
       problems.push({ line, name, message: `Duplicate of line ${first}.` });
       return;
     }
-    const folder = bundleFolderName(name).toLowerCase();
+    const folder = bundleFolderKey(name);
     const sameFolder = folders.get(folder);
     if (sameFolder !== undefined) {
       problems.push({

@@ -1,3 +1,4 @@
+import { bundleFolderKey } from '../../bundle/bundle';
 import {
   attributeName,
   attributeValue,
@@ -84,15 +85,36 @@ function checkRow(row: BulkRow): void {
   }
 }
 
-/** Marks every repeat of a name (AWS thing names are case-sensitive). */
+/**
+ * Marks every repeat of a name, the way AWS and the job's zip will see the list: the same name twice (AWS
+ * thing names are case-sensitive, so only an exact repeat is the same thing), and two names that would get
+ * one folder in the zip (names differing only in upper and lower case, or in `:` versus `_`: see
+ * bundleFolderKey). The later row gets the problem, naming both rows, so leaving it out resolves the pair.
+ */
 export function markDuplicates(rows: BulkRow[]): void {
   const first = new Map<string, number>();
+  const folders = new Map<string, BulkRow>();
   for (const row of rows) {
     if (!row.thingName) continue;
     const seen = first.get(row.thingName);
-    if (seen === undefined) first.set(row.thingName, row.line);
-    else row.errors.push(`The name ${row.thingName} is already on line ${seen}.`);
+    if (seen !== undefined) {
+      row.errors.push(`The name ${row.thingName} is already on line ${seen}.`);
+      continue;
+    }
+    first.set(row.thingName, row.line);
+    const key = bundleFolderKey(row.thingName);
+    const other = folders.get(key);
+    if (other) row.errors.push(folderCollision(row, other));
+    else folders.set(key, row);
   }
+}
+
+function folderCollision(row: BulkRow, earlier: BulkRow): string {
+  const why =
+    row.thingName.toLowerCase() === earlier.thingName.toLowerCase()
+      ? 'differ only in upper and lower case, which Windows and macOS do not tell apart'
+      : 'become the same file name (":" is written as "_")';
+  return `Line ${row.line} (${row.thingName}) and line ${earlier.line} (${earlier.thingName}) ${why}: their folders in the zip would collide. Rename one of them.`;
 }
 
 export function rowsFromCsv(text: string): ListResult {
