@@ -8,7 +8,7 @@ import { controlClasses, inputClasses } from '@/components/ui/field-styles';
 import { Field } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { PRESENCE_FILTER, thingShadowFilter } from '@/lib/mqtt/reserved-topics';
-import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
+import { awsNameProblem } from '@/lib/validation/messages';
 
 import { COLOURS, colourName, type PageSubscription } from './subscriptions';
 import type { MqttResult, MqttSubscription } from './use-mqtt-session';
@@ -41,7 +41,7 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
   // Checked as you type; an empty box is not an error until Subscribe is pressed.
   const typedProblem = filter ? filterProblem(filter, subs) : undefined;
   const shownError = typedProblem ?? error;
-  const thingProblem = thing ? thingNameSchema.safeParse(thing).error?.issues[0]?.message : undefined;
+  const thingProblem = thing ? awsNameProblem('thingName', thing) : undefined;
   const thingOk = thing !== '' && !thingProblem;
 
   async function subscribe(f: string, fromForm: boolean) {
@@ -133,7 +133,7 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
         <Field
           id="mqtt-thing"
           label="Thing name (for its shadow and sensors topics)"
-          errors={thingProblem ? [`Thing name: ${thingProblem}`] : undefined}
+          errors={thingProblem ? [thingProblem] : undefined}
         >
           {(control) => (
             <input

@@ -1,13 +1,6 @@
 import { bundleFolderKey } from '../../bundle/bundle';
-import {
-  attributeName,
-  attributeValue,
-  MAX_ATTRIBUTES_WITH_TYPE,
-  MAX_ATTRIBUTES_WITHOUT_TYPE,
-  thingGroupName,
-  thingName,
-  thingTypeName,
-} from '../../validation/iot-names';
+import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '../../validation/iot-names';
+import { awsNameProblem } from '../../validation/messages';
 import { CsvError, parseCsv } from './csv';
 
 /**
@@ -33,9 +26,6 @@ export interface BulkRow {
 
 export type ListResult = { ok: true; rows: BulkRow[] } | { ok: false; error: string };
 
-const firstIssue = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
-  r.error?.issues[0]?.message ?? 'invalid';
-
 /** `k=v;k2=v2` into a record; problems into `errors`. Values may contain `=` (AWS allows it), names may not. */
 export function parseAttributes(text: string, errors: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -51,10 +41,11 @@ export function parseAttributes(text: string, errors: string[]): Record<string, 
     }
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    const n = attributeName.safeParse(name);
-    if (!n.success) errors.push(`Attribute name "${name}": ${firstIssue(n)}.`);
-    const v = attributeValue.safeParse(value);
-    if (!v.success) errors.push(`Value of attribute "${name}": ${firstIssue(v)}.`);
+    const n = awsNameProblem('attributeName', name);
+    if (n) errors.push(`Attribute name "${name}": ${n}`);
+    // An empty value is allowed here as AWS allows it (the attribute is stored empty).
+    const v = value ? awsNameProblem('attributeValue', value) : undefined;
+    if (v) errors.push(`Value of attribute "${name}": ${v}`);
     if (name in out) errors.push(`Attribute "${name}" is given twice.`);
     out[name] = value;
   }
@@ -62,17 +53,16 @@ export function parseAttributes(text: string, errors: string[]): Record<string, 
 }
 
 function checkRow(row: BulkRow): void {
-  const n = thingName.safeParse(row.thingName);
+  const n = awsNameProblem('thingName', row.thingName);
   if (!row.thingName) row.errors.unshift('The name is empty.');
-  else if (!n.success)
-    row.errors.unshift(`Name "${row.thingName}": ${firstIssue(n)} (letters, digits, : _ - only, at most 128).`);
+  else if (n) row.errors.unshift(`Name "${row.thingName}": ${n}`);
   if (row.thingTypeName !== undefined) {
-    const t = thingTypeName.safeParse(row.thingTypeName);
-    if (!t.success) row.errors.push(`Thing type "${row.thingTypeName}": ${firstIssue(t)}.`);
+    const t = awsNameProblem('thingTypeName', row.thingTypeName);
+    if (t) row.errors.push(`Thing type "${row.thingTypeName}": ${t}`);
   }
   if (row.thingGroupName !== undefined) {
-    const g = thingGroupName.safeParse(row.thingGroupName);
-    if (!g.success) row.errors.push(`Thing group "${row.thingGroupName}": ${firstIssue(g)}.`);
+    const g = awsNameProblem('thingGroupName', row.thingGroupName);
+    if (g) row.errors.push(`Thing group "${row.thingGroupName}": ${g}`);
   }
   const count = Object.keys(row.attributes).length;
   const max = row.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
