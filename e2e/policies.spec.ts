@@ -110,7 +110,7 @@ test.describe('Policies', () => {
     await expect(policies.page.getByText('Fix the highlighted fields; nothing was created.')).toBeVisible();
     // One message per JSON error: the line and column once, never also JSON.parse's "at position".
     await expect(policies.documentError).toContainText("Line 3, column 3: Expected ',' or '}' after a property value");
-    expect((await policies.documentError.innerText()).match(/Line 3, column 3/g)).toHaveLength(1);
+    expect((await policies.documentError.textContent())?.match(/Line 3, column 3/g)).toHaveLength(1);
     await expect(policies.documentError).not.toContainText('position');
     expect(await policyExists(iot, name)).toBe(false);
 

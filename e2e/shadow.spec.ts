@@ -177,9 +177,10 @@ test.describe('Shadow page', () => {
     await shadow.editDesired('{"led": on}');
     await shadow.saveDesired.click();
     // One message for the one mistake: where it is and what is wrong, not also a server copy of it.
+    await expect(page.getByText('The desired state was not sent: see the message under the editor.')).toBeVisible();
     const desiredError = page.locator('#desired-error');
     await expect(desiredError).toContainText("Line 1, column 9: Unexpected word 'on'");
-    expect((await desiredError.innerText()).match(/Line 1, column 9/g)).toHaveLength(1);
+    expect((await desiredError.textContent())?.match(/Line 1, column 9/g)).toHaveLength(1);
 
     await shadow.editDesired('[1, 2]');
     await shadow.saveDesired.click();
