@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { GetThingShadowCommand, IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 
+import { shQuote } from '../lib/bundle/escape';
 import { POLICY_TEMPLATES } from '../lib/policies/templates';
 import { emulatorClient, expect, test } from './fixtures';
 import { OnboardPage } from './pages/onboard-page';
@@ -83,7 +84,7 @@ test.describe('bundles follow their policy template', () => {
       // The summary, README, SDK snippets and script all name the same topic: the template's.
       await expect(summary.getByText(topic, { exact: true })).toBeVisible();
       expect(fileNamed(files, 'README.md'), template.id).toContain(`| Publish topic | \`${topic}\``);
-      expect(fileNamed(files, 'config/mosquitto.sh')).toContain(`DEFAULT_TOPIC='${topic}'`);
+      expect(fileNamed(files, 'config/mosquitto.sh')).toContain(`DEFAULT_TOPIC=${shQuote(topic)}\n`);
       expect(fileNamed(files, 'config/aws-iot-device-sdk-python.py')).toContain(`TOPIC = ${JSON.stringify(topic)}`);
       expect(fileNamed(files, 'config/aws-iot-device-sdk-js.js')).toContain(`const TOPIC = ${JSON.stringify(topic)};`);
       if (template.id !== 'thing-scoped' && template.id !== 'freertos-dev' && template.id !== 'sparkfun-datalogger')
