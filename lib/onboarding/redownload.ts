@@ -28,6 +28,16 @@ export async function firstActiveCertificate(thingName: string) {
   return described.find((c) => c?.status === 'ACTIVE');
 }
 
+/**
+ * The topic a thing's bundle names (what a re-download would say): the first topic a policy of its first ACTIVE
+ * certificate lets it publish to, or `<thing>/telemetry` when none does. The MQTT client offers it as a preset.
+ */
+export async function bundleTopicOf(thingName: string): Promise<{ topic: string; policyName?: string }> {
+  const certificate = await firstActiveCertificate(thingName);
+  const found = certificate ? await certificatePublishTopic(certificate.arn, thingName) : {};
+  return { ...found, topic: found.topic ?? defaultPublishTopic(thingName) };
+}
+
 export async function redownloadBundle(thingName: string, now = new Date()): Promise<RedownloadResult> {
   if (!(await thingExists(thingName))) return { ok: false, reason: 'no_thing' };
   const certificate = await firstActiveCertificate(thingName);
