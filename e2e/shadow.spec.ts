@@ -130,6 +130,9 @@ test.describe('Shadow page', () => {
     expect(received.version).toBe(2);
     await expect(shadow.cell('led', 'delta')).toContainText('"on"');
     await expect(shadow.cell('mode', 'delta')).toContainText('in sync');
+    // A field the device reports that nobody asked a value for is not "in sync" with anything.
+    await device.report({ battery: 80 });
+    await expect(shadow.cell('battery', 'delta')).toHaveText('no desired value');
   });
 
   test('a change made after the page loaded is a clear conflict, not a silent overwrite', async ({ page, iot }) => {
