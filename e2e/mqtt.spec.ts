@@ -4,6 +4,7 @@ import {
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
+  CreateKeysAndCertificateCommand,
   CreatePolicyCommand,
   CreateThingCommand,
   type IoTClient,
@@ -74,6 +75,38 @@ async function connectedClients(): Promise<string[]> {
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 test.describe('MQTT test client', () => {
+  test('the presets follow the thing’s bundle: the topic its policy lets it publish to', async ({ page, iot }) => {
+    const thingName = unique('mqtt-preset');
+    await iot.send(new CreateThingCommand({ thingName }));
+    const cert = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+    const policyName = `${thingName}-policy`;
+    const arn = (rest: string) => `arn:aws:iot:${requireEnv(E2E_ENV.region)}:*:${rest}`;
+    await iot.send(
+      new CreatePolicyCommand({
+        policyName,
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'iot:Connect', Resource: arn(`client/${thingName}`) },
+            {
+              Effect: 'Allow',
+              Action: 'iot:Publish',
+              Resource: arn('topic/fleet/${iot:Connection.Thing.ThingName}/up'),
+            },
+          ],
+        }),
+      }),
+    );
+    await iot.send(new AttachPolicyCommand({ policyName, target: cert.certificateArn }));
+    await iot.send(new AttachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
+
+    const mqttPage = new MqttPage(page);
+    await mqttPage.goto();
+    await mqttPage.thingName.fill(thingName);
+    await page.getByRole('button', { name: `Subscribe to fleet/${thingName}/up` }).click();
+    await expect(mqttPage.subscription(`fleet/${thingName}/up`)).toBeVisible();
+  });
+
   let device: MqttClient | undefined;
   test.afterEach(async () => {
     await device?.endAsync();
@@ -93,6 +126,8 @@ test.describe('MQTT test client', () => {
     // The {thing}/sensors preset, at QoS 1.
     await page.getByLabel('Subscription QoS').selectOption('1');
     await mqttPage.thingName.fill(thing);
+    // The topic its bundle publishes on (its policy allows <thing>/*) is offered beside the sensors topic.
+    await expect(page.getByRole('button', { name: `Subscribe to ${thing}/telemetry` })).toBeVisible();
     await page.getByRole('button', { name: `Subscribe to ${thing}/sensors` }).click();
     await expect(mqttPage.subscription(`${thing}/sensors`)).toBeVisible();
     await expect(page.getByText(`Subscribed to ${thing}/sensors`)).toBeVisible();

@@ -237,7 +237,11 @@ test.describe('Onboard a device', () => {
       certificatePem: 'not a certificate',
     });
     await onboard.submit.click();
-    await expect(onboard.thingNameError).toContainText('regular expression');
+    await expect(onboard.thingNameError).toHaveText(
+      'A thing name can use letters, digits, and : _ - only (no spaces).',
+    );
+    // The policy name, derived from the thing name and untouched, is not flagged for the same mistake.
+    await expect(page.locator('#policyName-error')).toBeEmpty();
     await expect(page.locator('#certificatePem-error')).toContainText('not a PEM certificate');
     await expect(onboard.progress).toHaveCount(0);
   });

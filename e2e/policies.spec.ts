@@ -108,7 +108,10 @@ test.describe('Policies', () => {
     await expect(policies.documentError).toContainText("Line 3, column 3: Expected ',' or '}' after a property value");
     await policies.createButton.click();
     await expect(policies.page.getByText('Fix the highlighted fields; nothing was created.')).toBeVisible();
-    await expect(policies.documentError).toContainText('not valid JSON');
+    // One message per JSON error: the line and column once, never also JSON.parse's "at position".
+    await expect(policies.documentError).toContainText("Line 3, column 3: Expected ',' or '}' after a property value");
+    expect((await policies.documentError.textContent())?.match(/Line 3, column 3/g)).toHaveLength(1);
+    await expect(policies.documentError).not.toContainText('position');
     expect(await policyExists(iot, name)).toBe(false);
 
     // Valid JSON that AWS would refuse: a statement without Effect.
@@ -279,7 +282,7 @@ test.describe('Policies', () => {
     await policies.nameField.fill('bad name/1');
     await policies.nameField.blur();
     await expect(policies.nameError).toHaveText(
-      'Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").',
+      'A policy name can use letters, digits, and _ + = , . @ - only (not "/" or spaces).',
     );
   });
 });

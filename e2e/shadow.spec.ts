@@ -130,6 +130,9 @@ test.describe('Shadow page', () => {
     expect(received.version).toBe(2);
     await expect(shadow.cell('led', 'delta')).toContainText('"on"');
     await expect(shadow.cell('mode', 'delta')).toContainText('in sync');
+    // A field the device reports that nobody asked a value for is not "in sync" with anything.
+    await device.report({ battery: 80 });
+    await expect(shadow.cell('battery', 'delta')).toHaveText('no desired value');
   });
 
   test('a change made after the page loaded is a clear conflict, not a silent overwrite', async ({ page, iot }) => {
@@ -176,7 +179,11 @@ test.describe('Shadow page', () => {
 
     await shadow.editDesired('{"led": on}');
     await shadow.saveDesired.click();
-    await expect(page.getByText(/The desired state is not valid JSON \(line 1, column 9\)/)).toBeVisible();
+    // One message for the one mistake: where it is and what is wrong, not also a server copy of it.
+    await expect(page.getByText('The desired state was not sent: see the message under the editor.')).toBeVisible();
+    const desiredError = page.locator('#desired-error');
+    await expect(desiredError).toContainText("Line 1, column 9: Unexpected word 'on'");
+    expect((await desiredError.textContent())?.match(/Line 1, column 9/g)).toHaveLength(1);
 
     await shadow.editDesired('[1, 2]');
     await shadow.saveDesired.click();
@@ -203,7 +210,7 @@ test.describe('Shadow page', () => {
     await page.getByLabel('Shadow name').fill('bad name');
     await page.getByLabel('Initial desired state').fill('{}');
     await page.getByRole('button', { name: 'Create shadow' }).click();
-    await expect(page.getByText('Use only letters, digits and $ : _ - (no spaces or slashes).')).toBeVisible();
+    await expect(page.getByText('A shadow name can use letters, digits, and $ : _ - only')).toBeVisible();
 
     await page.getByLabel('Shadow name').fill('config');
     await page.getByLabel('Initial desired state').fill('{"interval": 30}');

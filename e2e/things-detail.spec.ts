@@ -99,7 +99,7 @@ test.describe('Things: create, edit, search, delete', () => {
       1,
     );
     await form.submit.click();
-    await expect(form.nameError).toContainText('Use only letters, digits');
+    await expect(form.nameError).toContainText('A thing name can use letters, digits, and : _ - only');
     await expect(form.name).toHaveAttribute('aria-invalid', 'true');
     await expect(form.attributes.groupError).toContainText('at most 3 attributes');
     // What was typed is kept.
@@ -170,7 +170,9 @@ test.describe('Things: create, edit, search, delete', () => {
     // A prefix no thing name could have is refused beside the field.
     await thingsPage.prefix.fill('has space');
     await thingsPage.searchButton.click();
-    await expect(page.locator('#q-error')).toContainText('Thing names hold only');
+    await expect(page.locator('#q-error')).toContainText(
+      'No thing starts with that. A thing name can use letters, digits',
+    );
 
     // A thing created in the dashboard is found at once, without a refresh.
     const made = `e2e-pfx-${id}-gamma`;

@@ -15,7 +15,7 @@ import {
 import { Alert } from '@/components/ui/alert';
 import { FormMessage, SelectField, SubmitButton, TextField } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
-import { holdKeys } from '@/lib/onboarding/bulk/key-vault';
+import { startJobKeys, vaultAvailable } from '@/lib/onboarding/bulk/key-vault';
 import type { BulkRow } from '@/lib/onboarding/bulk/rows';
 import { DEVICE_BATCH } from '@/lib/onboarding/bulk/schema';
 import { idle, type ActionState } from '@/lib/forms/action-state';
@@ -27,6 +27,7 @@ import { ProgressBar } from './progress-bar';
 import { RateLimitFields } from './rate-limit-fields';
 import { FormSection } from '@/components/ui/form-section';
 import { RadioCard } from '@/components/ui/radio';
+import { useLeaveWarning } from './use-leave-warning';
 
 export interface TemplateOption {
   id: string;
@@ -73,11 +74,14 @@ export function BulkOnboard({
   const previewErrors = (k: string) => (preview.status === 'invalid' ? preview.fieldErrors?.[k] : undefined);
   const optionErrors = (k: string) => (optionsState.status === 'invalid' ? optionsState.fieldErrors?.[k] : undefined);
   const busy = phase.kind === 'keys' || phase.kind === 'creating';
+  // Leaving now would stop the job half-made (the keys made so far are kept in this browser).
+  useLeaveWarning(busy);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new preview resets the choice to exclude bad rows.
   useEffect(() => setExcludeBad(false), [preview]);
 
-  // Options accepted: make the keys in the worker, then create, fill and start the job.
+  // Options accepted: create the (empty) job, make its keys in the worker (each stored in this browser's key vault
+  // as it is made), send the CSRs, start the job.
   useEffect(() => {
     if (optionsState.status !== 'success' || !optionsState.data || started.current === optionsState.data.optionsId)
       return;
@@ -86,19 +90,21 @@ export function BulkOnboard({
     const devices = chosen;
     void (async () => {
       try {
+        if (!(await vaultAvailable()))
+          throw new Error(
+            'Nothing was created: this browser cannot keep the keys (its storage, IndexedDB, is not available; a private window may block it). Use a normal window.',
+          );
         setPhase({ kind: 'keys', done: 0, total: devices.length });
-        const keys = await makeKeys(
+        const created = await createBulkJob(options, devices.length);
+        if (!created.ok) throw new Error(created.message);
+        const jobId = created.jobId;
+        await startJobKeys(jobId);
+        const csrs = await makeKeys(
+          jobId,
           devices.map((d) => d.thingName),
           (done) => setPhase({ kind: 'keys', done, total: devices.length }),
         ).promise;
         setPhase({ kind: 'creating', done: 0, total: devices.length });
-        const created = await createBulkJob(options, devices.length);
-        if (!created.ok) throw new Error(created.message);
-        const jobId = created.jobId;
-        holdKeys(
-          jobId,
-          keys.map((k) => [k.thingName, { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem }]),
-        );
         for (let from = 0; from < devices.length; from += DEVICE_BATCH) {
           const batch = devices.slice(from, from + DEVICE_BATCH).map((d, i) => ({
             thingName: d.thingName,
@@ -106,7 +112,7 @@ export function BulkOnboard({
             ...(d.thingTypeName ? { thingTypeName: d.thingTypeName } : {}),
             ...(d.thingGroupName ? { thingGroupName: d.thingGroupName } : {}),
             // The CSR only: the private key stays in this page.
-            csrPem: keys[from + i]!.csrPem,
+            csrPem: csrs[from + i]!.csrPem,
           }));
           const added = await addBulkDevices({ jobId, from, devices: batch });
           if (!added.ok) throw new Error(added.message);
@@ -152,7 +158,7 @@ export function BulkOnboard({
           description={
             bad
               ? `${rows.length} devices, ${bad} with problems. Fix them in the list and check again, or leave them out.`
-              : `${rows.length} devices, every row checked: names, repeats, attributes, and against AWS IoT (thing exists, type and group exist).`
+              : `${rows.length} devices, every row checked: names, repeats (and names whose folders in the zip would collide), attributes, and against AWS IoT (thing exists, type and group exist).`
           }
         >
           {bad ? (
@@ -177,10 +183,10 @@ export function BulkOnboard({
               <p className="font-medium text-slate-900">Keys are made in this browser (EC P-256)</p>
               <p className="mt-1">
                 A worker in this page makes each device&apos;s key pair and CSR. Only the CSRs go to the server with the
-                job; the private keys stay in this tab&apos;s memory and go into the zip you download at the end. If you
-                close or reload this tab before downloading, the keys are gone for good: the certificates the job made
-                cannot be used by anyone, and you should delete those devices (Things page) and onboard them again. The
-                job itself keeps running on the server either way.
+                job. Each private key is kept in this browser&apos;s storage the moment it is made, encrypted under a
+                key the browser will not export, until you download the job&apos;s zip and confirm you saved it: a
+                reload or a closed tab loses nothing (open the job again from this browser). The job itself runs on the
+                server.
               </p>
               <p className="mt-1">
                 AWS-generated keys (CreateKeysAndCertificate) are not offered for bulk jobs: each private key would pass
@@ -257,7 +263,7 @@ export function BulkOnboard({
               <ProgressBar
                 value={phase.done}
                 max={phase.total}
-                label={`Making keys in this browser: ${phase.done} of ${phase.total}`}
+                label={`Making keys and keeping them in this browser: ${phase.done} of ${phase.total}`}
               />
             ) : null}
             {phase.kind === 'creating' ? (

@@ -3,18 +3,16 @@
 import { useActionState, useCallback, useEffect, useState } from 'react';
 
 import { jobControlAction } from '@/app/(console)/bulk/actions';
-import { saveBytes } from '@/components/onboarding/download';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import { useToast } from '@/components/ui/toast';
-import { keysFor } from '@/lib/onboarding/bulk/key-vault';
 import type { DeviceConnection } from '@/lib/bundle/connection';
-import { buildBulkZip, bulkZipFileName } from '@/lib/onboarding/bulk/zip';
+import type { BulkPolicy } from '@/lib/onboarding/bulk/zip';
 import { idle, type ActionState } from '@/lib/forms/action-state';
 import { STEP_LABELS, type DeviceStatus, type JobView } from '@/lib/onboarding/bulk/types';
 
+import { KeyCustody } from './key-custody';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 
@@ -60,26 +58,24 @@ function Control({
   );
 }
 
-/** The job's live status (polled), its controls, and the zip built here with the keys this tab holds. */
+/** The job's live status (polled), its controls, its private keys (held in this browser) and its devices. */
 export function JobMonitor({
   initial,
   connection,
   connectionProblem,
+  policy,
 }: {
   initial: JobView;
   connection?: DeviceConnection;
   connectionProblem?: string;
+  /** The job's policy (its document names the topic each device's bundle publishes to). */
+  policy: BulkPolicy;
 }) {
-  const toast = useToast();
   const [view, setView] = useState(initial);
   const [filter, setFilter] = useState<'all' | DeviceStatus>('all');
-  const [zipping, setZipping] = useState(false);
   const [pollProblem, setPollProblem] = useState<string | undefined>();
-  const [hasKeys, setHasKeys] = useState<boolean | undefined>(undefined);
   const job = view.job;
   const active = job.status === 'running' || job.status === 'cancelling';
-
-  useEffect(() => setHasKeys(Boolean(keysFor(job.id))), [job.id]);
 
   const refresh = useCallback(async () => {
     try {
@@ -103,43 +99,6 @@ export function JobMonitor({
   const finished = view.counts.done + view.counts['rolled-back'] + view.counts.failed;
   const retryable = view.counts.failed + view.counts['rolled-back'];
   const rows = filter === 'all' ? view.devices : view.devices.filter((d) => d.status === filter);
-
-  const download = async () => {
-    if (!connection) return;
-    setZipping(true);
-    try {
-      const res = await fetch(`/api/bulk-jobs/${job.id}?certificates=1`, { cache: 'no-store' });
-      if (!res.ok) throw new Error(`The server answered ${res.status}.`);
-      const body = (await res.json()) as JobView & {
-        certificates: { thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[];
-      };
-      const certs = new Map(body.certificates.map((c) => [c.thingName, c]));
-      const keys = keysFor(job.id);
-      const zip = buildBulkZip(
-        body.devices.map((d) => {
-          const c = certs.get(d.thingName);
-          const k = keys?.get(d.thingName);
-          return {
-            thingName: d.thingName,
-            status: d.status,
-            ...(c
-              ? { certificateId: c.certificateId, certificateArn: c.certificateArn, certificatePem: c.certificatePem }
-              : {}),
-            ...(k ? { privateKeyPem: k.privateKeyPem, publicKeyPem: k.publicKeyPem } : {}),
-            ...(d.reason ? { reason: d.reason } : {}),
-          };
-        }),
-        connection,
-        job.policyName,
-      );
-      saveBytes(zip, bulkZipFileName(job.name), 'application/zip');
-      toast(`Zip with ${body.certificates.length} device folders downloaded`, 'success');
-    } catch (err) {
-      toast(err instanceof Error ? err.message : 'The zip could not be built.', 'error');
-    } finally {
-      setZipping(false);
-    }
-  };
 
   return (
     <div className="space-y-6">
@@ -205,28 +164,21 @@ export function JobMonitor({
               pending="Retrying…"
             />
           ) : null}
-          <Button onClick={() => void download()} disabled={zipping || !connection || view.counts.done === 0 || active}>
-            {zipping ? 'Building the zip…' : 'Download the zip'}
-          </Button>
         </div>
         {connectionProblem ? (
           <Alert tone="warning" title="Endpoint unknown">
             {connectionProblem}
           </Alert>
         ) : null}
-        {hasKeys === false ? (
-          <Alert tone="warning" title="The private keys are not in this tab">
-            The keys for this job were made in a browser tab that has since been closed or reloaded, and they were never
-            sent anywhere, so they are gone. The zip still holds each device&apos;s certificate, but no device can use a
-            certificate without its key: delete these devices (Things page: detach, deactivate and delete the
-            certificate, then the thing) and onboard them again.
-          </Alert>
-        ) : hasKeys ? (
-          <p className="text-xs text-slate-600">
-            The private keys are held in this tab only. Download the zip before you close it.
-          </p>
-        ) : null}
       </section>
+
+      <KeyCustody
+        job={job}
+        devices={view.devices}
+        active={active}
+        policy={policy}
+        {...(connection ? { connection } : {})}
+      />
 
       <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Devices">
         <div className="flex flex-wrap items-center gap-2">

@@ -3,8 +3,8 @@
  * checked as AWS checks a thing name (JITP names the thing after the certificate's CN), with duplicates, names
  * whose folders in the zip would collide, and the 64-character limit of a certificate common name. Pure.
  */
-import { bundleFolderName } from '@/lib/bundle/bundle';
-import { thingName } from '@/lib/validation/iot-names';
+import { bundleFolderKey } from '@/lib/bundle/bundle';
+import { awsNameProblem } from '@/lib/validation/messages';
 import { MAX_COMMON_NAME_LENGTH } from '@/lib/pki/ca-issue';
 
 /** One browser run; a bigger fleet is several runs (and several zips). */
@@ -31,13 +31,9 @@ export function checkNames(raw: readonly string[]): NameList {
     const line = i + 1;
     const name = value.trim();
     if (!name) return;
-    const parsed = thingName.safeParse(name);
-    if (!parsed.success) {
-      problems.push({
-        line,
-        name,
-        message: 'Use 1-128 letters, digits, colons, underscores or hyphens (AWS’s thing-name rule).',
-      });
+    const problem = awsNameProblem('thingName', name);
+    if (problem) {
+      problems.push({ line, name, message: problem });
       return;
     }
     if (name.length > MAX_COMMON_NAME_LENGTH) {
@@ -53,7 +49,7 @@ export function checkNames(raw: readonly string[]): NameList {
       problems.push({ line, name, message: `Duplicate of line ${first}.` });
       return;
     }
-    const folder = bundleFolderName(name).toLowerCase();
+    const folder = bundleFolderKey(name);
     const sameFolder = folders.get(folder);
     if (sameFolder !== undefined) {
       problems.push({

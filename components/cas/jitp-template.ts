@@ -4,6 +4,7 @@
  * and the server action runs it again before UpdateCACertificate.
  */
 import { parsePolicyDocument, describePolicyProblems } from '@/lib/validation/policy-document';
+import { jsonSyntaxMessage, parseJson } from '@/lib/json/parse';
 
 /** The parameters JITP fills from the device certificate (AWS IoT developer guide, "Just-in-time provisioning"). */
 export const JITP_PARAMETERS: readonly { name: string; description: string }[] = [
@@ -55,12 +56,9 @@ export function checkJitpTemplate(body: string): TemplateCheck {
       `The template is ${body.length.toLocaleString('en-US')} characters; AWS allows at most ${MAX_TEMPLATE_LENGTH.toLocaleString('en-US')}.`,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (e) {
-    return { problems: [...problems, `The template is not valid JSON: ${(e as Error).message}`], warnings };
-  }
+  const json = parseJson(body);
+  if (!json.ok) return { problems: [...problems, jsonSyntaxMessage(json)], warnings };
+  const parsed = json.value;
   if (!isObject(parsed))
     return { problems: [...problems, 'The template must be a JSON object with Parameters and Resources.'], warnings };
 

@@ -1,14 +1,15 @@
 'use client';
 
-import { memo, useState, type FormEvent } from 'react';
+import { memo, useEffect, useState, type FormEvent } from 'react';
 
+import { thingTopicsAction } from '@/app/(console)/mqtt/actions';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { controlClasses, inputClasses } from '@/components/ui/field-styles';
 import { Field } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
 import { PRESENCE_FILTER, thingShadowFilter } from '@/lib/mqtt/reserved-topics';
-import { thingName as thingNameSchema } from '@/lib/validation/iot-names';
+import { awsNameProblem } from '@/lib/validation/messages';
 
 import { COLOURS, colourName, type PageSubscription } from './subscriptions';
 import type { MqttResult, MqttSubscription } from './use-mqtt-session';
@@ -41,8 +42,9 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
   // Checked as you type; an empty box is not an error until Subscribe is pressed.
   const typedProblem = filter ? filterProblem(filter, subs) : undefined;
   const shownError = typedProblem ?? error;
-  const thingProblem = thing ? thingNameSchema.safeParse(thing).error?.issues[0]?.message : undefined;
+  const thingProblem = thing ? awsNameProblem('thingName', thing) : undefined;
   const thingOk = thing !== '' && !thingProblem;
+  const bundleTopic = useBundleTopic(thingOk ? thing : undefined);
 
   async function subscribe(f: string, fromForm: boolean) {
     const problem = filterProblem(f, subs);
@@ -76,6 +78,8 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
 
   const presets: { label: string; filter: string | undefined }[] = [
     { label: 'Shadow topics', filter: thingOk ? thingShadowFilter(thing) : undefined },
+    // What the thing's bundle (README, mosquitto.sh, SDK snippets) publishes on: its policy's topic.
+    { label: 'Bundle topic', filter: thingOk ? bundleTopic : undefined },
     { label: 'Sensors', filter: thingOk ? `${thing}/sensors` : undefined },
     { label: 'Presence events', filter: PRESENCE_FILTER },
     { label: 'aws/messages', filter: 'aws/messages' },
@@ -132,8 +136,8 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
         <h3 className="text-sm font-medium text-slate-800">Quick presets</h3>
         <Field
           id="mqtt-thing"
-          label="Thing name (for its shadow and sensors topics)"
-          errors={thingProblem ? [`Thing name: ${thingProblem}`] : undefined}
+          label="Thing name (for its bundle, shadow and sensors topics)"
+          errors={thingProblem ? [thingProblem] : undefined}
         >
           {(control) => (
             <input
@@ -155,7 +159,11 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
               className="px-2 py-1 text-xs"
               disabled={!p.filter || pending !== undefined}
               title={p.filter ?? 'Enter a thing name first'}
-              aria-label={p.filter ? `Subscribe to ${p.filter}` : `${p.label} (enter a thing name first)`}
+              aria-label={
+                p.filter
+                  ? `Subscribe to ${p.filter}`
+                  : `${p.label} (${thingOk ? 'looking it up' : 'enter a thing name first'})`
+              }
               onClick={() => p.filter && void subscribe(p.filter, false)}
             >
               {p.label}
@@ -238,3 +246,25 @@ export const SubscriptionsPanel = memo(function SubscriptionsPanel({
     </section>
   );
 });
+
+/**
+ * The topic `thing`'s bundle publishes on, looked up (after a pause in typing) from the policy of its certificate;
+ * undefined while it is being looked up. A thing the lookup cannot answer for gets the bundles' default.
+ */
+function useBundleTopic(thing: string | undefined): string | undefined {
+  const [found, setFound] = useState<{ thing: string; topic: string } | undefined>();
+  useEffect(() => {
+    if (!thing) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      thingTopicsAction(thing)
+        .then((r) => current && setFound({ thing, topic: r.ok ? r.publishTopic : `${thing}/telemetry` }))
+        .catch(() => current && setFound({ thing, topic: `${thing}/telemetry` }));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [thing]);
+  return thing && found?.thing === thing ? found.topic : undefined;
+}

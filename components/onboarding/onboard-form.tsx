@@ -85,7 +85,7 @@ export function OnboardForm({
   // An accepted submit starts exactly one run, driven from here: one server action per AWS call.
   useEffect(() => {
     if (state.status !== 'success' || !state.data || started.current === state.data.runId) return;
-    const { runId, plan, connection } = state.data;
+    const { runId, plan, connection, publishTopic } = state.data;
     started.current = runId;
     setFinished(undefined);
     setRunning(true);
@@ -97,7 +97,8 @@ export function OnboardForm({
           return;
         }
         const r = outcome.result;
-        const telemetryTopic = `${r.thingName}/telemetry`;
+        // The topic the chosen policy lets this device publish to (not a fixed `<thing>/telemetry`).
+        const telemetryTopic = publishTopic;
         // The bundle is built here, in the browser; the private key goes into it and nowhere else.
         const files = bundleFiles({
           thingName: r.thingName,

@@ -68,7 +68,7 @@ export function OnboardingSummary({
         <Row label="Endpoint" value={data.connection.endpoint} copyLabel="Copy endpoint" />
         <Row label="MQTT port" value={String(data.connection.port)} copyLabel="Copy port" />
         <Row label="Client id" value={data.thingName} copyLabel="Copy client id" />
-        <Row label="Telemetry topic" value={data.telemetryTopic} copyLabel="Copy topic" />
+        <Row label="Publish topic" value={data.telemetryTopic} copyLabel="Copy topic" />
         <Row label="Certificate id" value={data.certificateId} copyLabel="Copy certificate id" />
         <Row label="Policy" value={data.policyName} copyLabel="Copy policy name" />
       </dl>

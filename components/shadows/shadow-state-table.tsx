@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
 import { flattenShadow, formatValue, type FieldCell } from '@/lib/shadows/flatten';
-import type { ShadowView } from '@/lib/shadows/view';
+import { fieldSync, type ShadowView } from '@/lib/shadows/view';
 
 import { RelativeTime } from './relative-time';
 
@@ -60,15 +60,19 @@ export function ShadowStateTable({ view }: { view: ShadowView }) {
               <Cell cell={row.reported} label="reported" />
             </TableCell>
             <TableCell>
-              {row.delta !== undefined ? (
+              {fieldSync(row) === 'pending' ? (
                 <code
                   className="font-mono text-xs text-amber-800"
                   title="The device has not reported this desired value yet"
                 >
                   {formatValue(row.delta)}
                 </code>
-              ) : (
+              ) : fieldSync(row) === 'in-sync' ? (
                 <span className="text-xs text-emerald-700">in sync</span>
+              ) : (
+                <span className="text-xs text-slate-500" title="The device reports this field; no value is desired">
+                  no desired value
+                </span>
               )}
             </TableCell>
           </TableRow>

@@ -4,7 +4,7 @@ import { useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { Button } from './button';
 import { cn } from './cn';
-import { formatJson, lineColumn, parseJson } from '@/lib/json/parse';
+import { formatJson, isJsonSyntaxMessage, lineColumn, parseJson } from '@/lib/json/parse';
 
 export interface JsonEditorProps {
   /** Form field name (the textarea submits under it) and the base of the element ids. */
@@ -49,7 +49,8 @@ export function JsonEditor({
   const parsed = useMemo(() => parseJson(value), [value]);
   const lineCount = useMemo(() => value.split('\n').length, [value]);
   const syntaxError = parsed.ok ? undefined : parsed;
-  const external = errors?.filter(Boolean) ?? [];
+  // One message per JSON error: the live one below (with its Go-to), not also a copy the server sent back.
+  const external = errors?.filter((e) => e && !(syntaxError && isJsonSyntaxMessage(e))) ?? [];
   const invalid = Boolean(syntaxError) || external.length > 0;
 
   const errorId = `${name}-error`;

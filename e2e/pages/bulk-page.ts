@@ -12,6 +12,8 @@ export class BulkPage {
   readonly status: Locator;
   readonly devices: Locator;
   readonly download: Locator;
+  /** Whether the job's private keys are held in this browser, saved, or not here. */
+  readonly keysStatus: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1, name: 'Bulk onboarding' });
@@ -24,6 +26,7 @@ export class BulkPage {
     this.status = page.getByTestId('job-status');
     this.devices = page.getByRole('table', { name: 'Devices of the job' });
     this.download = page.getByRole('button', { name: 'Download the zip' });
+    this.keysStatus = page.getByTestId('keys-status');
   }
 
   async goto(): Promise<void> {

@@ -29,7 +29,7 @@ export class MqttPage {
     this.filter = page.getByLabel('Topic filter');
     this.subscribeButton = page.getByRole('button', { name: 'Subscribe', exact: true });
     this.filterError = page.locator('#mqtt-filter-error');
-    this.thingName = page.getByLabel('Thing name (for its shadow and sensors topics)');
+    this.thingName = page.getByLabel('Thing name (for its bundle, shadow and sensors topics)');
     this.subscriptions = page.getByRole('list', { name: 'Active subscriptions' });
     this.publishTopic = page.getByLabel('Topic', { exact: true });
     this.publishPayload = page.getByLabel('Payload', { exact: true });

@@ -53,6 +53,15 @@ export function bundleFolderName(thingName: string): string {
   return safeFileName(thingName, { fallback: 'device' });
 }
 
+/**
+ * Two things whose keys are equal would get one folder in a zip and on disk: file systems on Windows and macOS
+ * ignore upper and lower case, and safe file names write `:` as `_` (the zip writer refuses such a pair). Lists
+ * that become one zip (bulk jobs, the browser-signed fleet) check their names with this before anything is made.
+ */
+export function bundleFolderKey(thingName: string): string {
+  return bundleFolderName(thingName).toLowerCase();
+}
+
 /** `<safe-thing>-credentials.zip`, at most 255 UTF-8 bytes. */
 export function bundleFileName(thingName: string): string {
   return (

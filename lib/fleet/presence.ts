@@ -53,6 +53,7 @@ export class PresenceTracker {
   private readonly watches = new Map<string, Set<MessageListener>>();
   private readonly ready: Promise<void>;
   private markReady!: () => void;
+  private closed = false;
 
   constructor() {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -73,7 +74,7 @@ export class PresenceTracker {
       this.lastError = err instanceof Error ? err.message : String(err);
       this.markReady();
       // Try again shortly: the emulator or the network may come back.
-      setTimeout(() => void this.start(), 5000).unref?.();
+      setTimeout(() => !this.closed && void this.start(), 5000).unref?.();
     }
   }
 
@@ -120,6 +121,12 @@ export class PresenceTracker {
     for (const [filter, listeners] of this.watches) {
       if (topicMatches(filter, topic)) for (const listener of listeners) listener(topic, payload);
     }
+  }
+
+  /** Ends the connection for good (a server process keeps its tracker for life; tests end theirs). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.endAsync(true);
   }
 
   /** Waits (at most `ms`) for the first connection attempt to settle. */

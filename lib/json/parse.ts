@@ -200,6 +200,19 @@ export function parseJson(text: string): JsonParseResult {
   }
 }
 
+/**
+ * A JSON syntax error as every form shows it, once: `Line 3, column 3: Expected ',' or '}' ...` (never also
+ * JSON.parse's own "at position 115", which counts characters no person counts).
+ */
+export function jsonSyntaxMessage(error: { line: number; column: number; message: string }): string {
+  return `Line ${error.line}, column ${error.column}: ${error.message}`;
+}
+
+/** Whether `text` is such a message: the JSON editor shows its own, live, and drops a copy a server sent back. */
+export function isJsonSyntaxMessage(text: string): boolean {
+  return /^Line \d+, column \d+: /.test(text);
+}
+
 /** `text` pretty-printed with two-space indentation, or undefined when it is not valid JSON. */
 export function formatJson(text: string): string | undefined {
   const result = parseJson(text);

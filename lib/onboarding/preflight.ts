@@ -5,7 +5,9 @@ import { describeCertificate } from '../aws/certificates';
 import { policyExists } from '../aws/policies';
 import { thingGroupExists, thingTypeExists } from '../aws/thing-groups';
 import { thingExists } from '../aws/things';
+import { defaultPublishTopic } from '../policies/publish-topic';
 import { inspectCertificate } from '../pki/inspect';
+import { plannedPublishTopic } from './device-topic';
 import { deviceConnection } from './root-ca';
 import type { DeviceConnection, OnboardingPlan } from './types';
 
@@ -13,12 +15,15 @@ export interface PreflightResult {
   /** Problems per form field, shown beside the field; empty when the run may start. */
   problems: { path: string; message: string }[];
   connection: DeviceConnection;
+  /** Where the bundle tells the device to publish: the first topic its policy allows it (lib/policies/publish-topic). */
+  publishTopic: string;
 }
 
 /**
  * The checks against AWS that come after the form's own validation and before anything is created: the
  * thing name is free, the thing type, group and (existing) policy exist, a template policy's name is free,
- * an own certificate is not registered yet, and where devices connect. Read-only calls, in parallel.
+ * an own certificate is not registered yet, where devices connect and which topic the policy lets the device
+ * publish to. Read-only calls, in parallel.
  * Throws an AppError when AWS cannot be asked.
  */
 export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> {
@@ -26,7 +31,7 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
     plan.credentials.mode === 'own-certificate'
       ? (await inspectCertificate(plan.credentials.certificatePem)).certificateId
       : undefined;
-  const [thingTaken, typeOk, groupOk, policyFound, registered, connection] = await Promise.all([
+  const [thingTaken, typeOk, groupOk, policyFound, registered, connection, publishTopic] = await Promise.all([
     thingExists(plan.thingName),
     plan.thingTypeName ? thingTypeExists(plan.thingTypeName) : Promise.resolve(true),
     plan.thingGroupName ? thingGroupExists(plan.thingGroupName) : Promise.resolve(true),
@@ -35,6 +40,7 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
       ? orIfNotFound(() => describeCertificate(ownCertificateId), undefined)
       : Promise.resolve(undefined),
     deviceConnection(),
+    plannedPublishTopic(plan.policy, plan.thingName),
   ]);
   const problems: PreflightResult['problems'] = [];
   if (thingTaken)
@@ -60,5 +66,5 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
       message: `This certificate is already registered (id ${registered.id.slice(0, 12)}…, ${registered.status}). Attach it from the Certificates page instead.`,
     });
   }
-  return { problems, connection };
+  return { problems, connection, publishTopic: publishTopic ?? defaultPublishTopic(plan.thingName) };
 }

@@ -2,10 +2,11 @@ import 'server-only';
 
 import { orIfNotFound } from '../aws/call';
 import { describeCertificate } from '../aws/certificates';
-import { listAttachedPolicies } from '../aws/policy-attachments';
 import { listThingPrincipals } from '../aws/principals';
 import { thingExists } from '../aws/things';
 import { bundleFileName, bundleFiles, zipBundle } from '../bundle';
+import { defaultPublishTopic } from '../policies/publish-topic';
+import { certificatePublishTopic } from './device-topic';
 import { deviceConnection } from './root-ca';
 
 /**
@@ -27,11 +28,24 @@ export async function firstActiveCertificate(thingName: string) {
   return described.find((c) => c?.status === 'ACTIVE');
 }
 
+/**
+ * The topic a thing's bundle names (what a re-download would say): the first topic a policy of its first ACTIVE
+ * certificate lets it publish to, or `<thing>/telemetry` when none does. The MQTT client offers it as a preset.
+ */
+export async function bundleTopicOf(thingName: string): Promise<{ topic: string; policyName?: string }> {
+  const certificate = await firstActiveCertificate(thingName);
+  const found = certificate ? await certificatePublishTopic(certificate.arn, thingName) : {};
+  return { ...found, topic: found.topic ?? defaultPublishTopic(thingName) };
+}
+
 export async function redownloadBundle(thingName: string, now = new Date()): Promise<RedownloadResult> {
   if (!(await thingExists(thingName))) return { ok: false, reason: 'no_thing' };
   const certificate = await firstActiveCertificate(thingName);
   if (!certificate) return { ok: false, reason: 'no_active_certificate' };
-  const [connection, policies] = await Promise.all([deviceConnection(), listAttachedPolicies(certificate.arn)]);
+  const [connection, policy] = await Promise.all([
+    deviceConnection(),
+    certificatePublishTopic(certificate.arn, thingName),
+  ]);
   const files = bundleFiles({
     thingName,
     endpoint: connection.endpoint,
@@ -41,8 +55,8 @@ export async function redownloadBundle(thingName: string, now = new Date()): Pro
     certificateId: certificate.id,
     certificatePem: certificate.pem,
     rootCa: connection.rootCa,
-    ...(policies[0] ? { policyName: policies[0] } : {}),
-    topics: { telemetry: `${thingName}/telemetry` },
+    ...(policy.policyName ? { policyName: policy.policyName } : {}),
+    topics: { telemetry: policy.topic ?? defaultPublishTopic(thingName) },
     createdAt: now,
   });
   return {

@@ -73,10 +73,23 @@ describe('onboarding form validation', () => {
     assert.deepEqual(out.plan.attributes, { site: 'lab' });
   });
 
-  test('thing names follow AWS’s pattern', async () => {
-    assert.ok((await errorsOf(form({ thingName: 'bad name!' }))).thingName?.[0]?.includes('regular expression'));
-    assert.ok((await errorsOf(form({ thingName: '' }))).thingName);
-    assert.ok((await errorsOf(form({ thingName: 'x'.repeat(129) }))).thingName);
+  test('thing names follow AWS’s pattern, refused in plain words', async () => {
+    assert.deepEqual((await errorsOf(form({ thingName: 'bad name!' }))).thingName, [
+      'A thing name can use letters, digits, and : _ - only (not "!" or spaces).',
+    ]);
+    assert.deepEqual((await errorsOf(form({ thingName: '' }))).thingName, ['Enter a thing name.']);
+    assert.deepEqual((await errorsOf(form({ thingName: 'x'.repeat(129) }))).thingName, [
+      'A thing name is at most 128 characters (this one has 129).',
+    ]);
+  });
+
+  test('the policy name derived from a bad thing name is not flagged as a second mistake', async () => {
+    const errors = await errorsOf(form({ thingName: 'no spaces allowed' }));
+    assert.deepEqual(Object.keys(errors), ['thingName']);
+    // Only a problem of the derived name itself belongs beside the policy name: too long for AWS.
+    const long = await errorsOf(form({ thingName: 'x'.repeat(125) }));
+    assert.match(long.policyName?.[0] ?? '', /made from the thing name.*132 characters.*at most 128/);
+    assert.equal(long.thingName, undefined);
   });
 
   test('more than 3 attributes need a thing type; duplicates and bad names are refused', async () => {

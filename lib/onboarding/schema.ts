@@ -12,16 +12,8 @@ import {
   readAttributeRows,
   type AttributeRow,
 } from '../things/attributes';
-import {
-  attributeName,
-  attributeValue,
-  certificateId,
-  MAX_ATTRIBUTES_WITH_TYPE,
-  policyName,
-  thingGroupName,
-  thingName,
-  thingTypeName,
-} from '../validation/iot-names';
+import { MAX_ATTRIBUTES_WITH_TYPE, thingName as awsThingName } from '../validation/iot-names';
+import { awsName, awsNameProblem, optionalAwsName } from '../validation/messages';
 import { POLICY_TEMPLATES } from '../policies/templates';
 import { inspectCaCertificate, inspectCsr, inspectDeviceCertificate, MAX_PEM_LENGTH } from './pem';
 import type { Created, OnboardingPlan } from './types';
@@ -32,13 +24,6 @@ export const DEFAULT_TEMPLATE_ID = 'thing-scoped';
 export function defaultPolicyName(thing: string): string {
   return `${thing}-policy`;
 }
-
-const optionalName = (schema: z.ZodString) =>
-  z
-    .string()
-    .trim()
-    .transform((v) => v || undefined)
-    .pipe(schema.optional());
 
 const pemText = (label: string) =>
   z
@@ -90,9 +75,9 @@ export function readOnboardingForm(fd: FormData): OnboardingFormInput {
 
 const formSchema = z
   .object({
-    thingName: z.string().trim().pipe(thingName),
-    thingTypeName: optionalName(thingTypeName),
-    thingGroupName: optionalName(thingGroupName),
+    thingName: awsName('thingName'),
+    thingTypeName: optionalAwsName('thingTypeName'),
+    thingGroupName: optionalAwsName('thingGroupName'),
     attributes: attributeRows,
     credentialMode: z.enum(
       ['browser-key', 'aws-keys', 'own-certificate', 'own-csr'],
@@ -112,24 +97,25 @@ const formSchema = z
 
     // Policy: a template policy gets a free name (checked against AWS by the action); an existing one is picked.
     if (v.policyMode === 'template') {
-      const name = v.policyName || defaultPolicyName(v.thingName);
-      const p = policyName.safeParse(name);
-      if (!p.success)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['policyName'],
-          message: p.error.issues[0]?.message ?? 'Invalid policy name.',
-        });
+      if (v.policyName) {
+        const problem = awsNameProblem('policyName', v.policyName);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['policyName'], message: problem });
+      } else if (awsThingName.safeParse(v.thingName).success) {
+        // The name is derived from the thing name: a bad thing name is reported once, beside the thing name, and
+        // only a problem of the derived name itself (a long thing name makes it too long) belongs here.
+        const derived = defaultPolicyName(v.thingName);
+        if (awsNameProblem('policyName', derived))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policyName'],
+            message: `The policy name made from the thing name, ${derived}, is ${derived.length} characters; a policy name is at most 128. Give a shorter policy name.`,
+          });
+      }
     } else if (!v.existingPolicyName) {
       ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: 'Choose the policy to attach.' });
     } else {
-      const p = policyName.safeParse(v.existingPolicyName);
-      if (!p.success)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['existingPolicyName'],
-          message: p.error.issues[0]?.message ?? 'Invalid policy name.',
-        });
+      const problem = awsNameProblem('policyName', v.existingPolicyName);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['existingPolicyName'], message: problem });
     }
 
     // Credentials the operator brings are read now, so a bad paste is refused before anything is created.
@@ -200,6 +186,15 @@ export function fieldIssues(issues: { path: string; message: string }[]): z.ZodE
 }
 
 // ---------------------------------------------------------------- step inputs
+
+// Each step is its own endpoint: names are checked again, exactly as sent (no trimming), in the same words.
+const thingName = awsName('thingName', { trim: false });
+const thingTypeName = awsName('thingTypeName', { trim: false });
+const thingGroupName = awsName('thingGroupName', { trim: false });
+const policyName = awsName('policyName', { trim: false });
+const certificateId = awsName('certificateId', { trim: false });
+const attributeName = awsName('attributeName', { trim: false });
+const attributeValue = awsName('attributeValue', { trim: false });
 
 const ARN_PREFIX = String.raw`^arn:aws[a-z-]*:iot:[a-z0-9-]+:(\d{12}|\*):`;
 export const thingArn = z

@@ -9,7 +9,7 @@ test('policy names follow AWS IoT’s rule, explained in plain words', () => {
   assert.match(policyNameProblem('a'.repeat(129))!, /at most 128 characters \(this one has 129\)/);
   assert.equal(
     policyNameProblem('my policy/1'),
-    'Use only letters, digits and _ + = , . @ - in a policy name (not spaces, "/").',
+    'A policy name can use letters, digits, and _ + = , . @ - only (not "/" or spaces).',
   );
   assert.equal(policyNameInput.parse('  trimmed  '), 'trimmed');
   assert.ok(!policyNameInput.safeParse('   ').success);

@@ -1,6 +1,5 @@
-import { z } from 'zod';
-
-import { parseJson } from '@/lib/json/parse';
+import { jsonSyntaxMessage, parseJson } from '@/lib/json/parse';
+import { awsName } from '@/lib/validation/messages';
 
 import {
   hasNullInArray,
@@ -21,13 +20,8 @@ import {
 export const MAX_STATE_BYTES = 8 * 1024;
 export const MAX_NESTING_DEPTH = 6;
 
-/** Named shadow names (ListNamedShadowsForThing / the `name` query): 1-64 of `[$a-zA-Z0-9:_-]`. */
-export const shadowName = z
-  .string()
-  .trim()
-  .min(1, 'Give the shadow a name.')
-  .max(64, 'A shadow name has at most 64 characters.')
-  .regex(/^[$a-zA-Z0-9:_-]+$/, 'Use only letters, digits and $ : _ - (no spaces or slashes).');
+/** Named shadow names (ListNamedShadowsForThing / the `name` query): 1-64 of `[$a-zA-Z0-9:_-]`, in plain words. */
+export const shadowName = awsName('shadowName');
 
 export type DesiredCheck = { ok: true; desired: JsonObject } | { ok: false; message: string };
 
@@ -36,10 +30,7 @@ export function checkDesiredText(text: string, reported?: JsonObject): DesiredCh
     return { ok: false, message: 'Enter the desired state as a JSON object, e.g. {"led": "on"}. Use {} for none.' };
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    return {
-      ok: false,
-      message: `The desired state is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.message}`,
-    };
+    return { ok: false, message: jsonSyntaxMessage(parsed) };
   }
   const value = parsed.value as JsonValue;
   if (!isJsonObject(value)) {

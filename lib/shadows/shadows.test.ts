@@ -5,6 +5,7 @@ import { addEntries, toActivityEntry, type ActivityEntry } from './activity';
 import { checkDesiredText, desiredPatch, shadowName } from './desired';
 import { diffStates } from './diff';
 import { flattenShadow, formatPath } from './flatten';
+import { fieldSync } from './view';
 import { latestTimestamp } from './json';
 import { formatAbsolute, formatRelative } from '../format/relative-time';
 
@@ -32,6 +33,23 @@ describe('flattenShadow', () => {
     assert.equal(rows[1]!.delta, undefined);
     assert.equal(rows[2]!.desired, undefined);
     assert.deepEqual(rows[2]!.reported, { value: 21, updatedAt: 60 });
+  });
+
+  test('a field nobody asked a value for is "no desired value", not "in sync"', () => {
+    const rows = flattenShadow(
+      { desired: { led: 'on', mode: 'eco' }, reported: { led: 'off', mode: 'eco', temp: 21 }, delta: { led: 'on' } },
+      {},
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.path, fieldSync(r)]),
+      [
+        ['led', 'pending'],
+        ['mode', 'in-sync'],
+        ['temp', 'no-desired'],
+      ],
+    );
+    // Desired but never reported is pending too (AWS's delta holds it).
+    assert.equal(fieldSync({ desired: { value: 1 }, delta: 1 }), 'pending');
   });
 
   test('an array is one field, stamped with its newest element', () => {
@@ -93,7 +111,7 @@ describe('checkDesiredText', () => {
   test('refuses invalid JSON with where and why', () => {
     const r = checkDesiredText('{"led": on}');
     assert.equal(r.ok, false);
-    assert.match(!r.ok ? r.message : '', /not valid JSON \(line 1, column 9\)/);
+    assert.match(!r.ok ? r.message : '', /^Line 1, column 9: /);
   });
   test('refuses a list, too deep a document, nulls in arrays and more than 8 KB', () => {
     assert.equal(checkDesiredText('[1]').ok, false);

@@ -1,5 +1,6 @@
 import { readSnapshot } from './activity';
 import { computeDelta } from './delta';
+import type { ShadowFieldRow } from './flatten';
 import type { JsonObject, MetaTree } from './json';
 
 /**
@@ -37,6 +38,18 @@ export function viewFromDocuments(payload: unknown): ShadowView | undefined {
   };
   if (typeof ts === 'number') view.timestamp = ts;
   return view;
+}
+
+/**
+ * Where one field stands between the operator and the device: `pending` (a desired value the device has not
+ * reported yet), `in-sync` (desired and reported agree), or `no-desired` (the device reports it, nobody asked for
+ * a value: not "in sync" with anything).
+ */
+export type FieldSync = 'pending' | 'in-sync' | 'no-desired';
+
+export function fieldSync(row: Pick<ShadowFieldRow, 'desired' | 'delta'>): FieldSync {
+  if (row.delta !== undefined) return 'pending';
+  return row.desired === undefined ? 'no-desired' : 'in-sync';
 }
 
 /** The editor's text for a desired state. */

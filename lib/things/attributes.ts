@@ -1,16 +1,12 @@
 import { z } from 'zod';
 
-import {
-  attributeName,
-  attributeValue,
-  MAX_ATTRIBUTES_WITH_TYPE,
-  MAX_ATTRIBUTES_WITHOUT_TYPE,
-} from '@/lib/validation/iot-names';
+import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
+import { awsName } from '@/lib/validation/messages';
 
 /**
  * Thing attributes as a form holds them: one shape, one reader and one set of rules for every form that
  * edits them (create a thing, a thing's Attributes section, one-screen onboarding). AWS's own rules
- * (lib/validation/iot-names.ts) decide what is valid; the messages here say what to do about it, and each
+ * (lib/validation/iot-names.ts) decide what is valid; the messages (lib/validation/messages.ts) say what to do about it, and each
  * issue's path (`attributes.<i>.name`) puts it beside its own input. Pure: server, browser and tests.
  *
  * Field shape: inputs named `attributes.<i>.name` and `attributes.<i>.value`, numbered by row.
@@ -24,28 +20,12 @@ export interface AttributeRow {
 /** The form field name of row `index`'s name or value. */
 export const attributeFieldName = (index: number, part: keyof AttributeRow) => `attributes.${index}.${part}`;
 
-/** Accepts what `schema` accepts; otherwise one issue with `describe`'s message. */
-export function checked(schema: z.ZodType<string>, describe: (value: string) => string) {
-  return z.string().superRefine((value, ctx) => {
-    if (!schema.safeParse(value).success) ctx.addIssue({ code: 'custom', message: describe(value) });
-  });
-}
+export const attributeNameField = awsName('attributeName', { trim: false, empty: 'Enter a name, or remove the row.' });
 
-export const attributeNameField = checked(attributeName, (v) =>
-  v.length === 0
-    ? 'Enter a name, or remove the row.'
-    : v.length > 128
-      ? 'At most 128 characters.'
-      : 'Use only letters, digits and _ . , @ / : # - (no spaces).',
-);
-
-export const attributeValueField = checked(attributeValue.min(1), (v) =>
-  v.length === 0
-    ? 'Enter a value, or remove the row.'
-    : v.length > 800
-      ? 'At most 800 characters.'
-      : 'Use only letters, digits and _ . , @ / : # = [ ] - (no spaces).',
-);
+export const attributeValueField = awsName('attributeValue', {
+  trim: false,
+  empty: 'Enter a value, or remove the row.',
+});
 
 /** The rows as a form sends them, each name and value checked on its own. */
 export const attributeRows = z.array(z.object({ name: attributeNameField, value: attributeValueField }));

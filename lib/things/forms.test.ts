@@ -10,7 +10,9 @@ describe('thing forms', () => {
     const r = createThingForm.safeParse({ name: 'bad name!', attributes: [] });
     assert.equal(r.success, false);
     const state = invalidByPath(r.error!);
-    assert.match(state.fieldErrors?.name?.[0] ?? '', /Use only letters, digits/);
+    assert.deepEqual(state.fieldErrors?.name, [
+      'A thing name can use letters, digits, and : _ - only (not "!" or spaces).',
+    ]);
   });
 
   test('a 4th attribute without a thing type is refused; with a type it is accepted', () => {

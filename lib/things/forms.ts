@@ -1,37 +1,23 @@
 import { z } from 'zod';
 
-import { attributes as attributesSchema, thingGroupName, thingName, thingTypeName } from '@/lib/validation/iot-names';
+import { attributes as attributesSchema } from '@/lib/validation/iot-names';
+import { awsName, optionalAwsName } from '@/lib/validation/messages';
 
-import { attributeRows, checkAttributeRows, checked } from './attributes';
+import { attributeRows, checkAttributeRows } from './attributes';
 
 /**
  * The Things forms' input rules: AWS's own (lib/validation/iot-names.ts decides what is valid) with
- * messages a person can act on, and issues keyed by field path (`attributes.2.value`) so each one shows
+ * messages a person can act on (lib/validation/messages.ts), and issues keyed by field path (`attributes.2.value`) so each one shows
  * beside its input (lib/forms/action-state.ts invalidByPath). Pure: shared by the actions and the tests.
  */
 
-export const NAME_CHARS = 'letters, digits, colons (:), underscores (_) and hyphens (-)';
-
-export const thingNameField = checked(thingName, (v) =>
-  v.length === 0
-    ? 'Enter a thing name.'
-    : v.length > 128
-      ? 'At most 128 characters.'
-      : `Use only ${NAME_CHARS}, no spaces.`,
-);
-
-const optionalName = (schema: z.ZodType<string>, what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() || undefined)
-    .pipe(checked(schema, () => `Not a valid ${what} name.`).optional());
+export const thingNameField = awsName('thingName', { trim: false });
 
 export const createThingForm = z
   .object({
     name: thingNameField,
-    typeName: optionalName(thingTypeName, 'thing type'),
-    groupName: optionalName(thingGroupName, 'thing group'),
+    typeName: optionalAwsName('thingTypeName'),
+    groupName: optionalAwsName('thingGroupName'),
     attributes: attributeRows,
   })
   .superRefine((v, ctx) => checkAttributeRows(v.attributes, Boolean(v.typeName), ctx));
@@ -42,7 +28,7 @@ export const editAttributesForm = z
   .object({
     name: thingNameField,
     version: z.coerce.number().int().min(0),
-    typeName: optionalName(thingTypeName, 'thing type'),
+    typeName: optionalAwsName('thingTypeName'),
     /** The attributes as the form showed them (JSON), so only what the operator changed is sent. */
     original: z
       .string()
@@ -61,7 +47,7 @@ export const editAttributesForm = z
 
 export const addToGroupForm = z.object({
   name: thingNameField,
-  groupName: checked(thingGroupName, (v) => (v ? 'Not a valid thing group name.' : 'Choose a group.')),
+  groupName: awsName('thingGroupName', { trim: false, empty: 'Choose a group.' }),
 });
 
 export const deleteThingForm = z

@@ -1,7 +1,5 @@
 import { firstParam, type SearchParams } from '@/lib/forms/search-params';
-import { attributeName, attributeValue, thingGroupName, thingTypeName } from '@/lib/validation/iot-names';
-
-import { NAME_CHARS } from './forms';
+import { awsNameProblem } from '@/lib/validation/messages';
 
 /**
  * The things list's filters. They live in the address (a GET form), so they are read back here with AWS's
@@ -30,19 +28,20 @@ export function parseThingsQuery(params: SearchParams): { query: ThingsQuery; er
 
   const prefix = first(params.q);
   if (prefix !== undefined) {
-    if (prefix.length > 128 || !/^[a-zA-Z0-9:_-]+$/.test(prefix)) {
-      errors.q = `Thing names hold only ${NAME_CHARS}: no thing starts with that.`;
-    }
+    const problem = awsNameProblem('thingName', prefix);
+    if (problem) errors.q = `No thing starts with that. ${problem}`;
     query.prefix = prefix;
   }
   const typeName = first(params.type);
   if (typeName !== undefined) {
-    if (!thingTypeName.safeParse(typeName).success) errors.type = 'Not a valid thing type name.';
+    const problem = awsNameProblem('thingTypeName', typeName);
+    if (problem) errors.type = problem;
     query.typeName = typeName;
   }
   const groupName = first(params.group);
   if (groupName !== undefined) {
-    if (!thingGroupName.safeParse(groupName).success) errors.group = 'Not a valid thing group name.';
+    const problem = awsNameProblem('thingGroupName', groupName);
+    if (problem) errors.group = problem;
     query.groupName = groupName;
   }
   const attribute = first(params.attr);
@@ -54,8 +53,10 @@ export function parseThingsQuery(params: SearchParams): { query: ThingsQuery; er
     } else {
       const name = attribute.slice(0, eq).trim();
       const value = attribute.slice(eq + 1).trim();
-      if (!attributeName.safeParse(name).success) errors.attr = `"${name}" is not a valid attribute name.`;
-      else if (!value || !attributeValue.safeParse(value).success) errors.attr = 'Give a valid value after "=".';
+      const nameProblem = awsNameProblem('attributeName', name);
+      const valueProblem = awsNameProblem('attributeValue', value, { empty: 'Give a value after "=".' });
+      if (nameProblem) errors.attr = nameProblem;
+      else if (valueProblem) errors.attr = valueProblem;
       else {
         query.attributeName = name;
         query.attributeValue = value;

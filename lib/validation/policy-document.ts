@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSyntaxMessage, parseJson } from '../json/parse';
 import { MAX_POLICY_DOCUMENT_CHARS, policyDocumentSize } from './iot-names';
 
 /**
@@ -371,6 +372,12 @@ export function describePolicyProblems(problems: readonly PolicyProblem[]): stri
 
 /** For forms and actions: a policy document string that AWS IoT would accept. */
 export const policyDocument = z.string().superRefine((text, ctx) => {
+  // The dashboard's forms: a syntax error once, by line and column (the emulator keeps AWS's own wording).
+  const json = parseJson(text);
+  if (!json.ok && policyDocumentSize(text) > 0 && policyDocumentSize(text) <= MAX_POLICY_DOCUMENT_CHARS) {
+    ctx.addIssue({ code: 'custom', message: jsonSyntaxMessage(json) });
+    return;
+  }
   const result = parsePolicyDocument(text);
   if (result.ok) return;
   for (const e of result.errors)

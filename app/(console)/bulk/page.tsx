@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 
 import { BulkOnboard, type TemplateOption } from '@/components/bulk/bulk-onboard';
+import { HeldKeysNotice } from '@/components/bulk/held-keys-notice';
 import { StatusBadge } from '@/components/bulk/status-badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
@@ -26,10 +27,8 @@ export default async function BulkPage() {
   }
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({ id: t.id, title: t.title, summary: t.summary }));
   const runner = bulkJobRunner();
-  const jobs = runner
-    .jobs()
-    .filter((j) => j.status !== 'draft')
-    .slice(0, 20);
+  const all = runner.jobs();
+  const jobs = all.filter((j) => j.status !== 'draft').slice(0, 20);
 
   return (
     <>
@@ -38,6 +37,7 @@ export default async function BulkPage() {
         description="Onboard a fleet from a CSV or a name prefix: every row is checked first, keys are made in this browser, and a job on the server creates each device (thing, certificate, policy, attachments) within AWS's rate limits, rolling back any device that fails."
       />
       <div className="space-y-8">
+        <HeldKeysNotice jobs={all.map((j) => ({ id: j.id, name: j.name }))} />
         <BulkOnboard policies={policies} templates={templates} listProblems={problems} />
         <section aria-label="Recent jobs" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Recent jobs</h2>

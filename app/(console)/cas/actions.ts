@@ -23,9 +23,9 @@ import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/forms/action-state';
 import { CertificateParseError, inspectCertificate, MAX_CERTIFICATE_PEM_LENGTH } from '@/lib/pki/inspect';
-import { certificateId } from '@/lib/validation/iot-names';
+import { awsName } from '@/lib/validation/messages';
 
-const idField = certificateId.transform((id) => id.replace(/^0x/, '').toLowerCase());
+const idField = awsName('certificateId', { trim: false }).transform((id) => id.replace(/^0x/, '').toLowerCase());
 const shortId = (id: string) => `${id.slice(0, 10)}…`;
 
 const certificatePem = (what: string) =>

@@ -23,9 +23,9 @@ import {
   validityProblem,
   type CertificateInfo,
 } from '@/lib/pki/inspect';
-import { certificateId } from '@/lib/validation/iot-names';
+import { awsName } from '@/lib/validation/messages';
 
-const idField = certificateId.transform((id) => id.replace(/^0x/, '').toLowerCase());
+const idField = awsName('certificateId', { trim: false }).transform((id) => id.replace(/^0x/, '').toLowerCase());
 const shortId = (id: string) => `${id.slice(0, 10)}…`;
 
 // ---------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export interface ValidatedRun {
   runId: string;
   plan: OnboardingPlan;
   connection: DeviceConnection;
+  /** The topic the bundle, summary and scripts name: the first one the chosen policy lets the device publish to. */
+  publishTopic: string;
 }
 
 export async function validateOnboardingAction(
@@ -64,7 +66,12 @@ export async function validateOnboardingAction(
   if (checked.problems.length)
     return invalid(fieldIssues(checked.problems), values, 'Nothing was created. Fix the fields marked below.');
 
-  return succeeded('Checked. Onboarding…', { runId: crypto.randomUUID(), plan, connection: checked.connection });
+  return succeeded('Checked. Onboarding…', {
+    runId: crypto.randomUUID(),
+    plan,
+    connection: checked.connection,
+    publishTopic: checked.publishTopic,
+  });
 }
 
 export async function onboardCreateThing(input: ThingRequest): Promise<StepOutcome<{ thingArn: string }>> {

@@ -2,6 +2,7 @@
  * Everything a template needs, computed once from the BundleInput: normalised PEMs, the file names inside the
  * bundle folder, topics. Templates are pure functions of this.
  */
+import { parseShadowTopic } from '../../mqtt/reserved-topics';
 import type { DeviceConnection } from '../connection';
 
 /** The connection fields (rootCa's PEM normalised) and everything else the templates read. */
@@ -14,6 +15,10 @@ export interface BundleContext extends DeviceConnection {
   /** The folder every file sits in: the thing name made safe as a file name. */
   folder: string;
   topics: {
+    /**
+     * Where the scripts and snippets publish: the first topic the thing's policy allows it to publish to
+     * (lib/policies/publish-topic.ts), `<thing>/telemetry` when no policy was read.
+     */
     telemetry: string;
     shadowUpdate: string;
     shadowUpdateDelta: string;
@@ -58,7 +63,13 @@ export function targetName(ctx: BundleContext): string {
   return isLocal(ctx) ? 'the local IoT Core' : `AWS IoT Core (${ctx.region || 'region not recorded'})`;
 }
 
-/** A short JSON test message the scripts publish. */
+/**
+ * A short JSON test message the scripts publish: a reported state when the topic is the device's shadow update
+ * topic (what the shadow service accepts there), otherwise a small document naming the thing.
+ */
 export function sampleMessage(ctx: BundleContext): string {
+  const shadow = parseShadowTopic(ctx.topics.telemetry);
+  if (shadow?.operation === 'update' && shadow.kind === 'request')
+    return JSON.stringify({ state: { reported: { message: 'Hello from the device' } } });
   return JSON.stringify({ thingName: ctx.thingName, message: 'Hello from the device' });
 }

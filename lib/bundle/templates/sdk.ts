@@ -3,7 +3,7 @@ import { sampleMessage, targetName, type BundleContext } from './context';
 
 /**
  * AWS IoT Device SDK v2 snippets (Python: awsiotsdk, JavaScript: aws-iot-device-sdk-v2): connect with the
- * bundle's certificate, publish one message to the telemetry topic, disconnect. String values are JSON string
+ * bundle's certificate, publish one message to the topic its policy allows (ctx.topics.telemetry), disconnect. String values are JSON string
  * literals, which are valid Python and JavaScript string literals for any content.
  */
 
@@ -18,7 +18,6 @@ AWS IoT Device SDK v2 for Python:
 
 File paths are relative to the bundle folder, wherever this script is run from.
 """
-import json
 import os
 import sys
 
@@ -54,7 +53,7 @@ def main():
     connection.connect().result()
     print("Connected.")
 
-    payload = json.dumps({"thingName": CLIENT_ID, "message": "Hello from the device"})
+    payload = ${lit(sampleMessage(ctx))}
     publish_future, _packet_id = connection.publish(topic=TOPIC, payload=payload, qos=mqtt.QoS.AT_LEAST_ONCE)
     publish_future.result()
     print("Published to %s: %s" % (TOPIC, payload))

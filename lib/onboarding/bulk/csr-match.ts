@@ -1,3 +1,4 @@
+import { pemToDer } from '../../pki/pem';
 import { x509 } from '../../pki/x509';
 
 /**
@@ -16,4 +17,14 @@ export function certificateHasKey(certificatePem: string, spki: Uint8Array): boo
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a certificate is the one for a key pair: its public key is the pair's (SPKI PEM). The job page checks
+ * every key it is about to put in a zip against its device's certificate, so a zip never pairs a certificate
+ * with a key that cannot use it.
+ */
+export function certificateMatchesPublicKey(certificatePem: string, publicKeyPem: string): boolean {
+  const spki = pemToDer(publicKeyPem, 'PUBLIC KEY');
+  return spki !== undefined && certificateHasKey(certificatePem, spki);
 }

@@ -61,6 +61,27 @@ describe('the device list and its checks', () => {
     assert.match(errs[8]!, /Value of attribute "k"/);
   });
 
+  it('refuses names the zip would see as one folder (case, or : versus _), naming both rows', () => {
+    const r = rowsFromCsv('name\ncase-Dev-2\nok-1\ncase-dev-2\nsite:1\nsite_1\nCASE-DEV-2\n');
+    assert.ok(r.ok);
+    const errs = Object.fromEntries(r.rows.map((row) => [row.thingName, row.errors]));
+    assert.deepEqual(errs['case-Dev-2'], []);
+    assert.deepEqual(errs['ok-1'], []);
+    assert.deepEqual(errs['site:1'], []);
+    assert.deepEqual(errs['case-dev-2'], [
+      'Line 4 (case-dev-2) and line 2 (case-Dev-2) differ only in upper and lower case, which Windows and macOS do not tell apart: their folders in the zip would collide. Rename one of them.',
+    ]);
+    assert.deepEqual(errs.site_1, [
+      'Line 6 (site_1) and line 5 (site:1) become the same file name (":" is written as "_"): their folders in the zip would collide. Rename one of them.',
+    ]);
+    // Each later row names the first row of its folder.
+    assert.match(errs['CASE-DEV-2']!.join(), /^Line 7 \(CASE-DEV-2\) and line 2 \(case-Dev-2\)/);
+    // An exact repeat is reported as the repeat it is, once.
+    const repeat = rowsFromCsv('name\na\na\n');
+    assert.ok(repeat.ok);
+    assert.deepEqual(repeat.rows[1]!.errors, ['The name a is already on line 2.']);
+  });
+
   it('allows up to 50 attributes with a type', () => {
     const attrs = Array.from({ length: 4 }, (_, i) => `a${i}=v`).join(';');
     const r = rowsFromCsv(`name,attributes,type\nt-1,"${attrs}",sensor\n`);

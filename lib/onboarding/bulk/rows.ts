@@ -1,12 +1,6 @@
-import {
-  attributeName,
-  attributeValue,
-  MAX_ATTRIBUTES_WITH_TYPE,
-  MAX_ATTRIBUTES_WITHOUT_TYPE,
-  thingGroupName,
-  thingName,
-  thingTypeName,
-} from '../../validation/iot-names';
+import { bundleFolderKey } from '../../bundle/bundle';
+import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '../../validation/iot-names';
+import { awsNameProblem } from '../../validation/messages';
 import { CsvError, parseCsv } from '../../csv/csv';
 
 /**
@@ -32,9 +26,6 @@ export interface BulkRow {
 
 export type ListResult = { ok: true; rows: BulkRow[] } | { ok: false; error: string };
 
-const firstIssue = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
-  r.error?.issues[0]?.message ?? 'invalid';
-
 /** `k=v;k2=v2` into a record; problems into `errors`. Values may contain `=` (AWS allows it), names may not. */
 export function parseAttributes(text: string, errors: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -50,10 +41,11 @@ export function parseAttributes(text: string, errors: string[]): Record<string, 
     }
     const name = pair.slice(0, eq).trim();
     const value = pair.slice(eq + 1).trim();
-    const n = attributeName.safeParse(name);
-    if (!n.success) errors.push(`Attribute name "${name}": ${firstIssue(n)}.`);
-    const v = attributeValue.safeParse(value);
-    if (!v.success) errors.push(`Value of attribute "${name}": ${firstIssue(v)}.`);
+    const n = awsNameProblem('attributeName', name);
+    if (n) errors.push(`Attribute name "${name}": ${n}`);
+    // An empty value is allowed here as AWS allows it (the attribute is stored empty).
+    const v = value ? awsNameProblem('attributeValue', value) : undefined;
+    if (v) errors.push(`Value of attribute "${name}": ${v}`);
     if (name in out) errors.push(`Attribute "${name}" is given twice.`);
     out[name] = value;
   }
@@ -61,17 +53,16 @@ export function parseAttributes(text: string, errors: string[]): Record<string, 
 }
 
 function checkRow(row: BulkRow): void {
-  const n = thingName.safeParse(row.thingName);
+  const n = awsNameProblem('thingName', row.thingName);
   if (!row.thingName) row.errors.unshift('The name is empty.');
-  else if (!n.success)
-    row.errors.unshift(`Name "${row.thingName}": ${firstIssue(n)} (letters, digits, : _ - only, at most 128).`);
+  else if (n) row.errors.unshift(`Name "${row.thingName}": ${n}`);
   if (row.thingTypeName !== undefined) {
-    const t = thingTypeName.safeParse(row.thingTypeName);
-    if (!t.success) row.errors.push(`Thing type "${row.thingTypeName}": ${firstIssue(t)}.`);
+    const t = awsNameProblem('thingTypeName', row.thingTypeName);
+    if (t) row.errors.push(`Thing type "${row.thingTypeName}": ${t}`);
   }
   if (row.thingGroupName !== undefined) {
-    const g = thingGroupName.safeParse(row.thingGroupName);
-    if (!g.success) row.errors.push(`Thing group "${row.thingGroupName}": ${firstIssue(g)}.`);
+    const g = awsNameProblem('thingGroupName', row.thingGroupName);
+    if (g) row.errors.push(`Thing group "${row.thingGroupName}": ${g}`);
   }
   const count = Object.keys(row.attributes).length;
   const max = row.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
@@ -84,15 +75,36 @@ function checkRow(row: BulkRow): void {
   }
 }
 
-/** Marks every repeat of a name (AWS thing names are case-sensitive). */
+/**
+ * Marks every repeat of a name, the way AWS and the job's zip will see the list: the same name twice (AWS
+ * thing names are case-sensitive, so only an exact repeat is the same thing), and two names that would get
+ * one folder in the zip (names differing only in upper and lower case, or in `:` versus `_`: see
+ * bundleFolderKey). The later row gets the problem, naming both rows, so leaving it out resolves the pair.
+ */
 export function markDuplicates(rows: BulkRow[]): void {
   const first = new Map<string, number>();
+  const folders = new Map<string, BulkRow>();
   for (const row of rows) {
     if (!row.thingName) continue;
     const seen = first.get(row.thingName);
-    if (seen === undefined) first.set(row.thingName, row.line);
-    else row.errors.push(`The name ${row.thingName} is already on line ${seen}.`);
+    if (seen !== undefined) {
+      row.errors.push(`The name ${row.thingName} is already on line ${seen}.`);
+      continue;
+    }
+    first.set(row.thingName, row.line);
+    const key = bundleFolderKey(row.thingName);
+    const other = folders.get(key);
+    if (other) row.errors.push(folderCollision(row, other));
+    else folders.set(key, row);
   }
+}
+
+function folderCollision(row: BulkRow, earlier: BulkRow): string {
+  const why =
+    row.thingName.toLowerCase() === earlier.thingName.toLowerCase()
+      ? 'differ only in upper and lower case, which Windows and macOS do not tell apart'
+      : 'become the same file name (":" is written as "_")';
+  return `Line ${row.line} (${row.thingName}) and line ${earlier.line} (${earlier.thingName}) ${why}: their folders in the zip would collide. Rename one of them.`;
 }
 
 export function rowsFromCsv(text: string): ListResult {

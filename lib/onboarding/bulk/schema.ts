@@ -2,16 +2,8 @@ import { z } from 'zod';
 
 import { MAX_PEM_LENGTH } from '../pem';
 import { POLICY_TEMPLATES } from '../../policies/templates';
-import {
-  attributeName,
-  attributeValue,
-  MAX_ATTRIBUTES_WITH_TYPE,
-  MAX_ATTRIBUTES_WITHOUT_TYPE,
-  policyName,
-  thingGroupName,
-  thingName,
-  thingTypeName,
-} from '../../validation/iot-names';
+import { attributeValue, MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '../../validation/iot-names';
+import { awsName, awsNameProblem } from '../../validation/messages';
 import type { MAIN_OPERATIONS } from './types';
 import { MAX_DEVICES } from './rows';
 
@@ -55,9 +47,8 @@ export const jobOptionsSchema = z
       });
       return;
     }
-    const p = policyName.safeParse(name);
-    if (!p.success)
-      ctx.addIssue({ code: 'custom', path: [path], message: p.error.issues[0]?.message ?? 'Invalid policy name.' });
+    const problem = awsNameProblem('policyName', name);
+    if (problem) ctx.addIssue({ code: 'custom', path: [path], message: problem });
   });
 
 export type JobOptionsInput = z.input<typeof jobOptionsSchema>;
@@ -72,12 +63,21 @@ export function ratesOf(o: JobOptions): Record<(typeof MAIN_OPERATIONS)[number],
   };
 }
 
+const exact = { trim: false } as const;
+
 export const deviceInputSchema = z
   .object({
-    thingName,
-    attributes: z.record(attributeName, attributeValue),
-    thingTypeName: thingTypeName.optional(),
-    thingGroupName: thingGroupName.optional(),
+    thingName: awsName('thingName', exact),
+    // Values may be empty, as AWS allows (and the preview's CSV reader does): AWS's rule, then the plain words.
+    attributes: z.record(
+      awsName('attributeName', exact),
+      z.string().superRefine((v, ctx) => {
+        if (!attributeValue.safeParse(v).success)
+          ctx.addIssue({ code: 'custom', message: awsNameProblem('attributeValue', v) ?? 'Not a valid value.' });
+      }),
+    ),
+    thingTypeName: awsName('thingTypeName', exact).optional(),
+    thingGroupName: awsName('thingGroupName', exact).optional(),
     csrPem: z
       .string()
       .max(MAX_PEM_LENGTH)

@@ -4,9 +4,10 @@ import { describe, it } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
 
 import { parseCsv } from '../../csv/csv';
-import { generateKeyBatch } from './keygen-worker';
 import { bulkZipFileName, buildBulkZip } from './zip';
+import { generateDeviceKeys } from '../../pki/browser-keys';
 import { pemHeader } from '../../pki/pem';
+import { findTemplate, renderTemplate, templateContext } from '../../policies/templates';
 
 const ROOT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const connection = {
@@ -19,10 +20,7 @@ const connection = {
 
 describe('the bulk zip', () => {
   it('has a folder per done device and a manifest of every device', async () => {
-    const keys: { thingName: string; privateKeyPem: string; publicKeyPem: string; csrPem: string }[] = [];
-    await generateKeyBatch(['dev-1', 'dev-2'], (_from, batch) => keys.push(...batch));
-    assert.equal(keys.length, 2);
-    assert.match(keys[0]!.csrPem, /BEGIN CERTIFICATE REQUEST/);
+    const keys = [await generateDeviceKeys('dev-1', 'EC')];
     const zip = buildBulkZip(
       [
         {
@@ -37,7 +35,10 @@ describe('the bulk zip', () => {
         { thingName: 'dev-2', status: 'rolled-back', reason: 'AttachPolicy failed: no, "really"' },
       ],
       connection,
-      'fleet-policy',
+      {
+        name: 'fleet-policy',
+        document: renderTemplate(findTemplate('thing-shadow')!, templateContext('us-east-1', undefined)),
+      },
     );
     const files = unzipSync(zip);
     const manifest = parseCsv(strFromU8(files['manifest.csv']!)).map((r) => r.fields);
@@ -45,7 +46,9 @@ describe('the bulk zip', () => {
     assert.deepEqual(manifest[1]!.slice(3, 5), ['done', 'dev-1']);
     assert.deepEqual(manifest[2], ['dev-2', '', '', 'rolled-back', '', 'AttachPolicy failed: no, "really"']);
     assert.ok(strFromU8(files['dev-1/private.pem.key']!).includes(pemHeader('PRIVATE KEY')));
-    assert.ok(files['dev-1/config/device.json']);
+    // Each device's bundle names the topic the job's policy lets it publish to.
+    const device = JSON.parse(strFromU8(files['dev-1/config/device.json']!)) as { topics: { telemetry: string } };
+    assert.equal(device.topics.telemetry, '$aws/things/dev-1/shadow/update');
     assert.equal(
       Object.keys(files).some((p) => p.startsWith('dev-2/')),
       false,

@@ -1,12 +1,14 @@
 import { bundleFiles, bundleFolderName, type BundleFile } from '../../bundle/bundle';
 import type { DeviceConnection } from '../../bundle/connection';
 import { zipBundle } from '../../bundle/zip';
+import { defaultPublishTopic, publishTopicFromPolicy } from '../../policies/publish-topic';
 import { toCsv } from '../../csv/csv';
 
 /**
  * The bulk job's download, built in the browser: one folder per onboarded device (lib/bundle's bundleFiles:
- * certificate, the private key made in this browser, root CA, README, device-family configs) and a
- * `manifest.csv` listing every device of the job with its certificate, status and folder. Pure.
+ * certificate, the private key made in this browser, root CA, README, device-family configs, each naming the
+ * topic the job's policy lets that device publish to) and a `manifest.csv` listing every device of the job with
+ * its certificate, status and folder. Pure.
  */
 export interface BulkZipDevice {
   thingName: string;
@@ -19,12 +21,18 @@ export interface BulkZipDevice {
   reason?: string;
 }
 
+/** The policy every certificate of the job got: its name, and its document when it could be read. */
+export interface BulkPolicy {
+  name?: string;
+  document?: string;
+}
+
 export const MANIFEST_HEADER = ['thing_name', 'certificate_id', 'certificate_arn', 'status', 'folder', 'reason'];
 
 export function bulkZipFiles(
   devices: readonly BulkZipDevice[],
   connection: DeviceConnection,
-  policyName?: string,
+  policy: BulkPolicy = {},
 ): BundleFile[] {
   const files: BundleFile[] = [];
   const manifest: string[][] = [MANIFEST_HEADER];
@@ -44,7 +52,12 @@ export function bulkZipFiles(
           ...(d.privateKeyPem ? { privateKeyPem: d.privateKeyPem } : {}),
           ...(d.publicKeyPem ? { publicKeyPem: d.publicKeyPem } : {}),
           rootCa: connection.rootCa,
-          ...(policyName ? { policyName } : {}),
+          ...(policy.name ? { policyName: policy.name } : {}),
+          topics: {
+            telemetry:
+              (policy.document && publishTopicFromPolicy(policy.document, d.thingName)) ||
+              defaultPublishTopic(d.thingName),
+          },
         }),
       );
     }
@@ -57,9 +70,9 @@ export function bulkZipFiles(
 export function buildBulkZip(
   devices: readonly BulkZipDevice[],
   connection: DeviceConnection,
-  policyName?: string,
+  policy: BulkPolicy = {},
 ): Uint8Array {
-  return zipBundle(bulkZipFiles(devices, connection, policyName));
+  return zipBundle(bulkZipFiles(devices, connection, policy));
 }
 
 /** `<job-name>-devices.zip`, safe as a file name. */

@@ -5,8 +5,11 @@ import { JobMonitor } from '@/components/bulk/job-monitor';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
+import { orIfNotFound } from '@/lib/aws/call';
 import { toAppError } from '@/lib/aws/errors';
+import { getPolicy } from '@/lib/aws/policies';
 import type { DeviceConnection } from '@/lib/bundle/connection';
+import type { BulkPolicy } from '@/lib/onboarding/bulk/zip';
 import { bulkJobRunner } from '@/lib/server/services';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
 
@@ -21,20 +24,25 @@ export default async function BulkJobPage(props: { params: Promise<{ id: string 
   if (!view) notFound();
   let connection: DeviceConnection | undefined;
   let connectionProblem: string | undefined;
-  try {
-    connection = await deviceConnection();
-  } catch (err) {
-    connectionProblem = `The zip needs the device endpoint and root CA: ${toAppError(err).message}`;
-  }
+  // The job's policy names the topic each device's bundle publishes to; without it the bundles say <thing>/telemetry.
+  const policy: BulkPolicy = { name: view.job.policyName };
+  const [reached, document] = await Promise.allSettled([
+    deviceConnection(),
+    orIfNotFound(async () => (await getPolicy(view.job.policyName)).document, undefined),
+  ]);
+  if (reached.status === 'fulfilled') connection = reached.value;
+  else connectionProblem = `The zip needs the device endpoint and root CA: ${toAppError(reached.reason).message}`;
+  if (document.status === 'fulfilled' && document.value) policy.document = document.value;
   return (
     <>
       <PageHeader
         title={`Bulk job ${view.job.name}`}
-        description={`${view.job.total} devices · policy ${view.job.policyName} · ${view.job.settings.concurrency} at once. The job runs on the server: closing this page does not stop it.`}
+        description={`${view.job.total} devices · policy ${view.job.policyName} · ${view.job.settings.concurrency} at once. The job runs on the server and its private keys stay in this browser until you confirm you saved them: closing this page loses neither.`}
         actions={<ButtonLink href="/bulk">All bulk jobs</ButtonLink>}
       />
       <JobMonitor
         initial={view}
+        policy={policy}
         {...(connection ? { connection } : {})}
         {...(connectionProblem ? { connectionProblem } : {})}
       />

@@ -12,10 +12,10 @@ import { failed, formValues, invalid, succeeded, type ActionState } from '@/lib/
 import { deletePolicyEverywhere } from '@/lib/policies/delete-everywhere';
 import { resolveCertificateTarget } from '@/lib/policies/resolve-target';
 import { certificateRefInput } from '@/lib/policies/targets';
-import { policyName } from '@/lib/validation/iot-names';
+import { awsName } from '@/lib/validation/messages';
 import { policyDocument } from '@/lib/validation/policy-document';
 
-const policyField = z.string().pipe(policyName);
+const policyField = awsName('policyName', { trim: false });
 const versionField = z.string().regex(/^[0-9]{1,10}$/, 'Choose a version.');
 
 const detailPath = (name: string) => `/policies/${encodeURIComponent(name)}`;
