@@ -87,7 +87,7 @@ test.describe('bulk onboarding across a server restart', () => {
     const count = 30;
     const certificatesBefore = await certificateCount(iot);
     // Slow the emulator down so the kill lands in the middle of the job (the job retries the throttles).
-    await setQuotas({ CreateCertificateFromCsr: 4, AttachThingPrincipal: 4 });
+    await setQuotas({ CreateCertificateFromCsr: 1.5, AttachThingPrincipal: 1.5 });
     let server: NextServer | undefined = await startDashboard(dataDir);
     try {
       const bulk = new BulkPage(page);
