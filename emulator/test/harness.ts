@@ -10,9 +10,15 @@ export interface TestEmulator {
   iot: IoTClient;
   url: string;
   dataDir: string;
-  /** Calls an admin route under /_emulator/. */
+  /** Calls an admin route under /_emulator/, with the admin token. */
   admin(method: string, route: string, body?: unknown): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** The admin routes' Authorization header: the token the emulator wrote to its data directory. */
+function adminAuthorization(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, 'admin-token');
+  return fs.existsSync(file) ? { authorization: `Bearer ${fs.readFileSync(file, 'utf8').trim()}` } : {};
 }
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };
@@ -36,7 +42,10 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
     admin: (method, route, body) =>
       fetch(`${url}/_emulator/${route}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...adminAuthorization(dataDir),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
     async close() {
