@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IoTClient } from '@aws-sdk/client-iot';
+import { adminAuthorization } from '../../lib/local/emulator-admin';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../index';
 
 /** A fresh emulator on a random port with its own data directory, and a real SDK client pointed at it. */
@@ -13,12 +14,6 @@ export interface TestEmulator {
   /** Calls an admin route under /_emulator/, with the admin token. */
   admin(method: string, route: string, body?: unknown): Promise<Response>;
   close(): Promise<void>;
-}
-
-/** The admin routes' Authorization header: the token the emulator wrote to its data directory. */
-function adminAuthorization(dataDir: string): Record<string, string> {
-  const file = path.join(dataDir, 'admin-token');
-  return fs.existsSync(file) ? { authorization: `Bearer ${fs.readFileSync(file, 'utf8').trim()}` } : {};
 }
 
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-test-secret' };
@@ -43,7 +38,7 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
       fetch(`${url}/_emulator/${route}`, {
         method,
         headers: {
-          ...adminAuthorization(dataDir),
+          ...adminAuthorization(emulator.adminToken),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

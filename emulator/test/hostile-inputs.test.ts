@@ -153,7 +153,7 @@ describe('hostile inputs to the local IoT Core', { timeout: 120_000 }, () => {
   }
 
   test('the broker refuses hostile PUBLISHes with AWS reason codes', async () => {
-    const publishes: [string, Packet, number][] = [
+    const publishes: [string, Record<string, unknown>, number][] = [
       ['a + wildcard in a topic name', { topic: 'h/+/x' }, 0x90],
       ['a # wildcard in a topic name', { topic: 'h/#' }, 0x90],
       ['a topic of 300 bytes', { topic: `h/${'t'.repeat(298)}` }, 0x90],
@@ -196,7 +196,7 @@ describe('hostile inputs to the local IoT Core', { timeout: 120_000 }, () => {
   });
 
   test('the broker refuses hostile SUBSCRIBE filters with SUBACK failure codes', async () => {
-    const filters: [string, Packet['subscriptions'], number[]][] = [
+    const filters: [string, { topic: string; qos: number }[], number[]][] = [
       ['# not at the end', [{ topic: 'h/#/x', qos: 0 }], [0x8f]],
       ['+ inside a level', [{ topic: 'h/a+', qos: 0 }], [0x8f]],
       ['a filter of 300 bytes', [{ topic: `h/${'f'.repeat(298)}`, qos: 0 }], [0x8f]],
@@ -294,12 +294,13 @@ describe('hostile inputs to the local IoT Core', { timeout: 120_000 }, () => {
       }),
     );
     const at = signed.pathname + signed.search;
-    for (const headers of [
+    const refusedHeaders: Record<string, string>[] = [
       { origin: 'http://attacker.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { host: 'evil.example' },
-    ]) {
+    ];
+    for (const headers of refusedHeaders) {
       const status = await upgradeStatus(t.url, at, headers);
       tally.sent++;
       if (status >= 500) tally.http5xx++;
