@@ -5,8 +5,6 @@
  * serving afterwards. The counts are printed for the record.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreatePolicyCommand, ListThingsCommand } from '@aws-sdk/client-iot';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -93,8 +91,7 @@ describe('hostile inputs to the local IoT Core', { timeout: 120_000 }, () => {
 
   before(async () => {
     t = await startTestEmulator();
-    const tokenFile = path.join(t.dataDir, 'admin-token');
-    token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : '';
+    token = t.emulator.adminToken;
     device = await onboardDevice(t, thing, { name: 'hostile-all', document: ALLOW_ALL });
     await t.iot.send(
       new CreatePolicyCommand({ policyName: 'hostile-policy', policyDocument: JSON.stringify(ALLOW_ALL) }),
