@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ListCertificatesCommand, ListThingPrincipalsCommand, type IoTClient } from '@aws-sdk/client-iot';
 
 import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
-import { expect, test } from './fixtures';
+import { emulatorAdmin, expect, test } from './fixtures';
 import { BulkPage } from './pages/bulk-page';
 import { E2E_ENV, requireEnv } from './stack';
 
@@ -18,11 +18,7 @@ import { E2E_ENV, requireEnv } from './stack';
 const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 
 async function setQuotas(rates: Record<string, number> | null) {
-  await fetch(`${emulatorUrl()}/_emulator/quotas`, {
-    method: rates ? 'PUT' : 'DELETE',
-    headers: { 'content-type': 'application/json' },
-    body: rates ? JSON.stringify({ rates }) : undefined,
-  });
+  await emulatorAdmin('quotas', rates ? { method: 'PUT', body: { rates } } : { method: 'DELETE' });
 }
 
 async function certificateCount(iot: IoTClient): Promise<number> {

@@ -11,9 +11,8 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { parseCsv } from '../lib/csv/csv';
-import { clearFaults, expect, test } from './fixtures';
+import { clearFaults, emulatorAdmin, expect, test } from './fixtures';
 import { BulkPage } from './pages/bulk-page';
-import { E2E_ENV, requireEnv } from './stack';
 import { unzipText } from './support/zip';
 
 /**
@@ -23,12 +22,7 @@ import { unzipText } from './support/zip';
  */
 
 async function emulatorFault(rule: Record<string, unknown>) {
-  const res = await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(rule),
-  });
-  if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
+  await emulatorAdmin('faults', { method: 'POST', body: rule });
 }
 
 function runDevice(target: string): Promise<{ code: number | null; out: string }> {

@@ -9,6 +9,7 @@ import {
 import { test as base, type Page } from '@playwright/test';
 
 import { signSession } from '../lib/auth/token';
+import { adminAuthorization } from '../lib/local/emulator-admin';
 import { ThingsPage } from './pages/things-page';
 import { E2E_ENV, requireEnv } from './stack';
 
@@ -133,16 +134,28 @@ function watchPageProblems(page: Page, baseUrl: string): string[] {
   return problems;
 }
 
+/**
+ * Calls one of the emulator's admin routes (/_emulator/<route>) with its admin token; a JSON `body` is sent as
+ * JSON. Throws unless the answer is 2xx, so a refused call never passes for a done one.
+ */
+export async function emulatorAdmin(route: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const res = await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/${route}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...adminAuthorization(requireEnv(E2E_ENV.emulatorAdminToken)),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} /_emulator/${route} failed: ${res.status} ${await res.text()}`);
+  return res;
+}
+
 /** Fault injection on the emulator's admin API (/_emulator/faults): the next matching calls fail. */
 export async function injectFault(rule: { operation: string; error: string; count?: number; message?: string }) {
-  const res = await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(rule),
-  });
-  if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
+  await emulatorAdmin('faults', { method: 'POST', body: rule });
 }
 
 export async function clearFaults(): Promise<void> {
-  await fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/faults`, { method: 'DELETE' });
+  await emulatorAdmin('faults', { method: 'DELETE' });
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { createEmulator } from '../emulator/index';
+import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 import { buildNext, getFreePort, isBuildStale, startNext } from '../scripts/next-app';
 import { E2E_ENV, setStack, type E2eStack } from './stack';
 import { stopStack } from './global-teardown';
@@ -56,6 +57,8 @@ export default async function globalSetup(): Promise<void> {
         DASHBOARD_PASSWORD: password,
         SESSION_SECRET: sessionSecret,
         DASHBOARD_DATA_DIR: path.join(stack.dataDir, 'dashboard'),
+        // Where the dashboard reads the emulator's admin token (it lists connected clients at start).
+        [ADMIN_TOKEN_FILE_ENV]: path.join(stack.dataDir, ADMIN_TOKEN_FILE_NAME),
       },
     });
 
@@ -68,6 +71,7 @@ export default async function globalSetup(): Promise<void> {
 
     process.env[E2E_ENV.baseUrl] = stack.next.url;
     process.env[E2E_ENV.emulatorUrl] = emulatorUrl;
+    process.env[E2E_ENV.emulatorAdminToken] = stack.emulator.adminToken;
     process.env[E2E_ENV.region] = REGION;
     process.env[E2E_ENV.password] = password;
     process.env[E2E_ENV.sessionSecret] = sessionSecret;

@@ -13,7 +13,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 
 import { parseCsv } from '../lib/csv/csv';
 import { makeKeyAndCsr } from '../emulator/test/devices';
-import { expect, test } from './fixtures';
+import { emulatorAdmin, expect, test } from './fixtures';
 import { MqttPage } from './pages/mqtt-page';
 import { E2E_ENV, requireEnv } from './stack';
 
@@ -68,7 +68,7 @@ async function connectDevice(iot: IoTClient, thingName: string): Promise<MqttCli
 }
 
 async function connectedClients(): Promise<string[]> {
-  const res = await fetch(`${emulatorUrl()}/_emulator/clients`);
+  const res = await emulatorAdmin('clients');
   return ((await res.json()) as { clientIds: string[] }).clientIds;
 }
 

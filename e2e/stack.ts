@@ -9,6 +9,8 @@ import type { NextServer } from '../scripts/next-app';
 export const E2E_ENV = {
   baseUrl: 'E2E_BASE_URL',
   emulatorUrl: 'E2E_EMULATOR_URL',
+  /** The emulator's admin token (its `<dataDir>/admin-token`), for specs that call /_emulator/ routes. */
+  emulatorAdminToken: 'E2E_EMULATOR_ADMIN_TOKEN',
   region: 'E2E_AWS_REGION',
   password: 'E2E_DASHBOARD_PASSWORD',
   sessionSecret: 'E2E_SESSION_SECRET',

@@ -1,10 +1,16 @@
 import path from 'node:path';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
+import { parseHostList } from './http/request-guard';
 
 /** What `createEmulator` accepts; every field has a default. */
 export interface EmulatorOptions {
   /** Interface to listen on. Loopback by default: the emulator is a local sandbox. */
   host?: string;
+  /**
+   * Host names or addresses the HTTP server answers to besides loopback (localhost, 127.0.0.1, [::1]), as a list
+   * or comma-separated (`IOT_EMULATOR_ALLOWED_HOSTS`). Any other Host header is refused (DNS rebinding).
+   */
+  allowedHosts?: string | readonly string[];
   /** HTTP port for the control plane, data plane and admin routes; 0 picks a free one. */
   httpPort?: number;
   /** MQTT over TLS port (the broker, part 2); 0 picks a free one. */
@@ -35,6 +41,8 @@ export interface EmulatorOptions {
 
 export interface EmulatorConfig {
   host: string;
+  /** Configured hosts, normalised (lowercase; IPv6 in brackets). */
+  allowedHosts: string[];
   httpPort: number;
   mqttPort: number;
   dataDir: string | null;
@@ -55,6 +63,7 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
   if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, got ${accountId}`);
   return {
     host: opts.host ?? '127.0.0.1',
+    allowedHosts: parseHostList(opts.allowedHosts),
     httpPort: opts.httpPort ?? 4580,
     mqttPort: opts.mqttPort ?? 8883,
     dataDir: opts.dataDir === null ? null : path.resolve(opts.dataDir ?? '.data/emulator'),

@@ -1,4 +1,4 @@
-import { type AwsError, errorStatus, operationError } from './errors';
+import { type AwsError, errorStatus, invalidRequest, operationError } from './errors';
 
 /**
  * Fault injection and rate quotas, so tests can see how the dashboard behaves when AWS throttles or
@@ -16,10 +16,51 @@ export interface FaultRule {
   probability?: number;
 }
 
+/**
+ * A fault rule or quota must name an operation the emulator serves (the route table's names, given as `known`),
+ * or `*` for faults: a misspelt name would otherwise be accepted and never fire. Without `known`, any name goes.
+ */
+function requireKnownOperation(operation: string, known: ReadonlySet<string> | undefined, star: boolean): void {
+  if (!known || known.has(operation) || (star && operation === '*')) return;
+  const names = [...known].sort();
+  const guess = names.find((n) => n.toLowerCase() === operation.toLowerCase()) ?? closest(operation, names);
+  throw invalidRequest(
+    `There is no operation '${operation}'${guess ? ` (did you mean '${guess}'?)` : ''}. Name an AWS IoT operation ` +
+      `as the API spells it${star ? ", or '*' for every operation" : ''}. The local IoT Core serves: ${names.join(', ')}.`,
+  );
+}
+
+/** The known name within a few edits of `name`, if one is clearly closest. */
+function closest(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
+  for (const candidate of names) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
 export class FaultInjector {
   private list: (FaultRule & { error: string })[] = [];
 
+  /** `knownOperations`: the names rules may use (the route table's); any name when omitted. */
+  constructor(private readonly knownOperations?: ReadonlySet<string>) {}
+
   add(rule: FaultRule): void {
+    requireKnownOperation(rule.operation, this.knownOperations, true);
     const error = rule.error ?? 'ThrottlingException';
     if (errorStatus(error, rule.operation) === undefined) throw new Error(`unknown error ${error}`);
     this.list.push({ ...rule, error });
@@ -80,9 +121,14 @@ export class RateQuotas {
   private rates: Record<string, number> = {};
   private buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** The names rates may use (the route table's); any name when omitted. */
+    private readonly knownOperations?: ReadonlySet<string>,
+  ) {}
 
   set(rates: Record<string, number> | null): void {
+    for (const operation of Object.keys(rates ?? {})) requireKnownOperation(operation, this.knownOperations, false);
     this.rates = rates ? { ...rates } : {};
     this.buckets.clear();
   }

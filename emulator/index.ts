@@ -4,8 +4,9 @@ import path from 'node:path';
 import { resolveConfig, type EmulatorConfig, type EmulatorOptions } from './config';
 import type { EmulatorContext } from './context';
 import { DEFAULT_QUOTAS, FaultInjector, RateQuotas } from './faults';
+import { loadOrCreateAdminToken } from './http/admin-token';
 import { allRoutes } from './http/routes';
-import { Router } from './http/router';
+import { operationNames, Router } from './http/router';
 import { createHttpServer } from './http/server';
 import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
@@ -22,6 +23,8 @@ export interface Emulator {
   urls: { http: string; mqtt: string; mqttWebSocket: string };
   /** The root CA clients must trust to verify the broker (also at `<dataDir>/root-ca.pem`). */
   rootCaPem: string;
+  /** What the admin routes under /_emulator/ need as `Authorization: Bearer` (also in `<dataDir>/admin-token`). */
+  adminToken: string;
   broker: Broker;
   config: EmulatorConfig;
   /** For tests in the same process: the live state, the fault switches and quotas. */
@@ -33,7 +36,9 @@ export interface Emulator {
 export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const config = resolveConfig(opts);
   const store = new Store(config.dataDir ? `${config.dataDir}/state` : undefined, config.snapshotEvery);
-  const quotas = new RateQuotas();
+  // Fault rules and quotas may name only operations the route table serves.
+  const operations = operationNames(allRoutes);
+  const quotas = new RateQuotas(undefined, operations);
   if (config.enforceQuotas) quotas.set(DEFAULT_QUOTAS);
   const bus = new BrokerBus();
   const pki = await loadOrCreateAuthority(config.dataDir);
@@ -41,7 +46,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     config,
     store,
     pki,
-    faults: new FaultInjector(),
+    faults: new FaultInjector(operations),
     quotas,
     bus,
     connectedClientIds: () => [],
@@ -65,7 +70,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   context.connectedClientIds = () => broker.connectedClientIds();
   attachShadowTopics(context);
 
-  const server = createHttpServer(new Router(allRoutes), context);
+  const adminToken = loadOrCreateAdminToken(config.dataDir);
+  const server = createHttpServer(new Router(allRoutes), context, adminToken);
   broker.attachWebSocket(server);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -91,6 +97,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       mqttWebSocket: `ws://${host}:${config.httpPort}/mqtt`,
     },
     rootCaPem: pki.root.certificatePem,
+    adminToken,
     broker,
     config,
     context,

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 import { createEmulator } from './index';
 
 /** `npm run emulator`: the local IoT Core on its own, configured from the environment. */
@@ -17,6 +19,7 @@ const emulator = await createEmulator({
   mqttPort: intFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
   dataDir: process.env.IOT_EMULATOR_DATA_DIR || '.data/emulator',
   region: process.env.AWS_REGION || 'us-east-1',
+  allowedHosts: process.env.IOT_EMULATOR_ALLOWED_HOSTS,
   accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
   enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
   snapshotEvery: process.env.IOT_EMULATOR_SNAPSHOT_EVERY ? Number(process.env.IOT_EMULATOR_SNAPSHOT_EVERY) : undefined,
@@ -30,6 +33,9 @@ const { config } = emulator;
 console.log(
   `Local IoT Core listening: API ${emulator.urls.http}, MQTT ${emulator.urls.mqtt} (region ${config.region}, account ${config.accountId}), data in ${config.dataDir}`,
 );
+if (config.dataDir) {
+  console.log(`Admin routes (/_emulator/) take the token in ${path.join(config.dataDir, ADMIN_TOKEN_FILE_NAME)}`);
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

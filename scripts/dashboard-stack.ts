@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
 import { signSession } from '../lib/auth/token';
+import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 import { buildNext, getFreePort, isBuildStale, startNext, type NextServer } from './next-app';
 
 /**
@@ -55,6 +56,7 @@ export async function startDashboardStack(
         DASHBOARD_PASSWORD: randomBytes(12).toString('base64url'),
         SESSION_SECRET: sessionSecret,
         DASHBOARD_DATA_DIR: path.join(dataDir, 'dashboard'),
+        [ADMIN_TOKEN_FILE_ENV]: path.join(dataDir, ADMIN_TOKEN_FILE_NAME),
       },
     });
     const started = next;

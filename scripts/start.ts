@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { dashboardCredentials } from '../lib/auth/credentials';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
+import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 
 import type { Emulator } from '../emulator/index';
 import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextServer } from './next-app';
@@ -39,6 +40,7 @@ async function startEmulator(): Promise<Emulator> {
     dataDir: path.resolve(projectRoot, process.env.IOT_EMULATOR_DATA_DIR ?? '.data/emulator'),
     region,
     accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
+    allowedHosts: process.env.IOT_EMULATOR_ALLOWED_HOSTS,
     log: (line) => console.error(`[emulator] ${line}`),
   });
 }
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
     env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
     env.AWS_SESSION_TOKEN = undefined;
     env.AWS_PROFILE = undefined;
+    // Where the dashboard reads the emulator's admin token (it lists connected clients at start).
+    if (emulator.config.dataDir) env[ADMIN_TOKEN_FILE_ENV] = path.join(emulator.config.dataDir, ADMIN_TOKEN_FILE_NAME);
     // Print every URL the emulator reports (the MQTT broker joins `urls` as it is built).
     const others = Object.entries(emulator.urls as Record<string, string>)
       .filter(([name]) => name !== 'http')

@@ -11,6 +11,7 @@ import {
 } from '../../lib/mqtt/topics';
 import { type AuthorizationEpoch, authorize, decisionCache, type Session } from './authorization';
 import { KEEP_ALIVE_MIN_S, MESSAGE_EXPIRY_MAX_S } from './limits';
+import { malformedReason } from './malformed';
 import { isInternal, parseShared, type SharedSubscriptions, toExternal } from './shared-subscriptions';
 import { Reason, REFUSAL, type RefusableSubscription, setPubackReason } from './wire';
 
@@ -135,6 +136,8 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
         done(new RefusedError(why));
       };
       if (packet.qos === 2) return refuse('QoS 2 is not supported', Reason.QosNotSupported);
+      const malformed = malformedReason(packet);
+      if (malformed) return refuse(malformed, Reason.TopicNameInvalid);
       const payload = packet.payload;
       const bytes = Buffer.isBuffer(payload) ? payload.length : Buffer.byteLength(payload ?? '');
       if (bytes > MAX_PAYLOAD_BYTES)
@@ -162,6 +165,8 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
       if ((sub as Subscription & { [TOO_MANY_FILTERS]?: true })[TOO_MANY_FILTERS]) {
         return refuse(`more than ${MAX_FILTERS_PER_SUBSCRIBE} filters in one SUBSCRIBE`, Reason.QuotaExceeded);
       }
+      const malformed = malformedReason(sub);
+      if (malformed) return refuse(malformed, Reason.TopicFilterInvalid);
       if (isInternal(topic)) return refuse('reserved topic filter', Reason.TopicFilterInvalid);
       const shared = topic === sub.topic ? undefined : parseShared(topic);
       if (topic !== sub.topic && !shared) return refuse('malformed shared subscription', Reason.TopicFilterInvalid);

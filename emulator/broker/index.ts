@@ -11,6 +11,7 @@ import type { BrokerBus } from './bus-impl';
 import { connectedEvent, disconnectedEvent, presenceTopic, subscriptionEvent, subscriptionTopic } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
+import { type Markable, markMalformedFilter, markMalformedPublish } from './malformed';
 import type { ServerIdentity } from './server-identity';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
@@ -170,10 +171,13 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     const client = aedes.handle(conn as Connection, req);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
-      if (packet.cmd === 'subscribe') {
+      if (packet.cmd === 'publish') {
+        markMalformedPublish(packet as unknown as Markable);
+      } else if (packet.cmd === 'subscribe') {
         const subs = packet.subscriptions as (Subscription & RefusableSubscription)[];
         const tooMany = subs.length > MAX_FILTERS_PER_SUBSCRIBE;
-        for (const sub of subs) {
+        for (const [i, sub] of subs.entries()) {
+          markMalformedFilter(sub, i);
           if (tooMany) (sub as Subscription & { [TOO_MANY_FILTERS]?: true })[TOO_MANY_FILTERS] = true;
           if (sub.qos > 1) sub.qos = 1;
           sub.topic = toInternal(sub.topic);

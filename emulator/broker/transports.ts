@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EmulatorContext } from '../context';
+import { answeredHosts, browserRefusal, upgradeRefusal } from '../http/request-guard';
 import { authenticateDevice, type UnregisteredCertificateHandler } from './authentication';
 import type { Session } from './authorization';
 import { MAXIMUM_PACKET_SIZE } from './limits';
@@ -85,7 +86,15 @@ export async function startTransports(
   return {
     port: (tlsServer.address() as AddressInfo).port,
     attachWebSocket(server) {
+      const hosts = answeredHosts(ctx.config);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // A foreign Host or a browser page (Origin, Sec-Fetch-Site) is refused as on the API (http/request-guard.ts).
+        const refusal = browserRefusal(req.headers, hosts);
+        if (refusal) {
+          log(`WebSocket refused: ${refusal.message}`);
+          socket.end(upgradeRefusal(refusal));
+          return;
+        }
         const url = new URL(req.url ?? '/', 'http://emulator');
         if (url.pathname !== '/mqtt') {
           socket.end('HTTP/1.1 404 Not Found\r\n\r\n');

@@ -1,6 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
+import { type JsonValue, nestingDepth } from '../../lib/shadows/json';
 import { invalidRequest } from '../errors';
+
+/**
+ * Choice: how deep a JSON request body may nest. No AWS IoT control-plane input comes near it (thing group
+ * properties, the deepest, are 4 levels); a body nested deeper is refused before any handler walks it.
+ */
+const MAX_BODY_DEPTH = 32;
 
 /** A parsed HTTP request as handlers see it. */
 export class ApiRequest {
@@ -32,11 +39,16 @@ export class ApiRequest {
   /** The body as JSON; an empty body is `{}`. Malformed JSON is the client's error, not ours. */
   json(): unknown {
     if (this.body.length === 0) return {};
+    let value: unknown;
     try {
-      return JSON.parse(this.body.toString('utf8'));
+      value = JSON.parse(this.body.toString('utf8'));
     } catch {
       throw invalidRequest('The request body is not valid JSON.');
     }
+    if (nestingDepth(value as JsonValue, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      throw invalidRequest(`The request body is nested too deeply (more than ${MAX_BODY_DEPTH} levels).`);
+    }
+    return value;
   }
 
   /** The query string as a plain object of single values. */

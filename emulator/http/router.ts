@@ -10,7 +10,14 @@ export interface Route {
   path: string;
   /** AWS operation name; fault injection and quotas key on it. Admin routes have none. */
   operation?: string;
+  /** Admin routes only: served without the admin token (routes/admin.ts says which and why). */
+  open?: boolean;
   handler: Handler;
+}
+
+/** The AWS operations a route table serves, by name: what fault rules and quotas may name. */
+export function operationNames(routes: readonly Route[]): ReadonlySet<string> {
+  return new Set(routes.flatMap((r) => (r.operation ? [r.operation] : [])));
 }
 
 interface CompiledRoute extends Route {

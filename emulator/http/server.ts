@@ -1,25 +1,44 @@
 import http from 'node:http';
 import type { EmulatorContext } from '../context';
 import { methodNotAllowed, requestEntityTooLarge, unknownOperation } from '../errors';
+import { adminTokenRefusal } from './admin-token';
 import { errorResponse } from './error-response';
+import { answeredHosts, browserRefusal } from './request-guard';
 import { ApiRequest, type ApiResult } from './request';
 import type { Router } from './router';
 
 /** AWS rejects request bodies far below this; anything larger is refused before it is buffered. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createHttpServer(router: Router, ctx: EmulatorContext): http.Server {
-  const server = http.createServer((req, res) => {
-    void handle(router, ctx, req, res);
+/**
+ * The emulator's HTTP server. Before a request is routed or its body read: a foreign Host or a browser's
+ * cross-site request is refused with 403 (request-guard.ts), and an admin route without the admin token with 401.
+ */
+export function createHttpServer(router: Router, ctx: EmulatorContext, adminToken: string): http.Server {
+  const hosts = answeredHosts(ctx.config);
+  // A request without a Host header reaches the guard (and gets its AWS-shaped 403) instead of Node's bare 400.
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    void handle(router, ctx, { hosts, adminToken }, req, res);
   });
   server.keepAliveTimeout = 65_000;
   return server;
 }
 
-async function handle(router: Router, ctx: EmulatorContext, req: http.IncomingMessage, res: http.ServerResponse) {
+async function handle(
+  router: Router,
+  ctx: EmulatorContext,
+  guard: { hosts: ReadonlySet<string>; adminToken: string },
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
   const requestId = crypto.randomUUID();
   let operation = 'unknown';
   try {
+    const refusal = browserRefusal(req.headers, guard.hosts);
+    if (refusal) {
+      req.resume();
+      throw refusal;
+    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const match = router.match(req.method ?? 'GET', rawPath);
@@ -30,6 +49,13 @@ async function handle(router: Router, ctx: EmulatorContext, req: http.IncomingMe
       throw methodNotAllowed(`${req.method} is not allowed on ${url.pathname}; allowed: ${match.allowed.join(', ')}`);
     }
     operation = match.route.operation ?? 'admin';
+    if (!match.route.operation && !match.route.open) {
+      const unauthorized = adminTokenRefusal(req.headers.authorization, guard.adminToken);
+      if (unauthorized) {
+        req.resume();
+        throw unauthorized;
+      }
+    }
     const body = await readBody(req);
     if (match.route.operation) {
       const fault = ctx.faults.check(match.route.operation);

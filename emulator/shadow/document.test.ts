@@ -457,6 +457,40 @@ describe('request validation', () => {
     // Arrays are levels too.
     assert.deepEqual(parseError({ state: { reported: { a: { b: { c: { d: { e: [[1]] } } } } } } }).error, tooDeep);
   });
+
+  /** Runs `fn`; a stack overflow fails the test by its message (formatting its stack would take minutes). */
+  const withoutOverflow = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      return assert.fail(`threw ${(err as Error).name}: ${(err as Error).message}`);
+    }
+  };
+
+  it('refuses a document 10,000 levels deep with the same error, without overflowing the stack', () => {
+    const depth = 10_000;
+    const deepObject = `{"state":{"desired":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}},"clientToken":"deep"}`;
+    const refused = withoutOverflow(() => parseUpdateRequest(deepObject));
+    assert.ok(!refused.ok, 'refused');
+    assert.deepEqual(refused.error, { code: 400, message: 'JSON contains too many levels of nesting; maximum is 6' });
+    assert.equal(refused.clientToken, 'deep');
+    const deepArray = `{"state":{"reported":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
+    const refusedArray = withoutOverflow(() => parseUpdateRequest(deepArray));
+    assert.ok(!refusedArray.ok, 'a deep array is refused');
+    assert.equal(refusedArray.error.code, 400);
+    // Deep nesting elsewhere in the request (an ignored member) is refused too rather than crashing anything.
+    const deepElsewhere = `{"state":{"desired":{"a":1}},"extra":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const refusedElsewhere = withoutOverflow(() => parseUpdateRequest(deepElsewhere));
+    assert.ok(!refusedElsewhere.ok, 'a deep ignored member is refused');
+    assert.equal(refusedElsewhere.error.code, 400);
+  });
+
+  it('refuses deep GET and DELETE payloads with 400 instead of crashing', () => {
+    const deep = `{"clientToken":"t","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const result = withoutOverflow(() => parseTokenRequest(deep));
+    assert.ok(!result.ok, 'a deep get or delete payload is refused');
+    assert.equal(result.error.code, 400);
+  });
 });
 
 describe('the 8 KB state limit', () => {

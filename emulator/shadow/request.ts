@@ -36,6 +36,13 @@ export type ParseResult<T> =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Choice: how deep any part of a request may nest, members the service ignores included. AWS counts depth in
+ * desired and reported only (MAX_NESTING_DEPTH); a request nesting far deeper anywhere is refused with the same
+ * error rather than read, since nothing a device or console sends comes close.
+ */
+const MAX_DOCUMENT_DEPTH = 64;
+
 /** Bytes → text → JSON. An empty payload counts as `{}` when `emptyIsObject` (GET and DELETE). */
 function parsePayloadJson(
   payload: Buffer | Uint8Array | string,
@@ -94,6 +101,7 @@ export function parseUpdateRequest(payload: Buffer | Uint8Array | string): Parse
     clientToken === undefined
       ? { ok: false, error: shadowError(code, message) }
       : { ok: false, error: shadowError(code, message), clientToken };
+  if (nestingDepth(doc, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) return fail(400, SHADOW_MESSAGES.tooDeep);
 
   if (!Object.hasOwn(doc, 'state')) return fail(400, SHADOW_MESSAGES.missingState);
   const rawState = doc.state;
@@ -128,7 +136,7 @@ export function parseUpdateRequest(payload: Buffer | Uint8Array | string): Parse
 
   for (const section of [state.desired, state.reported]) {
     if (!section) continue;
-    if (nestingDepth(section) > MAX_NESTING_DEPTH) return fail(400, SHADOW_MESSAGES.tooDeep);
+    if (nestingDepth(section, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) return fail(400, SHADOW_MESSAGES.tooDeep);
     // AWS: "Arrays can't have null values ... will be rejected."
     if (hasNullInArray(section)) return fail(400, SHADOW_MESSAGES.invalidJson);
   }
@@ -150,6 +158,12 @@ export function parseTokenRequest(payload: Buffer | Uint8Array | string): ParseR
   if (!isJsonObject(json.value)) return { ok: true };
   const token = readClientToken(json.value);
   if (!token.ok) return token;
+  if (nestingDepth(json.value, MAX_DOCUMENT_DEPTH) > MAX_DOCUMENT_DEPTH) {
+    const error = shadowError(400, SHADOW_MESSAGES.tooDeep);
+    return token.clientToken === undefined
+      ? { ok: false, error }
+      : { ok: false, error, clientToken: token.clientToken };
+  }
   return token.clientToken === undefined ? { ok: true } : { ok: true, clientToken: token.clientToken };
 }
 

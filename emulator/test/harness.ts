@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IoTClient } from '@aws-sdk/client-iot';
+import { adminAuthorization } from '../../lib/local/emulator-admin';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../index';
 
 /** A fresh emulator on a random port with its own data directory, and a real SDK client pointed at it. */
@@ -10,7 +11,7 @@ export interface TestEmulator {
   iot: IoTClient;
   url: string;
   dataDir: string;
-  /** Calls an admin route under /_emulator/. */
+  /** Calls an admin route under /_emulator/, with the admin token. */
   admin(method: string, route: string, body?: unknown): Promise<Response>;
   close(): Promise<void>;
 }
@@ -36,7 +37,10 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
     admin: (method, route, body) =>
       fetch(`${url}/_emulator/${route}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...adminAuthorization(emulator.adminToken),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
     async close() {

@@ -169,6 +169,30 @@ describe('device shadows and messages over the data-plane API', () => {
     );
   });
 
+  test('a document nested deeper than 6 levels is InvalidRequestException 400, even 10,000 levels deep', async () => {
+    const tooDeep = 'JSON contains too many levels of nesting; maximum is 6';
+    const seven = { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } };
+    const err = await expectAwsError(
+      () =>
+        data.send(new UpdateThingShadowCommand({ thingName: 'deep-1', payload: json({ state: { desired: seven } }) })),
+      'InvalidRequestException',
+      400,
+    );
+    assert.equal(err.message, tooDeep);
+    const depth = 10_000;
+    const deep = `{"state":{"desired":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}`;
+    const deepErr = await expectAwsError(
+      () => data.send(new UpdateThingShadowCommand({ thingName: 'deep-1', payload: new TextEncoder().encode(deep) })),
+      'InvalidRequestException',
+      400,
+    );
+    assert.equal(deepErr.message, tooDeep);
+    await expectAwsError(
+      () => data.send(new GetThingShadowCommand({ thingName: 'deep-1' })),
+      'ResourceNotFoundException',
+    );
+  });
+
   test('bad thing and shadow names are InvalidRequestException', async () => {
     await expectAwsError(
       () => data.send(new GetThingShadowCommand({ thingName: 'has space' })),

@@ -136,6 +136,25 @@ describe('device shadows over MQTT (mutual TLS)', () => {
     );
   });
 
+  test('an update nested deeper than 6 levels is rejected 400, even 10,000 levels deep', async () => {
+    const tooDeep = 'JSON contains too many levels of nesting; maximum is 6';
+    const [seven] = await request(
+      `${prefix}/update`,
+      { state: { reported: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } } }, clientToken: 'seven' },
+      [`${prefix}/update/rejected`],
+    );
+    assert.deepEqual([seven!.code, seven!.message, seven!.clientToken], [400, tooDeep, 'seven']);
+    const depth = 10_000;
+    const deep = `{"clientToken":"deep","state":{"desired":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}`;
+    const [rejected] = await request(`${prefix}/update`, deep, [`${prefix}/update/rejected`]);
+    assert.deepEqual([rejected!.code, rejected!.message, rejected!.clientToken], [400, tooDeep, 'deep']);
+    // The broker and the shadow service still answer.
+    const [doc] = await request(`${prefix}/update`, { state: { reported: { after: 'deep' } } }, [
+      `${prefix}/update/accepted`,
+    ]);
+    assert.deepEqual(doc!.state, { reported: { after: 'deep' } });
+  });
+
   test('get answers the document with its delta; get of a missing named shadow is rejected 404', async () => {
     const [doc] = await request(`${prefix}/get`, { clientToken: 'g1' }, [`${prefix}/get/accepted`]);
     assert.deepEqual(doc!.state.delta, { fw: '2.0' });

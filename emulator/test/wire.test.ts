@@ -78,6 +78,35 @@ describe('wire format, bad input and fault injection', () => {
     assert.equal(bad.status, 400);
   });
 
+  test('a fault or quota for an operation that does not exist is refused with 400 and how to name one', async () => {
+    for (const operation of ['CreateThings', 'createThing', 'Nothing', '']) {
+      const res = await t.admin('POST', 'faults', { operation, count: 1 });
+      assert.equal(res.status, 400, operation);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidRequestException');
+      const { message } = (await res.json()) as { message: string };
+      if (operation) {
+        assert.match(message, new RegExp(`'${operation}'`));
+        assert.match(message, /'\*'/, 'says that * names every operation');
+        assert.match(message, /CreateThing, /, 'lists the operations it knows');
+      }
+    }
+    assert.match(
+      ((await (await t.admin('POST', 'faults', { operation: 'creatething' })).json()) as { message: string }).message,
+      /did you mean 'CreateThing'/i,
+    );
+    const quota = await t.admin('PUT', 'quotas', { rates: { CreateThings: 5 } });
+    assert.equal(quota.status, 400);
+    assert.match(((await quota.json()) as { message: string }).message, /'CreateThings'/);
+    // None of them was added: every operation still works, and the lists are empty.
+    assert.deepEqual(await (await t.admin('GET', 'faults')).json(), { faults: [] });
+    assert.deepEqual(await (await t.admin('GET', 'quotas')).json(), { rates: {} });
+    await t.iot.send(new CreateThingCommand({ thingName: 'after-unknown-fault' }));
+    // Known names, and '*', are still accepted.
+    assert.equal((await t.admin('POST', 'faults', { operation: 'UpdateThingShadow', count: 1 })).status, 200);
+    assert.equal((await t.admin('POST', 'faults', { operation: '*', count: 1 })).status, 200);
+    await t.admin('DELETE', 'faults');
+  });
+
   test('the SDK retries an injected throttle by itself (standard retry mode)', async () => {
     const retrying = new IoTClient({
       endpoint: t.url,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
+import { adminHeaders } from '@/lib/local/emulator-admin';
 import type { MqttConnectionState } from '@/lib/mqtt/connection-state';
 import { connectDashboardMqtt } from '@/lib/mqtt/dashboard-connection';
 import { PRESENCE_FILTER } from '@/lib/mqtt/reserved-topics';
@@ -98,7 +99,12 @@ export class PresenceTracker {
     if (config.mode !== 'local') return;
     try {
       const base = describeControlEndpoint(config).replace(/\/+$/, '');
-      const res = await fetch(`${base}/_emulator/clients`, { cache: 'no-store', signal: AbortSignal.timeout(3000) });
+      const res = await fetch(`${base}/_emulator/clients`, {
+        cache: 'no-store',
+        signal: AbortSignal.timeout(3000),
+        // An admin route: the emulator's token, from the file the launcher names (lib/local/emulator-admin.ts).
+        headers: adminHeaders(),
+      });
       if (!res.ok) return;
       const body = (await res.json()) as { clientIds?: unknown };
       if (Array.isArray(body.clientIds)) {

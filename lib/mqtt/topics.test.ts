@@ -38,6 +38,9 @@ describe('broker limits (AWS IoT Core)', () => {
     assert.ok(isPublishableReservedTopic('$aws/rules/ingest/data'));
     assert.ok(!isPublishableReservedTopic('$aws/things/t1/shadow/update/accepted'));
     assert.ok(!isPublishableReservedTopic('$aws/events/presence/connected/t1'));
+    // A shadow request for a name AWS does not allow is answered by nothing: refused like the rest.
+    assert.ok(!isPublishableReservedTopic('$aws/things/has space/shadow/update'));
+    assert.ok(!isPublishableReservedTopic('$aws/things/t1/shadow/name/bad name/get'));
     assert.ok(isPublishableReservedTopic('plain/topic'));
   });
 });

@@ -53,11 +53,25 @@ export function clientIdProblem(clientId: string): string | undefined {
   return undefined;
 }
 
+/** Thing and named-shadow names as AWS IoT allows them (lib/validation/iot-names.ts has the zod forms). */
+const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+const SHADOW_NAME = /^[$a-zA-Z0-9:_-]{1,64}$/;
+
+/** A shadow request topic for a thing (and shadow) name AWS accepts: nothing would ever answer another. */
+function isShadowRequest(topic: string): boolean {
+  const shadow = parseShadowTopic(topic);
+  return (
+    shadow?.kind === 'request' &&
+    THING_NAME.test(shadow.thingName) &&
+    (shadow.shadowName === undefined || SHADOW_NAME.test(shadow.shadowName))
+  );
+}
+
 /** Topics under `$aws/` a device may publish to; AWS rejects publishes to the rest of the reserved space. */
 export function isPublishableReservedTopic(topic: string): boolean {
   if (!topic.startsWith('$')) return true;
   return (
-    parseShadowTopic(topic)?.kind === 'request' ||
+    isShadowRequest(topic) ||
     /^\$aws\/things\/[^/]+\/jobs\//.test(topic) ||
     /^\$aws\/rules\/[^/]+\//.test(topic) ||
     /^\$aws\/things\/[^/]+\/tunnels\//.test(topic) ||

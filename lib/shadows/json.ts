@@ -52,12 +52,23 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return false;
 }
 
-/** Depth as the shadow limit counts it: each object and array is a level (`{"a": 1}` is 1). */
-export function nestingDepth(value: JsonValue): number {
-  if (Array.isArray(value)) return 1 + value.reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
-  if (isJsonObject(value))
-    return 1 + Object.values(value).reduce<number>((max, item) => Math.max(max, nestingDepth(item)), 0);
-  return 0;
+/**
+ * Depth as the shadow limit counts it: each object and array is a level (`{"a": 1}` is 1). Walks with its own
+ * stack, not recursion, so a hostile document 100,000 levels deep (JSON.parse builds one happily) is measured
+ * instead of overflowing the call stack; it stops as soon as the depth passes `stopAbove`, if given.
+ */
+export function nestingDepth(value: JsonValue, stopAbove = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [JsonValue, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    const children = Array.isArray(node) ? node : isJsonObject(node) ? Object.values(node) : undefined;
+    if (!children) continue;
+    if (depth > max) max = depth;
+    if (max > stopAbove) return max;
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return max;
 }
 
 /** AWS rejects arrays holding null ("Invalid JSON"). */

@@ -60,10 +60,12 @@ async function worker(quick: boolean): Promise<Figure[]> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bulk-emu-'));
   const emu = await spawnEmulator({ IOT_EMULATOR_DATA_DIR: dataDir, AWS_REGION: 'us-east-1' });
+  const { adminAuthorization, ADMIN_TOKEN_FILE_NAME } = await import('../../lib/local/emulator-admin');
+  const adminToken = fs.readFileSync(path.join(dataDir, ADMIN_TOKEN_FILE_NAME), 'utf8').trim();
   const admin = (method: string, route: string, body?: unknown) =>
     fetch(`${emu.url}/_emulator/${route}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...adminAuthorization(adminToken), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
   const aws = emulatorOps(emu.url);

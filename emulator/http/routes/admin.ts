@@ -8,8 +8,8 @@ import type { Route } from '../router';
  * Admin routes under `/_emulator/`, a prefix no AWS API uses. They are how tests (and curious users)
  * inject faults and turn on AWS's rate quotas:
  *
- *   GET    /_emulator/health                 -> { status, region, accountId, ports }
- *   GET    /_emulator/root-ca.pem            -> the emulator's root CA (what bundles trust)
+ *   GET    /_emulator/health                 -> { status, region, accountId, ports }             (open)
+ *   GET    /_emulator/root-ca.pem            -> the emulator's root CA (what bundles trust)      (open)
  *   GET    /_emulator/clients                -> { clientIds: [...] } connected to the broker now
  *   GET    /_emulator/faults                 -> { faults: [...] }
  *   POST   /_emulator/faults  { operation, error?, message?, count? | probability? }   adds one rule
@@ -17,6 +17,13 @@ import type { Route } from '../router';
  *   GET    /_emulator/quotas                 -> { rates }
  *   PUT    /_emulator/quotas  { rates?: { CreateThing: 100, ... }, defaults?: true }  replaces the rates
  *   DELETE /_emulator/quotas                 -> no quotas
+ *
+ * Every route needs the admin token (`Authorization: Bearer <token>`, the token from `<dataDir>/admin-token`;
+ * http/admin-token.ts) except the two marked open, which hold nothing secret and change nothing: health is
+ * the emulator's configuration as any client already sees it (region, account id, ports), and the root CA is
+ * public material, the certificate every device bundle carries (the role Amazon Root CA 1 plays on AWS), which
+ * the dashboard and device tooling fetch without credentials. The client list stays behind the token: it names
+ * the devices connected now.
  */
 const faultRule = z
   .object({
@@ -40,6 +47,7 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     path: '/_emulator/health',
+    open: true,
     handler: (_req, ctx) =>
       ok({
         status: 'ok',
@@ -52,6 +60,7 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     path: '/_emulator/root-ca.pem',
+    open: true,
     handler: (_req, ctx) => ({ raw: ctx.pki.root.certificatePem + '\n', contentType: 'application/x-pem-file' }),
   },
   {
