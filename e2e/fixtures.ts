@@ -57,7 +57,9 @@ interface Options {
   /**
    * Console errors, uncaught page errors and 404 / 5xx answers from the dashboard that this test causes on
    * purpose (a missing thing's page, a refused request). Anything else fails the test: a page must not log
-   * errors or ask for files that do not exist.
+   * errors or ask for files that do not exist. Playwright reads an option's array as `[value, options]`, so a list
+   * of patterns is written `test.use({ expectedPageErrors: [[/a/, /b/], { scope: 'test' }] })` (or one regex
+   * with alternatives: `[/a|b/]`).
    */
   expectedPageErrors: readonly RegExp[];
 }
