@@ -39,6 +39,8 @@ export interface ThingGroupRecord {
   version: number;
   properties: { thingGroupDescription?: string; attributePayload?: { attributes?: Record<string, string> } };
   creationDate: number;
+  /** Dynamic thing groups only: the fleet-indexing query whose matches are its members. */
+  dynamic?: { indexName: string; queryString: string; queryVersion: string };
 }
 
 export interface ThingGroupMemberRecord {

@@ -10,6 +10,8 @@ import {
   listThingsInThingGroup,
   removeThingFromThingGroup,
   requireThingGroup,
+  updateThingGroup,
+  updateThingGroupsForThing,
 } from '../../iot/thing-groups';
 import type { ThingGroupRecord } from '../../store/records';
 import { epochSeconds } from '../../time';
@@ -20,6 +22,19 @@ import type { Route } from '../router';
 const properties = z.object({
   thingGroupDescription: z.string().max(2028).optional(),
   attributePayload: z.object({ attributes: attributes.optional(), merge: z.boolean().optional() }).optional(),
+});
+
+const updateBody = z.object({
+  thingGroupProperties: properties,
+  expectedVersion: z.number().int().optional(),
+});
+
+const groupList = z.array(thingGroupName).max(10, 'Member must have length less than or equal to 10');
+const updateGroupsForThingBody = z.object({
+  thingName,
+  thingGroupsToAdd: groupList.optional(),
+  thingGroupsToRemove: groupList.optional(),
+  overrideDynamicGroups: z.boolean().optional(),
 });
 
 const createBody = z.object({
@@ -62,6 +77,28 @@ export const thingGroupsRoutes: Route[] = [
     handler: (req, ctx) => {
       removeThingFromThingGroup(ctx, parseInput(membershipBody, req.json()));
       return ok({});
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/thing-groups/updateThingGroupsForThing',
+    operation: 'UpdateThingGroupsForThing',
+    handler: (req, ctx) => {
+      updateThingGroupsForThing(ctx, parseInput(updateGroupsForThingBody, req.json()));
+      return ok({});
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/thing-groups/{thingGroupName}',
+    operation: 'UpdateThingGroup',
+    handler: (req, ctx) => {
+      const body = parseInput(updateBody, req.json());
+      const group = updateThingGroup(ctx, nameParam(req.params), {
+        properties: body.thingGroupProperties,
+        expectedVersion: body.expectedVersion,
+      });
+      return ok({ version: group.version });
     },
   },
   {
