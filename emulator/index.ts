@@ -9,6 +9,7 @@ import { Router } from './http/router';
 import { createHttpServer } from './http/server';
 import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
+import { type CredentialsServer, startCredentialsServer } from './credentials/server';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
 import { onUnregisteredCertificate } from './iot/jit';
 import { attachShadowTopics } from './shadow/service';
@@ -18,8 +19,11 @@ import { Store } from './store/store';
 export type { EmulatorOptions } from './config';
 
 export interface Emulator {
-  /** `http`: control plane, data plane, admin routes and MQTT over WebSocket at /mqtt; `mqtt`: MQTT over mutual TLS. */
-  urls: { http: string; mqtt: string; mqttWebSocket: string };
+  /**
+   * `http`: control plane, data plane, admin routes and MQTT over WebSocket at /mqtt; `mqtt`: MQTT over mutual
+   * TLS; `credentialsProvider`: the credentials provider (HTTPS, mutual TLS).
+   */
+  urls: { http: string; mqtt: string; mqttWebSocket: string; credentialsProvider: string };
   /** The root CA clients must trust to verify the broker (also at `<dataDir>/root-ca.pem`). */
   rootCaPem: string;
   broker: Broker;
@@ -53,10 +57,11 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     fs.writeFileSync(path.join(config.dataDir, 'root-ca.pem'), pki.root.certificatePem + '\n');
   }
 
+  const identity = await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost);
   const broker = await startBroker(context, {
     host: config.host,
     port: config.mqttPort,
-    identity: await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost),
+    identity,
     bus,
     onUnregistered: onUnregisteredCertificate,
     sessionExpirySeconds: config.sessionExpirySeconds,
@@ -67,7 +72,10 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
 
   const server = createHttpServer(new Router(allRoutes), context);
   broker.attachWebSocket(server);
+  let credentials: CredentialsServer | undefined;
   try {
+    credentials = await startCredentialsServer(context, { host: config.host, port: config.credentialsPort, identity });
+    config.credentialsPort = credentials.port;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.httpPort, config.host, () => {
@@ -76,6 +84,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       });
     });
   } catch (err) {
+    await credentials?.close();
     await broker.close();
     store.close();
     throw err;
@@ -89,14 +98,14 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       http: `http://${host}:${config.httpPort}`,
       mqtt: `mqtts://${host}:${config.mqttPort}`,
       mqttWebSocket: `ws://${host}:${config.httpPort}/mqtt`,
+      credentialsProvider: `https://${host}:${config.credentialsPort}`,
     },
     rootCaPem: pki.root.certificatePem,
     broker,
     config,
     context,
     close: () =>
-      (closed ??= broker
-        .close()
+      (closed ??= Promise.all([broker.close(), credentials.close()])
         .then(
           () =>
             new Promise<void>((resolve) => {
