@@ -11,6 +11,8 @@ import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
 import { type CredentialsServer, startCredentialsServer } from './credentials/server';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
+import { trackConnectivity } from './iot/connectivity';
+import { initIndexing } from './iot/indexing';
 import { onUnregisteredCertificate } from './iot/jit';
 import { attachShadowTopics } from './shadow/service';
 import { loadOrCreateAuthority } from './pki/authority';
@@ -69,6 +71,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   config.mqttPort = broker.port;
   context.connectedClientIds = () => broker.connectedClientIds();
   attachShadowTopics(context);
+  initIndexing(context);
+  const stopConnectivity = trackConnectivity(context);
 
   const server = createHttpServer(new Router(allRoutes), context);
   broker.attachWebSocket(server);
@@ -106,6 +110,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     context,
     close: () =>
       (closed ??= Promise.all([broker.close(), credentials.close()])
+        .then(stopConnectivity)
         .then(
           () =>
             new Promise<void>((resolve) => {

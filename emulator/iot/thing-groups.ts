@@ -258,30 +258,3 @@ export function listThingGroups(ctx: EmulatorContext, q: ThingGroupsQuery): Page
       (!q.namePrefixFilter || g.thingGroupName.startsWith(q.namePrefixFilter)),
   });
 }
-
-/** ListThingsInThingGroup: thing names, with `recursive` those of its descendant groups too. */
-export function listThingsInThingGroup(
-  ctx: EmulatorContext,
-  name: string,
-  q: PageRequest & { recursive?: boolean },
-): Page<string> {
-  requireThingGroup(ctx.store, name);
-  const groupNames = q.recursive ? [name, ...descendants(ctx.store, name)] : [name];
-  const members = [
-    ...new Set(groupNames.flatMap((g) => ctx.store.c.thingGroupMembers.findBy('group', g).map((m) => m.thingName))),
-  ].sort();
-  return paginate(members, (k) => k, { token: q.token, limit: q.limit });
-}
-
-export function listThingGroupsForThing(
-  ctx: EmulatorContext,
-  thingName: string,
-  q: PageRequest,
-): Page<ThingGroupRecord> {
-  requireThing(ctx.store, thingName);
-  const groupNames = ctx.store.c.thingGroupMembers
-    .findBy('thing', thingName)
-    .map((m) => m.thingGroupName)
-    .sort();
-  return paginate(groupNames, (k) => ctx.store.c.thingGroups.get(k), { token: q.token, limit: q.limit });
-}

@@ -133,6 +133,8 @@ export function deleteThing(ctx: EmulatorContext, name: string, expectedVersion?
     }
     tx.delete('things', name);
     for (const key of tx.c.thingGroupMembers.keysBy('thing', name)) tx.delete('thingGroupMembers', key);
+    // Fleet indexing's connectivity goes with the thing: one made again later starts as never connected.
+    if (tx.c.connectivity.has(name)) tx.delete('connectivity', name);
   });
 }
 

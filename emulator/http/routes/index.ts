@@ -2,7 +2,9 @@ import type { Route } from '../router';
 import { adminRoutes } from './admin';
 import { caCertificatesRoutes } from './ca-certificates';
 import { certificatesRoutes } from './certificates';
+import { dynamicThingGroupsRoutes } from './dynamic-thing-groups';
 import { endpointRoutes } from './endpoint';
+import { indexingRoutes } from './indexing';
 import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
 import { policyAttachmentsRoutes } from './policy-attachments';
@@ -30,4 +32,6 @@ export const allRoutes: Route[] = [
   ...messagesRoutes,
   ...testAuthorizationRoutes,
   ...roleAliasesRoutes,
+  ...indexingRoutes,
+  ...dynamicThingGroupsRoutes,
 ];

@@ -6,13 +6,12 @@ import {
   createThingGroup,
   deleteThingGroup,
   listThingGroups,
-  listThingGroupsForThing,
-  listThingsInThingGroup,
   removeThingFromThingGroup,
   requireThingGroup,
   updateThingGroup,
   updateThingGroupsForThing,
 } from '../../iot/thing-groups';
+import { listThingGroupsForThing, listThingsInThingGroup } from '../../iot/group-membership';
 import type { ThingGroupRecord } from '../../store/records';
 import { epochSeconds } from '../../time';
 import { pageSize, queryBoolean, tags } from '../params';
@@ -133,6 +132,8 @@ export const thingGroupsRoutes: Route[] = [
           rootToParentThingGroups: ancestors(ctx.store, group).map(groupRef),
           creationDate: epochSeconds(group.creationDate),
         },
+        // A dynamic group also names its query, and is ACTIVE: its membership is read from the index at once.
+        ...(group.dynamic ? { ...group.dynamic, status: 'ACTIVE' } : {}),
       });
     },
   },
