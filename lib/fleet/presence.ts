@@ -53,6 +53,7 @@ export class PresenceTracker {
   private readonly watches = new Map<string, Set<MessageListener>>();
   private readonly ready: Promise<void>;
   private markReady!: () => void;
+  private stopped = false;
 
   constructor() {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
@@ -60,8 +61,13 @@ export class PresenceTracker {
   }
 
   private async start() {
+    if (this.stopped) return;
     try {
       const client = await connectDashboardMqtt(`dashboard-presence-${randomUUID().slice(0, 8)}`);
+      if (this.stopped) {
+        client.end(true);
+        return;
+      }
       this.client = client;
       client.on('connect', () => void this.onConnect(client));
       client.on('reconnect', () => (this.state = 'reconnecting'));
@@ -120,6 +126,12 @@ export class PresenceTracker {
     for (const [filter, listeners] of this.watches) {
       if (topicMatches(filter, topic)) for (const listener of listeners) listener(topic, payload);
     }
+  }
+
+  /** Ends the connection for good (tests; a server process keeps its tracker until it exits). */
+  stop(): void {
+    this.stopped = true;
+    this.client?.end(true);
   }
 
   /** Waits (at most `ms`) for the first connection attempt to settle. */
