@@ -2,16 +2,7 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
 
-import {
-  onboardAttachPolicy,
-  onboardAttachThingPrincipal,
-  onboardCreateCertificate,
-  onboardCreatePolicy,
-  onboardCreateThing,
-  onboardRollback,
-  validateOnboardingAction,
-  type ValidatedRun,
-} from '@/app/(console)/onboard/actions';
+import { validateOnboardingAction, type ValidatedRun } from '@/app/(console)/onboard/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
@@ -22,13 +13,16 @@ import { RadioCards } from '@/components/ui/radio';
 import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';
-import { describeCreated, runOnboarding, type RunView } from '@/lib/onboarding/run';
-import { CREDENTIAL_MODES, type CredentialMode, type OnboardingSteps } from '@/lib/onboarding/types';
+import { runOnboarding, type RunView } from '@/lib/onboarding/run';
+import { CREDENTIAL_MODES, type CredentialMode } from '@/lib/onboarding/types';
 import { generateDeviceKeys, KEY_ALGORITHMS } from '@/lib/pki/browser-keys';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
 import { saveBytes } from './download';
 import { OnboardingSummary, type SummaryData } from './onboarding-summary';
+import { RoleAliasField } from './role-alias-field';
+import { RunPanel } from './run-panel';
+import { STEPS } from './server-steps';
 import { StepList } from './step-list';
 
 export interface TemplateOption {
@@ -38,16 +32,6 @@ export interface TemplateOption {
   broad: boolean;
   document: string;
 }
-
-/** The page's server actions, one per AWS call: the run's progress is each answer as it arrives. */
-const STEPS: OnboardingSteps = {
-  createThing: onboardCreateThing,
-  createCertificate: onboardCreateCertificate,
-  createPolicy: onboardCreatePolicy,
-  attachPolicy: onboardAttachPolicy,
-  attachThingPrincipal: onboardAttachThingPrincipal,
-  rollback: onboardRollback,
-};
 
 interface Fields {
   thingName: string;
@@ -62,6 +46,7 @@ interface Fields {
   templateId: string;
   policyName: string;
   existingPolicyName: string;
+  roleAlias: string;
 }
 
 const INITIAL: Fields = {
@@ -77,6 +62,7 @@ const INITIAL: Fields = {
   templateId: 'thing-scoped',
   policyName: '',
   existingPolicyName: '',
+  roleAlias: '',
 };
 
 /** The finished bundle, kept in this page's memory only, so "Download" can be pressed again. */
@@ -90,12 +76,14 @@ export function OnboardForm({
   thingGroups,
   policies,
   templates,
+  roleAliases,
   listProblems,
 }: {
   thingTypes: string[];
   thingGroups: string[];
   policies: string[];
   templates: TemplateOption[];
+  roleAliases: string[];
   listProblems: string[];
 }) {
   const toast = useToast();
@@ -119,7 +107,7 @@ export function OnboardForm({
   // An accepted submit starts exactly one run, driven from here: one server action per AWS call.
   useEffect(() => {
     if (state.status !== 'success' || !state.data || started.current === state.data.runId) return;
-    const { runId, plan, connection } = state.data;
+    const { runId, plan, connection, credentialsProvider } = state.data;
     started.current = runId;
     setFinished(undefined);
     setRunning(true);
@@ -146,6 +134,7 @@ export function OnboardForm({
           rootCa: connection.rootCa,
           policyName: r.policyName,
           topics: { telemetry: telemetryTopic },
+          ...(credentialsProvider ? { credentialsProvider } : {}),
           createdAt: new Date(),
         });
         const zip = zipBundle(files);
@@ -160,6 +149,7 @@ export function OnboardForm({
             fileName,
             hasPrivateKey: Boolean(r.privateKeyPem),
             connection,
+            ...(credentialsProvider ? { credentialsProvider } : {}),
           },
         });
         saveBytes(zip, fileName, 'application/zip');
@@ -191,7 +181,6 @@ export function OnboardForm({
 
   const maxAttributes = fields.thingTypeName ? MAX_ATTRIBUTES_WITH_TYPE : MAX_ATTRIBUTES_WITHOUT_TYPE;
   const template = templates.find((t) => t.id === fields.templateId);
-  const failure = run?.phase === 'failed' ? run.failure : undefined;
 
   return (
     <div className="grid gap-6 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
@@ -371,6 +360,13 @@ export function OnboardForm({
                 name="existingPolicyName"
               />
             )}
+            <RoleAliasField
+              aliases={roleAliases}
+              policyMode={fields.policyMode}
+              value={fields.roleAlias}
+              onChange={(v) => set('roleAlias', v)}
+              errors={errors('roleAlias')}
+            />
           </FormSection>
         </fieldset>
 
@@ -383,43 +379,7 @@ export function OnboardForm({
         {state.status === 'invalid' || state.status === 'failed' ? <FormMessage state={state} /> : null}
       </form>
 
-      <div className="space-y-4">
-        {failure ? (
-          <section aria-label="Onboarding failure">
-            <Alert title={`Onboarding failed at: ${failure.stepLabel}`}>
-              <p>{failure.message}</p>
-              <p className="mt-2">{failure.advice}</p>
-              {run?.rollback && (run.rollback.undone.length > 0 || run.rollback.left.length > 0) ? (
-                <ul className="mt-2 list-disc pl-5 text-xs">
-                  {run.rollback.undone.map((c) => (
-                    <li key={`u-${describeCreated(c)}`}>Removed: {describeCreated(c)}</li>
-                  ))}
-                  {run.rollback.left.map((l) => (
-                    <li key={`l-${describeCreated(l.item)}`}>
-                      Still there: {describeCreated(l.item)} ({l.message})
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </Alert>
-          </section>
-        ) : null}
-        {run ? (
-          <StepList view={run} />
-        ) : (
-          <aside className="rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600">
-            <p className="font-medium text-slate-800">What happens</p>
-            <ol className="mt-2 list-decimal space-y-1 pl-5">
-              <li>Create the thing</li>
-              <li>Issue or register the certificate (active)</li>
-              <li>Create the policy (from a template) and attach it to the certificate</li>
-              <li>Attach the certificate to the thing</li>
-              <li>Download the credential bundle, made in this browser</li>
-            </ol>
-            <p className="mt-2">If a step fails, everything this run made is removed again, newest first.</p>
-          </aside>
-        )}
-      </div>
+      <RunPanel run={run} />
     </div>
   );
 }

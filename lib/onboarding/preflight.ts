@@ -2,7 +2,9 @@ import 'server-only';
 
 import { orIfNotFound } from '../aws/call';
 import { describeCertificate } from '../aws/certificates';
+import { credentialsProviderEndpoint } from '../aws/endpoint';
 import { policyExists } from '../aws/policies';
+import { describeRoleAlias } from '../aws/role-aliases';
 import { thingGroupExists, thingTypeExists } from '../aws/thing-groups';
 import { thingExists } from '../aws/things';
 import { inspectCertificate } from '../pki/inspect';
@@ -13,12 +15,26 @@ export interface PreflightResult {
   /** Problems per form field, shown beside the field; empty when the run may start. */
   problems: { path: string; message: string }[];
   connection: DeviceConnection;
+  /** With a role alias: where the device asks for credentials (DescribeEndpoint iot:CredentialProvider). */
+  credentialsProvider?: { endpoint: string; roleAlias: string };
+}
+
+/** The alias exists, and where the credentials provider is; undefined without a role alias. */
+async function checkRoleAlias(plan: OnboardingPlan) {
+  if (!plan.roleAlias) return undefined;
+  const roleAlias = plan.roleAlias;
+  const [exists, endpoint] = await Promise.all([
+    orIfNotFound(async () => Boolean(await describeRoleAlias(roleAlias)), false),
+    credentialsProviderEndpoint(),
+  ]);
+  return { exists, endpoint, roleAlias };
 }
 
 /**
  * The checks against AWS that come after the form's own validation and before anything is created: the
  * thing name is free, the thing type, group and (existing) policy exist, a template policy's name is free,
- * an own certificate is not registered yet, and where devices connect. Read-only calls, in parallel.
+ * an own certificate is not registered yet, a chosen role alias exists, and where devices connect (and ask
+ * for credentials). Read-only calls, in parallel.
  * Throws an AppError when AWS cannot be asked.
  */
 export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> {
@@ -26,7 +42,7 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
     plan.credentials.mode === 'own-certificate'
       ? (await inspectCertificate(plan.credentials.certificatePem)).certificateId
       : undefined;
-  const [thingTaken, typeOk, groupOk, policyFound, registered, connection] = await Promise.all([
+  const [thingTaken, typeOk, groupOk, policyFound, registered, connection, alias] = await Promise.all([
     thingExists(plan.thingName),
     plan.thingTypeName ? thingTypeExists(plan.thingTypeName) : Promise.resolve(true),
     plan.thingGroupName ? thingGroupExists(plan.thingGroupName) : Promise.resolve(true),
@@ -35,6 +51,7 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
       ? orIfNotFound(() => describeCertificate(ownCertificateId), undefined)
       : Promise.resolve(undefined),
     deviceConnection(),
+    checkRoleAlias(plan),
   ]);
   const problems: PreflightResult['problems'] = [];
   if (thingTaken)
@@ -60,5 +77,13 @@ export async function preflight(plan: OnboardingPlan): Promise<PreflightResult> 
       message: `This certificate is already registered (id ${registered.id.slice(0, 12)}…, ${registered.status}). Attach it from the Certificates page instead.`,
     });
   }
-  return { problems, connection };
+  if (alias && !alias.exists) {
+    problems.push({
+      path: 'roleAlias',
+      message: `There is no role alias named ${alias.roleAlias}. Create it first (aws iot create-role-alias).`,
+    });
+  }
+  return alias
+    ? { problems, connection, credentialsProvider: { endpoint: alias.endpoint, roleAlias: alias.roleAlias } }
+    : { problems, connection };
 }

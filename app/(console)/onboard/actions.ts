@@ -38,6 +38,8 @@ export interface ValidatedRun {
   runId: string;
   plan: OnboardingPlan;
   connection: DeviceConnection;
+  /** With a role alias: the credentials provider the bundle names. */
+  credentialsProvider?: { endpoint: string; roleAlias: string };
 }
 
 export async function validateOnboardingAction(
@@ -64,7 +66,12 @@ export async function validateOnboardingAction(
   if (checked.problems.length)
     return invalid(fieldIssues(checked.problems), values, 'Nothing was created. Fix the fields marked below.');
 
-  return succeeded('Checked. Onboarding…', { runId: crypto.randomUUID(), plan, connection: checked.connection });
+  return succeeded('Checked. Onboarding…', {
+    runId: crypto.randomUUID(),
+    plan,
+    connection: checked.connection,
+    ...(checked.credentialsProvider ? { credentialsProvider: checked.credentialsProvider } : {}),
+  });
 }
 
 export async function onboardCreateThing(input: ThingRequest): Promise<StepOutcome<{ thingArn: string }>> {
