@@ -50,6 +50,7 @@ test.describe('Onboard a device with a role alias', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-alias-'));
     try {
       for (const [name, content] of Object.entries(files)) {
+        if (name.endsWith('/')) continue; // a folder entry
         const target = path.join(dir, name);
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, content);
