@@ -120,6 +120,7 @@ describe('malformed and unsupported queries', () => {
     ['thingName:*a AND thingGroupNames:*b', /leading wildcard is allowed in one query term only/],
     [`thingName:*a AND attributes.x:${'y'.repeat(100)}`, /at most 100 characters/],
     [Array.from({ length: 13 }, (_, i) => `attributes.a${i}:x`).join(' AND '), /13 terms; at most 12/],
+    [`${'('.repeat(10_000)}thingName:a${')'.repeat(10_000)}`, /nest more than 32 deep/],
   ];
   for (const [query, message] of refused) {
     it(`refuses ${JSON.stringify(query.slice(0, 60))}`, () => {
@@ -129,6 +130,12 @@ describe('malformed and unsupported queries', () => {
       );
     });
   }
+
+  it('a long chain of NOTs is its parity, without deep recursion', () => {
+    const tree = parseQuery(`${'NOT '.repeat(20_001)}thingName:MyLightBulb`);
+    assert.equal(matches(tree, lamp), false);
+    assert.equal(matches(parseQuery(`${'NOT '.repeat(20_000)}thingName:MyLightBulb`), lamp), true);
+  });
 
   it('twelve terms and one leading wildcard are fine', () => {
     parseQuery(Array.from({ length: 12 }, (_, i) => `attributes.a${i}:x`).join(' '));

@@ -41,6 +41,8 @@ export type QueryNode =
 export class QuerySyntaxError extends Error {}
 
 export const MAX_QUERY_TERMS = 12;
+/** Parentheses nest at most this deep (a guard for the parser's recursion; twelve terms never need more). */
+export const MAX_NESTING = 32;
 export const MAX_LEADING_WILDCARD_QUERY_LENGTH = 100;
 
 type Token =
@@ -148,12 +150,15 @@ export function parseQuery(input: string): QueryNode {
     if (value?.kind === 'wildcard' && /^[*?]/.test(value.text) && value.text !== '*') leadingWildcards++;
   };
 
+  let depth = 0;
   function orExpr(inField?: string): QueryNode {
+    if (++depth > MAX_NESTING) throw new QuerySyntaxError(`Parentheses nest more than ${MAX_NESTING} deep.`);
     const items = [andExpr(inField)];
     while (peek()?.t === 'OR') {
       next();
       items.push(andExpr(inField));
     }
+    depth--;
     return items.length === 1 ? items[0]! : { kind: 'or', items };
   }
 
@@ -169,12 +174,14 @@ export function parseQuery(input: string): QueryNode {
   }
 
   function notExpr(inField?: string): QueryNode {
-    const tok = peek();
-    if (tok?.t === 'NOT' || tok?.t === '-') {
+    let negations = 0;
+    while (peek()?.t === 'NOT' || peek()?.t === '-') {
       next();
-      return { kind: 'not', item: notExpr(inField) };
+      negations++;
     }
-    return primary(inField);
+    const item = primary(inField);
+    // NOT NOT a is a: only the parity of a chain of negations matters (and no chain deepens the recursion).
+    return negations % 2 ? { kind: 'not', item } : item;
   }
 
   function primary(inField?: string): QueryNode {

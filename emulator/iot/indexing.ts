@@ -196,8 +196,9 @@ export function getStatistics(
     count: numbers.length,
     average,
     sum,
-    minimum: Math.min(...numbers),
-    maximum: Math.max(...numbers),
+    // A loop, not Math.min(...numbers): a large fleet's values would overflow the call's arguments.
+    minimum: numbers.reduce((a, b) => (b < a ? b : a)),
+    maximum: numbers.reduce((a, b) => (b > a ? b : a)),
     sumOfSquares,
     variance,
     stdDeviation: Math.sqrt(Math.max(variance, 0)),
