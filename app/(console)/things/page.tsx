@@ -203,6 +203,15 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
                 : listing.total !== undefined
                   ? ` · ${plural(listing.total, 'thing', 'things')} in the registry`
                   : ''}
+              {listing.kind === 'fleet-index' ? (
+                <>
+                  {/* AWS updates its fleet index within seconds of a change: searching again picks it up. */}
+                  {' · '}
+                  <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
+                    Refresh
+                  </Link>
+                </>
+              ) : null}
             </span>
             <div className="flex gap-2">
               {query.nextToken ? (
