@@ -197,8 +197,8 @@ export function getStatistics(
     average,
     sum,
     // A loop, not Math.min(...numbers): a large fleet's values would overflow the call's arguments.
-    minimum: numbers.reduce((a, b) => (b < a ? b : a)),
-    maximum: numbers.reduce((a, b) => (b > a ? b : a)),
+    minimum: numbers.reduce((a, b) => Math.min(a, b)),
+    maximum: numbers.reduce((a, b) => Math.max(a, b)),
     sumOfSquares,
     variance,
     stdDeviation: Math.sqrt(Math.max(variance, 0)),
