@@ -32,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
       httpPort: 0,
       mqttPort: 0,
       dataDir: stack.dataDir,
+      // As scripts/start.ts: local mode has fleet indexing on.
+      fleetIndexing: true,
       region: REGION,
       // The keys the dashboard below signs its MQTT WebSocket with (the emulator accepts only its own).
       credentials: { accessKeyId: 'AKIAE2ETESTS00000000', secretAccessKey: 'e2e-throwaway-secret' },

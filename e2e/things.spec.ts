@@ -5,7 +5,8 @@ import {
   CreateThingTypeCommand,
 } from '@aws-sdk/client-iot';
 
-import { clearFaults, createThings, deleteAllThings, expect, injectFault, test } from './fixtures';
+import { clearFaults, createThings, deleteAllThings, emulatorClient, expect, injectFault, test } from './fixtures';
+import { setFleetIndexing } from './support/indexing';
 
 test.describe('Things page', () => {
   test('lists the things registered in AWS IoT', async ({ iot, thingsPage }) => {
@@ -54,6 +55,19 @@ test.describe('Things page', () => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/things$/);
     await expect(thingsPage.heading).toBeVisible();
+  });
+});
+
+test.describe('Things search with fleet indexing off (the dashboard’s own index of ListThings)', () => {
+  test.beforeAll(async () => {
+    const iot = emulatorClient();
+    await setFleetIndexing(iot, 'off');
+    iot.destroy();
+  });
+  test.afterAll(async () => {
+    const iot = emulatorClient();
+    await setFleetIndexing(iot, 'on');
+    iot.destroy();
   });
 
   test('filters by thing type, thing group and attribute', async ({ page, iot, thingsPage }) => {
@@ -125,5 +139,42 @@ test.describe('Things page', () => {
     await thingsPage.previousPage.click();
     await expect(page).toHaveURL(/page=1/);
     await expect(thingsPage.row(names[0]!)).toBeVisible();
+  });
+});
+
+test.describe('Things search with fleet indexing on (local mode)', () => {
+  test('a name prefix is one SearchIndex query with its number of matches, paged with Next page', async ({
+    iot,
+    thingsPage,
+  }) => {
+    const id = Date.now().toString(36);
+    const names = Array.from({ length: 30 }, (_, i) => `e2e-fi-${id}-${String(i).padStart(2, '0')}`);
+    await createThings(iot, names, { batch: id });
+
+    await thingsPage.goto();
+    await thingsPage.searchPrefix(`e2e-fi-${id}`);
+    // No refresh needed: the fleet index already has the things made outside the dashboard.
+    await expect(thingsPage.pagination).toContainText('30 things match (fleet indexing)');
+    await expect(thingsPage.row(names[0]!)).toContainText(`batch=${id}`);
+    await expect(thingsPage.table.getByRole('row')).toHaveCount(26);
+    await thingsPage.nextPage.click();
+    await expect(thingsPage.table.getByRole('row')).toHaveCount(6);
+    await expect(thingsPage.row(names[29]!)).toBeVisible();
+  });
+
+  test('a group with a name prefix: every filter applied by the index', async ({ page, iot, thingsPage }) => {
+    const id = Date.now().toString(36);
+    const group = `e2e-fig-${id}`;
+    await iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
+    await createThings(iot, [`e2e-fig-${id}-a`, `e2e-fig-${id}-b`, `e2e-fig-${id}-c`]);
+    for (const thingName of [`e2e-fig-${id}-a`, `e2e-fig-${id}-c`]) {
+      await iot.send(new AddThingToThingGroupCommand({ thingName, thingGroupName: group }));
+    }
+    await thingsPage.goto();
+    await page.getByLabel('Thing group').selectOption(group);
+    await thingsPage.searchPrefix(`e2e-fig-${id}-`);
+    await expect(thingsPage.pagination).toContainText('2 things match (fleet indexing)');
+    await expect(thingsPage.row(`e2e-fig-${id}-a`)).toBeVisible();
+    await expect(thingsPage.row(`e2e-fig-${id}-b`)).toHaveCount(0);
   });
 });

@@ -15,6 +15,18 @@ export interface EmulatorOptions {
   httpPort?: number;
   /** MQTT over TLS port (the broker, part 2); 0 picks a free one. */
   mqttPort?: number;
+  /**
+   * HTTPS port of the credentials provider (`/role-aliases/{alias}/credentials` over mutual TLS, what
+   * DescribeEndpoint iot:CredentialProvider names); 0 picks a free one. AWS serves it on 443. Defaults to 4581,
+   * or to a free port when `httpPort` is 0 (tests and scripts that start emulators side by side).
+   */
+  credentialsPort?: number;
+  /**
+   * Fleet indexing the account starts with when it has no indexing configuration yet: `true` turns on registry,
+   * shadow, connectivity and thing group indexing (the local stack's choice); AWS's default is off. Once the
+   * account has a configuration (UpdateIndexingConfiguration), that is kept across restarts.
+   */
+  fleetIndexing?: boolean;
   /** Where state lives; `null` keeps everything in memory. */
   dataDir?: string | null;
   region?: string;
@@ -45,6 +57,8 @@ export interface EmulatorConfig {
   allowedHosts: string[];
   httpPort: number;
   mqttPort: number;
+  credentialsPort: number;
+  fleetIndexing: boolean;
   dataDir: string | null;
   region: string;
   accountId: string;
@@ -66,6 +80,8 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     allowedHosts: parseHostList(opts.allowedHosts),
     httpPort: opts.httpPort ?? 4580,
     mqttPort: opts.mqttPort ?? 8883,
+    credentialsPort: opts.credentialsPort ?? (opts.httpPort === 0 ? 0 : 4581),
+    fleetIndexing: opts.fleetIndexing ?? false,
     dataDir: opts.dataDir === null ? null : path.resolve(opts.dataDir ?? '.data/emulator'),
     region: opts.region ?? 'us-east-1',
     accountId,
@@ -95,5 +111,6 @@ export function arns(config: Pick<EmulatorConfig, 'region' | 'accountId'>) {
     cert: (id: string) => `${base}:cert/${id}`,
     cacert: (id: string) => `${base}:cacert/${id}`,
     policy: (name: string) => `${base}:policy/${name}`,
+    roleAlias: (name: string) => `${base}:rolealias/${name}`,
   };
 }

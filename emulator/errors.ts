@@ -35,6 +35,9 @@ export const CONTROL_PLANE_ERROR_STATUS = {
   RegistrationCodeValidationException: 400,
   CertificateValidationException: 400,
   MalformedPolicyException: 400,
+  InvalidQueryException: 400,
+  InvalidAggregationException: 400,
+  IndexNotReadyException: 400,
   InternalFailureException: 500,
   ServiceUnavailableException: 503,
 } as const satisfies Record<string, number>;
@@ -100,6 +103,8 @@ export const certificateConflict = (message: string) => controlPlane('Certificat
 export const registrationCodeValidation = (message: string) =>
   controlPlane('RegistrationCodeValidationException', message);
 export const malformedPolicy = (message: string) => controlPlane('MalformedPolicyException', message);
+export const invalidQuery = (message: string) => controlPlane('InvalidQueryException', message);
+export const invalidAggregation = (message: string) => controlPlane('InvalidAggregationException', message);
 export const versionsLimitExceeded = (message: string) => controlPlane('VersionsLimitExceededException', message);
 export const limitExceeded = (message: string) => controlPlane('LimitExceededException', message);
 export const internalFailure = (message = 'Internal failure') => controlPlane('InternalFailureException', message);

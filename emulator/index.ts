@@ -10,7 +10,10 @@ import { operationNames, Router } from './http/router';
 import { createHttpServer } from './http/server';
 import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
+import { type CredentialsServer, startCredentialsServer } from './credentials/server';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
+import { trackConnectivity } from './iot/connectivity';
+import { initIndexing } from './iot/indexing';
 import { onUnregisteredCertificate } from './iot/jit';
 import { attachShadowTopics } from './shadow/service';
 import { loadOrCreateAuthority } from './pki/authority';
@@ -19,8 +22,11 @@ import { Store } from './store/store';
 export type { EmulatorOptions } from './config';
 
 export interface Emulator {
-  /** `http`: control plane, data plane, admin routes and MQTT over WebSocket at /mqtt; `mqtt`: MQTT over mutual TLS. */
-  urls: { http: string; mqtt: string; mqttWebSocket: string };
+  /**
+   * `http`: control plane, data plane, admin routes and MQTT over WebSocket at /mqtt; `mqtt`: MQTT over mutual
+   * TLS; `credentialsProvider`: the credentials provider (HTTPS, mutual TLS).
+   */
+  urls: { http: string; mqtt: string; mqttWebSocket: string; credentialsProvider: string };
   /** The root CA clients must trust to verify the broker (also at `<dataDir>/root-ca.pem`). */
   rootCaPem: string;
   /** What the admin routes under /_emulator/ need as `Authorization: Bearer` (also in `<dataDir>/admin-token`). */
@@ -58,10 +64,11 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     fs.writeFileSync(path.join(config.dataDir, 'root-ca.pem'), pki.root.certificatePem + '\n');
   }
 
+  const identity = await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost);
   const broker = await startBroker(context, {
     host: config.host,
     port: config.mqttPort,
-    identity: await loadOrCreateServerIdentity(pki, config.dataDir, config.endpointHost),
+    identity,
     bus,
     onUnregistered: onUnregisteredCertificate,
     sessionExpirySeconds: config.sessionExpirySeconds,
@@ -69,11 +76,16 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   config.mqttPort = broker.port;
   context.connectedClientIds = () => broker.connectedClientIds();
   attachShadowTopics(context);
+  initIndexing(context);
+  const stopConnectivity = trackConnectivity(context);
 
   const adminToken = loadOrCreateAdminToken(config.dataDir);
   const server = createHttpServer(new Router(allRoutes), context, adminToken);
   broker.attachWebSocket(server);
+  let credentials: CredentialsServer | undefined;
   try {
+    credentials = await startCredentialsServer(context, { host: config.host, port: config.credentialsPort, identity });
+    config.credentialsPort = credentials.port;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.httpPort, config.host, () => {
@@ -82,6 +94,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       });
     });
   } catch (err) {
+    await credentials?.close();
     await broker.close();
     store.close();
     throw err;
@@ -95,6 +108,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       http: `http://${host}:${config.httpPort}`,
       mqtt: `mqtts://${host}:${config.mqttPort}`,
       mqttWebSocket: `ws://${host}:${config.httpPort}/mqtt`,
+      credentialsProvider: `https://${host}:${config.credentialsPort}`,
     },
     rootCaPem: pki.root.certificatePem,
     adminToken,
@@ -102,8 +116,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     config,
     context,
     close: () =>
-      (closed ??= broker
-        .close()
+      (closed ??= Promise.all([broker.close(), credentials.close()])
+        .then(stopConnectivity)
         .then(
           () =>
             new Promise<void>((resolve) => {

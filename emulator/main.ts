@@ -17,6 +17,8 @@ function intFromEnv(name: string, fallback: number): number {
 const emulator = await createEmulator({
   httpPort: intFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
   mqttPort: intFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
+  credentialsPort: intFromEnv('IOT_EMULATOR_CREDENTIALS_PORT', 4581),
+  fleetIndexing: process.env.IOT_EMULATOR_FLEET_INDEXING === '1',
   dataDir: process.env.IOT_EMULATOR_DATA_DIR || '.data/emulator',
   region: process.env.AWS_REGION || 'us-east-1',
   allowedHosts: process.env.IOT_EMULATOR_ALLOWED_HOSTS,

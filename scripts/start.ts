@@ -3,7 +3,8 @@
  * dashboard as a child process pointed at it. With IOT_MODE=aws only the dashboard runs, and
  * the SDK uses the default credential chain.
  *
- *   IOT_EMULATOR_HTTP_PORT (4580)  IOT_EMULATOR_MQTT_PORT (8883)  IOT_EMULATOR_DATA_DIR (.data/emulator)
+ *   IOT_EMULATOR_HTTP_PORT (4580)  IOT_EMULATOR_MQTT_PORT (8883)  IOT_EMULATOR_CREDENTIALS_PORT (4581)
+ *   IOT_EMULATOR_DATA_DIR (.data/emulator)
  *   HOST (127.0.0.1; 0.0.0.0 in a container or behind a proxy)  PORT (3000)  AWS_REGION (us-east-1)
  *   --dev: `next dev` instead of a production build
  */
@@ -37,6 +38,9 @@ async function startEmulator(): Promise<Emulator> {
   return createEmulator({
     httpPort: portFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
     mqttPort: portFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
+    credentialsPort: portFromEnv('IOT_EMULATOR_CREDENTIALS_PORT', 4581),
+    // Local mode has fleet indexing on (fleet status and search from SearchIndex), until the operator turns it off.
+    fleetIndexing: true,
     dataDir: path.resolve(projectRoot, process.env.IOT_EMULATOR_DATA_DIR ?? '.data/emulator'),
     region,
     accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,

@@ -14,6 +14,7 @@ export interface OnboardFields {
   templateId: string;
   policyName: string;
   existingPolicyName: string;
+  roleAlias: string;
 }
 
 export const INITIAL_FIELDS: OnboardFields = {
@@ -29,6 +30,7 @@ export const INITIAL_FIELDS: OnboardFields = {
   templateId: 'thing-scoped',
   policyName: '',
   existingPolicyName: '',
+  roleAlias: '',
 };
 
 /** How a form section reads and changes the fields, and finds the server's errors for one. */

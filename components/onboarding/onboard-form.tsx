@@ -2,16 +2,7 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
 
-import {
-  onboardAttachPolicy,
-  onboardAttachThingPrincipal,
-  onboardCreateCertificate,
-  onboardCreatePolicy,
-  onboardCreateThing,
-  onboardRollback,
-  validateOnboardingAction,
-  type ValidatedRun,
-} from '@/app/(console)/onboard/actions';
+import { validateOnboardingAction, type ValidatedRun } from '@/app/(console)/onboard/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
@@ -21,7 +12,6 @@ import { useToast } from '@/components/ui/toast';
 import { bundleFileName, bundleFiles, zipBundle } from '@/lib/bundle';
 import { idle, type ActionState } from '@/lib/forms/action-state';
 import { runOnboarding, type RunView } from '@/lib/onboarding/run';
-import type { OnboardingSteps } from '@/lib/onboarding/types';
 import { generateDeviceKeys } from '@/lib/pki/browser-keys';
 import { MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '@/lib/validation/iot-names';
 
@@ -31,17 +21,8 @@ import { type FieldControls, INITIAL_FIELDS, type OnboardFields } from './form-f
 import { OnboardingSummary, type SummaryData } from './onboarding-summary';
 import { PolicySection, type TemplateOption } from './policy-section';
 import { RunPanel } from './run-panel';
+import { STEPS } from './server-steps';
 import { StepList } from './step-list';
-
-/** The page's server actions, one per AWS call: the run's progress is each answer as it arrives. */
-const STEPS: OnboardingSteps = {
-  createThing: onboardCreateThing,
-  createCertificate: onboardCreateCertificate,
-  createPolicy: onboardCreatePolicy,
-  attachPolicy: onboardAttachPolicy,
-  attachThingPrincipal: onboardAttachThingPrincipal,
-  rollback: onboardRollback,
-};
 
 /** The finished bundle, kept in this page's memory only, so "Download" can be pressed again. */
 interface Finished {
@@ -53,12 +34,14 @@ export function OnboardForm({
   thingTypes,
   thingGroups,
   policies,
+  roleAliases,
   templates,
   listProblems,
 }: {
   thingTypes: string[];
   thingGroups: string[];
   policies: string[];
+  roleAliases: string[];
   templates: TemplateOption[];
   listProblems: string[];
 }) {
@@ -85,7 +68,7 @@ export function OnboardForm({
   // An accepted submit starts exactly one run, driven from here: one server action per AWS call.
   useEffect(() => {
     if (state.status !== 'success' || !state.data || started.current === state.data.runId) return;
-    const { runId, plan, connection, publishTopic } = state.data;
+    const { runId, plan, connection, publishTopic, credentialsProvider } = state.data;
     started.current = runId;
     setFinished(undefined);
     setRunning(true);
@@ -113,6 +96,7 @@ export function OnboardForm({
           rootCa: connection.rootCa,
           policyName: r.policyName,
           topics: { telemetry: telemetryTopic },
+          ...(credentialsProvider ? { credentialsProvider } : {}),
           createdAt: new Date(),
         });
         const zip = zipBundle(files);
@@ -127,6 +111,7 @@ export function OnboardForm({
             fileName,
             hasPrivateKey: Boolean(r.privateKeyPem),
             connection,
+            ...(credentialsProvider ? { credentialsProvider } : {}),
           },
         });
         saveBytes(zip, fileName, 'application/zip');
@@ -218,7 +203,7 @@ export function OnboardForm({
 
           <CredentialsSection {...controls} />
 
-          <PolicySection {...controls} templates={templates} policies={policies} />
+          <PolicySection {...controls} templates={templates} policies={policies} roleAliases={roleAliases} />
         </fieldset>
 
         <div className="flex items-center gap-3">

@@ -13,6 +13,7 @@ export interface SummaryData {
   fileName: string;
   hasPrivateKey: boolean;
   connection: DeviceConnection;
+  credentialsProvider?: { endpoint: string; roleAlias: string };
 }
 
 function Row({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
@@ -71,6 +72,13 @@ export function OnboardingSummary({
         <Row label="Publish topic" value={data.telemetryTopic} copyLabel="Copy topic" />
         <Row label="Certificate id" value={data.certificateId} copyLabel="Copy certificate id" />
         <Row label="Policy" value={data.policyName} copyLabel="Copy policy name" />
+        {data.credentialsProvider ? (
+          <Row
+            label="AWS credentials"
+            value={`https://${data.credentialsProvider.endpoint}/role-aliases/${encodeURIComponent(data.credentialsProvider.roleAlias)}/credentials`}
+            copyLabel="Copy credentials URL"
+          />
+        ) : null}
       </dl>
       <p className="text-sm text-slate-600">
         Root CA: {data.connection.rootCa.fileName} (in the bundle). Later, the certificate and settings can be

@@ -4,6 +4,7 @@ import { FormSection } from '@/components/ui/form-section';
 import { RadioCards } from '@/components/ui/radio';
 
 import type { FieldControls } from './form-fields';
+import { RoleAliasField } from './role-alias-field';
 
 export interface TemplateOption {
   id: string;
@@ -21,7 +22,8 @@ export function PolicySection({
   errors,
   templates,
   policies,
-}: FieldControls & { templates: TemplateOption[]; policies: string[] }) {
+  roleAliases,
+}: FieldControls & { templates: TemplateOption[]; policies: string[]; roleAliases: string[] }) {
   const template = templates.find((t) => t.id === fields.templateId);
   return (
     <FormSection title="Policy" description="What the device may do once connected.">
@@ -86,6 +88,13 @@ export function PolicySection({
           name="existingPolicyName"
         />
       )}
+      <RoleAliasField
+        aliases={roleAliases}
+        policyMode={fields.policyMode}
+        value={fields.roleAlias}
+        onChange={(v) => set('roleAlias', v)}
+        errors={errors('roleAlias')}
+      />
     </FormSection>
   );
 }

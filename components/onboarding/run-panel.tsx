@@ -1,33 +1,15 @@
-import { Alert } from '@/components/ui/alert';
-import { describeCreated, type RunView } from '@/lib/onboarding/run';
+'use client';
 
+import type { RunView } from '@/lib/onboarding/run';
+
+import { OnboardingFailure } from './onboarding-failure';
 import { StepList } from './step-list';
 
-/** Beside the form: what a run will do, then its steps as they happen, and what a failure removed again. */
+/** Beside the form: what a run will do before it starts, its steps while it runs, and a failure's report. */
 export function RunPanel({ run }: { run: RunView | undefined }) {
-  const failure = run?.phase === 'failed' ? run.failure : undefined;
   return (
     <div className="space-y-4">
-      {failure ? (
-        <section aria-label="Onboarding failure">
-          <Alert title={`Onboarding failed at: ${failure.stepLabel}`}>
-            <p>{failure.message}</p>
-            <p className="mt-2">{failure.advice}</p>
-            {run?.rollback && (run.rollback.undone.length > 0 || run.rollback.left.length > 0) ? (
-              <ul className="mt-2 list-disc pl-5 text-xs">
-                {run.rollback.undone.map((c) => (
-                  <li key={`u-${describeCreated(c)}`}>Removed: {describeCreated(c)}</li>
-                ))}
-                {run.rollback.left.map((l) => (
-                  <li key={`l-${describeCreated(l.item)}`}>
-                    Still there: {describeCreated(l.item)} ({l.message})
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </Alert>
-        </section>
-      ) : null}
+      {run?.phase === 'failed' ? <OnboardingFailure run={run} /> : null}
       {run ? (
         <StepList view={run} />
       ) : (

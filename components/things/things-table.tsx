@@ -63,7 +63,9 @@ export function ThingsTable({
             <TableCell>
               <Attributes attributes={thing.attributes} />
             </TableCell>
-            <TableCell className="text-right tabular-nums">{thing.version}</TableCell>
+            <TableCell className="text-right tabular-nums">
+              {thing.version ?? <span className="text-slate-400">—</span>}
+            </TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -201,12 +201,9 @@ async function issueAndRegister(
 ): Promise<CertificateRecord> {
   const issuer = issuerOf(ctx.pki.issuing);
   const issued = await issueCertificate(issuer, { ...key, now: ctx.now() });
-  const cert = newCertificateRecord(ctx, {
-    ...issued,
-    status: setAsActive ? 'ACTIVE' : 'INACTIVE',
-    mode: 'DEFAULT',
-    caCertificateId: issuer.certificateId,
-  });
+  // AWS reports its own certificates in DEFAULT mode and without a caCertificateId (DescribeCertificate of a
+  // CreateKeysAndCertificate certificate has none): only a CA registered in the account gives one.
+  const cert = newCertificateRecord(ctx, { ...issued, status: setAsActive ? 'ACTIVE' : 'INACTIVE', mode: 'DEFAULT' });
   return ctx.store.commit((tx) => addCertificate(tx, cert));
 }
 

@@ -14,7 +14,8 @@ const newGenerationId = () => randomBytes(32).toString('hex');
 
 export function requirePolicy(r: Reader, name: string): PolicyRecord {
   const policy = r.c.policies.get(name);
-  if (!policy) throw notFound(`Policy ${name} cannot be found.`);
+  // AWS's wording (AttachPolicy, ListTargetsForPolicy and the others that name a missing policy).
+  if (!policy) throw notFound('Policy not found');
   return policy;
 }
 

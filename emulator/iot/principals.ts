@@ -109,7 +109,10 @@ export function listThingPrincipals(
   thingName: string,
   q: ThingPrincipalsQuery,
 ): Page<ThingPrincipalRecord> {
-  requireThing(ctx.store, thingName);
+  if (!ctx.store.c.things.has(thingName)) {
+    // AWS's own wording for this operation, not DescribeThing's.
+    throw notFound(`Failed to list principals for thing ${thingName} because the thing does not exist in your account`);
+  }
   const links = ctx.store.c.thingPrincipals;
   // Keys are pairKey(thing, principal): sorting them orders the page by principal.
   const keys = links.keysBy('thing', thingName).sort();

@@ -4,7 +4,7 @@ import type { EmulatorContext } from '../context';
 import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors';
 import { pairKey, type ThingGroupRecord, type ThingRecord } from '../store/records';
 import { type Page, type PageRequest, paginate } from './paging';
-import { requireThing } from './things';
+import { requireThing, sameAttributes } from './things';
 import { inTransaction, type Reader, type Transaction } from './transaction';
 
 /** Static thing groups: their hierarchy, their members, and what deleting one takes with it. */
@@ -59,12 +59,33 @@ export interface NewThingGroup {
   properties?: ThingGroupRecord['properties'];
 }
 
+/** Same description and attributes (absent and empty count as the same). */
+function sameProperties(a: ThingGroupRecord['properties'], b: ThingGroupRecord['properties'] = {}): boolean {
+  return (
+    (a.thingGroupDescription ?? '') === (b.thingGroupDescription ?? '') &&
+    sameAttributes(a.attributePayload?.attributes ?? {}, b.attributePayload?.attributes ?? {})
+  );
+}
+
+/**
+ * CreateThingGroup. Like CreateThing it is idempotent: the same name with the same parent and properties answers
+ * with the group already there; with different ones it is ResourceAlreadyExistsException in AWS's wording.
+ */
 export function createThingGroup(ctx: EmulatorContext, input: NewThingGroup, tx?: Transaction): ThingGroupRecord {
   return inTransaction(ctx, tx, (tx) => {
     const name = input.thingGroupName;
     const existing = tx.c.thingGroups.get(name);
     if (existing) {
-      throw alreadyExists(`Thing group ${name} already exists.`, existing.thingGroupId, existing.thingGroupArn);
+      const same =
+        !existing.dynamic &&
+        existing.parentGroupName === input.parentGroupName &&
+        sameProperties(existing.properties, input.properties);
+      if (same) return existing;
+      throw alreadyExists(
+        `Thing Group ${name} already exists in current account with different properties`,
+        existing.thingGroupId,
+        existing.thingGroupArn,
+      );
     }
     if (input.parentGroupName) requireThingGroup(tx, input.parentGroupName);
     const group: ThingGroupRecord = {
@@ -103,6 +124,48 @@ export function deleteThingGroup(ctx: EmulatorContext, name: string, expectedVer
   });
 }
 
+export interface ThingGroupUpdate {
+  expectedVersion?: number;
+  properties?: ThingGroupRecord['properties'] & { attributePayload?: { merge?: boolean } };
+}
+
+/**
+ * UpdateThingGroup: a description given replaces the old one (an empty one removes it); attributes follow
+ * UpdateThing's rules (merge folds them in, otherwise they replace; an empty value removes an attribute).
+ * Every update bumps the group's version.
+ */
+export function updateThingGroup(
+  ctx: EmulatorContext,
+  name: string,
+  update: ThingGroupUpdate,
+  tx?: Transaction,
+): ThingGroupRecord {
+  return inTransaction(ctx, tx, (tx) => {
+    const group = requireThingGroup(tx, name);
+    if (update.expectedVersion !== undefined && update.expectedVersion !== group.version) {
+      throw versionConflict(`The version for thing group ${name} does not match the expected version.`);
+    }
+    const properties = { ...group.properties };
+    const given = update.properties ?? {};
+    if (given.thingGroupDescription !== undefined) {
+      if (given.thingGroupDescription) properties.thingGroupDescription = given.thingGroupDescription;
+      else delete properties.thingGroupDescription;
+    }
+    const payload = given.attributePayload;
+    if (payload?.attributes) {
+      const attributes: Record<string, string> = payload.merge ? { ...properties.attributePayload?.attributes } : {};
+      for (const [k, v] of Object.entries(payload.attributes)) {
+        if (v === '') delete attributes[k];
+        else attributes[k] = v;
+      }
+      properties.attributePayload = { attributes };
+    }
+    const updated: ThingGroupRecord = { ...group, properties, version: group.version + 1 };
+    tx.put('thingGroups', name, updated);
+    return updated;
+  });
+}
+
 /** AddThingToThingGroup and RemoveThingFromThingGroup name the group and the thing by name or by ARN. */
 export interface MembershipRef {
   thingGroupName?: string;
@@ -119,10 +182,20 @@ function resolveMembership(r: Reader, ref: MembershipRef): { group: ThingGroupRe
   return { group: requireThingGroup(r, groupName), thing: requireThing(r, name) };
 }
 
+/** A dynamic group's members come from its query: nobody adds or removes them by hand. */
+function checkStatic(group: ThingGroupRecord) {
+  if (group.dynamic) {
+    throw invalidRequest(
+      `Thing group ${group.thingGroupName} is a dynamic thing group: its members are the things its query matches.`,
+    );
+  }
+}
+
 /** AddThingToThingGroup; adding a member again changes nothing. */
 export function addThingToThingGroup(ctx: EmulatorContext, ref: MembershipRef, tx?: Transaction): void {
   inTransaction(ctx, tx, (tx) => {
     const { group, thing } = resolveMembership(tx, ref);
+    checkStatic(group);
     const key = pairKey(group.thingGroupName, thing.thingName);
     if (tx.c.thingGroupMembers.has(key)) return;
     tx.put('thingGroupMembers', key, { thingGroupName: group.thingGroupName, thingName: thing.thingName });
@@ -133,8 +206,29 @@ export function addThingToThingGroup(ctx: EmulatorContext, ref: MembershipRef, t
 export function removeThingFromThingGroup(ctx: EmulatorContext, ref: MembershipRef, tx?: Transaction): void {
   inTransaction(ctx, tx, (tx) => {
     const { group, thing } = resolveMembership(tx, ref);
+    checkStatic(group);
     const key = pairKey(group.thingGroupName, thing.thingName);
     if (tx.c.thingGroupMembers.has(key)) tx.delete('thingGroupMembers', key);
+  });
+}
+
+/**
+ * UpdateThingGroupsForThing: adds the thing to some groups and removes it from others in one change. Every group
+ * named must exist (nothing changes otherwise); a group in both lists ends up a member, as the adds run last.
+ */
+export function updateThingGroupsForThing(
+  ctx: EmulatorContext,
+  input: { thingName: string; thingGroupsToAdd?: string[]; thingGroupsToRemove?: string[] },
+  tx?: Transaction,
+): void {
+  inTransaction(ctx, tx, (tx) => {
+    requireThing(tx, input.thingName);
+    for (const thingGroupName of input.thingGroupsToRemove ?? []) {
+      removeThingFromThingGroup(ctx, { thingGroupName, thingName: input.thingName }, tx);
+    }
+    for (const thingGroupName of input.thingGroupsToAdd ?? []) {
+      addThingToThingGroup(ctx, { thingGroupName, thingName: input.thingName }, tx);
+    }
   });
 }
 
@@ -163,31 +257,4 @@ export function listThingGroups(ctx: EmulatorContext, q: ThingGroupsQuery): Page
       (!scope || scope.has(g.thingGroupName)) &&
       (!q.namePrefixFilter || g.thingGroupName.startsWith(q.namePrefixFilter)),
   });
-}
-
-/** ListThingsInThingGroup: thing names, with `recursive` those of its descendant groups too. */
-export function listThingsInThingGroup(
-  ctx: EmulatorContext,
-  name: string,
-  q: PageRequest & { recursive?: boolean },
-): Page<string> {
-  requireThingGroup(ctx.store, name);
-  const groupNames = q.recursive ? [name, ...descendants(ctx.store, name)] : [name];
-  const members = [
-    ...new Set(groupNames.flatMap((g) => ctx.store.c.thingGroupMembers.findBy('group', g).map((m) => m.thingName))),
-  ].sort();
-  return paginate(members, (k) => k, { token: q.token, limit: q.limit });
-}
-
-export function listThingGroupsForThing(
-  ctx: EmulatorContext,
-  thingName: string,
-  q: PageRequest,
-): Page<ThingGroupRecord> {
-  requireThing(ctx.store, thingName);
-  const groupNames = ctx.store.c.thingGroupMembers
-    .findBy('thing', thingName)
-    .map((m) => m.thingGroupName)
-    .sort();
-  return paginate(groupNames, (k) => ctx.store.c.thingGroups.get(k), { token: q.token, limit: q.limit });
 }

@@ -127,15 +127,14 @@ export function deleteThing(ctx: EmulatorContext, name: string, expectedVersion?
     if (expectedVersion !== undefined && expectedVersion !== thing.version) {
       throw versionConflict(`The version for thing ${name} does not match the expected version.`);
     }
-    const principals = tx.c.thingPrincipals.findBy('thing', name);
-    if (principals.length > 0) {
-      // AWS's own wording, with the principals named so an operator knows what to detach.
-      throw invalidRequest(
-        `Cannot delete. Thing ${name} is still attached to one or more principals: ${principals.map((p) => p.principal).join(', ')}`,
-      );
+    if (tx.c.thingPrincipals.keysBy('thing', name).length > 0) {
+      // AWS's exact wording (it names no principal: ListThingPrincipals does).
+      throw invalidRequest(`Cannot delete. Thing ${name} is still attached to one or more principals`);
     }
     tx.delete('things', name);
     for (const key of tx.c.thingGroupMembers.keysBy('thing', name)) tx.delete('thingGroupMembers', key);
+    // Fleet indexing's connectivity goes with the thing: one made again later starts as never connected.
+    if (tx.c.connectivity.has(name)) tx.delete('connectivity', name);
   });
 }
 

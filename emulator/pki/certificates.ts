@@ -129,8 +129,18 @@ export interface ParsedCsr {
   publicKey: KeyObject;
 }
 
-/** Signature algorithm OIDs (hex of the encoded value) a CSR may be signed with, as AWS IoT accepts. */
+/**
+ * Signature algorithm OIDs (hex of the encoded value) a CSR may be signed with. AWS documents requirements on
+ * the CSR's key only (CreateCertificateFromCsr: RSA of at least 2048 bits, or EC on P-256, P-384 or P-521); the
+ * CSR's own signature is just proof that the requester holds that key, and the certificate AWS issues is signed
+ * with AWS's SHA-256 whatever the CSR used. So SHA-1 and SHA-224 requests (older device stacks make them) are
+ * accepted as long as the signature verifies.
+ */
 const CSR_SIGNATURES: Record<string, { hash: string; key: 'rsa' | 'ec'; name: string }> = {
+  '2a864886f70d010105': { hash: 'sha1', key: 'rsa', name: 'SHA1withRSA' },
+  '2a864886f70d01010e': { hash: 'sha224', key: 'rsa', name: 'SHA224withRSA' },
+  '2a8648ce3d0401': { hash: 'sha1', key: 'ec', name: 'SHA1withECDSA' },
+  '2a8648ce3d040301': { hash: 'sha224', key: 'ec', name: 'SHA224withECDSA' },
   '2a864886f70d01010b': { hash: 'sha256', key: 'rsa', name: 'SHA256withRSA' },
   '2a864886f70d01010c': { hash: 'sha384', key: 'rsa', name: 'SHA384withRSA' },
   '2a864886f70d01010d': { hash: 'sha512', key: 'rsa', name: 'SHA512withRSA' },
@@ -203,7 +213,7 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
     }
   } else {
     throw new PkiInputError(
-      'The certificate signing request uses an unsupported signature algorithm; use SHA-256/384/512 with RSA or ECDSA.',
+      'The certificate signing request uses an unsupported signature algorithm; sign it with RSA or ECDSA (SHA-256 recommended).',
     );
   }
   if (!valid) {
@@ -250,7 +260,7 @@ export interface Issuer {
   subjectDer: Buffer;
   /** The CA's subject key identifier, the issued certificates' authority key identifier. */
   keyId: Buffer;
-  /** SHA-256 id of the CA certificate: the caCertificateId AWS reports for its own certificates. */
+  /** SHA-256 id of the issuing CA certificate (AWS reports no caCertificateId for the certificates it issues). */
   certificateId: string;
 }
 

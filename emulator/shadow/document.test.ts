@@ -89,7 +89,31 @@ describe('merging an update into the shadow', () => {
     assert.deepEqual(shadow.state, {});
     assert.deepEqual(shadow.metadata, {});
     assert.equal(shadow.version, 2);
-    assert.deepEqual(results[1]!.accepted.state, { desired: null, reported: null });
+    // AWS echoes the request as sent: `"state": null`, with no per-field metadata.
+    assert.equal(results[1]!.accepted.state, null);
+    assert.deepEqual(results[1]!.accepted.metadata, {});
+  });
+
+  it('an empty object sent in desired is kept, in desired and in the delta', () => {
+    const { shadow, results } = run([
+      { state: { reported: { mode: 'auto' } } },
+      { state: { desired: { config: {}, mode: 'auto' } } },
+    ]);
+    assert.deepEqual(shadow.state.desired, { config: {}, mode: 'auto' });
+    assert.deepEqual(shadow.metadata.desired, { config: {}, mode: { timestamp: T0 + 1 } });
+    assert.deepEqual(results[1]!.delta?.state, { config: {} });
+    assert.deepEqual(getDocument(shadow, T0 + 2).state.delta, { config: {} });
+  });
+
+  it('an empty object merged into an existing object changes nothing; once reported, no delta', () => {
+    const { shadow, results } = run([
+      { state: { desired: { config: { a: 1 } }, reported: { config: { a: 1 } } } },
+      { state: { desired: { config: {} } } },
+      { state: { desired: { extra: {} }, reported: { extra: {} } } },
+    ]);
+    assert.deepEqual(shadow.state.desired, { config: { a: 1 }, extra: {} });
+    assert.equal(results[1]!.delta, undefined);
+    assert.equal(results[2]!.delta, undefined);
   });
 
   it('a section emptied by nulls disappears', () => {

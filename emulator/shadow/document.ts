@@ -66,8 +66,9 @@ export type UpdateResult =
  *   check. The new shadow's version is currentVersion() + 1.
  * - Merge: only the sent fields change; a null removes the field (and its metadata); objects merge member by
  *   member; arrays and scalars replace whole; `"desired": null` / `"reported": null` remove the section.
- *   Choice: an object left empty is removed, so the stored state never holds `{}` (this includes an empty
- *   object that was sent as a value).
+ *   An empty object sent as a value is kept, as AWS keeps it (`{"desired": {"config": {}}}` stores
+ *   `config: {}`, and it is in the delta while reported lacks it); merged into an existing object it changes
+ *   nothing. Choice: an object emptied by nulls is removed, and so is a section left empty.
  * - Metadata: every field present in the request gets `nowSeconds`, even when its value did not change (AWS
  *   stamps what was written, not what changed); fields not in the request keep their timestamps.
  * - Size: the resulting desired + reported over 8 KB is 413, nothing stored.
@@ -117,10 +118,14 @@ export function applyUpdate(
   const token = request.clientToken;
 
   const requestMeta: AcceptedDoc['metadata'] = {};
-  if (request.state.desired !== undefined) requestMeta.desired = stampMetadata(request.state.desired, nowSeconds);
-  if (request.state.reported !== undefined) requestMeta.reported = stampMetadata(request.state.reported, nowSeconds);
+  if (!request.stateNull) {
+    if (request.state.desired !== undefined) requestMeta.desired = stampMetadata(request.state.desired, nowSeconds);
+    if (request.state.reported !== undefined) {
+      requestMeta.reported = stampMetadata(request.state.reported, nowSeconds);
+    }
+  }
   const accepted: AcceptedDoc = withToken(
-    { state: request.state, metadata: requestMeta, version, timestamp: nowSeconds },
+    { state: request.stateNull ? null : request.state, metadata: requestMeta, version, timestamp: nowSeconds },
     token,
   );
 
@@ -151,6 +156,11 @@ function mergeObject(base: JsonObject | undefined, patch: JsonObject): JsonObjec
       delete result[key];
     } else if (isJsonObject(value)) {
       const existing = base && Object.hasOwn(base, key) ? base[key] : undefined;
+      if (Object.keys(value).length === 0) {
+        // An empty object is a value of its own: kept as sent, or a no-op on an object already there.
+        if (!isJsonObject(existing)) setMember(result, key, {});
+        continue;
+      }
       const merged = mergeObject(isJsonObject(existing) ? existing : undefined, value);
       if (merged) setMember(result, key, merged);
       else delete result[key];

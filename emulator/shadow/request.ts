@@ -20,6 +20,8 @@ export interface UpdateState {
 
 export interface UpdateRequest {
   state: UpdateState;
+  /** `{"state": null}` was sent: both sections go, and the answer echoes `"state": null` as AWS's does. */
+  stateNull?: true;
   clientToken?: string;
   /** When present, the update applies only if it equals the shadow's current version. */
   version?: number;
@@ -83,8 +85,9 @@ function readClientToken(doc: JsonObject): { ok: true; clientToken?: string } | 
  *
  * Choices where AWS does not say:
  *  - Top-level members other than state, clientToken and version are ignored (AWS's own schema allows them).
- *  - `{"state": null}` clears both sections, as `{"state": {"desired": null, "reported": null}}` would, and is
- *    echoed in that form; `{"state": {}}` is accepted and only bumps the version.
+ *  - `{"state": null}` clears both sections, as `{"state": {"desired": null, "reported": null}}` would; the
+ *    accepted document echoes it as AWS does, `"state": null`. `{"state": {}}` is accepted and only bumps the
+ *    version.
  *  - `version` must be a non-negative integer; 0 matches a shadow that does not exist yet.
  *  - A payload that is JSON but not an object (array, string...) is "Missing required node: state".
  */
@@ -143,6 +146,7 @@ export function parseUpdateRequest(payload: Buffer | Uint8Array | string): Parse
   if (stateBytes(state) > MAX_STATE_BYTES) return fail(413, SHADOW_MESSAGES.tooLarge);
 
   const request: UpdateRequest = { state };
+  if (rawState === null) request.stateNull = true;
   if (clientToken !== undefined) request.clientToken = clientToken;
   if (version !== undefined) request.version = version;
   return { ok: true, request };

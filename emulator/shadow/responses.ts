@@ -10,8 +10,8 @@ import type { ShadowMetadata, ShadowState, StoredShadow } from './stored';
 
 /** `/update/accepted` and the UpdateThingShadow response. */
 export interface AcceptedDoc {
-  /** The requested state as sent, nulls included. */
-  state: UpdateState;
+  /** The requested state as sent, nulls included (`null` itself when the request sent `"state": null`). */
+  state: UpdateState | null;
   /** A timestamp for every field of the request, including the nulls that removed fields. */
   metadata: { desired?: MetaNode; reported?: MetaNode };
   version: number;

@@ -9,7 +9,7 @@ import { VERSION_RETENTION_SECONDS } from './errors';
 export type ShadowState = Omit<ShadowDocumentState, 'delta'>;
 export type { ShadowMetadata };
 
-/** A live shadow as the store keeps it. Never holds an empty section or an empty nested object. */
+/** A live shadow as the store keeps it. Never holds an empty section (an empty object sent as a value is kept). */
 export interface StoredShadow {
   state: ShadowState;
   metadata: ShadowMetadata;

@@ -39,6 +39,8 @@ export interface ThingGroupRecord {
   version: number;
   properties: { thingGroupDescription?: string; attributePayload?: { attributes?: Record<string, string> } };
   creationDate: number;
+  /** Dynamic thing groups only: the fleet-indexing query whose matches are its members. */
+  dynamic?: { indexName: string; queryString: string; queryVersion: string };
 }
 
 export interface ThingGroupMemberRecord {
@@ -139,6 +141,29 @@ export interface RetainedMessageRecord {
   lastModifiedTime: number;
 }
 
+/** A role alias: the IAM role the credentials provider vends credentials for (AWS never checks it here). */
+export interface RoleAliasRecord {
+  roleAlias: string;
+  roleAliasArn: string;
+  roleArn: string;
+  credentialDurationSeconds: number;
+  owner: string;
+  creationDate: number;
+  lastModifiedDate: number;
+  tags?: { Key: string; Value?: string }[];
+}
+
+/** What fleet indexing knows of one MQTT client id's connection, from the broker's lifecycle events. */
+export interface ConnectivityRecord {
+  clientId: string;
+  connected: boolean;
+  /** Epoch ms of the event that set this state. */
+  timestamp: number;
+  /** Of the last disconnect (AWS's disconnectReason values); absent while connected for the first time. */
+  disconnectReason?: string;
+  versionNumber?: number;
+}
+
 /** Every collection the store keeps, by name. Later parts (shadows, retained messages) add theirs here. */
 export interface Collections {
   things: ThingRecord;
@@ -156,6 +181,12 @@ export interface Collections {
   shadows: ShadowRecord;
   /** Key: topic. */
   retained: RetainedMessageRecord;
+  /** Key: role alias name. */
+  roleAliases: RoleAliasRecord;
+  /** Key: MQTT client id. */
+  connectivity: ConnectivityRecord;
+  /** Key: 'configuration': the account's fleet indexing configuration (emulator/indexing/configuration.ts). */
+  indexing: { value: unknown };
 }
 
 export type CollectionName = keyof Collections;

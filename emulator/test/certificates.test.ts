@@ -14,6 +14,7 @@ import {
   UpdateCertificateCommand,
   type CertificateStatus,
 } from '@aws-sdk/client-iot';
+import { x509 } from '../../lib/pki/x509';
 import { DAY, makeCertificate, makeCsr, makeCsrWithBrokenSignature, type KeyKind } from '../pki/fixtures';
 import { pairKey } from '../store/records';
 import { expectAwsError, startTestEmulator, type TestEmulator } from './harness';
@@ -60,7 +61,8 @@ describe('certificates', () => {
       const d = await describeCert(out.certificateId!);
       assert.equal(d.status, 'ACTIVE');
       assert.equal(d.certificateMode, 'DEFAULT');
-      assert.equal(d.caCertificateId, sha256(issuingCa.raw));
+      // As AWS answers for its own certificates: DEFAULT mode, no caCertificateId.
+      assert.equal(d.caCertificateId, undefined);
       assert.equal(d.certificatePem, out.certificatePem);
       assert.equal(d.ownedBy, '123456789012');
       assert.equal(d.customerVersion, 1);
@@ -118,6 +120,32 @@ describe('certificates', () => {
       const b = await t.iot.send(new CreateCertificateFromCsrCommand({ certificateSigningRequest: pem }));
       assert.notEqual(a.certificateId, b.certificateId);
       assert.equal((await describeCert(a.certificateId!)).status, 'INACTIVE');
+    });
+
+    test('a CSR signed with SHA-1 is accepted: AWS documents requirements on the key only', async () => {
+      const rsa = await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-1' },
+        true,
+        ['sign', 'verify'],
+      );
+      const ec = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+      for (const [keys, signingAlgorithm] of [
+        [rsa, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' }],
+        [ec, { name: 'ECDSA', hash: 'SHA-1' }],
+      ] as const) {
+        const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+          name: 'CN=old-stack',
+          keys,
+          signingAlgorithm,
+        });
+        assert.match(csr.signatureAlgorithm.hash.name, /SHA-1/);
+        const out = await t.iot.send(
+          new CreateCertificateFromCsrCommand({ certificateSigningRequest: csr.toString('pem'), setAsActive: true }),
+        );
+        const cert = new X509Certificate(out.certificatePem!);
+        assert.equal(cert.subject, 'CN=old-stack');
+        assert.ok(cert.verify(issuingCa.publicKey), 'issued (with SHA-256) by the issuing CA');
+      }
     });
 
     test('an RSA-1024 CSR is refused', async () => {
@@ -416,7 +444,7 @@ describe('certificates', () => {
       );
     });
 
-    test('ListCertificatesByCA lists the certificates the emulator’s CA issued', async () => {
+    test('ListCertificatesByCA does not list certificates AWS issued itself (they name no CA)', async () => {
       const { certificateId } = await newCert();
       const caId = sha256(issuingCa.raw);
       const ids: string[] = [];
@@ -426,7 +454,7 @@ describe('certificates', () => {
         ids.push(...out.certificates!.map((c) => c.certificateId!));
         marker = out.nextMarker;
       } while (marker);
-      assert.ok(ids.includes(certificateId!));
+      assert.ok(!ids.includes(certificateId!));
       const none = await t.iot.send(new ListCertificatesByCACommand({ caCertificateId: 'b'.repeat(64) }));
       assert.deepEqual(none.certificates, []);
     });

@@ -11,12 +11,18 @@ describe('DescribeEndpoint', () => {
   after(() => t.close());
 
   test('every endpoint type answers with the configured host name, and the answer never changes', async () => {
-    for (const endpointType of ['iot:Data-ATS', 'iot:Data', 'iot:CredentialProvider', 'iot:Jobs']) {
+    for (const endpointType of ['iot:Data-ATS', 'iot:Data', 'iot:Jobs']) {
       const out = await t.iot.send(new DescribeEndpointCommand({ endpointType }));
       assert.equal(out.endpointAddress, 'iot.emulator.test', endpointType);
     }
     const again = await t.iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
     assert.equal(again.endpointAddress, 'iot.emulator.test');
+  });
+
+  test('iot:CredentialProvider names the credentials provider with its own port (AWS serves it on 443)', async () => {
+    const out = await t.iot.send(new DescribeEndpointCommand({ endpointType: 'iot:CredentialProvider' }));
+    assert.equal(out.endpointAddress, `iot.emulator.test:${t.emulator.config.credentialsPort}`);
+    assert.equal(t.emulator.urls.credentialsProvider, `https://127.0.0.1:${t.emulator.config.credentialsPort}`);
   });
 
   test('without an endpoint type it answers as for iot:Data', async () => {

@@ -142,8 +142,15 @@ describe('thing types and thing groups', () => {
       () => t.iot.send(new AddThingToThingGroupCommand({ thingGroupName: 'factory', thingName: 'nobody' })),
       'ResourceNotFoundException',
     );
+    // The same name with other properties (identical ones answer with the group: thing-groups.test.ts).
     await expectAwsError(
-      () => t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'factory' })),
+      () =>
+        t.iot.send(
+          new CreateThingGroupCommand({
+            thingGroupName: 'factory',
+            thingGroupProperties: { thingGroupDescription: 'another factory' },
+          }),
+        ),
       'ResourceAlreadyExistsException',
     );
     await expectAwsError(

@@ -12,7 +12,6 @@ import {
 import { mapLimited } from '../async/map-limited';
 import { CERTIFICATE_STATUSES, type CertificateStatus } from '../iot/certificate-status';
 import { awsErrorMessage, awsErrorName, type CallOptions, callIot, clampPage, shortId } from './call';
-import { listRegisteredCaIds } from './cas';
 import { AppError } from './errors';
 import { listPrincipalThings } from './principals';
 
@@ -32,7 +31,7 @@ export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
 export const REGISTRATION_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
-/** DEFAULT: the CA is known (AWS-issued or a registered CA); SNI_ONLY: registered without a CA. */
+/** DEFAULT: AWS-issued, or signed by a CA registered in DEFAULT mode; SNI_ONLY: registered without a CA (or with an SNI_ONLY CA). */
 export type CertificateMode = 'DEFAULT' | 'SNI_ONLY' | 'unknown';
 
 export interface CertificateSummary {
@@ -45,7 +44,7 @@ export interface CertificateSummary {
 
 export interface CertificateDetails extends CertificateSummary {
   pem: string;
-  /** The CA that signed it, as AWS IoT knows it; absent for a certificate registered without a CA. */
+  /** The registered CA that signed it; AWS sends none for its own certificates nor for one registered without a CA. */
   caCertificateId: string | undefined;
   ownedBy: string | undefined;
   lastModifiedAt: Date | undefined;
@@ -137,9 +136,15 @@ export async function listCertificates(
   );
 }
 
-export function issuerKind(caCertificateId: string | undefined, registeredCaIds: ReadonlySet<string>): IssuerKind {
-  if (!caCertificateId) return 'none';
-  return registeredCaIds.has(caCertificateId) ? 'registered-ca' : 'aws';
+/**
+ * Who vouches for a certificate, from what DescribeCertificate answers. AWS sends caCertificateId only for a
+ * certificate signed by a CA registered in the account (RegisterCertificate, just-in-time registration); its own
+ * certificates (CreateKeysAndCertificate, CreateCertificateFromCsr) come without one in DEFAULT mode, and one
+ * registered without a CA comes without one in SNI_ONLY mode.
+ */
+export function issuerKind(cert: { caCertificateId?: string | undefined; mode: CertificateMode }): IssuerKind {
+  if (cert.caCertificateId) return 'registered-ca';
+  return cert.mode === 'SNI_ONLY' ? 'none' : 'aws';
 }
 
 /** DescribeCertificate. A missing certificate throws AppError `not_found`. */
@@ -194,7 +199,6 @@ export async function listCertificateRows(input: CertificateRowsInput): Promise<
     if (!input.status || !marker || matched.length >= input.pageSize) break;
   }
 
-  const caIds = await listRegisteredCaIds();
   const rows = await mapLimited(matched, 5, async (summary): Promise<CertificateRow> => {
     const [details, things] = await Promise.all([
       describeCertificate(summary.id).catch(() => undefined),
@@ -205,7 +209,7 @@ export async function listCertificateRows(input: CertificateRowsInput): Promise<
       ...summary,
       status: details?.status ?? summary.status,
       caCertificateId,
-      issuer: details ? issuerKind(caCertificateId, caIds) : summary.mode === 'SNI_ONLY' ? 'none' : 'aws',
+      issuer: issuerKind(details ?? summary),
       notAfter: details?.notAfter,
       things,
     };

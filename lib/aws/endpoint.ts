@@ -7,28 +7,46 @@ import { describeControlEndpoint, readIotConfig, type IotConfig } from './config
 import { toAppError } from './errors';
 
 /**
- * Where devices and the dashboard's MQTT session connect: the account's iot:Data-ATS endpoint. AWS creates
- * it once per account and region and never changes it, so one lookup per configuration is enough.
+ * The account's endpoints (DescribeEndpoint): iot:Data-ATS, where devices and the dashboard's MQTT session
+ * connect, and iot:CredentialProvider, where devices trade their certificate for AWS credentials. AWS creates
+ * each once per account and region and never changes it, so one lookup per configuration is enough.
  */
+type EndpointType = 'iot:Data-ATS' | 'iot:CredentialProvider';
+
 const cache = new Map<string, Promise<string>>();
 
-export function dataAtsEndpoint(config: IotConfig = readIotConfig()): Promise<string> {
-  const key = `${config.mode}|${config.region}|${config.controlEndpoint ?? ''}`;
+function describeEndpoint(endpointType: EndpointType, config: IotConfig): Promise<string> {
+  const key = `${endpointType}|${config.mode}|${config.region}|${config.controlEndpoint ?? ''}`;
   let found = cache.get(key);
   if (!found) {
     found = getIotClient(config)
-      .send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }))
+      .send(new DescribeEndpointCommand({ endpointType }))
       .then((out) => {
         if (!out.endpointAddress) throw new Error('DescribeEndpoint returned no address');
         return out.endpointAddress;
       })
       .catch((err: unknown) => {
         cache.delete(key);
-        throw toAppError(err, { resource: 'data endpoint', endpoint: describeControlEndpoint(config) });
+        throw toAppError(err, {
+          resource: endpointType === 'iot:Data-ATS' ? 'data endpoint' : 'credentials provider endpoint',
+          endpoint: describeControlEndpoint(config),
+        });
       });
     cache.set(key, found);
   }
   return found;
+}
+
+export function dataAtsEndpoint(config: IotConfig = readIotConfig()): Promise<string> {
+  return describeEndpoint('iot:Data-ATS', config);
+}
+
+/**
+ * The credentials provider's address (`<prefix>.credentials.iot.<region>.amazonaws.com` on AWS; the local IoT
+ * Core's includes its port): devices call `https://<address>/role-aliases/<alias>/credentials`.
+ */
+export function credentialsProviderEndpoint(config: IotConfig = readIotConfig()): Promise<string> {
+  return describeEndpoint('iot:CredentialProvider', config);
 }
 
 /** The credentials the SDK resolved (env, profile, SSO, role in AWS mode; the throwaway pair locally). */

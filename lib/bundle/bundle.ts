@@ -3,6 +3,7 @@ import type { DeviceConnection } from './connection';
 import { normalizePem } from './escape';
 import { safeFileName } from './safe-file-name';
 import { PATHS, type BundleContext } from './templates/context';
+import { CREDENTIALS_PATHS, credentialsJsSnippet, credentialsScript } from './templates/credentials-provider';
 import { deviceEnv, deviceJson, microchipNote, sparkfunSettings, thinEdgeScript } from './templates/devices';
 import { freertosClientCredentialHeader, freertosKeysHeader } from './templates/freertos';
 import { mosquittoScript } from './templates/mosquitto';
@@ -26,6 +27,8 @@ export interface BundleInput extends DeviceConnection {
   policyName?: string;
   /** telemetry defaults to `${thingName}/telemetry`. */
   topics?: { telemetry?: string };
+  /** The credentials provider (DescribeEndpoint iot:CredentialProvider) and the role alias chosen, if any. */
+  credentialsProvider?: { endpoint: string; roleAlias: string };
   createdAt?: Date;
 }
 
@@ -98,6 +101,15 @@ function check(input: BundleInput): void {
     else if (/[+#\u0000-\u001f\u007f]/.test(telemetry))
       problems.push('topics.telemetry cannot contain +, # or control characters');
   }
+  const cp = input.credentialsProvider;
+  if (cp !== undefined) {
+    if (typeof cp.endpoint !== 'string' || !/^[A-Za-z0-9.:[\]-]+$/.test(cp.endpoint)) {
+      problems.push('credentialsProvider.endpoint is not a host name');
+    }
+    if (typeof cp.roleAlias !== 'string' || !/^[\w=,@-]{1,128}$/.test(cp.roleAlias)) {
+      problems.push('credentialsProvider.roleAlias is not a role alias name');
+    }
+  }
   if (problems.length) throw new TypeError(`Cannot build the credential bundle: ${problems.join('; ')}.`);
 }
 
@@ -133,6 +145,7 @@ export function bundleContext(input: BundleInput): BundleContext {
     privateKeyPem: input.privateKeyPem ? normalizePem(input.privateKeyPem) : undefined,
     publicKeyPem: input.publicKeyPem ? normalizePem(input.publicKeyPem) : undefined,
     rootCa: { ...input.rootCa, pem: normalizePem(input.rootCa.pem) },
+    ...(input.credentialsProvider ? { credentialsProvider: { ...input.credentialsProvider } } : {}),
   };
 }
 
@@ -160,5 +173,12 @@ export function bundleFiles(input: BundleInput): BundleFile[] {
     { path: at(PATHS.thinEdge), content: thinEdgeScript(ctx), executable: true },
     { path: at(PATHS.microchip), content: microchipNote(ctx) },
   );
+  if (ctx.credentialsProvider) {
+    const withProvider = { ...ctx, credentialsProvider: ctx.credentialsProvider };
+    files.push(
+      { path: at(CREDENTIALS_PATHS.curl), content: credentialsScript(withProvider), executable: true },
+      { path: at(CREDENTIALS_PATHS.javascript), content: credentialsJsSnippet(withProvider) },
+    );
+  }
   return files;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import { describeCaCertificate, listRegisteredCaIds } from '@/lib/aws/cas';
-import { describeCertificate } from '@/lib/aws/certificates';
+import { describeCertificate, issuerKind } from '@/lib/aws/certificates';
 import { readIotConfig } from '@/lib/aws/config';
 import { isNotFound } from '@/lib/aws/call';
 import { toAppError } from '@/lib/aws/errors';
@@ -47,7 +47,8 @@ async function certificateFacts(
   ]);
   let ca: CertificateFacts['ca'] = { kind: 'aws' };
   const caId = details.ok ? details.value.caCertificateId : undefined;
-  if (details.ok && !caId) ca = { kind: 'none' };
+  // AWS's own certificates carry no CA id either (DEFAULT mode): only SNI_ONLY without one means "no CA".
+  if (details.ok && issuerKind(details.value) === 'none') ca = { kind: 'none' };
   else if (caId && registeredCas.ok && registeredCas.value.has(caId)) {
     ca = { kind: 'registered', id: caId, status: await settle(async () => (await describeCaCertificate(caId)).status) };
   }

@@ -62,8 +62,13 @@ export class PresenceTracker {
   }
 
   private async start() {
+    if (this.closed) return;
     try {
       const client = await connectDashboardMqtt(`dashboard-presence-${randomUUID().slice(0, 8)}`);
+      if (this.closed) {
+        client.end(true);
+        return;
+      }
       this.client = client;
       client.on('connect', () => void this.onConnect(client));
       client.on('reconnect', () => (this.state = 'reconnecting'));

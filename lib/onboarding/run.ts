@@ -274,8 +274,16 @@ export async function runOnboarding(
     start('policy');
     const templateId = plan.policy.templateId;
     const policyName = plan.policy.policyName;
+    const roleAlias = plan.roleAlias;
     const policy = record(
-      await call(() => steps.createPolicy({ policyName, templateId, thingArn: thing.data.thingArn })),
+      await call(() =>
+        steps.createPolicy({
+          policyName,
+          templateId,
+          thingArn: thing.data.thingArn,
+          ...(roleAlias ? { roleAlias } : {}),
+        }),
+      ),
     );
     if (!policy.ok) return fail('policy', policy.error);
     done('policy', `Created policy ${plan.policy.policyName}`);

@@ -158,3 +158,21 @@ describe('onboarding form validation', () => {
     assert.ok(!rollbackSchema.safeParse([{ kind: 'bucket', name: 'x' }]).success);
   });
 });
+
+describe('the role alias field', () => {
+  test('empty means none; a valid name is planned; an invalid one is refused beside the field', async () => {
+    const none = await parseOnboardingForm(form({ roleAlias: '' }));
+    assert.ok(none.ok && none.plan.roleAlias === undefined);
+    const chosen = await parseOnboardingForm(form({ roleAlias: ' cam-uploads ' }));
+    assert.ok(chosen.ok && chosen.plan.roleAlias === 'cam-uploads');
+    const errors = await errorsOf(form({ roleAlias: 'no spaces allowed' }));
+    assert.match(errors.roleAlias?.[0] ?? '', /letters, digits and _ = , @ -/);
+  });
+
+  test('the form field is read from FormData', () => {
+    const fd = new FormData();
+    fd.set('thingName', 'a');
+    fd.set('roleAlias', 'cam-uploads');
+    assert.equal(readOnboardingForm(fd).roleAlias, 'cam-uploads');
+  });
+});

@@ -16,6 +16,7 @@ import { MAX_ATTRIBUTES_WITH_TYPE, thingName as awsThingName } from '../validati
 import { awsName, awsNameProblem, optionalAwsName } from '../validation/messages';
 import { POLICY_TEMPLATES } from '../policies/templates';
 import { inspectCaCertificate, inspectCsr, inspectDeviceCertificate, MAX_PEM_LENGTH } from './pem';
+import { roleAliasName } from './role-alias';
 import type { Created, OnboardingPlan } from './types';
 
 export const DEFAULT_TEMPLATE_ID = 'thing-scoped';
@@ -48,6 +49,8 @@ export interface OnboardingFormInput {
   templateId: string;
   policyName: string;
   existingPolicyName: string;
+  /** Empty or absent: no role alias. */
+  roleAlias?: string;
 }
 
 const str = (fd: FormData, key: string) => {
@@ -70,6 +73,7 @@ export function readOnboardingForm(fd: FormData): OnboardingFormInput {
     templateId: str(fd, 'templateId') || DEFAULT_TEMPLATE_ID,
     policyName: str(fd, 'policyName'),
     existingPolicyName: str(fd, 'existingPolicyName'),
+    roleAlias: str(fd, 'roleAlias'),
   };
 }
 
@@ -91,6 +95,12 @@ const formSchema = z
     templateId: z.string().refine((id) => templateIds.includes(id), 'Choose one of the templates.'),
     policyName: z.string().trim(),
     existingPolicyName: z.string().trim(),
+    roleAlias: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || undefined)
+      .pipe(roleAliasName.optional()),
   })
   .superRefine(async (v, ctx) => {
     checkAttributeRows(v.attributes, Boolean(v.thingTypeName), ctx);
@@ -174,6 +184,7 @@ export async function parseOnboardingForm(input: OnboardingFormInput): Promise<O
       attributes,
       credentials,
       policy,
+      ...(v.roleAlias ? { roleAlias: v.roleAlias } : {}),
     },
   };
 }
@@ -232,6 +243,7 @@ export const policyRequestSchema = z.object({
   policyName,
   templateId: z.string().refine((id) => templateIds.includes(id), 'Unknown policy template.'),
   thingArn,
+  roleAlias: roleAliasName.optional(),
 });
 
 export const attachPolicySchema = z.object({ policyName, certificateArn });

@@ -4,6 +4,7 @@ import { isNotFound } from '../aws/call';
 import { readIotConfig } from '../aws/config';
 import { accountIdFromArn, findTemplate, renderTemplate, templateContext } from '../policies/templates';
 import type { OnboardingAws } from './aws';
+import { withAssumeRoleStatement } from './role-alias';
 import type {
   AwsOperation,
   CertificateData,
@@ -122,19 +123,23 @@ const certificate: Step<CertificateRequest, CertificateData, 'certificate'> = {
   ],
 };
 
-/** The template's document for this thing's region and account (from the ARN CreateThing returned). */
-export function policyDocumentFor(templateId: string, thingArn: string): string {
+/**
+ * The template's document for this thing's region and account (from the ARN CreateThing returned), with the
+ * credentials provider's statement when a role alias was chosen.
+ */
+export function policyDocumentFor(templateId: string, thingArn: string, roleAlias?: string): string {
   const template = findTemplate(templateId);
   if (!template) throw new Error(`unknown template ${templateId}`);
   const region = thingArn.split(':')[3] || readIotConfig().region;
-  return renderTemplate(template, templateContext(region, accountIdFromArn(thingArn)));
+  const document = renderTemplate(template, templateContext(region, accountIdFromArn(thingArn)));
+  return roleAlias ? withAssumeRoleStatement(document, thingArn, roleAlias) : document;
 }
 
 const policy: Step<PolicyRequest, { policyArn?: string }, 'policy'> = {
   id: 'policy',
   operation: () => 'CreatePolicy',
   async create(aws, req) {
-    const made = await aws.createPolicy(req.policyName, policyDocumentFor(req.templateId, req.thingArn));
+    const made = await aws.createPolicy(req.policyName, policyDocumentFor(req.templateId, req.thingArn, req.roleAlias));
     return { made: [{ kind: 'policy', policyName: req.policyName }], data: made.arn ? { policyArn: made.arn } : {} };
   },
   undo: (aws, item) => [undoCall('DeletePolicy', () => aws.deletePolicy(item.policyName))],

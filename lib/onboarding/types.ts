@@ -47,6 +47,8 @@ export interface OnboardingPlan {
   attributes: Record<string, string>;
   credentials: CredentialChoice;
   policy: PolicyChoice;
+  /** A role alias the device may get AWS credentials for (the credentials provider); optional. */
+  roleAlias?: string;
 }
 
 /** What a device needs to reach AWS IoT: one definition, in lib/bundle/connection.ts. */
@@ -128,6 +130,8 @@ export interface ThingRequest {
 export interface PolicyRequest {
   policyName: string;
   templateId: string;
+  /** When given, the policy also allows iot:AssumeRoleWithCertificate on this role alias. */
+  roleAlias?: string;
   /** The ARN CreateThing returned: where the policy's region and account come from. */
   thingArn: string;
 }

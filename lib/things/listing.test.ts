@@ -8,8 +8,9 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { forgetFleetIndexingSettings } from '../fleet/indexing-settings';
 import { invalidateThingIndex } from './thing-index';
-import { loadThingsListing, planThingsListing } from './listing';
+import { fleetIndexQuery, loadThingsListing, planThingsListing } from './listing';
 import type { ThingsQuery } from './query';
 
 const query = (q: Partial<ThingsQuery> = {}): ThingsQuery => ({ page: 1, refresh: false, ...q });
@@ -30,6 +31,25 @@ describe('planning the things list (pure)', () => {
   test('a name prefix, which ListThings cannot do, is searched in the index', () => {
     assert.equal(planThingsListing(query({ prefix: 'sensor-' })), 'index-search');
     assert.equal(planThingsListing(query({ prefix: 'sensor-', typeName: 'gw' })), 'index-search');
+  });
+
+  test('with fleet indexing on in the account, those searches go to AWS’s fleet index instead', () => {
+    const on = { fleetIndexing: true };
+    assert.equal(planThingsListing(query({ prefix: 'sensor-' }), on), 'fleet-index');
+    assert.equal(planThingsListing(query({ groupName: 'lab', typeName: 'gw' }), on), 'fleet-index');
+    assert.equal(planThingsListing(query({ groupName: 'lab' }), on), 'group-members');
+    assert.equal(planThingsListing(query({ typeName: 'gw' }), on), 'list-things');
+  });
+
+  test('the filters become one query whose values match literally', () => {
+    assert.equal(
+      fleetIndexQuery(query({ prefix: 'a:b-c', typeName: 'gw', groupName: 'lab' })),
+      'thingName:a\\:b\\-c* AND thingTypeName:"gw" AND thingGroupNames:"lab"',
+    );
+    assert.equal(
+      fleetIndexQuery(query({ attributeName: 'loc/room', attributeValue: 'say "hi"' })),
+      'attributes.loc\\/room:"say \\"hi\\""',
+    );
   });
 });
 
@@ -103,5 +123,63 @@ describe('loading the things list against the emulator', () => {
     const l = await loadThingsListing(query({ attributeName: 'site', attributeValue: 'lab' }));
     assert.equal(l.kind, 'token');
     assert.equal(l.things.length, 10);
+  });
+});
+
+describe('searching the things list with fleet indexing on (local mode)', () => {
+  let t: TestEmulator;
+  before(async () => {
+    t = await startTestEmulator({ fleetIndexing: true });
+    process.env.IOT_MODE = 'local';
+    process.env.AWS_ENDPOINT_URL_IOT = t.url;
+    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+    process.env.AWS_REGION = t.emulator.config.region;
+    forgetFleetIndexingSettings();
+    invalidateThingIndex();
+    await t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'gw' }));
+    await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'lab' }));
+    for (let i = 0; i < 30; i++) {
+      const thingName = `probe-${String(i).padStart(2, '0')}`;
+      await t.iot.send(
+        new CreateThingCommand({
+          thingName,
+          thingTypeName: i % 3 === 0 ? 'gw' : undefined,
+          attributePayload: { attributes: { site: i < 10 ? 'lab' : 'hall' } },
+        }),
+      );
+      if (i % 2 === 0) await t.iot.send(new AddThingToThingGroupCommand({ thingGroupName: 'lab', thingName }));
+    }
+  });
+  after(async () => {
+    forgetFleetIndexingSettings();
+    await t.close();
+  });
+
+  test('a name prefix is one SearchIndex page with the number of matches, paged with nextToken', async () => {
+    const first = await loadThingsListing(query({ prefix: 'probe-' }));
+    assert.equal(first.kind, 'fleet-index');
+    assert.ok(first.kind === 'fleet-index' && first.total === 30 && first.nextToken);
+    assert.equal(first.things.length, 25);
+    const second = await loadThingsListing(
+      query({ prefix: 'probe-', nextToken: first.kind === 'fleet-index' ? first.nextToken : undefined }),
+    );
+    assert.deepEqual(
+      second.things.map((x) => x.name),
+      ['probe-25', 'probe-26', 'probe-27', 'probe-28', 'probe-29'],
+    );
+    assert.deepEqual(first.things[0]?.attributes, { site: 'lab' });
+  });
+
+  test('a group with a type and an attribute: one query, every filter applied by the index', async () => {
+    const l = await loadThingsListing(
+      query({ groupName: 'lab', typeName: 'gw', attributeName: 'site', attributeValue: 'lab' }),
+    );
+    assert.equal(l.kind, 'fleet-index');
+    assert.deepEqual(
+      l.things.map((x) => x.name),
+      ['probe-00', 'probe-06'],
+    );
+    assert.ok(l.kind === 'fleet-index' && l.total === 2);
   });
 });

@@ -40,6 +40,8 @@ export interface ValidatedRun {
   connection: DeviceConnection;
   /** The topic the bundle, summary and scripts name: the first one the chosen policy lets the device publish to. */
   publishTopic: string;
+  /** With a role alias: the credentials provider the bundle names. */
+  credentialsProvider?: { endpoint: string; roleAlias: string };
 }
 
 export async function validateOnboardingAction(
@@ -71,6 +73,7 @@ export async function validateOnboardingAction(
     plan,
     connection: checked.connection,
     publishTopic: checked.publishTopic,
+    ...(checked.credentialsProvider ? { credentialsProvider: checked.credentialsProvider } : {}),
   });
 }
 

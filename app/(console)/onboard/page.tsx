@@ -7,6 +7,7 @@ import { requireSession } from '@/lib/auth/session';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
+import { listRoleAliasNames } from '@/lib/aws/role-aliases';
 import { listThingGroups, listThingTypeNames } from '@/lib/aws/thing-groups';
 import { POLICY_TEMPLATES, renderTemplate, templateContext } from '@/lib/policies/templates';
 
@@ -32,10 +33,12 @@ export default async function OnboardPage() {
   } catch {
     // The form's action reports a misconfiguration when it runs.
   }
-  const [types, groups, policies] = await Promise.all([
+  const [types, groups, policies, roleAliases] = await Promise.all([
     orEmpty(listThingTypeNames),
     orEmpty(listThingGroups),
     orEmpty(listPolicyNames),
+    // Optional: without ListRoleAliases permission the picker only offers "None".
+    orEmpty(() => listRoleAliasNames()).then((r) => ({ items: r.items })),
   ]);
   const ctx = templateContext(region, undefined);
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({
@@ -57,6 +60,7 @@ export default async function OnboardPage() {
         thingGroups={groups.items}
         policies={policies.items}
         templates={templates}
+        roleAliases={roleAliases.items}
         listProblems={[types.error, groups.error, policies.error].filter((e): e is string => Boolean(e))}
       />
     </>

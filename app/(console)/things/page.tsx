@@ -9,7 +9,7 @@ import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
-import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
+import { fleetStatus } from '@/lib/fleet/status';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
 import { AppError, toAppError } from '@/lib/aws/errors';
@@ -37,21 +37,17 @@ function createThingHint(): string {
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** How long the list waits for presence; past it the page renders without the column rather than late. */
-const PRESENCE_DEADLINE_MS = 800;
+/** How long the list waits for the fleet status; past it the page renders without the column rather than late. */
+const PRESENCE_DEADLINE_MS = 2000;
 
 /**
- * Connected / disconnected and last seen, from the presence events the dashboard's tracker hears
- * (lib/fleet/presence.ts). Undefined when tracking is not running or answers too slowly.
+ * Connected / disconnected and last seen, from fleet indexing when the account has connectivity indexing on,
+ * else from the presence events the dashboard's tracker hears (lib/fleet/status.ts). Undefined when neither
+ * can answer, or not in time.
  */
 async function loadFleetStatus(names: string[]) {
   const deadline = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PRESENCE_DEADLINE_MS));
-  const answer = Promise.all([presenceOf(names), fleetCounts()])
-    .then(([presence, counts]) =>
-      presence.tracking ? { presence: presence.presence, counts, since: presence.since } : undefined,
-    )
-    .catch(() => undefined);
-  return Promise.race([answer, deadline]);
+  return Promise.race([fleetStatus(names).catch(() => undefined), deadline]);
 }
 
 function ageText(builtAt: number): string {
@@ -91,7 +87,9 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
               <span role="status" aria-label="Fleet status">
                 <strong className="text-emerald-700">{fleet.counts.connected} connected</strong>,{' '}
                 {fleet.counts.disconnected} disconnected
-                {fleet.since ? (
+                {fleet.source === 'fleet-indexing' ? (
+                  <span> (from fleet indexing)</span>
+                ) : fleet.since ? (
                   <span title={formatAbsolute(fleet.since)}> (tracking since {formatRelative(fleet.since, now)})</span>
                 ) : null}
               </span>
@@ -200,7 +198,20 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
             <span>
               {plural(listing.things.length, 'thing', 'things')} on this page
               {query.page > 1 ? ` (page ${query.page})` : ''}
-              {listing.total !== undefined ? ` · ${plural(listing.total, 'thing', 'things')} in the registry` : ''}
+              {listing.kind === 'fleet-index'
+                ? ` · ${plural(listing.total, 'thing matches', 'things match')} (fleet indexing)`
+                : listing.total !== undefined
+                  ? ` · ${plural(listing.total, 'thing', 'things')} in the registry`
+                  : ''}
+              {listing.kind === 'fleet-index' ? (
+                <>
+                  {/* AWS updates its fleet index within seconds of a change: searching again picks it up. */}
+                  {' · '}
+                  <Link className="underline" href={thingsHref(query, { refresh: '1' })} prefetch={false}>
+                    Refresh
+                  </Link>
+                </>
+              ) : null}
             </span>
             <div className="flex gap-2">
               {query.nextToken ? (

@@ -26,6 +26,12 @@ export const endpointRoutes: Route[] = [
           `Endpoint type ${endpointType.slice(0, 128)} is not valid. Valid types are: ${ENDPOINT_TYPES.join(', ')}.`,
         );
       }
+      if (endpointType === 'iot:CredentialProvider') {
+        // The credentials provider has a port of its own here (AWS's is 443): the address carries it, so
+        // `https://<address>/role-aliases/...` reaches it as AWS's address does.
+        const port = ctx.config.credentialsPort;
+        return ok({ endpointAddress: port === 443 ? ctx.config.endpointHost : `${ctx.config.endpointHost}:${port}` });
+      }
       return ok({ endpointAddress: ctx.config.endpointHost });
     },
   },

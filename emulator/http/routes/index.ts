@@ -2,11 +2,14 @@ import type { Route } from '../router';
 import { adminRoutes } from './admin';
 import { caCertificatesRoutes } from './ca-certificates';
 import { certificatesRoutes } from './certificates';
+import { dynamicThingGroupsRoutes } from './dynamic-thing-groups';
 import { endpointRoutes } from './endpoint';
+import { indexingRoutes } from './indexing';
 import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
 import { policyAttachmentsRoutes } from './policy-attachments';
 import { principalsRoutes } from './principals';
+import { roleAliasesRoutes } from './role-aliases';
 import { shadowsRoutes } from './shadows';
 import { testAuthorizationRoutes } from './test-authorization';
 import { thingGroupsRoutes } from './thing-groups';
@@ -28,4 +31,7 @@ export const allRoutes: Route[] = [
   ...shadowsRoutes,
   ...messagesRoutes,
   ...testAuthorizationRoutes,
+  ...roleAliasesRoutes,
+  ...indexingRoutes,
+  ...dynamicThingGroupsRoutes,
 ];

@@ -6,11 +6,12 @@ import {
   createThingGroup,
   deleteThingGroup,
   listThingGroups,
-  listThingGroupsForThing,
-  listThingsInThingGroup,
   removeThingFromThingGroup,
   requireThingGroup,
+  updateThingGroup,
+  updateThingGroupsForThing,
 } from '../../iot/thing-groups';
+import { listThingGroupsForThing, listThingsInThingGroup } from '../../iot/group-membership';
 import type { ThingGroupRecord } from '../../store/records';
 import { epochSeconds } from '../../time';
 import { pageSize, queryBoolean, tags } from '../params';
@@ -20,6 +21,19 @@ import type { Route } from '../router';
 const properties = z.object({
   thingGroupDescription: z.string().max(2028).optional(),
   attributePayload: z.object({ attributes: attributes.optional(), merge: z.boolean().optional() }).optional(),
+});
+
+const updateBody = z.object({
+  thingGroupProperties: properties,
+  expectedVersion: z.number().int().optional(),
+});
+
+const groupList = z.array(thingGroupName).max(10, 'Member must have length less than or equal to 10');
+const updateGroupsForThingBody = z.object({
+  thingName,
+  thingGroupsToAdd: groupList.optional(),
+  thingGroupsToRemove: groupList.optional(),
+  overrideDynamicGroups: z.boolean().optional(),
 });
 
 const createBody = z.object({
@@ -65,6 +79,28 @@ export const thingGroupsRoutes: Route[] = [
     },
   },
   {
+    method: 'PUT',
+    path: '/thing-groups/updateThingGroupsForThing',
+    operation: 'UpdateThingGroupsForThing',
+    handler: (req, ctx) => {
+      updateThingGroupsForThing(ctx, parseInput(updateGroupsForThingBody, req.json()));
+      return ok({});
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/thing-groups/{thingGroupName}',
+    operation: 'UpdateThingGroup',
+    handler: (req, ctx) => {
+      const body = parseInput(updateBody, req.json());
+      const group = updateThingGroup(ctx, nameParam(req.params), {
+        properties: body.thingGroupProperties,
+        expectedVersion: body.expectedVersion,
+      });
+      return ok({ version: group.version });
+    },
+  },
+  {
     method: 'POST',
     path: '/thing-groups/{thingGroupName}',
     operation: 'CreateThingGroup',
@@ -96,6 +132,8 @@ export const thingGroupsRoutes: Route[] = [
           rootToParentThingGroups: ancestors(ctx.store, group).map(groupRef),
           creationDate: epochSeconds(group.creationDate),
         },
+        // A dynamic group also names its query, and is ACTIVE: its membership is read from the index at once.
+        ...(group.dynamic ? { ...group.dynamic, status: 'ACTIVE' } : {}),
       });
     },
   },

@@ -35,6 +35,8 @@ export interface BundleContext extends DeviceConnection {
   certificatePem: string;
   privateKeyPem?: string;
   publicKeyPem?: string;
+  /** When a role alias was chosen: where and as what the device asks for AWS credentials. */
+  credentialsProvider?: { endpoint: string; roleAlias: string };
 }
 
 export const CONFIG_DIR = 'config';

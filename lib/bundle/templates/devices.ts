@@ -1,5 +1,6 @@
 import { commentText, envQuote, mdCode, mdFence, shQuote } from '../escape';
 import { isLocal, PATHS, targetName, type BundleContext } from './context';
+import { credentialsUrl } from './credentials-provider';
 
 /** config/device.json: everything a program needs to connect, with file names relative to the bundle folder. */
 export function deviceJson(ctx: BundleContext): string {
@@ -25,6 +26,15 @@ export function deviceJson(ctx: BundleContext): string {
       rootCa: ctx.files.rootCa,
     },
     createdAt: ctx.createdAt ? ctx.createdAt.toISOString() : null,
+    ...(ctx.credentialsProvider
+      ? {
+          credentialsProvider: {
+            endpoint: ctx.credentialsProvider.endpoint,
+            roleAlias: ctx.credentialsProvider.roleAlias,
+            url: credentialsUrl({ ...ctx, credentialsProvider: ctx.credentialsProvider }),
+          },
+        }
+      : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }
@@ -45,6 +55,12 @@ export function deviceEnv(ctx: BundleContext): string {
     ['IOT_CERT_FILE', ctx.files.certificate],
     ['IOT_KEY_FILE', ctx.files.privateKey],
     ['IOT_ROOT_CA_FILE', ctx.files.rootCa],
+    ...(ctx.credentialsProvider
+      ? ([
+          ['IOT_CREDENTIALS_ENDPOINT', ctx.credentialsProvider.endpoint],
+          ['IOT_ROLE_ALIAS', ctx.credentialsProvider.roleAlias],
+        ] as [string, string][])
+      : []),
   ];
   return [
     `# Connection settings for thing ${commentText(ctx.thingName)} on ${commentText(targetName(ctx))}.`,

@@ -1,5 +1,6 @@
 import { mdCell, mdCode, mdFence, shQuote } from '../escape';
 import { isLocal, PATHS, sampleMessage, targetName, type BundleContext } from './context';
+import { credentialsReadme } from './credentials-provider';
 import { DEVICE_FILE_DESCRIPTIONS, TEDGE_DIR } from './devices';
 import { mosquittoPubCommand, mosquittoSubCommand } from './mosquitto';
 
@@ -234,6 +235,10 @@ export function readme(ctx: BundleContext): string {
       `See \`${PATHS.microchip}\`: these boards publish on ${mdCode(ctx.topics.microchipSensors)} and use lowercase thing names.`,
     ].join('\n'),
   );
+
+  if (ctx.credentialsProvider) {
+    parts.push(credentialsReadme({ ...ctx, credentialsProvider: ctx.credentialsProvider }));
+  }
 
   return parts.join('\n\n') + '\n';
 }

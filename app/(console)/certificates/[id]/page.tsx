@@ -9,7 +9,6 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireSession } from '@/lib/auth/session';
-import { listRegisteredCaIds } from '@/lib/aws/cas';
 import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
 import { isAppError, toAppError, type AppError } from '@/lib/aws/errors';
 import { listAttachedPolicies } from '@/lib/aws/policy-attachments';
@@ -104,10 +103,9 @@ export default async function CertificatePage(props: Props) {
     );
   }
 
-  const [things, policies, caIds] = await Promise.all([
+  const [things, policies] = await Promise.all([
     settle(listPrincipalThings(cert.arn)),
     settle(listAttachedPolicies(cert.arn)),
-    settle(listRegisteredCaIds()),
   ]);
   let info: CertificateInfo | undefined;
   let parseProblem: string | undefined;
@@ -116,8 +114,7 @@ export default async function CertificatePage(props: Props) {
   } catch (err) {
     parseProblem = err instanceof CertificateParseError ? err.message : 'The PEM could not be read.';
   }
-  // Without the CA list, a CA id still means "some CA": call it AWS's unless it is known to be registered.
-  const issuer = issuerKind(cert.caCertificateId, caIds.ok ? caIds.value : new Set());
+  const issuer = issuerKind(cert);
   const now = Date.now();
 
   return (

@@ -1,0 +1,54 @@
+import { parsePresenceTopic } from '../../lib/mqtt/reserved-topics';
+import type { EmulatorContext } from '../context';
+import type { ConnectivityRecord } from '../store/records';
+
+/**
+ * Connectivity for fleet indexing (`connectivity.connected`, `.timestamp`, `.disconnectReason`), kept from the
+ * broker's own lifecycle events on the message bus, for client ids that are things (AWS tracks the connection
+ * whose client id is the thing's name). Kept in the store, so "last seen" survives a restart; at start-up
+ * nobody is connected yet, so what a previous process left connected is marked disconnected.
+ */
+export function trackConnectivity(ctx: EmulatorContext): () => void {
+  const now = ctx.now();
+  const stale = [...ctx.store.c.connectivity.values()].filter((c) => c.connected);
+  if (stale.length) {
+    ctx.store.commit((tx) => {
+      for (const c of stale) {
+        tx.put('connectivity', c.clientId, {
+          ...c,
+          connected: false,
+          timestamp: now,
+          disconnectReason: 'SERVER_INITIATED_DISCONNECT',
+        });
+      }
+    });
+  }
+  return ctx.bus.onMessage((msg) => {
+    // The cheap test first: this listener hears every message the broker accepts.
+    if (!msg.topic.startsWith('$aws/events/presence/') || msg.clientId !== undefined) return;
+    const target = parsePresenceTopic(msg.topic);
+    if (!target || !ctx.store.c.things.has(target.clientId) || ctx.store.isClosed) return;
+    let event: { timestamp?: unknown; versionNumber?: unknown; disconnectReason?: unknown };
+    try {
+      event = JSON.parse(msg.payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    if (typeof event.timestamp !== 'number') return;
+    const previous = ctx.store.c.connectivity.get(target.clientId);
+    // Events can come late: an older one never overwrites a newer state.
+    if (previous && previous.timestamp > event.timestamp) return;
+    const record: ConnectivityRecord = {
+      clientId: target.clientId,
+      connected: target.eventType === 'connected',
+      timestamp: event.timestamp,
+      ...(typeof event.versionNumber === 'number' ? { versionNumber: event.versionNumber } : {}),
+    };
+    const reason =
+      target.eventType === 'disconnected' && typeof event.disconnectReason === 'string'
+        ? event.disconnectReason
+        : previous?.disconnectReason;
+    if (reason) record.disconnectReason = reason;
+    ctx.store.commit((tx) => tx.put('connectivity', record.clientId, record));
+  });
+}
