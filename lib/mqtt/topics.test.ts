@@ -39,5 +39,11 @@ describe('broker limits (AWS IoT Core)', () => {
     assert.ok(!isPublishableReservedTopic('$aws/things/t1/shadow/update/accepted'));
     assert.ok(!isPublishableReservedTopic('$aws/events/presence/connected/t1'));
     assert.ok(isPublishableReservedTopic('plain/topic'));
+    assert.ok(isPublishableReservedTopic('$aws/certificates/create/json'));
+    assert.ok(isPublishableReservedTopic('$aws/certificates/create-from-csr/cbor'));
+    assert.ok(isPublishableReservedTopic('$aws/provisioning-templates/fleet/provision/json'));
+    assert.ok(!isPublishableReservedTopic('$aws/certificates/create/json/accepted'));
+    assert.ok(!isPublishableReservedTopic('$aws/provisioning-templates/fleet/provision/cbor/rejected'));
+    assert.ok(!isPublishableReservedTopic('$aws/certificates/create/xml'));
   });
 });
