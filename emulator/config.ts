@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
+import { checkLambdaEndpoints } from './lambda-endpoints';
 
 /** What `createEmulator` accepts; every field has a default. */
 export interface EmulatorOptions {
@@ -31,6 +32,12 @@ export interface EmulatorOptions {
    * its connection (MQTT 5 clients ask for less or up to this). AWS: 3600 by default, at most 604800.
    */
   sessionExpirySeconds?: number;
+  /**
+   * Stand-ins for Lambda functions: a provisioning template's pre-provisioning hook names a function ARN, and the
+   * emulator POSTs AWS's hook payload to the HTTP endpoint given here for that ARN (lambda-endpoints.ts).
+   * `npm run emulator` reads them from IOT_EMULATOR_LAMBDA_ENDPOINTS.
+   */
+  lambdaEndpoints?: Record<string, string>;
 }
 
 export interface EmulatorConfig {
@@ -46,6 +53,7 @@ export interface EmulatorConfig {
   snapshotEvery: number;
   log: (line: string) => void;
   sessionExpirySeconds: number;
+  lambdaEndpoints: Record<string, string>;
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -66,6 +74,7 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     snapshotEvery: opts.snapshotEvery ?? 20_000,
     log: opts.log ?? (() => {}),
     sessionExpirySeconds: sessionExpiry(opts.sessionExpirySeconds),
+    lambdaEndpoints: checkLambdaEndpoints(opts.lambdaEndpoints ?? {}),
   };
 }
 
@@ -86,5 +95,6 @@ export function arns(config: Pick<EmulatorConfig, 'region' | 'accountId'>) {
     cert: (id: string) => `${base}:cert/${id}`,
     cacert: (id: string) => `${base}:cacert/${id}`,
     policy: (name: string) => `${base}:policy/${name}`,
+    provisioningTemplate: (name: string) => `${base}:provisioningtemplate/${name}`,
   };
 }

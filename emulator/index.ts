@@ -11,6 +11,7 @@ import { startBroker, type Broker } from './broker';
 import { BrokerBus } from './broker/bus-impl';
 import { loadOrCreateServerIdentity } from './broker/server-identity';
 import { onUnregisteredCertificate } from './iot/jit';
+import { attachFleetProvisioning } from './provisioning/fleet/service';
 import { attachShadowTopics } from './shadow/service';
 import { loadOrCreateAuthority } from './pki/authority';
 import { Store } from './store/store';
@@ -64,6 +65,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   config.mqttPort = broker.port;
   context.connectedClientIds = () => broker.connectedClientIds();
   attachShadowTopics(context);
+  const stopFleetProvisioning = attachFleetProvisioning(context);
 
   const server = createHttpServer(new Router(allRoutes), context);
   broker.attachWebSocket(server);
@@ -76,6 +78,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
       });
     });
   } catch (err) {
+    stopFleetProvisioning();
     await broker.close();
     store.close();
     throw err;
@@ -95,8 +98,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     config,
     context,
     close: () =>
-      (closed ??= broker
-        .close()
+      (closed ??= Promise.resolve(stopFleetProvisioning())
+        .then(() => broker.close())
         .then(
           () =>
             new Promise<void>((resolve) => {

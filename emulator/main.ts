@@ -1,4 +1,5 @@
 import { createEmulator } from './index';
+import { parseLambdaEndpoints } from './lambda-endpoints';
 
 /** `npm run emulator`: the local IoT Core on its own, configured from the environment. */
 function intFromEnv(name: string, fallback: number): number {
@@ -12,6 +13,15 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+function lambdaEndpointsFromEnv(): Record<string, string> {
+  try {
+    return parseLambdaEndpoints(process.env.IOT_EMULATOR_LAMBDA_ENDPOINTS);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+}
+
 const emulator = await createEmulator({
   httpPort: intFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
   mqttPort: intFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
@@ -20,6 +30,7 @@ const emulator = await createEmulator({
   accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
   enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
   snapshotEvery: process.env.IOT_EMULATOR_SNAPSHOT_EVERY ? Number(process.env.IOT_EMULATOR_SNAPSHOT_EVERY) : undefined,
+  lambdaEndpoints: lambdaEndpointsFromEnv(),
   log: (line) => console.error(`[emulator] ${line}`),
 }).catch((err: unknown) => {
   console.error(`Local IoT Core failed to start: ${err instanceof Error ? err.message : String(err)}`);

@@ -11,8 +11,9 @@ import { createThing, sameAttributes, updateThing } from './things';
 import type { Transaction } from './transaction';
 
 /**
- * Just-in-time provisioning's second half: an evaluated template (emulator/provisioning) carried out in the
- * caller's transaction through the registry's own operations, so a device provisioned by JITP obeys the same
+ * A provisioning template's second half (JITP, and fleet provisioning's RegisterThing): an evaluated template
+ * (emulator/provisioning) carried out in the caller's transaction through the registry's own operations, so a
+ * device provisioned by a template obeys the same
  * rules and limits as one onboarded through the API (thing types, attribute counts, group existence, ten
  * policies per certificate, valid policy documents). What only a template can get wrong (a resource naming
  * another certificate, an OverrideSettings FAIL) is a TemplateError; a registry rule that refuses is its
@@ -23,14 +24,16 @@ export function applyProvisioningPlan(
   tx: Transaction,
   plan: ProvisioningPlan,
   leaf: ParsedCertificate,
-  ca: CaCertificateRecord,
+  /** The registered CA that signed `leaf` (JITP); undefined when the certificate is registered already. */
+  ca: CaCertificateRecord | undefined,
   existing: CertificateRecord | undefined,
 ): CertificateRecord {
   checkCertificateResource(plan, leaf);
   const status = plan.certificate?.status ?? 'ACTIVE';
-  const cert = existing
-    ? updateCertificateStatus(ctx, existing.certificateId, status, tx)
-    : registerSignedBy(ctx, leaf, ca, status, tx);
+  let cert: CertificateRecord;
+  if (existing) cert = updateCertificateStatus(ctx, existing.certificateId, status, tx);
+  else if (ca) cert = registerSignedBy(ctx, leaf, ca, status, tx);
+  else throw new Error('applyProvisioningPlan: a certificate to register needs the CA that signed it');
   if (plan.thing) provisionThing(ctx, tx, plan.thing, cert.certificateArn);
   for (const policy of plan.policies) provisionPolicy(ctx, tx, policy, cert.certificateArn);
   return cert;

@@ -27,6 +27,9 @@ const INDEXES: IndexDefinitions<Collections> = {
   meta: {},
   shadows: { thing: (s) => s.thingName },
   retained: {},
+  provisioningTemplates: {},
+  provisioningClaims: {},
+  ownershipTokens: { certificate: (t) => t.certificateId },
 };
 
 /**

@@ -7,6 +7,7 @@ import { messagesRoutes } from './messages';
 import { policiesRoutes } from './policies';
 import { policyAttachmentsRoutes } from './policy-attachments';
 import { principalsRoutes } from './principals';
+import { provisioningTemplatesRoutes } from './provisioning-templates';
 import { shadowsRoutes } from './shadows';
 import { testAuthorizationRoutes } from './test-authorization';
 import { thingGroupsRoutes } from './thing-groups';
@@ -28,4 +29,5 @@ export const allRoutes: Route[] = [
   ...shadowsRoutes,
   ...messagesRoutes,
   ...testAuthorizationRoutes,
+  ...provisioningTemplatesRoutes,
 ];
