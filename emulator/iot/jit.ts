@@ -92,7 +92,7 @@ export async function onUnregisteredCertificate(
   if (!templateBody && templateName) {
     // registrationConfig.templateName names a JITP provisioning template (CreateProvisioningTemplate --type JITP).
     const named = ctx.store.c.provisioningTemplates.get(templateName);
-    if (!named || named.type !== 'JITP' || !named.enabled) {
+    if (named?.type !== 'JITP' || !named.enabled) {
       return refuse(
         ctx,
         `CA certificate ${current.certificateId} names provisioning template ${templateName}, which is ${named ? (named.type !== 'JITP' ? `a ${named.type} template` : 'disabled') : 'missing'}.`,
