@@ -15,7 +15,7 @@ import type { TestEmulator } from './harness';
 export interface Answer {
   kind: 'accepted' | 'rejected';
   topic: string;
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in the tests
+  /** The decoded answer, read field by field by the tests. */
   body: any;
 }
 
