@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EmulatorContext } from '../context';
 import { AwsError } from '../errors';
-import { type GeneratedKeyPair, generateRsaKeyPair, parseCertificatePem } from '../pki/certificates';
-import { certificateParameters, evaluateProvisioningTemplate, TemplateError } from '../provisioning/template';
+import { type GeneratedKeyPair, generateRsaKeyPair } from '../pki/certificates';
+import { certificateParametersFor, evaluateProvisioningTemplate, TemplateError } from '../provisioning/template';
 import type { CertificateRecord, OwnershipTokenRecord, ProvisioningTemplateRecord } from '../store/records';
 import { addCertificate, csrKey, issueCertificateRecord } from './certificates';
 import { OWNERSHIP_TOKEN_TTL_MS } from './limits';
@@ -147,17 +147,16 @@ export async function registerThing(
     parameters = { ...parameters, ...overrides };
   }
 
-  const leaf = parseCertificatePem(certificate.certificatePem);
   try {
-    // The certificate's own values win over the device's: a device cannot name another certificate.
-    const values = { ...parameters, ...certificateParameters(leaf.pem, leaf.certificateId) };
     // The template as it is now (it may have changed during the hook).
-    const current = usableTemplate(ctx, req.templateName);
-    const plan = evaluateProvisioningTemplate(defaultTemplateBody(current), values);
+    const body = defaultTemplateBody(usableTemplate(ctx, req.templateName));
+    // The certificate's own values win over the device's: a device cannot name another certificate.
+    const own = certificateParametersFor(body, certificate.certificatePem, certificate.certificateId);
+    const plan = evaluateProvisioningTemplate(body, { ...parameters, ...own });
     ctx.store.commit((tx) => {
       // Spent once: a second RegisterThing with the same token (even one racing this one) is refused.
       const token = ownedCertificate(ctx, req.certificateOwnershipToken, tx);
-      applyProvisioningPlan(ctx, tx, plan, leaf, undefined, token.certificate);
+      applyProvisioningPlan(ctx, tx, plan, { kind: 'existing', certificate: token.certificate });
       tx.delete('ownershipTokens', hash);
     });
     return { thingName: plan.thing?.thingName, deviceConfiguration: plan.deviceConfiguration ?? {} };

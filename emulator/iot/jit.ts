@@ -10,7 +10,7 @@ import {
 import { certificateParameters, evaluateProvisioningTemplate, TemplateError } from '../provisioning/template';
 import type { CaCertificateRecord, CertificateRecord } from '../store/records';
 import { caX509, registerSignedBy } from './certificates';
-import { applyProvisioningPlan } from './provision';
+import { applyProvisioningPlan, type PlanTarget } from './provision';
 import { defaultTemplateBody } from './provisioning-templates';
 
 /**
@@ -158,7 +158,8 @@ async function provision(
   try {
     const plan = evaluateProvisioningTemplate(templateBody, certificateParameters(leaf.pem, leaf.certificateId));
     // Everything checked in one transaction: the certificate, thing, policies and attachments appear together.
-    cert = ctx.store.commit((tx) => applyProvisioningPlan(ctx, tx, plan, leaf, ca, existing));
+    const target: PlanTarget = existing ? { kind: 'existing', certificate: existing } : { kind: 'register', leaf, ca };
+    cert = ctx.store.commit((tx) => applyProvisioningPlan(ctx, tx, plan, target));
   } catch (e) {
     if (!(e instanceof TemplateError || e instanceof AwsError)) throw e;
     // AWS leaves the certificate registered but not active when provisioning fails.

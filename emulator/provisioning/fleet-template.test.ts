@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkTemplateBody, evaluateProvisioningTemplate, TemplateError } from './template';
+import { makeCa, makeCertificate } from '../pki/fixtures';
+import { certificateParametersFor, checkTemplateBody, evaluateProvisioningTemplate, TemplateError } from './template';
 
 /** Fleet provisioning templates: DeviceConfiguration, and what CreateProvisioningTemplate checks by type. */
 
@@ -113,5 +114,24 @@ describe('fleet provisioning templates', () => {
       () => checkTemplateBody('{"Resources":{"t":{"Type":"AWS::IoT::Thing"}},"DeviceConfiguration":[]}', 'JITP'),
       /DeviceConfiguration must be an object/,
     );
+  });
+
+  test("the certificate's subject is read only when the template names one of its fields", async () => {
+    // Not even parsed: a template that uses only the certificate id never pays for reading the subject.
+    assert.deepEqual(certificateParametersFor(JSON.stringify(fleetExample), 'not a certificate', ID), {
+      'AWS::IoT::Certificate::Id': ID,
+    });
+    const ca = await makeCa();
+    const leaf = await makeCertificate(ca, { name: 'CN=kiosk-9, O=Acme' });
+    const body = JSON.stringify({
+      Resources: {
+        t: { Type: 'AWS::IoT::Thing', Properties: { ThingName: { Ref: 'AWS::IoT::Certificate::CommonName' } } },
+      },
+    });
+    assert.deepEqual(certificateParametersFor(body, leaf.pem, ID), {
+      'AWS::IoT::Certificate::Id': ID,
+      'AWS::IoT::Certificate::CommonName': 'kiosk-9',
+      'AWS::IoT::Certificate::Organization': 'Acme',
+    });
   });
 });

@@ -41,7 +41,7 @@ import { planCertificate, planPolicy, planThing } from './resources';
 
 export * from './model';
 export { parseProvisioningTemplate } from './parse';
-export { certificateParameters } from './parameters';
+export { certificateParameters, certificateParametersFor } from './parameters';
 export { generatedPolicyName } from './resources';
 export { checkTemplateBody, TEMPLATE_TYPES, type TemplateType } from './template-types';
 
