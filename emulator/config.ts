@@ -38,6 +38,11 @@ export interface EmulatorOptions {
    * `npm run emulator` reads them from IOT_EMULATOR_LAMBDA_ENDPOINTS.
    */
   lambdaEndpoints?: Record<string, string>;
+  /**
+   * How long a CreateProvisioningClaim claim lasts, in seconds: AWS's five minutes by default; shorter lets a test
+   * see a claim expire without waiting. `npm run emulator` reads IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS.
+   */
+  provisioningClaimSeconds?: number;
 }
 
 export interface EmulatorConfig {
@@ -54,6 +59,7 @@ export interface EmulatorConfig {
   log: (line: string) => void;
   sessionExpirySeconds: number;
   lambdaEndpoints: Record<string, string>;
+  provisioningClaimSeconds: number;
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -75,12 +81,20 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     log: opts.log ?? (() => {}),
     sessionExpirySeconds: sessionExpiry(opts.sessionExpirySeconds),
     lambdaEndpoints: checkLambdaEndpoints(opts.lambdaEndpoints ?? {}),
+    provisioningClaimSeconds: claimSeconds(opts.provisioningClaimSeconds),
   };
 }
 
 function sessionExpiry(seconds = 3600): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
     throw new Error(`sessionExpirySeconds must be 1 to 604800 (7 days), got ${seconds}`);
+  }
+  return seconds;
+}
+
+function claimSeconds(seconds = 300): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
+    throw new Error(`provisioningClaimSeconds must be 1 to 300 (AWS's five minutes), got ${seconds}`);
   }
   return seconds;
 }

@@ -31,6 +31,9 @@ const emulator = await createEmulator({
   enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
   snapshotEvery: process.env.IOT_EMULATOR_SNAPSHOT_EVERY ? Number(process.env.IOT_EMULATOR_SNAPSHOT_EVERY) : undefined,
   lambdaEndpoints: lambdaEndpointsFromEnv(),
+  provisioningClaimSeconds: process.env.IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS
+    ? Number(process.env.IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS)
+    : undefined,
   log: (line) => console.error(`[emulator] ${line}`),
 }).catch((err: unknown) => {
   console.error(`Local IoT Core failed to start: ${err instanceof Error ? err.message : String(err)}`);

@@ -18,9 +18,6 @@ export const MAX_PROVISIONING_TEMPLATES = 256;
 /** A provisioning template keeps at most five versions (CreateProvisioningTemplateVersion: VersionsLimitExceeded). */
 export const MAX_PROVISIONING_TEMPLATE_VERSIONS = 5;
 
-/** How long a CreateProvisioningClaim certificate may be used: five minutes. */
-export const PROVISIONING_CLAIM_TTL_MS = 5 * 60 * 1000;
-
 /**
  * How long a certificate ownership token from CreateKeysAndCertificate or CreateCertificateFromCsr (over MQTT)
  * stays good: one hour. A certificate not registered by then is deleted.

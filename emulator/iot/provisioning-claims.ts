@@ -3,7 +3,6 @@ import type { EmulatorContext } from '../context';
 import { invalidRequest } from '../errors';
 import { type GeneratedKeyPair, generateRsaKeyPair, issueCertificate, issuerOf } from '../pki/certificates';
 import type { ProvisioningClaimRecord } from '../store/records';
-import { PROVISIONING_CLAIM_TTL_MS } from './limits';
 import { requireTemplate } from './provisioning-templates';
 
 /**
@@ -16,7 +15,10 @@ import { requireTemplate } from './provisioning-templates';
  * expired and cuts off a connection that outlives its claim. The private key exists only in the answer.
  */
 
-/** CreateProvisioningClaim: only for a FLEET_PROVISIONING template (a JITP template has nothing to claim). */
+/**
+ * CreateProvisioningClaim: only for a FLEET_PROVISIONING template (a JITP template has nothing to claim). The claim
+ * lasts AWS's five minutes unless the emulator was configured shorter (provisioningClaimSeconds, for tests).
+ */
 export async function createProvisioningClaim(
   ctx: EmulatorContext,
   templateName: string,
@@ -24,7 +26,7 @@ export async function createProvisioningClaim(
   checkClaimable(ctx, templateName);
   const keys = await generateRsaKeyPair();
   const now = ctx.now();
-  const expiration = now + PROVISIONING_CLAIM_TTL_MS;
+  const expiration = now + ctx.config.provisioningClaimSeconds * 1000;
   const issued = await issueCertificate(issuerOf(ctx.pki.issuing), {
     spkiDer: keys.spkiDer,
     now,

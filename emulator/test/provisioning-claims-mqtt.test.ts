@@ -97,16 +97,20 @@ describe('provisioning claims (trusted user) over MQTT', () => {
     await assert.rejects(connectDevice(t, creds, 'installer-app-3c'));
   });
 
-  test('a connection made with a claim ends when the claim does', async () => {
-    const creds = await claim();
-    // Make this claim end in a second and a half.
-    const ctx = t.emulator.context;
-    const record = ctx.store.c.provisioningClaims.get(creds.certificateId)!;
-    ctx.store.commit((tx) =>
-      tx.put('provisioningClaims', record.certificateId, { ...record, expiration: ctx.now() + 1500 }),
-    );
-    const client = await connectDevice(t, creds, 'installer-app-4');
-    clients.push(client);
-    await closed(client, 5000);
+  test('with a shorter claim life configured, a claim connection ends when the claim does, and is refused after', async () => {
+    const short = await startTestEmulator({ provisioningClaimSeconds: 2 });
+    try {
+      await createFleetTemplate(short, 'installer');
+      const out = await short.iot.send(new CreateProvisioningClaimCommand({ templateName: 'installer' }));
+      const lasts = out.expiration!.getTime() - Date.now();
+      assert.ok(lasts > 0 && lasts <= 2500, `the claim lasts ${lasts} ms`);
+      const creds = { certPem: out.certificatePem!, keyPem: out.keyPair!.PrivateKey!, caPem: short.emulator.rootCaPem };
+      const client = await connectDevice(short, creds, 'installer-app-4');
+      clients.push(client);
+      await closed(client, 5000);
+      await assert.rejects(connectDevice(short, creds, 'installer-app-4b'));
+    } finally {
+      await short.close();
+    }
   });
 });

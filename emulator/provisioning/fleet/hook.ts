@@ -85,8 +85,9 @@ function readAnswer(answer: unknown, log: (why: string) => void): Record<string,
   }
   const overrides: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') overrides[k] = String(v);
-    else {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      Object.defineProperty(overrides, k, { value: String(v), enumerable: true, writable: true, configurable: true });
+    } else {
       log(`parameterOverrides.${k} is not a string`);
       throw denied('The pre-provisioning hook returned an invalid response.');
     }

@@ -40,7 +40,8 @@ export function readParameters(value: unknown): Record<string, string> {
     if (typeof k !== 'string' || typeof v !== 'string') {
       throw new ProvisioningRejection('InvalidPayload', `parameters.${String(k)} must be a string.`);
     }
-    out[k] = v;
+    // defineProperty: a parameter named __proto__ is data, never the prototype.
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
