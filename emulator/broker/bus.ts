@@ -10,7 +10,10 @@ export interface BusMessage {
   retain: boolean;
   /** The MQTT client that published it; undefined for the emulator's own and HTTP publishes. */
   clientId?: string;
-  /** The connection it came in on (MQTT publishes only), so that an answer can go back to that connection alone. */
+  /**
+   * The connection it came in on (MQTT publishes to `$aws/...` topics only), so that a reserved-topic service can
+   * answer that connection alone.
+   */
   connection?: ConnectionRef & { certificateId?: string };
 }
 

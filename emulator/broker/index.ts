@@ -90,7 +90,8 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     if (packet.topic.startsWith('$SYS/')) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload ?? '');
     if (packet.retain) mirrorRetained(ctx, packet.topic, payload, packet.qos === 1 ? 1 : 0);
-    const session = sessionOf(client);
+    // Only the reserved-topic services (fleet provisioning) answer a connection: ordinary traffic skips this.
+    const session = packet.topic.startsWith('$aws/') ? sessionOf(client) : undefined;
     opts.bus.emit({
       topic: packet.topic,
       payload,
