@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 import { parseHostList } from './http/request-guard';
+import { checkLambdaEndpoints } from './lambda-endpoints';
 
 /** What `createEmulator` accepts; every field has a default. */
 export interface EmulatorOptions {
@@ -49,6 +50,17 @@ export interface EmulatorOptions {
    * its connection (MQTT 5 clients ask for less or up to this). AWS: 3600 by default, at most 604800.
    */
   sessionExpirySeconds?: number;
+  /**
+   * Stand-ins for Lambda functions: a provisioning template's pre-provisioning hook names a function ARN, and the
+   * emulator POSTs AWS's hook payload to the HTTP endpoint given here for that ARN (lambda-endpoints.ts).
+   * `npm run emulator` reads them from IOT_EMULATOR_LAMBDA_ENDPOINTS.
+   */
+  lambdaEndpoints?: Record<string, string>;
+  /**
+   * How long a CreateProvisioningClaim claim lasts, in seconds: AWS's five minutes by default; shorter lets a test
+   * see a claim expire without waiting. `npm run emulator` reads IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS.
+   */
+  provisioningClaimSeconds?: number;
 }
 
 export interface EmulatorConfig {
@@ -68,6 +80,8 @@ export interface EmulatorConfig {
   snapshotEvery: number;
   log: (line: string) => void;
   sessionExpirySeconds: number;
+  lambdaEndpoints: Record<string, string>;
+  provisioningClaimSeconds: number;
 }
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -91,12 +105,21 @@ export function resolveConfig(opts: EmulatorOptions = {}): EmulatorConfig {
     snapshotEvery: opts.snapshotEvery ?? 20_000,
     log: opts.log ?? (() => {}),
     sessionExpirySeconds: sessionExpiry(opts.sessionExpirySeconds),
+    lambdaEndpoints: checkLambdaEndpoints(opts.lambdaEndpoints ?? {}),
+    provisioningClaimSeconds: claimSeconds(opts.provisioningClaimSeconds),
   };
 }
 
 function sessionExpiry(seconds = 3600): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {
     throw new Error(`sessionExpirySeconds must be 1 to 604800 (7 days), got ${seconds}`);
+  }
+  return seconds;
+}
+
+function claimSeconds(seconds = 300): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
+    throw new Error(`provisioningClaimSeconds must be 1 to 300 (AWS's five minutes), got ${seconds}`);
   }
   return seconds;
 }
@@ -112,5 +135,6 @@ export function arns(config: Pick<EmulatorConfig, 'region' | 'accountId'>) {
     cacert: (id: string) => `${base}:cacert/${id}`,
     policy: (name: string) => `${base}:policy/${name}`,
     roleAlias: (name: string) => `${base}:rolealias/${name}`,
+    provisioningTemplate: (name: string) => `${base}:provisioningtemplate/${name}`,
   };
 }

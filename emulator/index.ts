@@ -15,6 +15,7 @@ import { loadOrCreateServerIdentity } from './broker/server-identity';
 import { trackConnectivity } from './iot/connectivity';
 import { initIndexing } from './iot/indexing';
 import { onUnregisteredCertificate } from './iot/jit';
+import { attachFleetProvisioning } from './provisioning/fleet/service';
 import { attachShadowTopics } from './shadow/service';
 import { loadOrCreateAuthority } from './pki/authority';
 import { Store } from './store/store';
@@ -78,6 +79,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
   attachShadowTopics(context);
   initIndexing(context);
   const stopConnectivity = trackConnectivity(context);
+  const stopFleetProvisioning = attachFleetProvisioning(context);
 
   const adminToken = loadOrCreateAdminToken(config.dataDir);
   const server = createHttpServer(new Router(allRoutes), context, adminToken);
@@ -95,6 +97,7 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     });
   } catch (err) {
     await credentials?.close();
+    stopFleetProvisioning();
     await broker.close();
     store.close();
     throw err;
@@ -116,7 +119,8 @@ export async function createEmulator(opts: EmulatorOptions = {}): Promise<Emulat
     config,
     context,
     close: () =>
-      (closed ??= Promise.all([broker.close(), credentials.close()])
+      (closed ??= Promise.resolve(stopFleetProvisioning())
+        .then(() => Promise.all([broker.close(), credentials.close()]))
         .then(stopConnectivity)
         .then(
           () =>

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 import { createEmulator } from './index';
+import { parseLambdaEndpoints } from './lambda-endpoints';
 
 /** `npm run emulator`: the local IoT Core on its own, configured from the environment. */
 function intFromEnv(name: string, fallback: number): number {
@@ -14,6 +15,15 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+function lambdaEndpointsFromEnv(): Record<string, string> {
+  try {
+    return parseLambdaEndpoints(process.env.IOT_EMULATOR_LAMBDA_ENDPOINTS);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+}
+
 const emulator = await createEmulator({
   httpPort: intFromEnv('IOT_EMULATOR_HTTP_PORT', 4580),
   mqttPort: intFromEnv('IOT_EMULATOR_MQTT_PORT', 8883),
@@ -25,6 +35,10 @@ const emulator = await createEmulator({
   accountId: process.env.IOT_EMULATOR_ACCOUNT_ID || undefined,
   enforceQuotas: process.env.IOT_EMULATOR_ENFORCE_QUOTAS === '1',
   snapshotEvery: process.env.IOT_EMULATOR_SNAPSHOT_EVERY ? Number(process.env.IOT_EMULATOR_SNAPSHOT_EVERY) : undefined,
+  lambdaEndpoints: lambdaEndpointsFromEnv(),
+  provisioningClaimSeconds: process.env.IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS
+    ? Number(process.env.IOT_EMULATOR_PROVISIONING_CLAIM_SECONDS)
+    : undefined,
   log: (line) => console.error(`[emulator] ${line}`),
 }).catch((err: unknown) => {
   console.error(`Local IoT Core failed to start: ${err instanceof Error ? err.message : String(err)}`);

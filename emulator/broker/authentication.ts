@@ -1,7 +1,9 @@
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { EmulatorContext } from '../context';
+import { arns } from '../config';
 import { caX509 } from '../iot/certificates';
+import { provisioningClaim } from '../iot/provisioning-claims';
 import { certificateIdOf, isSignedBy, validityProblem } from '../pki/certificates';
 import type { CaCertificateRecord, CertificateRecord } from '../store/records';
 import { certificateContext, type DeviceSession } from './authorization';
@@ -10,7 +12,8 @@ import { certificateContext, type DeviceSession } from './authorization';
  * Mutual TLS as AWS IoT does it: the client certificate must be registered in the account and ACTIVE
  * (issued by the service, registered without a CA, or signed by a registered CA), within its validity,
  * and a CA that signed it must itself be ACTIVE. A certificate the registry doesn't know but that a
- * registered CA signed goes to just-in-time registration/provisioning, which decides its fate.
+ * registered CA signed goes to just-in-time registration/provisioning, which decides its fate. A certificate of
+ * CreateProvisioningClaim is no account certificate: it is let in while its claim lasts, as a claim session.
  */
 export type Authentication = { ok: true; session: DeviceSession } | { ok: false; reason: string };
 
@@ -30,6 +33,23 @@ export async function authenticateDevice(
   if (!peer) return { ok: false, reason: 'no client certificate was presented' };
   const certificateId = certificateIdOf(peer.raw);
   let record = ctx.store.c.certificates.get(certificateId);
+  if (!record) {
+    // A CreateProvisioningClaim certificate: not an account certificate, good for five minutes.
+    const claim = ctx.store.c.provisioningClaims.get(certificateId);
+    if (claim) {
+      if (!provisioningClaim(ctx, certificateId)) {
+        return {
+          ok: false,
+          reason: `provisioning claim ${certificateId} expired at ${new Date(claim.expiration).toISOString()}`,
+        };
+      }
+      const session = deviceSession(socket, peer, certificateId, arns(ctx.config).cert(certificateId));
+      return {
+        ok: true,
+        session: { ...session, claim: { templateName: claim.templateName, expiration: claim.expiration } },
+      };
+    }
+  }
 
   // Unknown, or registered by an earlier JITR/JITP attempt and still pending: the CA's just-in-time
   // path decides again (AWS re-publishes the registration event and re-runs a fixed template).
@@ -56,16 +76,22 @@ export async function authenticateDevice(
   if (ca && ca.status !== 'ACTIVE') {
     return { ok: false, reason: `the CA ${ca.certificateId} that signed certificate ${certificateId} is ${ca.status}` };
   }
+  return { ok: true, session: deviceSession(socket, peer, certificateId, record.certificateArn) };
+}
+
+function deviceSession(
+  socket: TLSSocket,
+  peer: X509Certificate,
+  certificateId: string,
+  certificateArn: string,
+): DeviceSession {
   return {
-    ok: true,
-    session: {
-      kind: 'device',
-      certificateId,
-      certificateArn: record.certificateArn,
-      certificate: certificateContext(peer, certificateId),
-      sessionIdentifier: randomUUID(),
-      sourceIp: socket.remoteAddress,
-    },
+    kind: 'device',
+    certificateId,
+    certificateArn,
+    certificate: certificateContext(peer, certificateId),
+    sessionIdentifier: randomUUID(),
+    sourceIp: socket.remoteAddress,
   };
 }
 

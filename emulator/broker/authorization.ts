@@ -9,6 +9,7 @@ import {
   type IotAction,
   type ResourceKind,
 } from '../policy/evaluator';
+import { claimPolicy, provisioningClaim } from '../iot/provisioning-claims';
 import { pairKey } from '../store/records';
 
 /**
@@ -36,6 +37,8 @@ export interface DeviceSession extends SessionBase {
   certificateId: string;
   certificateArn: string;
   certificate: NonNullable<AuthContext['certificate']>;
+  /** Set when the certificate is a CreateProvisioningClaim claim: authorised by its template's claim policy. */
+  claim?: { templateName: string; expiration: number };
 }
 
 export interface IamSession extends SessionBase {
@@ -85,6 +88,8 @@ function policiesOf(ctx: EmulatorContext, target: string): AttachedPolicy[] {
  * thing-group policies to such connections).
  */
 export function effectivePolicies(ctx: EmulatorContext, session: DeviceSession): AttachedPolicy[] {
+  if (session.claim)
+    return provisioningClaim(ctx, session.certificateId) ? [claimPolicy(ctx, session.claim.templateName)] : [];
   const policies = policiesOf(ctx, session.certificateArn);
   const thingName = session.clientId;
   if (thingName && ctx.store.c.thingPrincipals.has(pairKey(thingName, session.certificateArn))) {
@@ -120,11 +125,21 @@ export function authContext(ctx: EmulatorContext, session: DeviceSession): AuthC
   };
 }
 
+/**
+ * Whether the connection's principal may still act: an IAM session always; a claim while it lasts; a device
+ * while its certificate is ACTIVE.
+ */
+export function principalActive(ctx: EmulatorContext, session: Session): boolean {
+  if (session.kind === 'iam') return true;
+  if (session.claim) return provisioningClaim(ctx, session.certificateId) !== undefined;
+  return ctx.store.c.certificates.get(session.certificateId)?.status === 'ACTIVE';
+}
+
 const ALLOWED_AS_IAM: Decision = { allowed: true, matchedBy: { policyName: '(IAM credentials)', statementIndex: 0 } };
 
 /**
  * The store collections a decision reads (policies and their versions, attachments, certificates and CAs,
- * things with their attributes and types, principals, groups and memberships).
+ * things with their attributes and types, principals, groups and memberships, provisioning claims).
  */
 const DECISION_INPUTS: ReadonlySet<string> = new Set([
   'policies',
@@ -136,6 +151,7 @@ const DECISION_INPUTS: ReadonlySet<string> = new Set([
   'thingPrincipals',
   'thingGroups',
   'thingGroupMembers',
+  'provisioningClaims',
 ]);
 
 /** Decisions kept per connection before the cache starts over (a client publishing to ever new topics). */

@@ -1,5 +1,11 @@
 import type { Aedes } from 'aedes';
-import type { BusListener, BusMessage, MessageBus } from './bus';
+import type { BusListener, BusMessage, ConnectionRef, MessageBus } from './bus';
+
+/** Delivers a packet to one connection (the broker knows its clients and their subscriptions). */
+export type DirectDelivery = (
+  to: ConnectionRef,
+  packet: { topic: string; payload: Buffer; qos: 0 | 1 },
+) => Promise<boolean>;
 
 /**
  * The MessageBus over an aedes broker. It exists before the broker starts so the emulator's context can
@@ -8,9 +14,25 @@ import type { BusListener, BusMessage, MessageBus } from './bus';
 export class BrokerBus implements MessageBus {
   private aedes: Aedes | undefined;
   private readonly listeners = new Set<BusListener>();
+  private direct: DirectDelivery | undefined;
 
-  attach(aedes: Aedes): void {
+  attach(aedes: Aedes, direct: DirectDelivery): void {
     this.aedes = aedes;
+    this.direct = direct;
+  }
+
+  publishToConnection(
+    to: ConnectionRef,
+    topic: string,
+    payload: Buffer | string,
+    opts: { qos?: 0 | 1 } = {},
+  ): Promise<boolean> {
+    if (!this.direct) return Promise.reject(new Error('the message broker is not running'));
+    return this.direct(to, {
+      topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      qos: opts.qos ?? 0,
+    });
   }
 
   publish(topic: string, payload: Buffer | string, opts: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {

@@ -9,7 +9,7 @@ import {
   topicFilterProblem,
   topicNameProblem,
 } from '../../lib/mqtt/topics';
-import { type AuthorizationEpoch, authorize, decisionCache, type Session } from './authorization';
+import { type AuthorizationEpoch, authorize, decisionCache, principalActive, type Session } from './authorization';
 import { KEEP_ALIVE_MIN_S, MESSAGE_EXPIRY_MAX_S } from './limits';
 import { malformedReason } from './malformed';
 import { isInternal, parseShared, type SharedSubscriptions, toExternal } from './shared-subscriptions';
@@ -54,8 +54,7 @@ type ConnectPacket = { clientId?: string; protocolVersion?: number; keepalive?: 
 
 export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
   const { ctx, epoch, log } = d;
-  const stillActive = (session: Session) =>
-    session.kind === 'iam' || ctx.store.c.certificates.get(session.certificateId)?.status === 'ACTIVE';
+  const stillActive = (session: Session) => principalActive(ctx, session);
   const can = (session: Session, action: string, kind: 'client' | 'topic' | 'topicfilter', name: string) =>
     authorize(ctx, session, action, kind, name, epoch);
 

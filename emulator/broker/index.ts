@@ -6,7 +6,8 @@ import type { EmulatorContext } from '../context';
 import type { CertificateRecord } from '../store/records';
 import { MAX_FILTERS_PER_SUBSCRIBE } from '../../lib/mqtt/topics';
 import type { UnregisteredCertificateHandler } from './authentication';
-import { AuthorizationEpoch, type Session } from './authorization';
+import { AuthorizationEpoch, principalActive, type Session } from './authorization';
+import { claimCutOff, deliverToConnection } from './direct';
 import type { BrokerBus } from './bus-impl';
 import { connectedEvent, disconnectedEvent, presenceTopic, subscriptionEvent, subscriptionTopic } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
@@ -83,19 +84,29 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   await journal.attach(aedes);
   const expiry = new SessionExpiry(aedes, journal, () => Date.now());
 
-  opts.bus.attach(aedes);
+  opts.bus.attach(aedes, (to, packet) => deliverToConnection(clients(), sessionOf, to, packet));
   await seedRetained(ctx, aedes);
 
   aedes.on('publish', (packet, client) => {
     if (packet.topic.startsWith('$SYS/')) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload ?? '');
     if (packet.retain) mirrorRetained(ctx, packet.topic, payload, packet.qos === 1 ? 1 : 0);
+    // Only the reserved-topic services (fleet provisioning) answer a connection: ordinary traffic skips this.
+    const session = packet.topic.startsWith('$aws/') ? sessionOf(client) : undefined;
     opts.bus.emit({
       topic: packet.topic,
       payload,
       qos: packet.qos === 1 ? 1 : 0,
       retain: Boolean(packet.retain),
       clientId: client?.id,
+      connection:
+        client && session
+          ? {
+              clientId: client.id,
+              sessionIdentifier: session.sessionIdentifier,
+              certificateId: session.kind === 'device' ? session.certificateId : undefined,
+            }
+          : undefined,
     });
   });
 
@@ -169,6 +180,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   const admit = (conn: Duplex, session: Session, req?: IncomingMessage) => {
     sessions.set(conn as Connection, session);
     const client = aedes.handle(conn as Connection, req);
+    claimCutOff(ctx, client, session, log);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
       if (packet.cmd === 'publish') {
@@ -203,7 +215,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       for (const client of Object.values(clients())) {
         const session = sessionOf(client);
         if (session?.kind === 'device' && (certificateId === undefined || session.certificateId === certificateId)) {
-          if (ctx.store.c.certificates.get(session.certificateId)?.status !== 'ACTIVE') {
+          if (!principalActive(ctx, session)) {
             session.disconnectReason = 'AUTH_ERROR';
             client.close();
           }

@@ -177,7 +177,8 @@ export function findSigningCa(r: Reader, cert: ParsedCertificate, caPem: string 
 // ---------------------------------------------------------------------------------------------
 // Issuing and registering
 
-function addCertificate(tx: Transaction, cert: CertificateRecord): CertificateRecord {
+/** Registers a new certificate record in `tx`; one already registered is ResourceAlreadyExistsException. */
+export function addCertificate(tx: Transaction, cert: CertificateRecord): CertificateRecord {
   const existing = tx.c.certificates.get(cert.certificateId);
   if (existing) {
     throw alreadyExists(
@@ -191,20 +192,40 @@ function addCertificate(tx: Transaction, cert: CertificateRecord): CertificateRe
 }
 
 /**
- * Issues a certificate from the emulator's issuing CA (as AWS issues from its own) for a public key, and
- * registers it: what CreateKeysAndCertificate and CreateCertificateFromCsr share.
+ * Issues a certificate from the emulator's issuing CA (as AWS issues from its own) for a public key: the record
+ * to register, not yet registered. CreateKeysAndCertificate and CreateCertificateFromCsr share it, over HTTP and
+ * (fleet provisioning, PENDING_ACTIVATION) over MQTT.
  */
-async function issueAndRegister(
+export async function issueCertificateRecord(
   ctx: EmulatorContext,
   key: { spkiDer: Buffer; subjectDer?: Buffer },
-  setAsActive: boolean,
+  status: CertificateStatus,
 ): Promise<CertificateRecord> {
   const issuer = issuerOf(ctx.pki.issuing);
   const issued = await issueCertificate(issuer, { ...key, now: ctx.now() });
   // AWS reports its own certificates in DEFAULT mode and without a caCertificateId (DescribeCertificate of a
   // CreateKeysAndCertificate certificate has none): only a CA registered in the account gives one.
-  const cert = newCertificateRecord(ctx, { ...issued, status: setAsActive ? 'ACTIVE' : 'INACTIVE', mode: 'DEFAULT' });
+  return newCertificateRecord(ctx, { ...issued, status, mode: 'DEFAULT' });
+}
+
+async function issueAndRegister(
+  ctx: EmulatorContext,
+  key: { spkiDer: Buffer; subjectDer?: Buffer },
+  setAsActive: boolean,
+): Promise<CertificateRecord> {
+  const cert = await issueCertificateRecord(ctx, key, setAsActive ? 'ACTIVE' : 'INACTIVE');
   return ctx.store.commit((tx) => addCertificate(tx, cert));
+}
+
+/** The subject and public key of a CSR for issuing; a CSR AWS would refuse is InvalidRequestException. */
+export async function csrKey(csrPem: string): Promise<{ subjectDer: Buffer; spkiDer: Buffer }> {
+  try {
+    const csr = await parseCsr(csrPem);
+    return { subjectDer: csr.subjectDer, spkiDer: csr.spkiDer };
+  } catch (e) {
+    if (e instanceof PkiInputError) throw invalidRequest(e.message);
+    throw e;
+  }
 }
 
 /** CreateKeysAndCertificate. The private key exists only in the answer, as on AWS: neither stored nor logged. */
@@ -222,14 +243,7 @@ export async function createCertificateFromCsr(
   csrPem: string,
   setAsActive: boolean,
 ): Promise<CertificateRecord> {
-  let csr: Awaited<ReturnType<typeof parseCsr>>;
-  try {
-    csr = await parseCsr(csrPem);
-  } catch (e) {
-    if (e instanceof PkiInputError) throw invalidRequest(e.message);
-    throw e;
-  }
-  return issueAndRegister(ctx, { subjectDer: csr.subjectDer, spkiDer: csr.spkiDer }, setAsActive);
+  return issueAndRegister(ctx, await csrKey(csrPem), setAsActive);
 }
 
 /**

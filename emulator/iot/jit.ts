@@ -10,7 +10,8 @@ import {
 import { certificateParameters, evaluateProvisioningTemplate, TemplateError } from '../provisioning/template';
 import type { CaCertificateRecord, CertificateRecord } from '../store/records';
 import { caX509, registerSignedBy } from './certificates';
-import { applyProvisioningPlan } from './provision';
+import { applyProvisioningPlan, type PlanTarget } from './provision';
+import { defaultTemplateBody } from './provisioning-templates';
 
 /**
  * Just-in-time registration (JITR) and provisioning (JITP): what AWS IoT does when a device presents a
@@ -32,6 +33,9 @@ import { applyProvisioningPlan } from './provision';
  *   template (UpdateCACertificate) and reconnecting provisions the device.
  * - A template's Certificate resource without Status, or no Certificate resource at all, activates the
  *   certificate; a Status other than ACTIVE is applied and the device is refused.
+ * - The template is the CA's registrationConfig.templateBody, or else the default version of the enabled JITP
+ *   provisioning template its registrationConfig.templateName names (a missing, disabled or fleet provisioning
+ *   template refuses the device, and the log says which).
  */
 
 export type JitOutcome = { kind: 'refused'; reason: string } | { kind: 'provisioned'; certificate: CertificateRecord };
@@ -83,7 +87,19 @@ export async function onUnregisteredCertificate(
   const problem = validityProblem(leaf, ctx.now());
   if (problem) return refuse(ctx, `Certificate ${leaf.certificateId} ${problem}.`);
 
-  const templateBody = current.registrationConfig?.templateBody;
+  const templateName = current.registrationConfig?.templateName;
+  let templateBody = current.registrationConfig?.templateBody;
+  if (!templateBody && templateName) {
+    // registrationConfig.templateName names a JITP provisioning template (CreateProvisioningTemplate --type JITP).
+    const named = ctx.store.c.provisioningTemplates.get(templateName);
+    if (named?.type !== 'JITP' || !named.enabled) {
+      return refuse(
+        ctx,
+        `CA certificate ${current.certificateId} names provisioning template ${templateName}, which is ${named ? (named.type !== 'JITP' ? `a ${named.type} template` : 'disabled') : 'missing'}.`,
+      );
+    }
+    templateBody = defaultTemplateBody(named);
+  }
   const existing = ctx.store.c.certificates.get(leaf.certificateId);
   if (existing) {
     // Another connection got here first, or an earlier attempt left the certificate pending.
@@ -142,7 +158,8 @@ async function provision(
   try {
     const plan = evaluateProvisioningTemplate(templateBody, certificateParameters(leaf.pem, leaf.certificateId));
     // Everything checked in one transaction: the certificate, thing, policies and attachments appear together.
-    cert = ctx.store.commit((tx) => applyProvisioningPlan(ctx, tx, plan, leaf, ca, existing));
+    const target: PlanTarget = existing ? { kind: 'existing', certificate: existing } : { kind: 'register', leaf, ca };
+    cert = ctx.store.commit((tx) => applyProvisioningPlan(ctx, tx, plan, target));
   } catch (e) {
     if (!(e instanceof TemplateError || e instanceof AwsError)) throw e;
     // AWS leaves the certificate registered but not active when provisioning fails.

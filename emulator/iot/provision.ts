@@ -11,8 +11,9 @@ import { createThing, sameAttributes, updateThing } from './things';
 import type { Transaction } from './transaction';
 
 /**
- * Just-in-time provisioning's second half: an evaluated template (emulator/provisioning) carried out in the
- * caller's transaction through the registry's own operations, so a device provisioned by JITP obeys the same
+ * A provisioning template's second half (JITP, and fleet provisioning's RegisterThing): an evaluated template
+ * (emulator/provisioning) carried out in the caller's transaction through the registry's own operations, so a
+ * device provisioned by a template obeys the same
  * rules and limits as one onboarded through the API (thing types, attribute counts, group existence, ten
  * policies per certificate, valid policy documents). What only a template can get wrong (a resource naming
  * another certificate, an OverrideSettings FAIL) is a TemplateError; a registry rule that refuses is its
@@ -22,29 +23,37 @@ export function applyProvisioningPlan(
   ctx: EmulatorContext,
   tx: Transaction,
   plan: ProvisioningPlan,
-  leaf: ParsedCertificate,
-  ca: CaCertificateRecord,
-  existing: CertificateRecord | undefined,
+  target: PlanTarget,
 ): CertificateRecord {
-  checkCertificateResource(plan, leaf);
+  const certificateId = target.kind === 'existing' ? target.certificate.certificateId : target.leaf.certificateId;
+  checkCertificateResource(plan, certificateId);
   const status = plan.certificate?.status ?? 'ACTIVE';
-  const cert = existing
-    ? updateCertificateStatus(ctx, existing.certificateId, status, tx)
-    : registerSignedBy(ctx, leaf, ca, status, tx);
+  const cert =
+    target.kind === 'existing'
+      ? updateCertificateStatus(ctx, certificateId, status, tx)
+      : registerSignedBy(ctx, target.leaf, target.ca, status, tx);
   if (plan.thing) provisionThing(ctx, tx, plan.thing, cert.certificateArn);
   for (const policy of plan.policies) provisionPolicy(ctx, tx, policy, cert.certificateArn);
   return cert;
 }
+
+/**
+ * The device's certificate the plan is for: one the registry already holds (fleet provisioning's, made over MQTT;
+ * a JITP certificate an earlier attempt left pending), or one to register as signed by a registered CA (JITP).
+ */
+export type PlanTarget =
+  | { kind: 'existing'; certificate: CertificateRecord }
+  | { kind: 'register'; leaf: ParsedCertificate; ca: CaCertificateRecord };
 
 const fail = (message: string): never => {
   throw new TemplateError(message);
 };
 
 /** The template's Certificate resource may only name the device's own certificate. */
-function checkCertificateResource(plan: ProvisioningPlan, leaf: ParsedCertificate) {
+function checkCertificateResource(plan: ProvisioningPlan, certificateId: string) {
   const c = plan.certificate;
-  if (c?.certificateId !== undefined && c.certificateId !== leaf.certificateId) {
-    fail(`The Certificate resource names certificate ${c.certificateId}, not the device's ${leaf.certificateId}.`);
+  if (c?.certificateId !== undefined && c.certificateId !== certificateId) {
+    fail(`The Certificate resource names certificate ${c.certificateId}, not the device's ${certificateId}.`);
   }
   if (c?.certificatePem === undefined) return;
   let given: ParsedCertificate | undefined;
@@ -54,7 +63,7 @@ function checkCertificateResource(plan: ProvisioningPlan, leaf: ParsedCertificat
     if (e instanceof PkiInputError) fail(`The Certificate resource's ${e.message}`);
     throw e;
   }
-  if (given!.certificateId !== leaf.certificateId) {
+  if (given!.certificateId !== certificateId) {
     fail("The Certificate resource's CertificatePem is not the device's certificate.");
   }
 }

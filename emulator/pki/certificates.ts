@@ -312,10 +312,11 @@ export interface IssuedCertificate {
  */
 export async function issueCertificate(
   issuer: Issuer,
-  opts: { subjectDer?: Buffer; spkiDer: Buffer; now: number },
+  opts: { subjectDer?: Buffer; spkiDer: Buffer; now: number; notAfter?: Date },
 ): Promise<IssuedCertificate> {
   const notBefore = new Date(Math.floor(opts.now / 1000) * 1000);
-  const notAfter = AWS_ISSUED_NOT_AFTER;
+  // A provisioning claim's certificate ends after five minutes; every other one at the end of 2049.
+  const notAfter = opts.notAfter ?? AWS_ISSUED_NOT_AFTER;
   const serial = randomBytes(20);
   serial[0] = serial[0]! & 0x7f || 0x01;
   const extensions = explicit(

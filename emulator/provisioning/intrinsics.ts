@@ -10,7 +10,7 @@ import { isObject, type Json, type JsonObject, type ProvisioningTemplate, show, 
 export const NO_VALUE = Symbol('AWS::NoValue');
 type Value = Json | typeof NO_VALUE;
 
-const FUNCTIONS = new Set([
+export const FUNCTIONS: ReadonlySet<string> = new Set([
   'Ref',
   'Fn::Join',
   'Fn::Select',

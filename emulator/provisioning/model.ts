@@ -34,6 +34,8 @@ export interface ProvisioningTemplate {
   mappings: Record<string, Record<string, Record<string, Json>>>;
   conditions: Record<string, Json>;
   resources: TemplateResource[];
+  /** Fleet provisioning's DeviceConfiguration section, still unevaluated; absent when the template has none. */
+  deviceConfiguration?: JsonObject;
 }
 
 /** What to do when the thing already exists (AWS's OverrideSettings); absent means leave it as it is. */
@@ -76,6 +78,8 @@ export interface ProvisioningPlan {
   thing?: PlannedThing;
   certificate?: PlannedCertificate;
   policies: PlannedPolicy[];
+  /** The evaluated DeviceConfiguration, every value a string (RegisterThing answers with it). */
+  deviceConfiguration?: Record<string, string>;
 }
 
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);

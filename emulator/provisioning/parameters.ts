@@ -26,3 +26,18 @@ export function certificateParameters(pem: string, certificateId: string): Recor
   }
   return out;
 }
+
+/**
+ * The certificate parameters a template can use: always AWS::IoT::Certificate::Id, and the subject's fields only
+ * when the template's text names one (reading the subject means parsing the certificate, which fleet provisioning
+ * templates rarely need).
+ */
+export function certificateParametersFor(
+  templateBody: string,
+  pem: string,
+  certificateId: string,
+): Record<string, string> {
+  const names = templateBody.match(/AWS::IoT::Certificate::\w+/g) ?? [];
+  if (names.every((n) => n === 'AWS::IoT::Certificate::Id')) return { 'AWS::IoT::Certificate::Id': certificateId };
+  return certificateParameters(pem, certificateId);
+}

@@ -90,5 +90,12 @@ export function parseProvisioningTemplate(body: string): ProvisioningTemplate {
     if (ids.length > 1)
       throw new TemplateError(`A provisioning template may declare one ${type}; found ${ids.join(', ')}.`);
   }
-  return { parameters, mappings, conditions: rawConditions, resources };
+  const parsed: ProvisioningTemplate = { parameters, mappings, conditions: rawConditions, resources };
+  if (doc.DeviceConfiguration !== undefined) {
+    if (!isObject(doc.DeviceConfiguration)) {
+      throw new TemplateError('DeviceConfiguration must be an object of names and values ({"name": "value"}).');
+    }
+    parsed.deviceConfiguration = doc.DeviceConfiguration;
+  }
+  return parsed;
 }

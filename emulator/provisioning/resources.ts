@@ -125,7 +125,9 @@ export function planCertificate(res: TemplateResource, props: JsonObject): Plann
       `${at} needs CertificateId (usually {"Ref": "AWS::IoT::Certificate::Id"}) or CertificatePem.`,
     );
   }
-  cert.status = oneOf(props.Status, ['ACTIVE', 'INACTIVE', 'REVOKED'] as const, `${at}.Status`);
+  // The developer guide's own fleet provisioning examples write "Status": "Active": the case is not significant.
+  const status = typeof props.Status === 'string' ? props.Status.toUpperCase() : props.Status;
+  cert.status = oneOf(status, ['ACTIVE', 'INACTIVE', 'REVOKED'] as const, `${at}.Status`);
   return cert;
 }
 

@@ -1,10 +1,19 @@
-import { Evaluator } from './intrinsics';
-import { CERTIFICATE, isObject, type ProvisioningPlan, type ProvisioningTemplate, TemplateError, THING } from './model';
+import { Evaluator, NO_VALUE } from './intrinsics';
+import {
+  CERTIFICATE,
+  isObject,
+  type JsonObject,
+  type ProvisioningPlan,
+  type ProvisioningTemplate,
+  show,
+  TemplateError,
+  THING,
+} from './model';
 import { parseProvisioningTemplate } from './parse';
 import { planCertificate, planPolicy, planThing } from './resources';
 
 /**
- * AWS IoT provisioning templates (the JITP / bulk-registration kind), parsed and evaluated without I/O:
+ * AWS IoT provisioning templates (JITP and fleet provisioning), parsed and evaluated without I/O:
  * the result is a plan of the thing, certificate and policies the template asks for, which
  * emulator/iot/provision.ts carries out through the registry's operations in one transaction.
  *
@@ -19,6 +28,8 @@ import { planCertificate, planPolicy, planThing } from './resources';
  *   `Condition`, Fn::If and `{"Ref": "AWS::NoValue"}`.
  * - Intrinsic functions Ref, Fn::Join, Fn::Select, Fn::Split, Fn::Sub (with `${!Literal}` escapes) and
  *   Fn::FindInMap. Any other `Fn::` is an error naming it.
+ * - DeviceConfiguration (fleet provisioning): names and values, evaluated like resource properties; RegisterThing
+ *   answers with them.
  * - Resources: AWS::IoT::Thing (ThingName, AttributePayload, ThingTypeName, ThingGroups, BillingGroup,
  *   OverrideSettings), AWS::IoT::Certificate (CertificateId or CertificatePem, Status) and
  *   AWS::IoT::Policy (PolicyName and/or PolicyDocument). At most one thing and one certificate.
@@ -30,8 +41,9 @@ import { planCertificate, planPolicy, planThing } from './resources';
 
 export * from './model';
 export { parseProvisioningTemplate } from './parse';
-export { certificateParameters } from './parameters';
+export { certificateParameters, certificateParametersFor } from './parameters';
 export { generatedPolicyName } from './resources';
+export { checkTemplateBody, TEMPLATE_TYPES, type TemplateType } from './template-types';
 
 /**
  * Evaluates a template with the given parameter values (for JITP, `certificateParameters`). Throws a
@@ -57,8 +69,25 @@ export function evaluateProvisioningTemplate(
     else if (res.type === CERTIFICATE) plan.certificate = planCertificate(res, props);
     else plan.policies.push(planPolicy(res, props));
   }
+  if (t.deviceConfiguration) plan.deviceConfiguration = deviceConfiguration(ev, t.deviceConfiguration);
   const names = plan.policies.map((p) => p.policyName);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new TemplateError(`Two policy resources name the same policy ${dup}.`);
   return plan;
+}
+
+/**
+ * DeviceConfiguration, evaluated: what RegisterThing hands the device (a map of strings, as the Device SDKs type
+ * it). Numbers and booleans are written as text; a list or an object is not a device configuration value.
+ */
+function deviceConfiguration(ev: Evaluator, raw: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const at = `DeviceConfiguration.${name}`;
+    const v = ev.eval(value, at);
+    if (v === NO_VALUE) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[name] = String(v);
+    else throw new TemplateError(`${at} must evaluate to a string, not ${show(v)}.`);
+  }
+  return out;
 }

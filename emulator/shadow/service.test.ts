@@ -25,6 +25,11 @@ class MemoryBus implements MessageBus {
     this.deliver(msg);
   }
 
+  /** The shadow service answers every subscriber; nothing here goes to one connection alone. */
+  async publishToConnection(): Promise<boolean> {
+    return false;
+  }
+
   /** A device's PUBLISH, as the broker would pass it on. */
   device(topic: string, payload: unknown, clientId = 'device-1') {
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);

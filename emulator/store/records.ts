@@ -164,6 +164,62 @@ export interface ConnectivityRecord {
   versionNumber?: number;
 }
 
+export interface ProvisioningHookRecord {
+  /** A Lambda function ARN; the emulator calls the HTTP endpoint configured for it (config.lambdaEndpoints). */
+  targetArn: string;
+  payloadVersion: string;
+}
+
+export interface ProvisioningTemplateVersionRecord {
+  versionId: number;
+  templateBody: string;
+  creationDate: number;
+}
+
+/** A provisioning template (CreateProvisioningTemplate): fleet provisioning or JITP, with its versions. */
+export interface ProvisioningTemplateRecord {
+  templateName: string;
+  templateArn: string;
+  type: 'FLEET_PROVISIONING' | 'JITP';
+  description?: string;
+  enabled: boolean;
+  provisioningRoleArn: string;
+  preProvisioningHook?: ProvisioningHookRecord;
+  tags?: { Key: string; Value?: string }[];
+  defaultVersionId: number;
+  /** Every version that exists now, oldest first (at most five). */
+  versions: ProvisioningTemplateVersionRecord[];
+  /** Version ids are never reused, even after a version is deleted. */
+  nextVersionId: number;
+  creationDate: number;
+  lastModifiedDate: number;
+}
+
+/**
+ * A temporary claim (CreateProvisioningClaim): its certificate lets a device connect and use the template's fleet
+ * provisioning topics until `expiration`. Kept apart from `certificates`: AWS does not list claim certificates.
+ */
+export interface ProvisioningClaimRecord {
+  certificateId: string;
+  certificatePem: string;
+  templateName: string;
+  creationDate: number;
+  expiration: number;
+}
+
+/**
+ * A certificate ownership token handed out with a certificate made over MQTT (CreateKeysAndCertificate,
+ * CreateCertificateFromCsr); RegisterThing spends it. Keyed by the token's SHA-256, so the store never holds a
+ * token a device could present.
+ */
+export interface OwnershipTokenRecord {
+  tokenHash: string;
+  certificateId: string;
+  /** The certificate of the connection that asked for it (the claim). */
+  claimCertificateId: string;
+  expiration: number;
+}
+
 /** Every collection the store keeps, by name. Later parts (shadows, retained messages) add theirs here. */
 export interface Collections {
   things: ThingRecord;
@@ -187,6 +243,12 @@ export interface Collections {
   connectivity: ConnectivityRecord;
   /** Key: 'configuration': the account's fleet indexing configuration (emulator/indexing/configuration.ts). */
   indexing: { value: unknown };
+  /** Key: template name. */
+  provisioningTemplates: ProvisioningTemplateRecord;
+  /** Key: the claim certificate's id. */
+  provisioningClaims: ProvisioningClaimRecord;
+  /** Key: the token's SHA-256 (hex). */
+  ownershipTokens: OwnershipTokenRecord;
 }
 
 export type CollectionName = keyof Collections;

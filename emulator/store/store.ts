@@ -30,6 +30,9 @@ const INDEXES: IndexDefinitions<Collections> = {
   roleAliases: {},
   connectivity: {},
   indexing: {},
+  provisioningTemplates: {},
+  provisioningClaims: {},
+  ownershipTokens: { certificate: (t) => t.certificateId },
 };
 
 /**

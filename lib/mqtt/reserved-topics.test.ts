@@ -3,6 +3,12 @@ import { describe, test } from 'node:test';
 
 import {
   certificateRegisteredTopic,
+  createCertificateFromCsrTopic,
+  createKeysAndCertificateTopic,
+  fleetProvisioningTopic,
+  fleetProvisioningTopicPatterns,
+  parseFleetProvisioningTopic,
+  registerThingTopic,
   PRESENCE_FILTER,
   parsePresenceTopic,
   parseShadowTopic,
@@ -114,5 +120,64 @@ describe('lifecycle event topics', () => {
   test('subscription and certificate events', () => {
     assert.equal(subscriptionEventTopic('subscribed', 'dev-1'), '$aws/events/subscriptions/subscribed/dev-1');
     assert.equal(certificateRegisteredTopic('abc'), '$aws/events/certificates/registered/abc');
+  });
+});
+
+describe('fleet provisioning topics', () => {
+  test('build the three operations and their answers in both formats', () => {
+    assert.equal(createKeysAndCertificateTopic('json'), '$aws/certificates/create/json');
+    assert.equal(createKeysAndCertificateTopic('cbor', 'accepted'), '$aws/certificates/create/cbor/accepted');
+    assert.equal(createCertificateFromCsrTopic('json', 'rejected'), '$aws/certificates/create-from-csr/json/rejected');
+    assert.equal(registerThingTopic('fleet', 'cbor'), '$aws/provisioning-templates/fleet/provision/cbor');
+    assert.equal(
+      fleetProvisioningTopic({ operation: 'RegisterThing', templateName: 't', format: 'json', kind: 'accepted' }),
+      '$aws/provisioning-templates/t/provision/json/accepted',
+    );
+  });
+
+  test('parse back what they build', () => {
+    for (const format of ['json', 'cbor'] as const) {
+      for (const kind of ['request', 'accepted', 'rejected'] as const) {
+        assert.deepEqual(parseFleetProvisioningTopic(createKeysAndCertificateTopic(format, kind)), {
+          operation: 'CreateKeysAndCertificate',
+          format,
+          kind,
+        });
+        assert.deepEqual(parseFleetProvisioningTopic(createCertificateFromCsrTopic(format, kind)), {
+          operation: 'CreateCertificateFromCsr',
+          format,
+          kind,
+        });
+        assert.deepEqual(parseFleetProvisioningTopic(registerThingTopic('my_template-1', format, kind)), {
+          operation: 'RegisterThing',
+          templateName: 'my_template-1',
+          format,
+          kind,
+        });
+      }
+    }
+  });
+
+  test('refuse other formats, suffixes and levels', () => {
+    for (const topic of [
+      '$aws/certificates/create/xml',
+      '$aws/certificates/create',
+      '$aws/certificates/create/json/accepted/x',
+      '$aws/certificates/create/json/delta',
+      '$aws/provisioning-templates//provision/json',
+      '$aws/provisioning-templates/t/register/json',
+      '$aws/things/t/shadow/update',
+    ]) {
+      assert.equal(parseFleetProvisioningTopic(topic), undefined, topic);
+    }
+  });
+
+  test('a claim policy pattern covers every topic of its template and no other template', () => {
+    const patterns = fleetProvisioningTopicPatterns('fleet');
+    const covered = (topic: string) => patterns.some((p) => topic.startsWith(p.slice(0, -1)));
+    assert.ok(covered(createKeysAndCertificateTopic('json', 'accepted')));
+    assert.ok(covered(createCertificateFromCsrTopic('cbor')));
+    assert.ok(covered(registerThingTopic('fleet', 'json', 'rejected')));
+    assert.ok(!covered(registerThingTopic('other', 'json')));
   });
 });

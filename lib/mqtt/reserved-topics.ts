@@ -93,3 +93,92 @@ export const subscriptionEventTopic = (kind: 'subscribed' | 'unsubscribed', clie
 /** Where JITR announces a certificate signed by a registered CA (the CA's id is the last level). */
 export const certificateRegisteredTopic = (caCertificateId: string) =>
   `$aws/events/certificates/registered/${caCertificateId}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fleet provisioning (AWS IoT developer guide, "Device provisioning MQTT API"): a device holding a claim publishes
+// to `$aws/certificates/create/{format}` (CreateKeysAndCertificate), `$aws/certificates/create-from-csr/{format}`
+// (CreateCertificateFromCsr) or `$aws/provisioning-templates/{template}/provision/{format}` (RegisterThing), and
+// hears the answer on the same topic plus `/accepted` or `/rejected`. `format` is `json` or `cbor`: the payload
+// encoding of the request and of its answer.
+
+export type ProvisioningPayloadFormat = 'json' | 'cbor';
+export type FleetProvisioningOperation = 'CreateKeysAndCertificate' | 'CreateCertificateFromCsr' | 'RegisterThing';
+/** `request`: what the device publishes; `accepted` / `rejected`: the answer. */
+export type FleetProvisioningTopicKind = 'request' | 'accepted' | 'rejected';
+
+export interface FleetProvisioningTopic {
+  operation: FleetProvisioningOperation;
+  format: ProvisioningPayloadFormat;
+  kind: FleetProvisioningTopicKind;
+  /** RegisterThing only. */
+  templateName?: string;
+}
+
+export const PROVISIONING_PAYLOAD_FORMATS: readonly ProvisioningPayloadFormat[] = ['json', 'cbor'];
+
+const withKind = (request: string, kind: FleetProvisioningTopicKind) =>
+  kind === 'request' ? request : `${request}/${kind}`;
+
+/** `$aws/certificates/create/{format}[/{accepted|rejected}]`. */
+export const createKeysAndCertificateTopic = (
+  format: ProvisioningPayloadFormat,
+  kind: FleetProvisioningTopicKind = 'request',
+) => withKind(`$aws/certificates/create/${format}`, kind);
+
+/** `$aws/certificates/create-from-csr/{format}[/{accepted|rejected}]`. */
+export const createCertificateFromCsrTopic = (
+  format: ProvisioningPayloadFormat,
+  kind: FleetProvisioningTopicKind = 'request',
+) => withKind(`$aws/certificates/create-from-csr/${format}`, kind);
+
+/** `$aws/provisioning-templates/{template}/provision/{format}[/{accepted|rejected}]`. */
+export const registerThingTopic = (
+  templateName: string,
+  format: ProvisioningPayloadFormat,
+  kind: FleetProvisioningTopicKind = 'request',
+) => withKind(`$aws/provisioning-templates/${templateName}/provision/${format}`, kind);
+
+/** The topic of one fleet provisioning operation. */
+export function fleetProvisioningTopic(t: FleetProvisioningTopic): string {
+  if (t.operation === 'CreateKeysAndCertificate') return createKeysAndCertificateTopic(t.format, t.kind);
+  if (t.operation === 'CreateCertificateFromCsr') return createCertificateFromCsrTopic(t.format, t.kind);
+  return registerThingTopic(t.templateName ?? '', t.format, t.kind);
+}
+
+/**
+ * The topic patterns (policy resource names, `*` ending) a claim needs for one template: the two certificate
+ * operations and that template's RegisterThing, requests and answers alike. A claim policy allows iot:Publish and
+ * iot:Receive on `topic/<pattern>` and iot:Subscribe on `topicfilter/<pattern>` (the AWS developer guide's claim
+ * policy, with create-from-csr spelled out).
+ */
+export const fleetProvisioningTopicPatterns = (templateName: string): string[] => [
+  '$aws/certificates/create/*',
+  '$aws/certificates/create-from-csr/*',
+  `$aws/provisioning-templates/${templateName}/provision/*`,
+];
+
+/** Reads a fleet provisioning topic; undefined for anything else (other formats, extra levels, other topics). */
+export function parseFleetProvisioningTopic(topic: string): FleetProvisioningTopic | undefined {
+  const parts = topic.split('/');
+  if (parts[0] !== '$aws') return undefined;
+  let operation: FleetProvisioningOperation;
+  let rest: string[];
+  let templateName: string | undefined;
+  if (parts[1] === 'certificates' && parts[2] === 'create') {
+    operation = 'CreateKeysAndCertificate';
+    rest = parts.slice(3);
+  } else if (parts[1] === 'certificates' && parts[2] === 'create-from-csr') {
+    operation = 'CreateCertificateFromCsr';
+    rest = parts.slice(3);
+  } else if (parts[1] === 'provisioning-templates' && parts[2] && parts[3] === 'provision') {
+    operation = 'RegisterThing';
+    templateName = parts[2];
+    rest = parts.slice(4);
+  } else return undefined;
+  const [format, suffix, extra] = rest;
+  if (extra !== undefined || (format !== 'json' && format !== 'cbor')) return undefined;
+  if (suffix !== undefined && suffix !== 'accepted' && suffix !== 'rejected') return undefined;
+  const parsed: FleetProvisioningTopic = { operation, format, kind: suffix ?? 'request' };
+  if (templateName !== undefined) parsed.templateName = templateName;
+  return parsed;
+}

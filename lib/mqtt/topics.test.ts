@@ -42,5 +42,11 @@ describe('broker limits (AWS IoT Core)', () => {
     assert.ok(!isPublishableReservedTopic('$aws/things/has space/shadow/update'));
     assert.ok(!isPublishableReservedTopic('$aws/things/t1/shadow/name/bad name/get'));
     assert.ok(isPublishableReservedTopic('plain/topic'));
+    assert.ok(isPublishableReservedTopic('$aws/certificates/create/json'));
+    assert.ok(isPublishableReservedTopic('$aws/certificates/create-from-csr/cbor'));
+    assert.ok(isPublishableReservedTopic('$aws/provisioning-templates/fleet/provision/json'));
+    assert.ok(!isPublishableReservedTopic('$aws/certificates/create/json/accepted'));
+    assert.ok(!isPublishableReservedTopic('$aws/provisioning-templates/fleet/provision/cbor/rejected'));
+    assert.ok(!isPublishableReservedTopic('$aws/certificates/create/xml'));
   });
 });

@@ -3,7 +3,7 @@
  * SUBSCRIBE, and by the dashboard's MQTT client before it sends anything. Pure; no Node imports, so it
  * runs in the browser too. Buffer-free byte counting for the same reason.
  */
-import { parseShadowTopic } from './reserved-topics';
+import { parseFleetProvisioningTopic, parseShadowTopic } from './reserved-topics';
 import { filterShapeProblem } from './topic-filter';
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -75,7 +75,7 @@ export function isPublishableReservedTopic(topic: string): boolean {
     /^\$aws\/things\/[^/]+\/jobs\//.test(topic) ||
     /^\$aws\/rules\/[^/]+\//.test(topic) ||
     /^\$aws\/things\/[^/]+\/tunnels\//.test(topic) ||
-    /^\$aws\/certificates\/create/.test(topic) ||
-    /^\$aws\/provisioning-templates\//.test(topic)
+    // Fleet provisioning: the requests only; `/accepted` and `/rejected` are the service's answers.
+    parseFleetProvisioningTopic(topic)?.kind === 'request'
   );
 }

@@ -56,3 +56,13 @@ export const MAX_ATTRIBUTES_WITH_TYPE = 50;
 /** Policy documents: at most 2,048 characters not counting white space. */
 export const MAX_POLICY_DOCUMENT_CHARS = 2048;
 export const policyDocumentSize = (doc: string) => doc.replace(/\s/g, '').length;
+
+/** Provisioning template names: 1-36 of `[0-9A-Za-z_-]`. */
+export const provisioningTemplateName = z
+  .string()
+  .min(1, 'Member must have length greater than or equal to 1')
+  .max(36, 'Member must have length less than or equal to 36')
+  .regex(/^[0-9A-Za-z_-]+$/, 'Member must satisfy regular expression pattern: ^[0-9A-Za-z_-]+$');
+
+/** A provisioning template body: at most 10,240 characters (AWS's TemplateBody). */
+export const MAX_PROVISIONING_TEMPLATE_BODY_CHARS = 10240;

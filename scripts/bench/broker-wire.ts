@@ -29,7 +29,7 @@ export function publishFrame(topic: string, payload: Buffer, qos: 0 | 1, message
 }
 
 /** Splits a byte stream into MQTT frames without decoding them. */
-class FrameSplitter {
+export class FrameSplitter {
   private pending: Buffer | undefined;
   constructor(private readonly onFrame: FrameHandler) {}
 

@@ -12,6 +12,7 @@ import { benchMqttClient } from './mqtt-client';
 import { benchCaSigning } from './ca-signing';
 import { benchBulk } from './bulk';
 import { benchBroker } from './broker';
+import { benchFleetProvisioning } from './fleet-provisioning';
 import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -29,6 +30,10 @@ const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Pr
   broker: {
     title: 'MQTT broker vs mosquitto in the same run (mutual TLS, policy / ACL on every message)',
     run: benchBroker,
+  },
+  fleet: {
+    title: 'Fleet provisioning: 1,000 devices by claim at concurrency 32 (emulator in its own process)',
+    run: benchFleetProvisioning,
   },
 };
 

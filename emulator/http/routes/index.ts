@@ -10,6 +10,7 @@ import { policiesRoutes } from './policies';
 import { policyAttachmentsRoutes } from './policy-attachments';
 import { principalsRoutes } from './principals';
 import { roleAliasesRoutes } from './role-aliases';
+import { provisioningTemplatesRoutes } from './provisioning-templates';
 import { shadowsRoutes } from './shadows';
 import { testAuthorizationRoutes } from './test-authorization';
 import { thingGroupsRoutes } from './thing-groups';
@@ -34,4 +35,5 @@ export const allRoutes: Route[] = [
   ...roleAliasesRoutes,
   ...indexingRoutes,
   ...dynamicThingGroupsRoutes,
+  ...provisioningTemplatesRoutes,
 ];
