@@ -16,7 +16,7 @@ import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
 import { startTransports } from './transports';
-import { installWireAdjustments, type RefusableSubscription, trackSubscribe } from './wire';
+import { installWireAdjustments, type RefusableSubscription, trackSubscribe, useOutbox } from './wire';
 
 /**
  * The local IoT Core's message broker: aedes (its MQTT 5 line) behind mutual TLS (devices) and
@@ -67,6 +67,13 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   });
   const aedes: Aedes = await Aedes.createBroker({
     ...hooks,
+    // No cap on messages in flight inside aedes's emitter. Past a cap it queues them, and when the queue
+    // drains through messages nobody is subscribed to, each finishes synchronously inside the previous
+    // one: a flood's backlog then overflowed the stack (RangeError in mqemitter) and took the emulator
+    // down. What is in flight stays bounded without it: aedes reads a connection's next bytes only once
+    // every message of its previous read was delivered, and a subscriber that stops reading is cut off
+    // after aedes's drain timeout.
+    concurrency: 0,
     keepaliveLimit: KEEP_ALIVE_MAX_S,
     maxClientsIdLength: 128,
     topicAliasMaximum: TOPIC_ALIAS_MAXIMUM,
@@ -161,12 +168,14 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   });
 
   /**
-   * Hands an authenticated stream to aedes, with a hook on each decoded packet before aedes acts on it:
+   * Hands an authenticated stream to aedes (its PUBLISH packets written through an outbox, see wire.ts),
+   * with a hook on each decoded packet before aedes acts on it:
    * the per-SUBSCRIBE filter limit, QoS 2 filters granted QoS 1, shared-subscription filters renamed, and
    * (MQTT 5) the SUBSCRIBE remembered so its SUBACK can carry AWS's reason codes.
    */
   const admit = (conn: Duplex, session: Session, req?: IncomingMessage) => {
     sessions.set(conn as Connection, session);
+    useOutbox(conn);
     const client = aedes.handle(conn as Connection, req);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
