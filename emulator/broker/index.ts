@@ -4,11 +4,12 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type Connection, type Subscription } from 'aedes';
 import type { EmulatorContext } from '../context';
 import type { CertificateRecord } from '../store/records';
+import { presenceTopic, subscriptionEventTopic } from '../../lib/mqtt/reserved-topics';
 import { MAX_FILTERS_PER_SUBSCRIBE } from '../../lib/mqtt/topics';
 import type { UnregisteredCertificateHandler } from './authentication';
 import { AuthorizationEpoch, type Session } from './authorization';
 import type { BrokerBus } from './bus-impl';
-import { connectedEvent, disconnectedEvent, presenceTopic, subscriptionEvent, subscriptionTopic } from './events';
+import { connectedEvent, disconnectedEvent, subscriptionEvent } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
 import type { ServerIdentity } from './server-identity';
@@ -150,7 +151,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     const granted = subscriptions.filter((s) => (s.qos as number) < 0x80).map((s) => toExternal(s.topic));
     if (session && granted.length) {
       publishEvent(
-        subscriptionTopic('subscribed', client.id),
+        subscriptionEventTopic('subscribed', client.id),
         subscriptionEvent('subscribed', eventBase(client, session), granted),
       );
     }
@@ -161,7 +162,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     if (session && client.connected && topics.length) {
       for (const t of topics) shared?.leave(client, t);
       publishEvent(
-        subscriptionTopic('unsubscribed', client.id),
+        subscriptionEventTopic('unsubscribed', client.id),
         subscriptionEvent('unsubscribed', eventBase(client, session), topics.map(toExternal)),
       );
     }
