@@ -9,6 +9,7 @@ import { MAX_FILTERS_PER_SUBSCRIBE } from '../../lib/mqtt/topics';
 import type { UnregisteredCertificateHandler } from './authentication';
 import { AuthorizationEpoch, type Session } from './authorization';
 import type { BrokerBus } from './bus-impl';
+import { deliverQoS0Through } from './delivery';
 import { connectedEvent, disconnectedEvent, subscriptionEvent } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
@@ -16,6 +17,7 @@ import type { ServerIdentity } from './server-identity';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
+import { rememberTopicMatches } from './topic-matches';
 import { startTransports } from './transports';
 import { installWireAdjustments, type RefusableSubscription, trackSubscribe, useOutbox } from './wire';
 
@@ -83,6 +85,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     sessionExpiryIntervalLimit: opts.sessionExpirySeconds,
   });
   aedesRef = aedes;
+  rememberTopicMatches(aedes);
   shared = new SharedSubscriptions(aedes);
   const journal = new SessionJournal(
     ctx.config.dataDir ? path.join(ctx.config.dataDir, 'broker', 'sessions.jsonl') : null,
@@ -94,16 +97,21 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   await seedRetained(ctx, aedes);
 
   aedes.on('publish', (packet, client) => {
-    if (packet.topic.startsWith('$SYS/')) return;
+    const topic = packet.topic;
+    if (topic.startsWith('$SYS/')) return;
+    const heard = opts.bus.wants(topic);
+    if (!heard && !packet.retain) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload ?? '');
-    if (packet.retain) mirrorRetained(ctx, packet.topic, payload, packet.qos === 1 ? 1 : 0);
-    opts.bus.emit({
-      topic: packet.topic,
-      payload,
-      qos: packet.qos === 1 ? 1 : 0,
-      retain: Boolean(packet.retain),
-      clientId: client?.id,
-    });
+    if (packet.retain) mirrorRetained(ctx, topic, payload, packet.qos === 1 ? 1 : 0);
+    if (heard) {
+      opts.bus.emit({
+        topic,
+        payload,
+        qos: packet.qos === 1 ? 1 : 0,
+        retain: Boolean(packet.retain),
+        clientId: client?.id,
+      });
+    }
   });
 
   const nextVersion = (clientId: string) => {
@@ -169,15 +177,17 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   });
 
   /**
-   * Hands an authenticated stream to aedes (its PUBLISH packets written through an outbox, see wire.ts),
+   * Hands an authenticated stream to aedes (its packets written through an outbox, QoS 0 deliveries
+   * straight into it: outbox.ts, delivery.ts),
    * with a hook on each decoded packet before aedes acts on it:
    * the per-SUBSCRIBE filter limit, QoS 2 filters granted QoS 1, shared-subscription filters renamed, and
    * (MQTT 5) the SUBSCRIBE remembered so its SUBACK can carry AWS's reason codes.
    */
   const admit = (conn: Duplex, session: Session, req?: IncomingMessage) => {
     sessions.set(conn as Connection, session);
-    useOutbox(conn);
+    const outbox = useOutbox(conn);
     const client = aedes.handle(conn as Connection, req);
+    deliverQoS0Through(outbox, client, aedes);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
       if (packet.cmd === 'subscribe') {

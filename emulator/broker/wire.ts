@@ -11,10 +11,10 @@ import { Outbox } from './outbox';
  *
  * aedes serialises every packet with mqtt-packet's `writeToStream`, looked up on the module at each call,
  * so one wrapper (installed once per process) sees each outgoing packet. On a broker connection (one
- * given an {@link Outbox} by {@link useOutbox}) a PUBLISH goes to the outbox, and a control packet first
- * flushes it; streams that are no broker connection (an in-process mqtt.js client) are left as they
- * were. Reason codes are registered per connection stream and packet identifier by the broker's hooks,
- * before aedes writes the acknowledgement.
+ * given an {@link Outbox} by {@link useOutbox}) every packet goes through the outbox; streams that are no
+ * broker connection (an in-process mqtt.js client) are left as they were. Reason codes are registered
+ * per connection stream and packet identifier by the broker's hooks, before aedes writes the
+ * acknowledgement.
  */
 type Packet = mqttPacket.Packet & { properties?: Record<string, unknown>; granted?: number[]; reasonCode?: number };
 
@@ -36,20 +36,19 @@ export function installWireAdjustments(sessionExpiryMaxS: number): void {
   installed = true;
   const original = mqttPacket.writeToStream;
   const wrapped = ((packet: Packet, stream: object, opts?: { protocolVersion?: number }) => {
-    const outbox = outboxes.get(stream);
     const version = opts?.protocolVersion ?? 4;
-    if (packet.cmd === 'publish') {
-      if (outbox) {
-        try {
-          return outbox.publish(packet as mqttPacket.IPublishPacket, version);
-        } catch {
-          // Not a packet mqtt-packet can write either: it says so on the stream, as it always did.
-        }
+    if (packet.cmd !== 'publish' && version === 5) adjust(packet, stream);
+    const outbox = outboxes.get(stream);
+    if (outbox) {
+      try {
+        return packet.cmd === 'publish'
+          ? outbox.publish(packet as mqttPacket.IPublishPacket, version)
+          : outbox.control(packet, version);
+      } catch {
+        // Not a packet mqtt-packet can write either: it says so on the stream, as it always did.
+        outbox.flush();
       }
-      return original(packet, stream as never, opts);
     }
-    outbox?.flush();
-    if (version === 5) adjust(packet, stream);
     return original(packet, stream as never, opts);
   }) as typeof mqttPacket.writeToStream;
   Object.assign(wrapped, original);
@@ -65,10 +64,11 @@ function adjust(packet: Packet, stream: object) {
     case 'suback':
     case 'puback': {
       const pending = pendingAcks.get(stream);
+      if (!pending?.size) return;
       const key = `${packet.cmd}:${packet.messageId}`;
-      const entry = pending?.get(key);
+      const entry = pending.get(key);
       if (entry === undefined) return;
-      pending!.delete(key);
+      pending.delete(key);
       if (typeof entry === 'number') {
         if (packet.reasonCode) packet.reasonCode = entry;
       } else if (packet.granted) {
@@ -81,9 +81,11 @@ function adjust(packet: Packet, stream: object) {
   }
 }
 
-/** Makes `stream` a broker connection whose PUBLISH packets are written once per event-loop turn. */
-export function useOutbox(stream: NodeJS.WritableStream): void {
-  outboxes.set(stream, new Outbox(stream));
+/** Makes `stream` a broker connection whose packets go through an {@link Outbox}, and returns it. */
+export function useOutbox(stream: NodeJS.WritableStream): Outbox {
+  const outbox = new Outbox(stream);
+  outboxes.set(stream, outbox);
+  return outbox;
 }
 
 function pendingOf(stream: object) {

@@ -1,5 +1,6 @@
 /**
- * `tsx scripts/bench/broker-profile.ts [qos0|qos1|qos1x32|connects|latency ...] [--seconds N] [--cpu-only]`:
+ * `tsx scripts/bench/broker-profile.ts [qos0|qos1|qos1x32|connects|latency ...] [--seconds N] [--cpu-only]
+ *  [--mosquitto] [--node-options "<flags>"]`:
  * runs the broker benchmark's loads against the local IoT Core alone and reports, per load, its rate and
  * the emulator's CPU time per operation (user + system, from /proc: a figure that holds on a shared
  * machine where rates swing). Unless `--cpu-only`, the emulator is profiled meanwhile
@@ -27,47 +28,54 @@ interface Profile {
 const args = process.argv.slice(2);
 const secondsAt = args.indexOf('--seconds');
 const seconds = secondsAt >= 0 ? Number(args[secondsAt + 1]) : 5;
-const loads = args.filter((a, i) => !a.startsWith('--') && i !== secondsAt + 1);
+const loads = args.filter((a, i) => !a.startsWith('--') && i !== secondsAt + 1 && args[i - 1] !== '--node-options');
 const chosen = loads.length ? loads : ['qos0'];
 /** `--mosquitto`: the same loads and CPU figures against mosquitto (set_tcp_nodelay true), for comparison. */
 const mosquitto = args.includes('--mosquitto');
 const cpuOnly = mosquitto || args.includes('--cpu-only');
+/** `--node-options "<flags>"`: node flags for the emulator process only (e.g. a GC setting to try). */
+const nodeOptionsAt = args.indexOf('--node-options');
+const nodeOptions = nodeOptionsAt >= 0 ? args[nodeOptionsAt + 1]! : '';
 
 const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'broker-profile-'));
 const preload = path.join(import.meta.dirname, 'cpu-profile-preload.mjs');
+const inherited = `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim();
 const emulator = await startEmulatorTarget(
   cpuOnly
-    ? {}
-    : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(), CPU_PROFILE_DIR: profDir },
+    ? { NODE_OPTIONS: inherited }
+    : { NODE_OPTIONS: `${inherited} --import ${preload}`.trim(), CPU_PROFILE_DIR: profDir },
 );
 const { devices, dataDir } = emulator;
 const target: Target = mosquitto ? await startMosquitto(dataDir, true) : emulator.target;
-/** The broker's CPU time so far in seconds (utime + stime, fields 14 and 15 of /proc/<pid>/stat). */
-const cpuSeconds = () => {
+/** The broker's CPU time so far in seconds, in user space and in the kernel (fields 14 and 15 of /proc/<pid>/stat). */
+const cpuTimes = () => {
   const stat = fs.readFileSync(`/proc/${target.pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 };
 /** Signals do not queue: each toggle is given time to land before the next one is sent. */
 const toggle = async () => {
   process.kill(target.pid!, 'SIGUSR2');
   await new Promise((r) => setTimeout(r, 300));
 };
-let cpu = { seconds: 0, wall: 0 };
+let cpu = { seconds: 0, system: 0, wall: 0 };
 const profiled = async <T>(run: () => Promise<T>): Promise<T> => {
   if (!cpuOnly) await toggle();
-  const cpu0 = cpuSeconds();
+  const cpu0 = cpuTimes();
   const t0 = performance.now();
   try {
     return await run();
   } finally {
-    cpu = { seconds: cpuSeconds() - cpu0, wall: (performance.now() - t0) / 1000 };
+    const cpu1 = cpuTimes();
+    const system = cpu1.system - cpu0.system;
+    cpu = { seconds: cpu1.user - cpu0.user + system, system, wall: (performance.now() - t0) / 1000 };
     if (!cpuOnly) await toggle();
   }
 };
 /** CPU per operation, taking the rate as holding over the whole load (warm-up and drain included). */
 const perOp = (rate: number) =>
-  `, broker CPU ${((cpu.seconds * 100) / cpu.wall).toFixed(0)}%, ${((cpu.seconds * 1e6) / (rate * cpu.wall)).toFixed(1)} us/op`;
+  `, broker CPU ${((cpu.seconds * 100) / cpu.wall).toFixed(0)}% (${((cpu.system * 100) / cpu.seconds).toFixed(0)}% in the kernel), ` +
+  `${((cpu.seconds * 1e6) / (rate * cpu.wall)).toFixed(1)} us/op`;
 const results: string[] = [];
 try {
   for (const load of chosen) {
