@@ -67,10 +67,8 @@ export async function authenticateDevice(
   if (record.status !== 'ACTIVE') {
     return { ok: false, reason: `certificate ${certificateId} is ${record.status}, not ACTIVE` };
   }
-  const expired = validityProblem(
-    { notBefore: Date.parse(peer.validFrom), notAfter: Date.parse(peer.validTo) },
-    ctx.now(),
-  );
+  const seen = readCertificate(peer, certificateId);
+  const expired = validityProblem(seen, ctx.now());
   if (expired) return { ok: false, reason: `certificate ${certificateId} ${expired}` };
   const ca = record.caCertificateId ? ctx.store.c.caCertificates.get(record.caCertificateId) : undefined;
   if (ca && ca.status !== 'ACTIVE') {
@@ -89,10 +87,38 @@ function deviceSession(
     kind: 'device',
     certificateId,
     certificateArn,
-    certificate: certificateContext(peer, certificateId),
+    certificate: readCertificate(peer, certificateId).context,
     sessionIdentifier: randomUUID(),
     sourceIp: socket.remoteAddress,
   };
+}
+
+/**
+ * What a connection's certificate says that authentication and policies read (validity, names,
+ * serial), by certificate id: a certificate never changes, and a device reconnecting presents the
+ * same one again, so it is read once (bounded: the memory starts over past {@link MAX_READ}).
+ */
+interface ReadCertificate {
+  notBefore: number;
+  notAfter: number;
+  context: DeviceSession['certificate'];
+}
+const read = new Map<string, ReadCertificate>();
+const MAX_READ = 10_000;
+
+function readCertificate(peer: X509Certificate, certificateId: string): ReadCertificate {
+  let known = read.get(certificateId);
+  if (!known) {
+    known = {
+      notBefore: Date.parse(peer.validFrom),
+      notAfter: Date.parse(peer.validTo),
+      // Shared by every session of this certificate: read-only.
+      context: Object.freeze(certificateContext(peer, certificateId)),
+    };
+    if (read.size >= MAX_READ) read.clear();
+    read.set(certificateId, known);
+  }
+  return known;
 }
 
 /** The registered CA whose subject is the certificate's issuer and whose key signed it. */

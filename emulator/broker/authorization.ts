@@ -23,8 +23,11 @@ export type Session = DeviceSession | IamSession;
 interface SessionBase {
   /** Set once CONNECT names it. */
   clientId?: string;
-  /** Decisions (and verdicts) already made for this connection, valid while {@link AuthorizationEpoch} stays. */
-  decisions?: Map<string, unknown>;
+  /**
+   * Decisions (and verdicts) already made for this connection, by action and then resource name, valid
+   * while {@link AuthorizationEpoch} stays.
+   */
+  decisions?: Map<string, Map<string, unknown>>;
   decisionsEpoch?: number;
   sessionIdentifier: string;
   sourceIp?: string;
@@ -154,14 +157,15 @@ const DECISION_INPUTS: ReadonlySet<string> = new Set([
   'provisioningClaims',
 ]);
 
-/** Decisions kept per connection before the cache starts over (a client publishing to ever new topics). */
+/** Decisions kept per connection and action before that table starts over (ever new topics). */
 const MAX_CACHED_DECISIONS = 4096;
 
 /**
  * A counter that moves with every committed change to what a decision reads. Each connection caches its
  * decisions and drops them all the moment the counter moves, so a detached policy, a new policy version,
  * a deactivated certificate or a changed attribute counts from the very next message, as it does on AWS,
- * while an unchanged account costs one map lookup per check instead of rebuilding the effective policies.
+ * while an unchanged account costs two map lookups per check (no key is built) instead of rebuilding the
+ * effective policies.
  */
 export class AuthorizationEpoch {
   value = 0;
@@ -188,27 +192,32 @@ export function authorize(
 ): Decision {
   if (session.kind === 'iam') return ALLOWED_AS_IAM;
   if (!epoch) return decide(ctx, session, action, kind, name);
-  const cache = decisionCache(session, epoch);
-  // The client id is part of the context (policy variables), so it is part of the key.
-  const key = `${action}\u0000${kind}\u0000${session.clientId ?? ''}\u0000${name}`;
-  let decision = cache.get(key) as Decision | undefined;
+  // Each action names one kind of resource, so the action and the name are the whole key (the client id,
+  // which policy variables read, is set once per connection, before its first decision).
+  const table = decisionTable(session, epoch, action);
+  let decision = table.get(name) as Decision | undefined;
   if (!decision) {
     decision = decide(ctx, session, action, kind, name);
-    cache.set(key, decision);
+    table.set(name, decision);
   }
   return decision;
 }
 
 /**
- * This connection's cache of what was decided since the epoch last moved (emptied when it moves, or when
- * it grows past its bound). The broker keeps its per-topic verdicts here too, under their own keys.
+ * This connection's table of what was decided for `action` since the epoch last moved, by resource name
+ * (every table is dropped when the epoch moves; one is emptied when it grows past its bound). The broker
+ * keeps its per-topic verdicts here too, under a name of its own for the action.
  */
-export function decisionCache(session: Session, epoch: AuthorizationEpoch): Map<string, unknown> {
-  if (session.decisionsEpoch !== epoch.value || !session.decisions || session.decisions.size >= MAX_CACHED_DECISIONS) {
-    session.decisions = new Map();
+export function decisionTable(session: Session, epoch: AuthorizationEpoch, action: string): Map<string, unknown> {
+  let tables = session.decisions;
+  if (session.decisionsEpoch !== epoch.value || !tables) {
+    tables = session.decisions = new Map();
     session.decisionsEpoch = epoch.value;
   }
-  return session.decisions;
+  let table = tables.get(action);
+  if (!table) tables.set(action, (table = new Map()));
+  else if (table.size >= MAX_CACHED_DECISIONS) table.clear();
+  return table;
 }
 
 function decide(ctx: EmulatorContext, session: DeviceSession, action: IotAction, kind: ResourceKind, name: string) {

@@ -13,7 +13,7 @@ export type DirectDelivery = (
  */
 export class BrokerBus implements MessageBus {
   private aedes: Aedes | undefined;
-  private readonly listeners = new Set<BusListener>();
+  private listeners: { listener: BusListener; prefix: string }[] = [];
   private direct: DirectDelivery | undefined;
 
   attach(aedes: Aedes, direct: DirectDelivery): void {
@@ -53,14 +53,24 @@ export class BrokerBus implements MessageBus {
     });
   }
 
-  onMessage(listener: BusListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onMessage(listener: BusListener, topicPrefix = ''): () => void {
+    const entry = { listener, prefix: topicPrefix };
+    this.listeners = [...this.listeners, entry];
+    return () => {
+      this.listeners = this.listeners.filter((e) => e !== entry);
+    };
   }
 
-  /** @internal called by the broker for every accepted message. */
+  /** @internal whether any listener wants messages on `topic` (the broker builds none otherwise). */
+  wants(topic: string): boolean {
+    for (const { prefix } of this.listeners) if (topic.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** @internal called by the broker for every accepted message a listener wants. */
   emit(msg: BusMessage): void {
-    for (const listener of this.listeners) {
+    for (const { listener, prefix } of this.listeners) {
+      if (!msg.topic.startsWith(prefix)) continue;
       try {
         listener(msg);
       } catch {

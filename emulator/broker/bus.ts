@@ -40,8 +40,10 @@ export interface MessageBus {
     opts?: { qos?: 0 | 1 },
   ): Promise<boolean>;
   /**
-   * Called for every message the broker accepted, from a device or from `publish`, after authorisation.
-   * Listeners must not throw; they run before the message is routed to subscribers.
+   * Called for every message the broker accepted, from a device or from `publish`, after authorisation,
+   * whose topic starts with `topicPrefix` (every message when omitted: then each one costs the broker a
+   * call, so a listener that needs few topics names their prefix). Listeners must not throw; they run
+   * before the message is routed to subscribers.
    */
-  onMessage(listener: BusListener): () => void;
+  onMessage(listener: BusListener, topicPrefix?: string): () => void;
 }

@@ -1,11 +1,8 @@
 /**
- * Lifecycle event payloads as AWS IoT publishes them on `$aws/events/...` (timestamps in epoch ms).
+ * Lifecycle event payloads as AWS IoT publishes them on `$aws/events/...` (timestamps in epoch ms); their
+ * topics are built in lib/mqtt/reserved-topics.ts (presenceTopic, subscriptionEventTopic).
  * https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html
  */
-export const presenceTopic = (kind: 'connected' | 'disconnected', clientId: string) =>
-  `$aws/events/presence/${kind}/${clientId}`;
-export const subscriptionTopic = (kind: 'subscribed' | 'unsubscribed', clientId: string) =>
-  `$aws/events/subscriptions/${kind}/${clientId}`;
 
 export interface PresenceBase {
   clientId: string;

@@ -9,7 +9,7 @@ import {
   topicFilterProblem,
   topicNameProblem,
 } from '../../lib/mqtt/topics';
-import { type AuthorizationEpoch, authorize, decisionCache, principalActive, type Session } from './authorization';
+import { type AuthorizationEpoch, authorize, decisionTable, principalActive, type Session } from './authorization';
 import { KEEP_ALIVE_MIN_S, MESSAGE_EXPIRY_MAX_S } from './limits';
 import { malformedReason } from './malformed';
 import { isInternal, parseShared, type SharedSubscriptions, toExternal } from './shared-subscriptions';
@@ -24,7 +24,8 @@ import { Reason, REFUSAL, type RefusableSubscription, setPubackReason } from './
  * 0x8F / 0x97.
  *
  * A verdict on a topic (its limits, reserved space and policy decision) is cached per connection in the
- * decision cache, which empties the moment anything a decision reads changes (AuthorizationEpoch).
+ * decision cache, which empties the moment anything a decision reads changes (AuthorizationEpoch). The
+ * per-message hooks (PUBLISH, delivery) make no closure and build no string when the verdict is cached.
  */
 class RefusedError extends Error {}
 
@@ -39,6 +40,8 @@ interface Verdict {
   why: string;
 }
 const ALLOWED: Verdict = { refused: false, code: 0, why: '' };
+/** The decision-cache table holding this module's per-topic PUBLISH verdicts. */
+const PUBLISH_VERDICTS = 'broker:publish-verdict';
 
 export interface HookDeps {
   ctx: EmulatorContext;
@@ -63,8 +66,10 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
     const clientId = packet.clientId ?? '';
     const problem = clientIdProblem(clientId);
     if (problem) return { why: problem, returnCode: 2 };
-    // The client id is part of what the policy sees (${iot:ClientId}, the thing variables).
+    // The client id is part of what the policy sees (${iot:ClientId}, the thing variables); decisions are
+    // cached by action and resource only, so none made before it was known may stay.
     session.clientId = clientId;
+    session.decisions = undefined;
     const decision = can(session, 'iot:Connect', 'client', clientId);
     if (!decision.allowed) return { why: `not allowed by policy (${decision.reason})`, returnCode: 5 };
     // One connection per client id: the new one wins and the old one is told why it went.
@@ -75,9 +80,8 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
   };
 
   const topicVerdict = (session: Session, topic: string): Verdict => {
-    const cache = decisionCache(session, epoch);
-    const key = `P\u0000${topic}`;
-    let verdict = cache.get(key) as Verdict | undefined;
+    const cache = decisionTable(session, epoch, PUBLISH_VERDICTS);
+    let verdict = cache.get(topic) as Verdict | undefined;
     if (verdict) return verdict;
     const problem = topicNameProblem(topic);
     const decision = problem ? undefined : can(session, 'iot:Publish', 'topic', topic);
@@ -89,8 +93,39 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
     else if (decision && !decision.allowed)
       verdict = { refused: true, code: Reason.NotAuthorized, why: `iot:Publish not allowed (${decision.reason})` };
     else verdict = ALLOWED;
-    cache.set(key, verdict);
+    cache.set(topic, verdict);
     return verdict;
+  };
+
+  /** Why this PUBLISH is refused (with its MQTT 5 reason code), or undefined when it may go. */
+  const publishRefusal = (session: Session, packet: PublishPacket): Verdict | undefined => {
+    if (packet.qos === 2) return { refused: true, code: Reason.QosNotSupported, why: 'QoS 2 is not supported' };
+    const malformed = malformedReason(packet);
+    if (malformed) return { refused: true, code: Reason.TopicNameInvalid, why: malformed };
+    const payload = packet.payload;
+    const bytes = Buffer.isBuffer(payload) ? payload.length : Buffer.byteLength(payload ?? '');
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return {
+        refused: true,
+        code: Reason.QuotaExceeded,
+        why: `payload of ${bytes} bytes is over ${MAX_PAYLOAD_BYTES}`,
+      };
+    }
+    const verdict = topicVerdict(session, packet.topic);
+    if (verdict.refused) return verdict;
+    if (packet.retain && !can(session, 'iot:RetainPublish', 'topic', packet.topic).allowed) {
+      return { refused: true, code: Reason.NotAuthorized, why: 'iot:RetainPublish not allowed' };
+    }
+    return undefined;
+  };
+
+  /** MQTT 5 keeps the connection and answers a QoS 1 PUBLISH with the reason; MQTT 3.1.1 is cut off. */
+  const refusePublish = (client: Client, session: Session, packet: PublishPacket, refusal: Verdict) => {
+    log(`PUBLISH by ${session.clientId} to ${packet.topic} refused: ${refusal.why}`);
+    if ((client as V5Client).version === 5) {
+      if (packet.qos === 1) setPubackReason(client.conn, packet.messageId!, refusal.code);
+    } else session.disconnectReason = 'AUTH_ERROR';
+    return new RefusedError(refusal.why);
   };
 
   return {
@@ -126,26 +161,8 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
     authorizePublish(client, packet, done) {
       const session = d.sessionOf(client);
       if (!session || !client) return done(new RefusedError('unauthenticated'));
-      const v5 = (client as V5Client).version === 5;
-      const refuse = (why: string, code: number) => {
-        log(`PUBLISH by ${session.clientId} to ${packet.topic} refused: ${why}`);
-        if (v5) {
-          if (packet.qos === 1) setPubackReason(client.conn, packet.messageId!, code);
-        } else session.disconnectReason = 'AUTH_ERROR';
-        done(new RefusedError(why));
-      };
-      if (packet.qos === 2) return refuse('QoS 2 is not supported', Reason.QosNotSupported);
-      const malformed = malformedReason(packet);
-      if (malformed) return refuse(malformed, Reason.TopicNameInvalid);
-      const payload = packet.payload;
-      const bytes = Buffer.isBuffer(payload) ? payload.length : Buffer.byteLength(payload ?? '');
-      if (bytes > MAX_PAYLOAD_BYTES)
-        return refuse(`payload of ${bytes} bytes is over ${MAX_PAYLOAD_BYTES}`, Reason.QuotaExceeded);
-      const verdict = topicVerdict(session, packet.topic);
-      if (verdict.refused) return refuse(verdict.why, verdict.code);
-      if (packet.retain && !can(session, 'iot:RetainPublish', 'topic', packet.topic).allowed) {
-        return refuse('iot:RetainPublish not allowed', Reason.NotAuthorized);
-      }
+      const refusal = publishRefusal(session, packet);
+      if (refusal) return done(refusePublish(client, session, packet, refusal));
       const props = (packet as PublishPacket & { properties?: { messageExpiryInterval?: number } }).properties;
       if (props?.messageExpiryInterval && props.messageExpiryInterval > MESSAGE_EXPIRY_MAX_S) {
         props.messageExpiryInterval = MESSAGE_EXPIRY_MAX_S;

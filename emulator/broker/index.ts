@@ -4,12 +4,14 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type Client, type Connection, type Subscription } from 'aedes';
 import type { EmulatorContext } from '../context';
 import type { CertificateRecord } from '../store/records';
+import { presenceTopic, subscriptionEventTopic } from '../../lib/mqtt/reserved-topics';
 import { MAX_FILTERS_PER_SUBSCRIBE } from '../../lib/mqtt/topics';
 import type { UnregisteredCertificateHandler } from './authentication';
 import { AuthorizationEpoch, principalActive, type Session } from './authorization';
 import { claimCutOff, deliverToConnection } from './direct';
 import type { BrokerBus } from './bus-impl';
-import { connectedEvent, disconnectedEvent, presenceTopic, subscriptionEvent, subscriptionTopic } from './events';
+import { deliverQoS0Through } from './delivery';
+import { connectedEvent, disconnectedEvent, subscriptionEvent } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
 import { type Markable, markMalformedFilter, markMalformedPublish } from './malformed';
@@ -17,8 +19,9 @@ import type { ServerIdentity } from './server-identity';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
+import { rememberTopicMatches } from './topic-matches';
 import { startTransports } from './transports';
-import { installWireAdjustments, type RefusableSubscription, trackSubscribe } from './wire';
+import { installWireAdjustments, type RefusableSubscription, trackSubscribe, useOutbox } from './wire';
 
 /**
  * The local IoT Core's message broker: aedes (its MQTT 5 line) behind mutual TLS (devices) and
@@ -69,6 +72,13 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   });
   const aedes: Aedes = await Aedes.createBroker({
     ...hooks,
+    // No cap on messages in flight inside aedes's emitter. Past a cap it queues them, and when the queue
+    // drains through messages nobody is subscribed to, each finishes synchronously inside the previous
+    // one: a flood's backlog then overflowed the stack (RangeError in mqemitter) and took the emulator
+    // down. What is in flight stays bounded without it: aedes reads a connection's next bytes only once
+    // every message of its previous read was delivered, and a subscriber that stops reading is cut off
+    // after aedes's drain timeout.
+    concurrency: 0,
     keepaliveLimit: KEEP_ALIVE_MAX_S,
     maxClientsIdLength: 128,
     topicAliasMaximum: TOPIC_ALIAS_MAXIMUM,
@@ -77,6 +87,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     sessionExpiryIntervalLimit: opts.sessionExpirySeconds,
   });
   aedesRef = aedes;
+  rememberTopicMatches(aedes);
   shared = new SharedSubscriptions(aedes);
   const journal = new SessionJournal(
     ctx.config.dataDir ? path.join(ctx.config.dataDir, 'broker', 'sessions.jsonl') : null,
@@ -88,26 +99,31 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
   await seedRetained(ctx, aedes);
 
   aedes.on('publish', (packet, client) => {
-    if (packet.topic.startsWith('$SYS/')) return;
+    const topic = packet.topic;
+    if (topic.startsWith('$SYS/')) return;
+    const heard = opts.bus.wants(topic);
+    if (!heard && !packet.retain) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload ?? '');
-    if (packet.retain) mirrorRetained(ctx, packet.topic, payload, packet.qos === 1 ? 1 : 0);
-    // Only the reserved-topic services (fleet provisioning) answer a connection: ordinary traffic skips this.
-    const session = packet.topic.startsWith('$aws/') ? sessionOf(client) : undefined;
-    opts.bus.emit({
-      topic: packet.topic,
-      payload,
-      qos: packet.qos === 1 ? 1 : 0,
-      retain: Boolean(packet.retain),
-      clientId: client?.id,
-      connection:
-        client && session
-          ? {
-              clientId: client.id,
-              sessionIdentifier: session.sessionIdentifier,
-              certificateId: session.kind === 'device' ? session.certificateId : undefined,
-            }
-          : undefined,
-    });
+    if (packet.retain) mirrorRetained(ctx, topic, payload, packet.qos === 1 ? 1 : 0);
+    if (heard) {
+      // Only the reserved-topic services (fleet provisioning) answer a connection: ordinary traffic skips this.
+      const session = topic.startsWith('$aws/') ? sessionOf(client) : undefined;
+      opts.bus.emit({
+        topic,
+        payload,
+        qos: packet.qos === 1 ? 1 : 0,
+        retain: Boolean(packet.retain),
+        clientId: client?.id,
+        connection:
+          client && session
+            ? {
+                clientId: client.id,
+                sessionIdentifier: session.sessionIdentifier,
+                certificateId: session.kind === 'device' ? session.certificateId : undefined,
+              }
+            : undefined,
+      });
+    }
   });
 
   const nextVersion = (clientId: string) => {
@@ -155,7 +171,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     const granted = subscriptions.filter((s) => (s.qos as number) < 0x80).map((s) => toExternal(s.topic));
     if (session && granted.length) {
       publishEvent(
-        subscriptionTopic('subscribed', client.id),
+        subscriptionEventTopic('subscribed', client.id),
         subscriptionEvent('subscribed', eventBase(client, session), granted),
       );
     }
@@ -166,21 +182,25 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     if (session && client.connected && topics.length) {
       for (const t of topics) shared?.leave(client, t);
       publishEvent(
-        subscriptionTopic('unsubscribed', client.id),
+        subscriptionEventTopic('unsubscribed', client.id),
         subscriptionEvent('unsubscribed', eventBase(client, session), topics.map(toExternal)),
       );
     }
   });
 
   /**
-   * Hands an authenticated stream to aedes, with a hook on each decoded packet before aedes acts on it:
+   * Hands an authenticated stream to aedes (its packets written through an outbox, QoS 0 deliveries
+   * straight into it: outbox.ts, delivery.ts),
+   * with a hook on each decoded packet before aedes acts on it:
    * the per-SUBSCRIBE filter limit, QoS 2 filters granted QoS 1, shared-subscription filters renamed, and
    * (MQTT 5) the SUBSCRIBE remembered so its SUBACK can carry AWS's reason codes.
    */
   const admit = (conn: Duplex, session: Session, req?: IncomingMessage) => {
     sessions.set(conn as Connection, session);
+    const outbox = useOutbox(conn);
     const client = aedes.handle(conn as Connection, req);
     claimCutOff(ctx, client, session, log);
+    deliverQoS0Through(outbox, client, aedes);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
       if (packet.cmd === 'publish') {

@@ -107,10 +107,13 @@ export class SessionJournal {
       await this.original.outgoingEnqueue!(sub, packet);
       this.record({ op: 'enq', c: [(sub as Sub).clientId], p: stored(packet as Pkt) });
     };
-    p.outgoingEnqueueCombi = async (subs, packet) => {
-      await this.original.outgoingEnqueueCombi!(subs, packet);
+    // Every QoS 1 PUBLISH passes here, mostly with no offline session to queue it for: then nothing is
+    // recorded and no promise is added to aedes's own.
+    p.outgoingEnqueueCombi = (subs, packet) => {
+      const queued = this.original.outgoingEnqueueCombi!(subs, packet);
       const ids = (subs as Sub[]).map((s) => s.clientId);
-      if (ids.length) this.record({ op: 'enq', c: ids, p: stored(packet as Pkt) });
+      if (ids.length === 0) return queued;
+      return queued.then(() => this.record({ op: 'enq', c: ids, p: stored(packet as Pkt) }));
     };
     p.outgoingUpdate = async (client, packet) => {
       await this.original.outgoingUpdate!(client, packet);

@@ -1,5 +1,6 @@
 import mqttPacket from 'mqtt-packet';
 import { connackCapabilities } from './limits';
+import { Outbox } from './outbox';
 
 /**
  * The last word on what the broker puts on the wire for MQTT 5, where aedes's own choices differ from
@@ -9,9 +10,11 @@ import { connackCapabilities } from './limits';
  * quota is exceeded, ...).
  *
  * aedes serialises every packet with mqtt-packet's `writeToStream`, looked up on the module at each call,
- * so one wrapper (installed once per process) sees each outgoing control packet; PUBLISH passes straight
- * through. Reason codes are registered per connection stream and packet identifier by the broker's
- * hooks, before aedes writes the acknowledgement.
+ * so one wrapper (installed once per process) sees each outgoing packet. On a broker connection (one
+ * given an {@link Outbox} by {@link useOutbox}) every packet goes through the outbox; streams that are no
+ * broker connection (an in-process mqtt.js client) are left as they were. Reason codes are registered
+ * per connection stream and packet identifier by the broker's hooks, before aedes writes the
+ * acknowledgement.
  */
 type Packet = mqttPacket.Packet & { properties?: Record<string, unknown>; granted?: number[]; reasonCode?: number };
 
@@ -21,6 +24,8 @@ export type RefusableSubscription = { topic: string; [REFUSAL]?: number };
 
 /** Per connection: `cmd:packet identifier` -> a PUBACK's reason code, or the SUBSCRIBE a SUBACK answers. */
 const pendingAcks = new WeakMap<object, Map<string, number | { subscriptions: RefusableSubscription[] }>>();
+/** Per broker connection: the outbox its PUBLISH packets gather in. */
+const outboxes = new WeakMap<object, Outbox>();
 let installed = false;
 let capabilities: Record<string, unknown> = {};
 
@@ -31,7 +36,19 @@ export function installWireAdjustments(sessionExpiryMaxS: number): void {
   installed = true;
   const original = mqttPacket.writeToStream;
   const wrapped = ((packet: Packet, stream: object, opts?: { protocolVersion?: number }) => {
-    if (packet.cmd !== 'publish' && opts?.protocolVersion === 5) adjust(packet, stream);
+    const version = opts?.protocolVersion ?? 4;
+    if (packet.cmd !== 'publish' && version === 5) adjust(packet, stream);
+    const outbox = outboxes.get(stream);
+    if (outbox) {
+      try {
+        return packet.cmd === 'publish'
+          ? outbox.publish(packet as mqttPacket.IPublishPacket, version)
+          : outbox.control(packet, version);
+      } catch {
+        // Not a packet mqtt-packet can write either: it says so on the stream, as it always did.
+        outbox.flush();
+      }
+    }
     return original(packet, stream as never, opts);
   }) as typeof mqttPacket.writeToStream;
   Object.assign(wrapped, original);
@@ -47,10 +64,11 @@ function adjust(packet: Packet, stream: object) {
     case 'suback':
     case 'puback': {
       const pending = pendingAcks.get(stream);
+      if (!pending?.size) return;
       const key = `${packet.cmd}:${packet.messageId}`;
-      const entry = pending?.get(key);
+      const entry = pending.get(key);
       if (entry === undefined) return;
-      pending!.delete(key);
+      pending.delete(key);
       if (typeof entry === 'number') {
         if (packet.reasonCode) packet.reasonCode = entry;
       } else if (packet.granted) {
@@ -61,6 +79,13 @@ function adjust(packet: Packet, stream: object) {
       return;
     }
   }
+}
+
+/** Makes `stream` a broker connection whose packets go through an {@link Outbox}, and returns it. */
+export function useOutbox(stream: NodeJS.WritableStream): Outbox {
+  const outbox = new Outbox(stream);
+  outboxes.set(stream, outbox);
+  return outbox;
 }
 
 function pendingOf(stream: object) {

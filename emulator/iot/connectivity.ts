@@ -24,8 +24,7 @@ export function trackConnectivity(ctx: EmulatorContext): () => void {
     });
   }
   return ctx.bus.onMessage((msg) => {
-    // The cheap test first: this listener hears every message the broker accepts.
-    if (!msg.topic.startsWith('$aws/events/presence/') || msg.clientId !== undefined) return;
+    if (msg.clientId !== undefined) return;
     const target = parsePresenceTopic(msg.topic);
     if (!target || !ctx.store.c.things.has(target.clientId) || ctx.store.isClosed) return;
     let event: { timestamp?: unknown; versionNumber?: unknown; disconnectReason?: unknown };
@@ -50,5 +49,5 @@ export function trackConnectivity(ctx: EmulatorContext): () => void {
         : previous?.disconnectReason;
     if (reason) record.disconnectReason = reason;
     ctx.store.commit((tx) => tx.put('connectivity', record.clientId, record));
-  });
+  }, '$aws/events/presence/');
 }

@@ -258,7 +258,7 @@ export function attachShadowTopics(ctx: EmulatorContext): () => void {
       );
     });
   };
-  const stopListening = ctx.bus.onMessage(listener);
+  const stopListening = ctx.bus.onMessage(listener, '$aws/things/');
   const detach = () => {
     stopListening();
     if (attached.get(ctx) === detach) attached.delete(ctx);

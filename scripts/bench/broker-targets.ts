@@ -53,6 +53,8 @@ export interface BenchDevices {
 
 export interface Target {
   name: string;
+  /** The broker's process id. */
+  pid?: number;
   endpoint: Endpoint;
   close(): Promise<void>;
 }
@@ -84,15 +86,19 @@ async function waitForPort(port: number, child: ChildProcess, what: string) {
 
 /**
  * The local IoT Core in its own process (as `npm run emulator` runs it) with the bench devices onboarded.
- * Returns the target, the devices, and its data directory (whose PKI mosquitto reuses).
+ * Returns the target, the devices, and its data directory (whose PKI mosquitto reuses). `env` adds to
+ * the emulator's environment (the profiler passes NODE_OPTIONS=--cpu-prof).
  */
-export async function startEmulatorTarget(): Promise<{ target: Target; devices: BenchDevices; dataDir: string }> {
+export async function startEmulatorTarget(
+  env: Record<string, string> = {},
+): Promise<{ target: Target; devices: BenchDevices; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-broker-'));
   const mqttPort = await freePort();
   const proc = await spawnEmulator({
     IOT_EMULATOR_DATA_DIR: dataDir,
     IOT_EMULATOR_MQTT_PORT: String(mqttPort),
     AWS_REGION: REGION,
+    ...env,
   });
   // The emulator logs each refusal; the benchmark should make none. Kept (the tail) to explain a failure.
   let log = '';
@@ -121,6 +127,7 @@ export async function startEmulatorTarget(): Promise<{ target: Target; devices: 
       devices,
       target: {
         name: 'local IoT Core',
+        pid: proc.child.pid,
         endpoint: { host: '127.0.0.1', port: mqttPort, caPem },
         async close() {
           proc.child.kill('SIGTERM');
@@ -181,6 +188,7 @@ export async function startMosquitto(dataDir: string, noDelay: boolean): Promise
   }
   return {
     name: noDelay ? 'mosquitto (set_tcp_nodelay true)' : 'mosquitto (defaults)',
+    pid: child.pid,
     endpoint: { host: '127.0.0.1', port, caPem: fs.readFileSync(path.join(dataDir, 'root-ca.pem'), 'utf8') },
     async close() {
       child.kill('SIGTERM');

@@ -1,9 +1,11 @@
 /**
  * Broker benchmark: the local IoT Core's MQTT broker side by side with Debian's mosquitto in the same
  * run, both over mutual TLS and both authorising every message (policy vs ACL), driven by the same raw
- * MQTT 3.1.1 clients (broker-wire.ts). Rounds alternate the brokers so load from elsewhere on the machine
- * falls on both; each figure is the median over rounds, and each is reported as a ratio to mosquitto
- * (mTLS connects also against mosquitto with `set_tcp_nodelay true`).
+ * MQTT 3.1.1 clients (broker-wire.ts). Each measurement is taken on every broker in turn before the
+ * next one starts, in an order that alternates from round to round, so the brokers compared in a figure
+ * are measured seconds apart and load from elsewhere on the machine falls on all of them; each figure is
+ * the median over rounds, and each is reported as a ratio to mosquitto (mTLS connects also against
+ * mosquitto with `set_tcp_nodelay true`).
  */
 import fs from 'node:fs';
 import { connectsPerSecond, latencyAt, qos0Delivered, qos1Acked } from './broker-load';
@@ -24,19 +26,23 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function measure(t: Target, d: BenchDevices, quick: boolean): Promise<Sample> {
-  const secs = quick ? 1.5 : 3;
-  const qos0 = await qos0Delivered(t, d, secs);
-  const qos1one = await qos1Acked(t, d, 1, secs);
-  const qos1many = await qos1Acked(t, d, 32, secs);
-  const connects = await connectsPerSecond(t, d, secs);
-  const { p50, p99 } = await latencyAt(t, d, 1000, quick ? 2 : 5);
-  const s = { qos0, qos1one, qos1many, connects, p50, p99 };
+type Measurement = (t: Target, d: BenchDevices, quick: boolean) => Promise<Partial<Sample>>;
+
+const seconds = (quick: boolean) => (quick ? 1.5 : 3);
+const MEASUREMENTS: Measurement[] = [
+  async (t, d, quick) => ({ qos0: await qos0Delivered(t, d, seconds(quick)) }),
+  async (t, d, quick) => ({ qos1one: await qos1Acked(t, d, 1, seconds(quick)) }),
+  async (t, d, quick) => ({ qos1many: await qos1Acked(t, d, 32, seconds(quick)) }),
+  async (t, d, quick) => ({ connects: await connectsPerSecond(t, d, seconds(quick)) }),
+  (t, d, quick) => latencyAt(t, d, 1000, quick ? 2 : 5),
+];
+
+function print(t: Target, s: Sample) {
   console.log(
-    `[bench broker] ${t.name.padEnd(34)} QoS0 ${Math.round(qos0)}/s, QoS1x1 ${Math.round(qos1one)}/s, ` +
-      `QoS1x32 ${Math.round(qos1many)}/s, connects ${connects.toFixed(1)}/s, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+    `[bench broker] ${t.name.padEnd(34)} QoS0 ${Math.round(s.qos0)}/s, QoS1x1 ${Math.round(s.qos1one)}/s, ` +
+      `QoS1x32 ${Math.round(s.qos1many)}/s, connects ${s.connects.toFixed(1)}/s, ` +
+      `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`,
   );
-  return s;
 }
 
 export async function benchBroker(opts: { quick: boolean }): Promise<Figure[]> {
@@ -49,7 +55,16 @@ export async function benchBroker(opts: { quick: boolean }): Promise<Figure[]> {
     const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? targets : [...targets].reverse();
-      for (const t of order) samples.get(t)!.push(await measure(t, devices, opts.quick));
+      const round = new Map<Target, Partial<Sample>>(targets.map((t) => [t, {}]));
+      for (const m of MEASUREMENTS) {
+        for (const t of order) Object.assign(round.get(t)!, await m(t, devices, opts.quick));
+      }
+      console.log(`[bench broker] round ${r + 1} of ${rounds}`);
+      for (const t of targets) {
+        const s = round.get(t) as Sample;
+        print(t, s);
+        samples.get(t)!.push(s);
+      }
     }
     const med = (t: Target, k: keyof Sample) => median(samples.get(t)!.map((s) => s[k]));
     const [emu, mosq, mosqNoDelay] = targets as [Target, Target, Target];

@@ -163,14 +163,19 @@ export function attachFleetProvisioning(ctx: EmulatorContext): () => void {
   if (existing) return existing;
   const service = new FleetProvisioningService(ctx);
   const listener: BusListener = (msg) => {
-    if (!msg.topic.startsWith('$aws/certificates/') && !msg.topic.startsWith('$aws/provisioning-templates/')) return;
     service.handleMessage(msg).catch((err: unknown) => {
       ctx.config.log(
         `fleet provisioning: ${msg.topic}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
     });
   };
-  const stopListening = ctx.bus.onMessage(listener);
+  // The fleet provisioning API's two topic families: the broker calls the listener for nothing else.
+  const stopCertificates = ctx.bus.onMessage(listener, '$aws/certificates/');
+  const stopTemplates = ctx.bus.onMessage(listener, '$aws/provisioning-templates/');
+  const stopListening = () => {
+    stopCertificates();
+    stopTemplates();
+  };
   const sweeper = setInterval(() => {
     try {
       sweepFleetProvisioning(ctx);
