@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import { LOCAL_CREDENTIALS } from '../local/credentials';
+import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../local/emulator-admin';
 import { ALLOW_ALL, connectDevice, onboardDevice } from '../../emulator/test/devices';
 import { PresenceTracker } from './presence';
 import { viewOf } from './presence-state';
@@ -27,6 +29,8 @@ before(async () => {
     // What the launcher gives the dashboard: the emulator's own pair (it checks SigV4 on MQTT over WebSocket).
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // And where the admin token is: /_emulator/clients, which seeds the table, is an admin route.
+    [ADMIN_TOKEN_FILE_ENV]: path.join(t.dataDir, ADMIN_TOKEN_FILE_NAME),
   });
 });
 
