@@ -1,35 +1,23 @@
 import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 
-import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
+import type { JobCommit } from '../onboarding/bulk/store';
+import type { DeviceInput, DeviceState, DeviceStatus, JobRecord } from '../onboarding/bulk/types';
+import { bulkJobLeases } from './bulk-job-leases';
 import { jobRow, parseDeviceKey, STATE_COLUMNS, stateColumns, toJob, toState, deviceKey } from './bulk-job-rows';
 import type { BulkJobDevicesTable, DatabaseSchema } from './schema';
 
 export { deviceKey, parseDeviceKey } from './bulk-job-rows';
+export type { ClaimedJob, Lease } from './bulk-job-leases';
+export type { JobCommit };
 
 /**
  * Bulk jobs in the database: the records lib/onboarding/bulk/store.ts keeps (jobs, each device's input, state and
- * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the lease
- * that lets several dashboard instances share jobs: an instance claims a running job nobody holds (or whose
- * holder stopped renewing), renews while it works, releases when done. Writes made under a lease are fenced:
- * once another instance has taken the job over, the old holder's writes are refused (LeaseLostError), so an
- * instance that was only paused cannot overwrite the new holder's progress.
+ * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the leases
+ * that let several dashboard instances share jobs (lib/db/bulk-job-leases.ts). Writes made under a lease are
+ * fenced: once another instance has taken the job over, the old holder's writes are refused (LeaseLostError),
+ * so an instance that was only paused cannot overwrite the new holder's progress.
  */
-
-type Puts<T> = [key: string, value: T | undefined][];
-
-/** One transaction of changes, in lib/onboarding/bulk/store.ts's shape (a value of undefined deletes). */
-export interface JobCommit {
-  jobs?: Puts<JobRecord>;
-  inputs?: Puts<DeviceInput>;
-  states?: Puts<DeviceState>;
-  pems?: Puts<string>;
-}
-
-export interface Lease {
-  owner: string;
-  expiresAt: Date;
-}
 
 export class LeaseLostError extends Error {
   constructor(jobId: string) {
@@ -37,8 +25,6 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError';
   }
 }
-
-const leaseExpiry = (leaseMs: number) => sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::float8)`;
 
 export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
   async function write(trx: Kysely<DatabaseSchema>, puts: JobCommit, leaseOwner?: string) {
@@ -184,10 +170,70 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
       return row && toJob(row);
     },
 
-    /** Newest first. */
-    async jobs(): Promise<JobRecord[]> {
-      const rows = await db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc').execute();
-      return rows.map(toJob);
+    /** Newest first; `limit` of them, drafts left out with `started`. */
+    async jobs(opts: { limit?: number; started?: boolean } = {}): Promise<JobRecord[]> {
+      let q = db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc');
+      if (opts.started) q = q.where('status', '!=', 'draft');
+      if (opts.limit) q = q.limit(opts.limit);
+      return (await q.execute()).map(toJob);
+    },
+
+    /** Devices per status, per job (for the list of jobs: no device rows read). */
+    async statusCounts(jobIds: string[]): Promise<Map<string, Partial<Record<DeviceStatus, number>>>> {
+      const counts = new Map<string, Partial<Record<DeviceStatus, number>>>();
+      if (!jobIds.length) return counts;
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(['job_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('job_id', 'in', jobIds)
+        .groupBy(['job_id', 'status'])
+        .execute();
+      for (const r of rows) {
+        const c = counts.get(r.job_id) ?? {};
+        c[r.status as DeviceStatus] = Number(r.n);
+        counts.set(r.job_id, c);
+      }
+      return counts;
+    },
+
+    /** Which of `names` the job already has (a batch added to a draft must not repeat one). */
+    async takenThingNames(jobId: string, names: string[]): Promise<Set<string>> {
+      if (!names.length) return new Set();
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select('thing_name')
+        .where('job_id', '=', jobId)
+        .where('thing_name', 'in', names)
+        .execute();
+      return new Set(rows.map((r) => r.thing_name));
+    },
+
+    /** Every done device's certificate (public), for the job's zip. */
+    async certificates(
+      jobId: string,
+    ): Promise<
+      { index: number; thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[]
+    > {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(['position', 'thing_name', 'certificate_id', 'certificate_arn', 'certificate_pem'])
+        .where('job_id', '=', jobId)
+        .where('status', '=', 'done')
+        .orderBy('position')
+        .execute();
+      return rows.flatMap((r) =>
+        r.certificate_id && r.certificate_arn && r.certificate_pem
+          ? [
+              {
+                index: r.position,
+                thingName: r.thing_name,
+                certificateId: r.certificate_id,
+                certificateArn: r.certificate_arn,
+                certificatePem: r.certificate_pem,
+              },
+            ]
+          : [],
+      );
     },
 
     /** Every device's state in the job, in list order. */
@@ -246,73 +292,18 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
       return row?.certificate_pem ?? undefined;
     },
 
-    /** Every certificate id any job has recorded (the runner skips them when it looks for a lost certificate). */
-    async knownCertificateIds(): Promise<Set<string>> {
-      const rows = await db
-        .selectFrom('bulk_job_devices')
-        .select('certificate_id')
-        .where('certificate_id', 'is not', null)
-        .execute();
-      return new Set(rows.map((r) => r.certificate_id!));
-    },
-
-    // ------------------------------------------------------------------ leases
-
     /**
-     * Claims one running (or cancelling) job that no instance holds or whose lease has expired, oldest first
-     * (or the given job only), for `leaseMs` by the database's clock. Concurrent claimers never get the same
-     * job: each locks its candidate row and skips rows another has locked (FOR UPDATE SKIP LOCKED).
+     * Certificate ids any job has recorded (a resumed job skips them when it looks for a lost certificate). With
+     * `since` (ms), only those that may have been made since: a device unfinished then, or finished after.
      */
-    async claim(owner: string, leaseMs: number, opts: { jobId?: string } = {}): Promise<JobRecord | undefined> {
-      const row = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_owner: owner, lease_expires_at: leaseExpiry(leaseMs) })
-        .where('id', '=', (eb) => {
-          let candidate = eb
-            .selectFrom('bulk_jobs')
-            .select('id')
-            .where('status', 'in', ['running', 'cancelling'])
-            .where((w) => w.or([w('lease_owner', 'is', null), w('lease_expires_at', '<', sql<Date>`now()`)]));
-          if (opts.jobId) candidate = candidate.where('id', '=', opts.jobId);
-          return candidate.orderBy('created_at').limit(1).forUpdate().skipLocked();
-        })
-        .returningAll()
-        .executeTakeFirst();
-      return row && toJob(row);
+    async knownCertificateIds(since?: number): Promise<Set<string>> {
+      let q = db.selectFrom('bulk_job_devices').select('certificate_id').where('certificate_id', 'is not', null);
+      if (since !== undefined)
+        q = q.where((w) => w.or([w('finished_at', 'is', null), w('finished_at', '>=', new Date(since))]));
+      return new Set((await q.execute()).map((r) => r.certificate_id!));
     },
 
-    /** Extends the lease; false when this owner no longer holds the job (another instance took it over). */
-    async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
-      const r = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_expires_at: leaseExpiry(leaseMs) })
-        .where('id', '=', jobId)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
-
-    /** Gives the job up (finished, or this instance is shutting down); false when it was not held. */
-    async release(jobId: string, owner: string): Promise<boolean> {
-      const r = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_owner: null, lease_expires_at: null })
-        .where('id', '=', jobId)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
-
-    async lease(jobId: string): Promise<Lease | undefined> {
-      const row = await db
-        .selectFrom('bulk_jobs')
-        .select(['lease_owner', 'lease_expires_at'])
-        .where('id', '=', jobId)
-        .executeTakeFirst();
-      return row?.lease_owner && row.lease_expires_at
-        ? { owner: row.lease_owner, expiresAt: row.lease_expires_at }
-        : undefined;
-    },
+    ...bulkJobLeases(db),
   };
   return repo;
 }

@@ -8,7 +8,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } fro
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
-import { bulkJobRunner } from '@/lib/server/services';
+import type { RecentJob } from '@/lib/onboarding/bulk/jobs';
+import { bulkJobs } from '@/lib/server/services';
 import { POLICY_TEMPLATES } from '@/lib/policies/templates';
 
 export const dynamic = 'force-dynamic';
@@ -25,11 +26,12 @@ export default async function BulkPage() {
     problems.push(toAppError(err).message);
   }
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({ id: t.id, title: t.title, summary: t.summary }));
-  const runner = bulkJobRunner();
-  const jobs = runner
-    .jobs()
-    .filter((j) => j.status !== 'draft')
-    .slice(0, 20);
+  let jobs: RecentJob[] = [];
+  try {
+    jobs = await (await bulkJobs()).recent(20);
+  } catch (err) {
+    problems.push(`Bulk jobs are not available: ${err instanceof Error ? err.message : String(err)}`);
+  }
 
   return (
     <>
@@ -56,8 +58,7 @@ export default async function BulkPage() {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {jobs.map((j) => {
-                  const counts = runner.view(j.id)?.counts;
+                {jobs.map(({ job: j, counts }) => {
                   return (
                     <TableRow key={j.id}>
                       <TableCell>
@@ -69,8 +70,8 @@ export default async function BulkPage() {
                         <StatusBadge status={j.status} />
                       </TableCell>
                       <TableCell>
-                        {counts ? `${counts.done} done of ${j.total}` : j.total}
-                        {counts && counts.failed + counts['rolled-back']
+                        {`${counts.done} done of ${j.total}`}
+                        {counts.failed + counts['rolled-back']
                           ? `, ${counts.failed + counts['rolled-back']} failed`
                           : ''}
                       </TableCell>
