@@ -108,7 +108,13 @@ export class HeldJob {
   private async beforeCall(): Promise<void> {
     await this.store.ready();
     if (this.fresh()) return;
-    await this.renew();
+    // Renew now, waiting at most until the lease would expire (a database that does not answer loses the job).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expiry = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, this.validUntil - performance.now()));
+    });
+    await Promise.race([this.renew(), expiry]);
+    clearTimeout(timer);
     if (this.fresh()) return;
     this.o.onLost(this, new Error('the lease could not be renewed in time'));
     throw new StoreClosedError();

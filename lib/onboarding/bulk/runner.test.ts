@@ -21,7 +21,7 @@ import { startTestEmulator, type TestEmulator } from '../../../emulator/test/har
 import { bulkJobsRepository } from '../../db/bulk-jobs';
 import { type Database, openDatabase } from '../../db/database';
 import { DatabaseJobStore, flushBeforeEachCall } from '../../db/job-store';
-import { testDrivers } from '../../db/testing/drivers';
+import { pgliteInDirectory, testDrivers } from '../../db/testing/drivers';
 import { JobRunner } from './runner';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
 import type { OnboardingAws } from '../aws';
@@ -235,6 +235,7 @@ describe('bulk job runner against the local IoT Core', () => {
     const dataDir = path.join(dir, 'db');
     const before = new Set(await allCertificateIds(t.iot));
     const devices = await makeInputs('killed', 80);
+    await pgliteInDirectory(dataDir);
     let onDisk = await openDatabase({ driver: 'pglite', dataDir });
     let store = await openStore(onDisk);
     let runner = runnerOn(store, aws);
