@@ -12,6 +12,8 @@ import { benchMqttClient } from './mqtt-client';
 import { benchCaSigning } from './ca-signing';
 import { benchBulk } from './bulk';
 import { benchBroker } from './broker';
+import { benchAudit } from './audit';
+import { benchBulkStores } from './bulk-stores';
 import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -29,6 +31,14 @@ const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Pr
   broker: {
     title: 'MQTT broker vs mosquitto in the same run (mutual TLS, policy / ACL on every message)',
     run: benchBroker,
+  },
+  audit: {
+    title: 'Audit trail with 100,000 events (server time) and the sign-in round trip, PGlite vs PostgreSQL',
+    run: benchAudit,
+  },
+  'bulk-stores': {
+    title: 'Bulk job devices/s: the previous journal store vs the database (PGlite, PostgreSQL) in one run',
+    run: benchBulkStores,
   },
 };
 
