@@ -79,6 +79,8 @@ test.describe('audit trail', () => {
     await expect(page.getByText('The outcome is success, failure or denied.')).toBeVisible();
     await expect(page.getByText(/A date \(2024-05-31\)/)).toBeVisible();
     await audit.goto('?after=forged');
-    await expect(page.getByRole('alert')).toContainText('The page link is not valid');
+    await expect(page.getByRole('alert').filter({ hasText: 'Could not load the audit trail' })).toContainText(
+      'The page link is not valid',
+    );
   });
 });
