@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 
 import type { JobCommit } from '../onboarding/bulk/store';
@@ -24,6 +24,36 @@ export class LeaseLostError extends Error {
     super(`Job ${jobId} is now worked by another dashboard instance; this one stops working it.`);
     this.name = 'LeaseLostError';
   }
+}
+
+/** One device's progress (and its PEM, when the same write records it) as a row of `progressUpdate`'s values. */
+function progressRow(key: string, state: DeviceState, pems: Map<string, string | undefined>): RawBuilder<unknown> {
+  const { jobId, index } = parseDeviceKey(key);
+  const c = stateColumns(state);
+  const pemSet = pems.has(key);
+  const pem = pems.get(key) ?? null;
+  pems.delete(key);
+  return sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
+    ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
+    ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`;
+}
+
+/**
+ * One UPDATE of many devices' progress. With `fence`, it changes rows only while `owner` holds the job's lease,
+ * and holds the job's row FOR SHARE until it commits, so a claim by another instance cannot slip in between.
+ */
+function progressUpdate(rows: RawBuilder<unknown>[], fence?: { jobId: string; owner: string }) {
+  const lease = fence
+    ? sql`, (select id from bulk_jobs where id = ${fence.jobId} and lease_owner = ${fence.owner} for share) as lease`
+    : sql``;
+  return sql`update bulk_job_devices as d set
+      status = v.status, inflight_step = v.inflight_step, inflight_at = v.inflight_at,
+      certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
+      started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
+      certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
+    from (values ${sql.join(rows)}) as v(job_id, position, status, inflight_step, inflight_at, certificate_id,
+      certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)${lease}
+    where d.job_id = v.job_id and d.position = v.position${fence ? sql` and lease.id = v.job_id` : sql``}`;
 }
 
 export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
@@ -102,33 +132,16 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
 
     // Progress of existing devices, with the certificate PEM recorded alongside: one UPDATE for the batch.
     const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
-    const updates: ReturnType<typeof sql>[] = [];
+    const updates: RawBuilder<unknown>[] = [];
     for (const [key, state] of states) {
-      const { jobId, index } = parseDeviceKey(key);
-      if (!state) {
-        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+      if (state) {
+        updates.push(progressRow(key, state, pems));
         continue;
       }
-      const c = stateColumns(state);
-      const pemSet = pems.has(key);
-      const pem = pems.get(key) ?? null;
-      pems.delete(key);
-      updates.push(
-        sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
-          ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
-          ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`,
-      );
+      const { jobId, index } = parseDeviceKey(key);
+      await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
     }
-    for (let i = 0; i < updates.length; i += 1000) {
-      await sql`update bulk_job_devices as d set
-          status = v.status, inflight_step = v.inflight_step, inflight_at = v.inflight_at,
-          certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
-          started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
-          certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
-        from (values ${sql.join(updates.slice(i, i + 1000))}) as v(job_id, position, status, inflight_step,
-          inflight_at, certificate_id, certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)
-        where d.job_id = v.job_id and d.position = v.position`.execute(trx);
-    }
+    for (let i = 0; i < updates.length; i += 1000) await progressUpdate(updates.slice(i, i + 1000)).execute(trx);
 
     // A PEM recorded without a state change (none of the runner's writes does this, but the store allows it).
     for (const [key, pem] of pems) {
@@ -156,6 +169,21 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
       if (single && pemsFolded && (puts.states?.length ?? 0) <= 1000) {
         await write(db, puts);
         return;
+      }
+      // The same under a lease, for one job: the fence in the statement itself, so still one round trip.
+      const progressOnly =
+        !puts.jobs?.length && !puts.inputs?.length && pemsFolded && (puts.states ?? []).every(([, v]) => v);
+      const jobIds = new Set((puts.states ?? []).map(([k]) => parseDeviceKey(k).jobId));
+      const [jobId] = jobIds;
+      if (opts.leaseOwner && progressOnly && jobId && jobIds.size === 1 && puts.states!.length <= 1000) {
+        const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
+        const rows = puts.states!.map(([key, state]) => progressRow(key, state!, pems));
+        const r = await progressUpdate(rows, { jobId, owner: opts.leaseOwner }).execute(db);
+        const written = Number(r.numAffectedRows ?? 0);
+        if (written === rows.length) return;
+        // Nothing was written (the statement is atomic): the lease is another instance's, or a device is missing.
+        if ((await repo.lease(jobId))?.owner !== opts.leaseOwner) throw new LeaseLostError(jobId);
+        throw new Error(`Bulk job ${jobId}: ${rows.length - written} of the devices written are not in the database.`);
       }
       await db.transaction().execute((trx) => write(trx, puts, opts.leaseOwner));
     },

@@ -156,14 +156,9 @@ export class BulkJobs {
         throw new JobError(BUSY_MESSAGE);
       }
       const before = h.job!.status;
-      let job: JobRecord;
-      try {
-        job = h.runner.start(jobId);
-      } finally {
-        this.settle(h);
-      }
+      const job = this.act(h, () => h.runner.start(jobId));
       if (before !== job.status) {
-        this.record(before === 'draft' ? 'bulk.start' : 'bulk.resume', h, by, {
+        await this.record(before === 'draft' ? 'bulk.start' : 'bulk.resume', h, by, {
           devices: job.total,
           policy: job.policyName,
         });
@@ -184,18 +179,13 @@ export class BulkJobs {
           // Another instance works it: asked through the database, it stops at its next lease renewal.
           const asked = await this.repo.requestCancel(jobId, this.now());
           const counts = (await this.repo.statusCounts([jobId])).get(jobId);
-          if (asked) this.record('bulk.cancel', asked, by, { counts: { ...emptyCounts(), ...counts } });
+          if (asked) await this.record('bulk.cancel', asked, by, { counts: { ...emptyCounts(), ...counts } });
           return asked ?? this.stored(jobId);
         }
       }
       const before = h.job!.status;
-      let job: JobRecord;
-      try {
-        job = h.runner.cancel(jobId);
-      } finally {
-        this.settle(h);
-      }
-      if (job.status !== before) this.record('bulk.cancel', h, by, {});
+      const job = this.act(h, () => h.runner.cancel(jobId));
+      if (job.status !== before) await this.record('bulk.cancel', h, by, {});
       return job;
     });
   }
@@ -208,13 +198,8 @@ export class BulkJobs {
         await this.stored(jobId);
         throw new JobError(BUSY_MESSAGE);
       }
-      let n = 0;
-      try {
-        n = h.runner.retry(jobId, indexes);
-      } finally {
-        this.settle(h);
-      }
-      if (n) this.record('bulk.retry', h, by, { retried: n });
+      const n = this.act(h, () => h.runner.retry(jobId, indexes));
+      if (n) await this.record('bulk.retry', h, by, { retried: n });
       return n;
     });
   }
@@ -282,7 +267,7 @@ export class BulkJobs {
       h.runner.resumeAll();
       this.settle(h);
       const takenOver = got.previousOwner !== undefined && got.previousOwner !== this.owner;
-      this.record(takenOver ? 'bulk.take-over' : 'bulk.resume', h, undefined, {
+      await this.record(takenOver ? 'bulk.take-over' : 'bulk.resume', h, undefined, {
         instance: this.owner,
         ...(takenOver ? { from: got.previousOwner } : {}),
       });
@@ -325,6 +310,15 @@ export class BulkJobs {
     if (!this.stopped) this.log(`bulk job ${h.jobId}: this instance stopped working it (${messageOf(reason)})`);
   }
 
+  /** A request to the job's runner; whatever it did, the job is settled (released once its loop ends). */
+  private act<T>(h: HeldJob, fn: () => T): T {
+    try {
+      return fn();
+    } finally {
+      this.settle(h);
+    }
+  }
+
   /** Once the job's loop ends: commit, release the lease, record the finish. */
   private settle(h: HeldJob): void {
     if (h.runner.isRunning(h.jobId)) h.ran = true;
@@ -343,11 +337,15 @@ export class BulkJobs {
       return this.lose(h, err);
     }
     h.store.close();
-    this.drop(h);
-    await this.repo.release(h.jobId, this.owner);
+    // No more renewals: the lease goes now. `idle()` resolves once the finish is recorded and the lease released.
+    h.lost = true;
     const job = h.job;
     if (h.ran && job && (job.status === 'completed' || job.status === 'cancelled'))
-      this.record('bulk.finish', h, undefined, { status: job.status }, h.counts().done === job.total);
+      await this.record('bulk.finish', h, undefined, { status: job.status }, h.counts().done === job.total);
+    await this.repo
+      .release(h.jobId, this.owner)
+      .catch((err: unknown) => this.log(`bulk job ${h.jobId}: the lease could not be released (${messageOf(err)})`));
+    this.drop(h);
   }
 
   private drop(h: HeldJob): void {
@@ -379,18 +377,18 @@ export class BulkJobs {
     return job;
   }
 
-  /** Appends the event (never in the way of the job: a failure to record is logged). */
-  private record(
+  /** Appends the event (never in the way of the job: a failure to record is logged, never thrown). */
+  private async record(
     action: BulkJobAction,
     of: HeldJob | JobRecord,
     by: JobActor | undefined,
     details: Record<string, unknown>,
     success = true,
-  ): void {
+  ): Promise<void> {
     const job = of instanceof HeldJob ? of.job : of;
     if (!job || !this.o.record) return;
     const counts = of instanceof HeldJob ? of.counts() : undefined;
-    void this.o
+    await this.o
       .record(jobEvent(action, job, { by, counts, details, success }))
       .catch((err: unknown) =>
         this.log(`bulk job ${job.id}: the audit event could not be recorded (${messageOf(err)})`),
