@@ -26,7 +26,12 @@ export class DatabaseJobStore implements JobStore {
   private readonly pemRecords = new Map<string, Map<number, string>>();
   private queue: JobCommit[] = [];
   private writing: Promise<void> = Promise.resolve();
+  /** Writes made so far, and how many of them are committed: a flush waits for its own writes only. */
+  private made = 0;
+  private committed = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
+  private dropped = false;
   /** Why the store stopped, when a write failed. */
   failure: unknown;
 
@@ -91,6 +96,7 @@ export class DatabaseJobStore implements JobStore {
     apply(this.pemRecords, puts.pems);
     if (!any) return;
     this.queue.push(puts);
+    this.made++;
     // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
     // AWS call answered in the same turn go into one transaction.
     if (this.queue.length === 1)
@@ -134,9 +140,14 @@ export class DatabaseJobStore implements JobStore {
     return this.repo.knownCertificateIds(since);
   }
 
-  /** Resolves when every write made so far is in the database; rejects with the failure if one failed. */
+  /**
+   * Resolves when every write made so far is in the database (not waiting for writes made after this call);
+   * rejects with the failure if one failed.
+   */
   async flush(): Promise<void> {
-    await this.writing;
+    const upTo = this.made;
+    if (this.committed < upTo && !this.failure && !this.dropped)
+      await new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
     if (this.failure) throw this.failure;
   }
 
@@ -157,7 +168,9 @@ export class DatabaseJobStore implements JobStore {
   /** Stops at once, as a crash would: writes not yet committed are dropped. For tests. */
   crash(): void {
     this.closed = true;
+    this.dropped = true;
     this.queue = [];
+    this.wake(true);
   }
 
   get isClosed() {
@@ -167,18 +180,31 @@ export class DatabaseJobStore implements JobStore {
   /** Commits the queue in batches (every write queued meanwhile goes into the next transaction). */
   private async drain(): Promise<void> {
     while (this.queue.length) {
+      const upTo = this.made;
       const batch = merge(this.queue);
       this.queue = [];
       try {
         await this.repo.commit(batch, { leaseOwner: this.opts.leaseOwner });
+        this.committed = upTo;
+        this.wake();
       } catch (err) {
         this.failure = err;
         this.closed = true;
         this.queue = [];
+        this.wake(true);
         this.opts.onFailure?.(err);
         return;
       }
     }
+  }
+
+  /** Lets go the flushes whose writes are committed (all of them once nothing more will be). */
+  private wake(all = false): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!all && w.upTo > this.committed) return true;
+      w.resolve();
+      return false;
+    });
   }
 }
 
