@@ -6,9 +6,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startServices } = await import('./lib/server/services');
   try {
-    startServices();
+    await startServices();
   } catch (err) {
-    // A misconfiguration (IOT_MODE, the data directory) must not stop the server: the pages report it.
+    // A misconfiguration (IOT_MODE, the database) must not stop the server: the pages report it, and the
+    // service is started again on first use.
     console.error(`Start-up services did not start: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

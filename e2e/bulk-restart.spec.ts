@@ -11,7 +11,7 @@ import { E2E_ENV, requireEnv } from './stack';
 
 /**
  * A dashboard server killed in the middle of a bulk job: the spec runs its own `next start` (same build,
- * same emulator, its own job store), SIGKILLs it while the job runs, starts a new one on the same store,
+ * same emulator, its own embedded database), SIGKILLs it while the job runs, starts a new one on the same data,
  * and checks the job resumes at start-up (no page visit needed) and finishes with every device exactly once —
  * no duplicate things, certificates or attachments.
  */
@@ -51,6 +51,7 @@ function startDashboard(dataDir: string): Promise<NextServer> {
     startNext({
       port,
       stdio: 'pipe',
+      readyTimeoutMs: 180_000,
       env: {
         IOT_MODE: 'local',
         AWS_REGION: requireEnv(E2E_ENV.region),

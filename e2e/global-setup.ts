@@ -45,6 +45,8 @@ export default async function globalSetup(): Promise<void> {
     stack.next = await startNext({
       port: await getFreePort(),
       stdio: 'pipe',
+      // The first start creates the dashboard's embedded database (initdb): slow on a busy machine.
+      readyTimeoutMs: 180_000,
       env: {
         IOT_MODE: 'local',
         AWS_REGION: REGION,

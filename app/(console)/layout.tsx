@@ -21,6 +21,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { href: '/policies', label: 'Policies' },
   { href: '/mqtt', label: 'MQTT test client' },
   { href: '/settings', label: 'Settings' },
+  { href: '/audit', label: 'Audit trail' },
 ];
 
 function currentTarget(): { mode: IotMode | 'unknown'; region: string } {

@@ -1,3 +1,4 @@
+import { csvCell } from '../csv/csv';
 import type { AuditEvent } from './audit';
 
 /**
@@ -24,36 +25,29 @@ export const AUDIT_CSV_COLUMNS = [
   'details',
 ] as const;
 
-/**
- * One CSV cell: quoted when it holds a comma, quote or line break; a leading = + - @ (or tab/CR) is prefixed
- * with ' so a spreadsheet shows the text instead of running it as a formula (CSV injection).
- */
-export function csvCell(value: string | undefined): string {
-  if (value === undefined) return '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 function csvRow(e: AuditEvent): string {
-  return [
-    e.id,
-    e.at.toISOString(),
-    e.actor.id,
-    e.actor.name,
-    e.actor.role,
-    e.clientAddress,
-    e.userAgent,
-    e.action,
-    e.resource.type,
-    e.resource.id,
-    e.resource.arn,
-    e.resources.join(' '),
-    e.outcome,
-    e.awsRequestId,
-    Object.keys(e.details).length ? JSON.stringify(e.details) : undefined,
-  ]
-    .map(csvCell)
-    .join(',');
+  return (
+    [
+      e.id,
+      e.at.toISOString(),
+      e.actor.id,
+      e.actor.name,
+      e.actor.role,
+      e.clientAddress,
+      e.userAgent,
+      e.action,
+      e.resource.type,
+      e.resource.id,
+      e.resource.arn,
+      e.resources.join(' '),
+      e.outcome,
+      e.awsRequestId,
+      Object.keys(e.details).length ? JSON.stringify(e.details) : undefined,
+    ]
+      // Every cell through lib/csv, the one CSV writer: neutralised when a spreadsheet would run it as a formula.
+      .map((cell) => csvCell(cell ?? ''))
+      .join(',')
+  );
 }
 
 export async function* auditCsv(events: AsyncIterable<AuditEvent>): AsyncGenerator<string> {

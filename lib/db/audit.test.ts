@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { type AuditEvent, AuditCursorError, auditLog, redactSecrets } from './audit';
-import { auditCsv, auditJson, csvCell } from './audit-export';
+import { auditCsv, auditJson } from './audit-export';
 import type { Database } from './database';
 import { testDrivers } from './testing/drivers';
 
@@ -30,12 +30,23 @@ describe('audit details and exports', () => {
     );
   });
 
-  it('quotes CSV cells that need it and defuses spreadsheet formulas', () => {
-    assert.equal(csvCell('plain'), 'plain');
-    assert.equal(csvCell('a,b'), '"a,b"');
-    assert.equal(csvCell('say "hi"'), '"say ""hi"""');
-    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
-    assert.equal(csvCell(undefined), '');
+  it('writes the CSV through lib/csv: cells quoted when they need it, spreadsheet formulas defused', async () => {
+    const event: AuditEvent = {
+      id: '1',
+      at: new Date(0),
+      actor: { name: '=HYPERLINK("x")' },
+      userAgent: '@agent',
+      action: 'thing.create',
+      resource: { id: 'a,b' },
+      resources: [],
+      outcome: 'success',
+      details: {},
+    };
+    async function* one() {
+      yield event;
+    }
+    const [, row] = (await collect(auditCsv(one()))).split('\r\n');
+    assert.equal(row, `1,1970-01-01T00:00:00.000Z,,"'=HYPERLINK(""x"")",,,'@agent,thing.create,,"a,b",,,success,,`);
   });
 });
 
@@ -119,6 +130,10 @@ for (const driver of testDrivers) {
         [0],
       );
       assert.deepEqual(await ids({ actorName: 'nobody' }), []);
+    });
+
+    it('lists the distinct actions recorded, in order', async () => {
+      assert.deepEqual(await log.actions(), ['bundle.download', 'certificate.revoke']);
     });
 
     it('refuses a forged cursor with a clear error', async () => {

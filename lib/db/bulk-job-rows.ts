@@ -10,20 +10,13 @@ import type {
 } from '../onboarding/bulk/types';
 import type { BulkJobDevicesTable, BulkJobsTable } from './schema';
 
+export { deviceKey, parseDeviceKey } from '../onboarding/bulk/store';
+
 /**
  * Bulk job records <-> rows: a JobRecord is a `bulk_jobs` row; a device's DeviceState is spread over the
  * `bulk_job_devices` columns queries filter on (status, the call in flight, the certificate) and `progress`
  * (the rest), its DeviceInput is `input`. Keys are lib/onboarding/bulk/store.ts's: `<jobId>/<000042>`.
  */
-
-export const deviceKey = (jobId: string, index: number) => `${jobId}/${String(index).padStart(6, '0')}`;
-
-export function parseDeviceKey(key: string): { jobId: string; index: number } {
-  const slash = key.lastIndexOf('/');
-  const index = Number(key.slice(slash + 1));
-  if (slash <= 0 || !Number.isInteger(index) || index < 0) throw new Error(`Not a device key: ${key}`);
-  return { jobId: key.slice(0, slash), index };
-}
 
 const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 const ms = (d: Date | null) => (d === null ? undefined : d.getTime());
@@ -39,6 +32,7 @@ export function jobRow(job: JobRecord): Insertable<BulkJobsTable> {
     policy_source: job.policySource,
     total: job.total,
     settings: JSON.stringify(job.settings),
+    created_by: job.createdBy ?? null,
     created_at: new Date(job.createdAt),
     updated_at: new Date(job.updatedAt),
     started_at: date(job.startedAt),
@@ -57,6 +51,7 @@ export function toJob(row: Selectable<BulkJobsTable>): JobRecord {
     policySource: row.policy_source as JobRecord['policySource'],
     total: row.total,
     settings: row.settings as unknown as JobSettings,
+    createdBy: row.created_by ?? undefined,
     startedAt: ms(row.started_at),
     finishedAt: ms(row.finished_at),
   });

@@ -13,7 +13,6 @@ import { sql } from 'kysely';
 
 import { startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import { JobRunner } from '../onboarding/bulk/runner';
-import type { JobStore } from '../onboarding/bulk/store';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from '../onboarding/bulk/testing/fixtures';
 import { DEFAULT_JOB_SETTINGS, type DeviceInput, type JobRecord } from '../onboarding/bulk/types';
 import { bulkJobsRepository, deviceKey, LeaseLostError } from './bulk-jobs';
@@ -216,7 +215,7 @@ for (const driver of testDrivers) {
             return r;
           },
         };
-        runner = new JobRunner({ store: store as unknown as JobStore, aws: flushBeforeEachCall(crashing, store) });
+        runner = new JobRunner({ store, aws: flushBeforeEachCall(crashing, store) });
         const created = runner.createJob({
           name: 'db crash',
           policyName,
@@ -235,7 +234,7 @@ for (const driver of testDrivers) {
           store.states(created.id).some((d) => d.inflight?.step === 'certificate'),
           'the crash left a certificate call recorded as in flight',
         );
-        runner = new JobRunner({ store: store as unknown as JobStore, aws: flushBeforeEachCall(aws, store) });
+        runner = new JobRunner({ store, aws: flushBeforeEachCall(aws, store) });
         assert.deepEqual(runner.resumeAll(), [created.id]);
         await runner.idle(created.id);
         await store.flush();

@@ -1,35 +1,23 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 
-import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
+import type { JobCommit } from '../onboarding/bulk/store';
+import type { DeviceInput, DeviceState, DeviceStatus, JobRecord } from '../onboarding/bulk/types';
+import { bulkJobLeases } from './bulk-job-leases';
 import { jobRow, parseDeviceKey, STATE_COLUMNS, stateColumns, toJob, toState, deviceKey } from './bulk-job-rows';
 import type { BulkJobDevicesTable, DatabaseSchema } from './schema';
 
 export { deviceKey, parseDeviceKey } from './bulk-job-rows';
+export type { ClaimedJob, Lease } from './bulk-job-leases';
+export type { JobCommit };
 
 /**
  * Bulk jobs in the database: the records lib/onboarding/bulk/store.ts keeps (jobs, each device's input, state and
- * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the lease
- * that lets several dashboard instances share jobs: an instance claims a running job nobody holds (or whose
- * holder stopped renewing), renews while it works, releases when done. Writes made under a lease are fenced:
- * once another instance has taken the job over, the old holder's writes are refused (LeaseLostError), so an
- * instance that was only paused cannot overwrite the new holder's progress.
+ * certificate PEM, addressed by the same keys `<jobId>/<000042>`), written in transactions, plus the leases
+ * that let several dashboard instances share jobs (lib/db/bulk-job-leases.ts). Writes made under a lease are
+ * fenced: once another instance has taken the job over, the old holder's writes are refused (LeaseLostError),
+ * so an instance that was only paused cannot overwrite the new holder's progress.
  */
-
-type Puts<T> = [key: string, value: T | undefined][];
-
-/** One transaction of changes, in lib/onboarding/bulk/store.ts's shape (a value of undefined deletes). */
-export interface JobCommit {
-  jobs?: Puts<JobRecord>;
-  inputs?: Puts<DeviceInput>;
-  states?: Puts<DeviceState>;
-  pems?: Puts<string>;
-}
-
-export interface Lease {
-  owner: string;
-  expiresAt: Date;
-}
 
 export class LeaseLostError extends Error {
   constructor(jobId: string) {
@@ -38,7 +26,35 @@ export class LeaseLostError extends Error {
   }
 }
 
-const leaseExpiry = (leaseMs: number) => sql<Date>`now() + make_interval(secs => ${leaseMs / 1000}::float8)`;
+/** One device's progress (and its PEM, when the same write records it) as a row of `progressUpdate`'s values. */
+function progressRow(key: string, state: DeviceState, pems: Map<string, string | undefined>): RawBuilder<unknown> {
+  const { jobId, index } = parseDeviceKey(key);
+  const c = stateColumns(state);
+  const pemSet = pems.has(key);
+  const pem = pems.get(key) ?? null;
+  pems.delete(key);
+  return sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
+    ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
+    ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`;
+}
+
+/**
+ * One UPDATE of many devices' progress. With `fence`, it changes rows only while `owner` holds the job's lease,
+ * and holds the job's row FOR SHARE until it commits, so a claim by another instance cannot slip in between.
+ */
+function progressUpdate(rows: RawBuilder<unknown>[], fence?: { jobId: string; owner: string }) {
+  const lease = fence
+    ? sql`, (select id from bulk_jobs where id = ${fence.jobId} and lease_owner = ${fence.owner} for share) as lease`
+    : sql``;
+  return sql`update bulk_job_devices as d set
+      status = v.status, inflight_step = v.inflight_step, inflight_at = v.inflight_at,
+      certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
+      started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
+      certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
+    from (values ${sql.join(rows)}) as v(job_id, position, status, inflight_step, inflight_at, certificate_id,
+      certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)${lease}
+    where d.job_id = v.job_id and d.position = v.position${fence ? sql` and lease.id = v.job_id` : sql``}`;
+}
 
 export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
   async function write(trx: Kysely<DatabaseSchema>, puts: JobCommit, leaseOwner?: string) {
@@ -116,33 +132,16 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
 
     // Progress of existing devices, with the certificate PEM recorded alongside: one UPDATE for the batch.
     const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
-    const updates: ReturnType<typeof sql>[] = [];
+    const updates: RawBuilder<unknown>[] = [];
     for (const [key, state] of states) {
-      const { jobId, index } = parseDeviceKey(key);
-      if (!state) {
-        await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
+      if (state) {
+        updates.push(progressRow(key, state, pems));
         continue;
       }
-      const c = stateColumns(state);
-      const pemSet = pems.has(key);
-      const pem = pems.get(key) ?? null;
-      pems.delete(key);
-      updates.push(
-        sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
-          ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
-          ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`,
-      );
+      const { jobId, index } = parseDeviceKey(key);
+      await trx.deleteFrom('bulk_job_devices').where('job_id', '=', jobId).where('position', '=', index).execute();
     }
-    for (let i = 0; i < updates.length; i += 1000) {
-      await sql`update bulk_job_devices as d set
-          status = v.status, inflight_step = v.inflight_step, inflight_at = v.inflight_at,
-          certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
-          started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
-          certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
-        from (values ${sql.join(updates.slice(i, i + 1000))}) as v(job_id, position, status, inflight_step,
-          inflight_at, certificate_id, certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)
-        where d.job_id = v.job_id and d.position = v.position`.execute(trx);
-    }
+    for (let i = 0; i < updates.length; i += 1000) await progressUpdate(updates.slice(i, i + 1000)).execute(trx);
 
     // A PEM recorded without a state change (none of the runner's writes does this, but the store allows it).
     for (const [key, pem] of pems) {
@@ -171,6 +170,21 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
         await write(db, puts);
         return;
       }
+      // The same under a lease, for one job: the fence in the statement itself, so still one round trip.
+      const progressOnly =
+        !puts.jobs?.length && !puts.inputs?.length && pemsFolded && (puts.states ?? []).every(([, v]) => v);
+      const jobIds = new Set((puts.states ?? []).map(([k]) => parseDeviceKey(k).jobId));
+      const [jobId] = jobIds;
+      if (opts.leaseOwner && progressOnly && jobId && jobIds.size === 1 && puts.states!.length <= 1000) {
+        const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
+        const rows = puts.states!.map(([key, state]) => progressRow(key, state!, pems));
+        const r = await progressUpdate(rows, { jobId, owner: opts.leaseOwner }).execute(db);
+        const written = Number(r.numAffectedRows ?? 0);
+        if (written === rows.length) return;
+        // Nothing was written (the statement is atomic): the lease is another instance's, or a device is missing.
+        if ((await repo.lease(jobId))?.owner !== opts.leaseOwner) throw new LeaseLostError(jobId);
+        throw new Error(`Bulk job ${jobId}: ${rows.length - written} of the devices written are not in the database.`);
+      }
       await db.transaction().execute((trx) => write(trx, puts, opts.leaseOwner));
     },
 
@@ -184,10 +198,70 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
       return row && toJob(row);
     },
 
-    /** Newest first. */
-    async jobs(): Promise<JobRecord[]> {
-      const rows = await db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc').execute();
-      return rows.map(toJob);
+    /** Newest first; `limit` of them, drafts left out with `started`. */
+    async jobs(opts: { limit?: number; started?: boolean } = {}): Promise<JobRecord[]> {
+      let q = db.selectFrom('bulk_jobs').selectAll().orderBy('created_at', 'desc');
+      if (opts.started) q = q.where('status', '!=', 'draft');
+      if (opts.limit) q = q.limit(opts.limit);
+      return (await q.execute()).map(toJob);
+    },
+
+    /** Devices per status, per job (for the list of jobs: no device rows read). */
+    async statusCounts(jobIds: string[]): Promise<Map<string, Partial<Record<DeviceStatus, number>>>> {
+      const counts = new Map<string, Partial<Record<DeviceStatus, number>>>();
+      if (!jobIds.length) return counts;
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(['job_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('job_id', 'in', jobIds)
+        .groupBy(['job_id', 'status'])
+        .execute();
+      for (const r of rows) {
+        const c = counts.get(r.job_id) ?? {};
+        c[r.status as DeviceStatus] = Number(r.n);
+        counts.set(r.job_id, c);
+      }
+      return counts;
+    },
+
+    /** Which of `names` the job already has (a batch added to a draft must not repeat one). */
+    async takenThingNames(jobId: string, names: string[]): Promise<Set<string>> {
+      if (!names.length) return new Set();
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select('thing_name')
+        .where('job_id', '=', jobId)
+        .where('thing_name', 'in', names)
+        .execute();
+      return new Set(rows.map((r) => r.thing_name));
+    },
+
+    /** Every done device's certificate (public), for the job's zip. */
+    async certificates(
+      jobId: string,
+    ): Promise<
+      { index: number; thingName: string; certificateId: string; certificateArn: string; certificatePem: string }[]
+    > {
+      const rows = await db
+        .selectFrom('bulk_job_devices')
+        .select(['position', 'thing_name', 'certificate_id', 'certificate_arn', 'certificate_pem'])
+        .where('job_id', '=', jobId)
+        .where('status', '=', 'done')
+        .orderBy('position')
+        .execute();
+      return rows.flatMap((r) =>
+        r.certificate_id && r.certificate_arn && r.certificate_pem
+          ? [
+              {
+                index: r.position,
+                thingName: r.thing_name,
+                certificateId: r.certificate_id,
+                certificateArn: r.certificate_arn,
+                certificatePem: r.certificate_pem,
+              },
+            ]
+          : [],
+      );
     },
 
     /** Every device's state in the job, in list order. */
@@ -246,73 +320,18 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
       return row?.certificate_pem ?? undefined;
     },
 
-    /** Every certificate id any job has recorded (the runner skips them when it looks for a lost certificate). */
-    async knownCertificateIds(): Promise<Set<string>> {
-      const rows = await db
-        .selectFrom('bulk_job_devices')
-        .select('certificate_id')
-        .where('certificate_id', 'is not', null)
-        .execute();
-      return new Set(rows.map((r) => r.certificate_id!));
-    },
-
-    // ------------------------------------------------------------------ leases
-
     /**
-     * Claims one running (or cancelling) job that no instance holds or whose lease has expired, oldest first
-     * (or the given job only), for `leaseMs` by the database's clock. Concurrent claimers never get the same
-     * job: each locks its candidate row and skips rows another has locked (FOR UPDATE SKIP LOCKED).
+     * Certificate ids any job has recorded (a resumed job skips them when it looks for a lost certificate). With
+     * `since` (ms), only those that may have been made since: a device unfinished then, or finished after.
      */
-    async claim(owner: string, leaseMs: number, opts: { jobId?: string } = {}): Promise<JobRecord | undefined> {
-      const row = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_owner: owner, lease_expires_at: leaseExpiry(leaseMs) })
-        .where('id', '=', (eb) => {
-          let candidate = eb
-            .selectFrom('bulk_jobs')
-            .select('id')
-            .where('status', 'in', ['running', 'cancelling'])
-            .where((w) => w.or([w('lease_owner', 'is', null), w('lease_expires_at', '<', sql<Date>`now()`)]));
-          if (opts.jobId) candidate = candidate.where('id', '=', opts.jobId);
-          return candidate.orderBy('created_at').limit(1).forUpdate().skipLocked();
-        })
-        .returningAll()
-        .executeTakeFirst();
-      return row && toJob(row);
+    async knownCertificateIds(since?: number): Promise<Set<string>> {
+      let q = db.selectFrom('bulk_job_devices').select('certificate_id').where('certificate_id', 'is not', null);
+      if (since !== undefined)
+        q = q.where((w) => w.or([w('finished_at', 'is', null), w('finished_at', '>=', new Date(since))]));
+      return new Set((await q.execute()).map((r) => r.certificate_id!));
     },
 
-    /** Extends the lease; false when this owner no longer holds the job (another instance took it over). */
-    async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
-      const r = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_expires_at: leaseExpiry(leaseMs) })
-        .where('id', '=', jobId)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
-
-    /** Gives the job up (finished, or this instance is shutting down); false when it was not held. */
-    async release(jobId: string, owner: string): Promise<boolean> {
-      const r = await db
-        .updateTable('bulk_jobs')
-        .set({ lease_owner: null, lease_expires_at: null })
-        .where('id', '=', jobId)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
-
-    async lease(jobId: string): Promise<Lease | undefined> {
-      const row = await db
-        .selectFrom('bulk_jobs')
-        .select(['lease_owner', 'lease_expires_at'])
-        .where('id', '=', jobId)
-        .executeTakeFirst();
-      return row?.lease_owner && row.lease_expires_at
-        ? { owner: row.lease_owner, expiresAt: row.lease_expires_at }
-        : undefined;
-    },
+    ...bulkJobLeases(db),
   };
   return repo;
 }

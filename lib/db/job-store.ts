@@ -1,46 +1,51 @@
 import type { OnboardingAws } from '../onboarding/aws';
-import { StoreClosedError } from '../onboarding/bulk/store';
+import { beforeEachCall } from '../onboarding/bulk/before-each-call';
+import { type JobCommit, type JobStore, StoreClosedError } from '../onboarding/bulk/store';
 import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
-import { type BulkJobsRepository, deviceKey, type JobCommit, parseDeviceKey } from './bulk-jobs';
+import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs';
 
 /**
- * lib/onboarding/bulk/store.ts's JobStore (synchronous reads, synchronous writes) on the database, so today's JobRunner
- * runs on it unchanged: every job is held in memory, as the journal store holds it, and every write is applied
- * in memory at once and queued for the database, where a single writer commits the queue in order, one
- * transaction per batch (so a burst of small writes costs one round trip).
+ * lib/onboarding/bulk/store.ts's JobStore (synchronous reads, synchronous writes) on the database: every job it
+ * holds is in memory, and every write is applied in memory at once and queued for the database, where a single
+ * writer commits the queue in order, one transaction per batch (so a burst of small writes costs one round trip).
  *
- * `flush()` resolves when everything written so far is committed: the runner's "recorded before each AWS
- * call" guarantee holds when every AWS call waits for it first, which `flushBeforeEachCall(aws, store)` does
- * without a change to the runner. A write
- * that fails (database gone, lease lost) stops the store: later writes throw StoreClosedError, as after a
- * crash, and whoever resumes the job reads what was committed.
+ * `flush()` resolves when everything written so far is committed; `ready()` also checks the store is still open.
+ * The runner's "recorded before each AWS call" guarantee holds when every AWS call waits for `ready()` first,
+ * which `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database
+ * gone, lease lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
+ * the job reads what was committed.
  *
- * One instance per job set: this is the single-instance adapter. Several dashboard instances share jobs
- * through the repository's leases (claim/renew/release, fenced commits) and read state from the database.
+ * One store per job set. Several dashboard instances share jobs through leases: each instance keeps one store
+ * per job it holds, opened with `leaseOwner`, so its writes are fenced (a write after another instance took the
+ * job over fails with LeaseLostError and stops that store only): lib/onboarding/bulk/jobs.ts.
  */
-export class DatabaseJobStore {
-  readonly dir = undefined;
+export class DatabaseJobStore implements JobStore {
   private readonly jobRecords = new Map<string, JobRecord>();
   private readonly stateRecords = new Map<string, Map<number, DeviceState>>();
   private readonly inputRecords = new Map<string, Map<number, DeviceInput>>();
   private readonly pemRecords = new Map<string, Map<number, string>>();
   private queue: JobCommit[] = [];
   private writing: Promise<void> = Promise.resolve();
+  /** Writes made so far, and how many of them are committed: a flush waits for its own writes only. */
+  private made = 0;
+  private committed = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
+  private dropped = false;
   /** Why the store stopped, when a write failed. */
   failure: unknown;
 
   private constructor(
     private readonly repo: BulkJobsRepository,
-    private readonly opts: { leaseOwner?: string },
+    private readonly opts: StoreOptions,
   ) {}
 
   /** Loads every job (or the given ones) from the database. */
   static async open(
     repo: BulkJobsRepository,
-    opts: { leaseOwner?: string; jobIds?: string[] } = {},
+    opts: StoreOptions & { jobIds?: string[] } = {},
   ): Promise<DatabaseJobStore> {
-    const store = new DatabaseJobStore(repo, opts);
+    const store = new DatabaseJobStore(repo, { leaseOwner: opts.leaseOwner, onFailure: opts.onFailure });
     const ids = opts.jobIds ?? (await repo.jobs()).map((j) => j.id);
     for (const id of ids) await store.reload(id);
     return store;
@@ -91,6 +96,7 @@ export class DatabaseJobStore {
     apply(this.pemRecords, puts.pems);
     if (!any) return;
     this.queue.push(puts);
+    this.made++;
     // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
     // AWS call answered in the same turn go into one transaction.
     if (this.queue.length === 1)
@@ -129,13 +135,29 @@ export class DatabaseJobStore {
     return this.pemRecords.get(jobId)?.get(index);
   }
 
-  /** The journal store's snapshot bounds its replay; the database has nothing to replay. */
-  snapshot(): void {}
+  async knownCertificateIds(since: number): Promise<Set<string>> {
+    await this.flush();
+    return this.repo.knownCertificateIds(since);
+  }
 
-  /** Resolves when every write made so far is in the database; rejects with the failure if one failed. */
+  /**
+   * Resolves when every write made so far is in the database (not waiting for writes made after this call);
+   * rejects with the failure if one failed.
+   */
   async flush(): Promise<void> {
-    await this.writing;
+    const upTo = this.made;
+    if (this.committed < upTo && !this.failure && !this.dropped)
+      await new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Before an AWS call: every write so far is committed and the store is still open. Else it throws, and the
+   * call must not be made (a store that was closed or crashed may have dropped the record of that call).
+   */
+  async ready(): Promise<void> {
+    await this.flush();
+    if (this.closed) throw new StoreClosedError();
   }
 
   /** No more writes; what was written is still committed (await `flush()` for it). */
@@ -146,7 +168,9 @@ export class DatabaseJobStore {
   /** Stops at once, as a crash would: writes not yet committed are dropped. For tests. */
   crash(): void {
     this.closed = true;
+    this.dropped = true;
     this.queue = [];
+    this.wake(true);
   }
 
   get isClosed() {
@@ -156,18 +180,39 @@ export class DatabaseJobStore {
   /** Commits the queue in batches (every write queued meanwhile goes into the next transaction). */
   private async drain(): Promise<void> {
     while (this.queue.length) {
+      const upTo = this.made;
       const batch = merge(this.queue);
       this.queue = [];
       try {
-        await this.repo.commit(batch, this.opts);
+        await this.repo.commit(batch, { leaseOwner: this.opts.leaseOwner });
+        this.committed = upTo;
+        this.wake();
       } catch (err) {
         this.failure = err;
         this.closed = true;
         this.queue = [];
+        this.wake(true);
+        this.opts.onFailure?.(err);
         return;
       }
     }
   }
+
+  /** Lets go the flushes whose writes are committed (all of them once nothing more will be). */
+  private wake(all = false): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!all && w.upTo > this.committed) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
+
+interface StoreOptions {
+  /** Fences every write: the jobs written must be leased by this owner (else LeaseLostError stops the store). */
+  leaseOwner?: string | undefined;
+  /** Told once when a write fails and the store stops (the lease was lost, or the database is gone). */
+  onFailure?: ((err: unknown) => void) | undefined;
 }
 
 /** Several commits as one: the last value of each record wins, in the order the records were first written. */
@@ -192,14 +237,6 @@ function merge(commits: JobCommit[]): JobCommit {
  * The runner's AWS calls, each made only once everything the runner has recorded so far is committed: a call
  * in flight is in the database before the call leaves, as the journal store's write(2) guaranteed.
  */
-export function flushBeforeEachCall(aws: OnboardingAws, store: { flush(): Promise<void> }): OnboardingAws {
-  return Object.fromEntries(
-    Object.entries(aws).map(([name, fn]) => [
-      name,
-      async (...args: unknown[]) => {
-        await store.flush();
-        return (fn as (...a: unknown[]) => Promise<unknown>).apply(aws, args);
-      },
-    ]),
-  ) as unknown as OnboardingAws;
+export function flushBeforeEachCall(aws: OnboardingAws, store: { ready(): Promise<void> }): OnboardingAws {
+  return beforeEachCall(aws, () => store.ready());
 }

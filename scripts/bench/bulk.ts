@@ -1,7 +1,8 @@
 /**
  * Bulk onboarding bench, two figures side by side:
  *
- * 1. N devices (1,000; 200 with --quick) through the bulk job runner (lib/onboarding/bulk, in this process) against the
+ * 1. N devices (1,000; 200 with --quick) through the bulk job service as the dashboard runs it (lib/onboarding/bulk/jobs.ts
+ *    on the embedded database in a data directory, in this process) against the
  *    local IoT Core in a separate process (emulator/main.ts), CSRs made beforehand (WebCrypto EC P-256, as
  *    the browser worker makes them), vs the script an operator would otherwise write: the same four AWS CLI
  *    calls per device one after another (create-thing, create-certificate-from-csr, attach-policy,
@@ -47,8 +48,10 @@ export async function benchBulk(opts: { quick: boolean }): Promise<Figure[]> {
 async function worker(quick: boolean): Promise<Figure[]> {
   const { spawnEmulator } = await import('../../emulator/test/process');
   const { awsCli, hasAwsCli } = await import('../../emulator/test/aws-cli');
-  const { JobRunner } = await import('../../lib/onboarding/bulk/runner');
-  const { JournalJobStore } = await import('../../lib/onboarding/bulk/store');
+  const { BulkJobs } = await import('../../lib/onboarding/bulk/jobs');
+  const { DEVICE_BATCH } = await import('../../lib/onboarding/bulk/schema');
+  const { bulkJobsRepository } = await import('../../lib/db/bulk-jobs');
+  const { openDatabase } = await import('../../lib/db/database');
   const { makeInputs, emulatorOps, ALLOW_ALL_POLICY } = await import('../../lib/onboarding/bulk/testing/fixtures');
   const { DEFAULT_JOB_RATES } = await import('../../lib/onboarding/bulk/types');
   type DeviceInput = import('../../lib/onboarding/bulk/types').DeviceInput;
@@ -77,24 +80,30 @@ async function worker(quick: boolean): Promise<Figure[]> {
   const runJob = async (devices: DeviceInput[], rates: Record<string, number>, concurrency: number) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bulk-jobs-'));
     storeDirs.push(dir);
-    const store = new JournalJobStore(dir);
-    const runner = new JobRunner({ store, aws });
-    const job = runner.createJob({
-      name: 'bench',
-      policyName,
-      policySource: 'existing',
-      total: devices.length,
-      settings: { concurrency, rates },
-    });
-    runner.addDevices(job.id, 0, devices);
-    const t0 = performance.now();
-    runner.start(job.id);
-    await runner.idle(job.id);
-    const seconds = (performance.now() - t0) / 1000;
-    const view = runner.view(job.id)!;
-    store.close();
-    if (view.counts.done !== devices.length) throw new Error(`job finished with ${JSON.stringify(view.counts)}`);
-    return seconds;
+    const database = await openDatabase({ driver: 'pglite', dataDir: path.join(dir, 'db') });
+    const jobs = new BulkJobs({ repo: bulkJobsRepository(database.db), aws, singleProcess: true });
+    try {
+      await jobs.start();
+      const job = await jobs.createJob({
+        name: 'bench',
+        policyName,
+        policySource: 'existing',
+        total: devices.length,
+        settings: { concurrency, rates },
+      });
+      for (let from = 0; from < devices.length; from += DEVICE_BATCH)
+        await jobs.addDevices(job.id, from, devices.slice(from, from + DEVICE_BATCH));
+      const t0 = performance.now();
+      await jobs.startJob(job.id, { id: 'bench' });
+      await jobs.idle(job.id);
+      const seconds = (performance.now() - t0) / 1000;
+      const done = (await jobs.view(job.id))?.counts.done;
+      if (done !== devices.length) throw new Error(`job finished with ${done} of ${devices.length} done`);
+      return seconds;
+    } finally {
+      await jobs.stop();
+      await database.close();
+    }
   };
 
   try {

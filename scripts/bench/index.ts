@@ -12,6 +12,8 @@ import { benchMqttClient } from './mqtt-client';
 import { benchCaSigning } from './ca-signing';
 import { benchBulk } from './bulk';
 import { benchBroker } from './broker';
+import { benchAudit } from './audit';
+import { benchBulkStores } from './bulk-stores';
 import { benchFleetProvisioning } from './fleet-provisioning';
 import { loadBaseline, printReport, saveBaseline, type Figure } from './report';
 
@@ -34,6 +36,14 @@ const suites: Record<string, { title: string; run: (o: { quick: boolean }) => Pr
   fleet: {
     title: 'Fleet provisioning: 1,000 devices by claim at concurrency 32 (emulator in its own process)',
     run: benchFleetProvisioning,
+  },
+  audit: {
+    title: 'Audit trail with 100,000 events (server time) and the sign-in round trip, PGlite vs PostgreSQL',
+    run: benchAudit,
+  },
+  'bulk-stores': {
+    title: 'Bulk job devices/s: the previous journal store vs the database (PGlite, PostgreSQL) in one run',
+    run: benchBulkStores,
   },
 };
 

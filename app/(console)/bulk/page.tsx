@@ -9,7 +9,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } fro
 import { requireSession } from '@/lib/auth/session';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
-import { bulkJobRunner } from '@/lib/server/services';
+import type { RecentJob } from '@/lib/onboarding/bulk/jobs';
+import { bulkJobs } from '@/lib/server/services';
 import { POLICY_TEMPLATES } from '@/lib/policies/templates';
 
 export const dynamic = 'force-dynamic';
@@ -26,9 +27,12 @@ export default async function BulkPage() {
     problems.push(toAppError(err).message);
   }
   const templates: TemplateOption[] = POLICY_TEMPLATES.map((t) => ({ id: t.id, title: t.title, summary: t.summary }));
-  const runner = bulkJobRunner();
-  const all = runner.jobs();
-  const jobs = all.filter((j) => j.status !== 'draft').slice(0, 20);
+  let jobs: RecentJob[] = [];
+  try {
+    jobs = await (await bulkJobs()).recent(20);
+  } catch (err) {
+    problems.push(`Bulk jobs are not available: ${err instanceof Error ? err.message : String(err)}`);
+  }
 
   return (
     <>
@@ -37,7 +41,7 @@ export default async function BulkPage() {
         description="Onboard a fleet from a CSV or a name prefix: every row is checked first, keys are made in this browser, and a job on the server creates each device (thing, certificate, policy, attachments) within AWS's rate limits, rolling back any device that fails."
       />
       <div className="space-y-8">
-        <HeldKeysNotice jobs={all.map((j) => ({ id: j.id, name: j.name }))} />
+        <HeldKeysNotice jobs={jobs.map(({ job }) => ({ id: job.id, name: job.name }))} />
         <BulkOnboard policies={policies} templates={templates} listProblems={problems} />
         <section aria-label="Recent jobs" className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">Recent jobs</h2>
@@ -56,8 +60,7 @@ export default async function BulkPage() {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {jobs.map((j) => {
-                  const counts = runner.view(j.id)?.counts;
+                {jobs.map(({ job: j, counts }) => {
                   return (
                     <TableRow key={j.id}>
                       <TableCell>
@@ -69,8 +72,8 @@ export default async function BulkPage() {
                         <StatusBadge status={j.status} />
                       </TableCell>
                       <TableCell>
-                        {counts ? `${counts.done} done of ${j.total}` : j.total}
-                        {counts && counts.failed + counts['rolled-back']
+                        {`${counts.done} done of ${j.total}`}
+                        {counts.failed + counts['rolled-back']
                           ? `, ${counts.failed + counts['rolled-back']} failed`
                           : ''}
                       </TableCell>

@@ -52,6 +52,15 @@ function pgliteTemplate(): Promise<Blob> {
   return template;
 }
 
+/**
+ * A migrated, empty embedded database in the directory `dataDir` (for a test that opens it in another process, as
+ * `npm start` would), loaded from the template: much faster than a fresh initdb.
+ */
+export async function pgliteInDirectory(dataDir: string): Promise<void> {
+  const pglite = await PGlite.create(dataDir, { loadDataDir: await pgliteTemplate() });
+  await pglite.close();
+}
+
 export const testDrivers: readonly TestDriver[] = [
   {
     name: 'pglite',

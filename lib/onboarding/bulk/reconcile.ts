@@ -110,7 +110,8 @@ async function findCertificates(
   if (!wanted.length) return found;
   // AWS's clock and ours may differ a little: look a minute further back than the earliest call.
   const since = Math.min(...wanted.map((w) => w.since)) - 60_000;
-  const known = new Set<string>();
+  // Certificates some device (of any job, on any instance) has recorded are never another device's.
+  const known = await store.knownCertificateIds(since);
   for (const job of store.jobs()) for (const s of store.states(job.id)) if (s.certificateId) known.add(s.certificateId);
   const keys = wanted.map((w) => ({ index: w.index, spki: csrPublicKey(w.csrPem) }));
   let marker: string | undefined;

@@ -18,13 +18,24 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { startTestEmulator, type TestEmulator } from '../../../emulator/test/harness';
+import { bulkJobsRepository } from '../../db/bulk-jobs';
+import { type Database, openDatabase } from '../../db/database';
+import { DatabaseJobStore, flushBeforeEachCall } from '../../db/job-store';
+import { pgliteInDirectory, testDrivers } from '../../db/testing/drivers';
 import { JobRunner } from './runner';
-import { JournalJobStore } from './store';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
 import type { OnboardingAws } from '../aws';
 import type { DeviceInput, JobSettings } from './types';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-test-'));
+const pglite = testDrivers.find((d) => d.name === 'pglite')!;
+
+/** The dashboard's store: the database (embedded PGlite here), each AWS call made once the records before it are. */
+async function openStore(database: Database): Promise<DatabaseJobStore> {
+  return DatabaseJobStore.open(bulkJobsRepository(database.db));
+}
+const runnerOn = (store: DatabaseJobStore, aws: OnboardingAws) =>
+  new JobRunner({ store, aws: flushBeforeEachCall(aws, store) });
 
 async function allThings(iot: IoTClient, prefix: string): Promise<string[]> {
   const names: string[] = [];
@@ -72,10 +83,12 @@ async function assertFleetExact(iot: IoTClient, prefix: string, expected: string
 describe('bulk job runner against the local IoT Core', () => {
   let t: TestEmulator;
   let aws: OnboardingAws;
+  let database: Database;
   const policyName = 'bulk-test-policy';
   let inputs: DeviceInput[];
 
   before(async () => {
+    database = await pglite.open();
     t = await startTestEmulator();
     aws = emulatorOps(t.url);
     await t.iot.send(new CreatePolicyCommand({ policyName, policyDocument: ALLOW_ALL_POLICY }));
@@ -83,7 +96,8 @@ describe('bulk job runner against the local IoT Core', () => {
     inputs = await makeInputs('pool', 60);
   });
   after(async () => {
-    await t.close();
+    await t?.close();
+    await database?.close();
   });
 
   const renamed = (prefix: string, from: number, count: number, extra: Partial<DeviceInput> = {}) =>
@@ -102,8 +116,8 @@ describe('bulk job runner against the local IoT Core', () => {
   };
 
   it('onboards every device: thing (in its group), certificate from the CSR, policy, principal', async () => {
-    const store = new JournalJobStore(undefined);
-    const runner = new JobRunner({ store, aws });
+    const store = await openStore(database);
+    const runner = runnerOn(store, aws);
     const devices = renamed('basic', 0, 8, { thingGroupName: 'bulk-test-group' });
     const job = newJob(runner, devices);
     runner.start(job.id);
@@ -145,8 +159,8 @@ describe('bulk job runner against the local IoT Core', () => {
       });
     }
     try {
-      const store = new JournalJobStore(undefined);
-      const runner = new JobRunner({ store, aws });
+      const store = await openStore(database);
+      const runner = runnerOn(store, aws);
       const devices = renamed('storm', 8, 16);
       const job = newJob(runner, devices, { baseDelayMs: 10, maxDelayMs: 200, concurrency: 6 });
       runner.start(job.id);
@@ -172,10 +186,9 @@ describe('bulk job runner against the local IoT Core', () => {
   });
 
   it('a crash right after CreateCertificateFromCsr returns (before the id is recorded) resumes without a second certificate', async () => {
-    const dir = tmp();
     const before = new Set(await allCertificateIds(t.iot));
     const devices = renamed('crash', 24, 12);
-    let store = new JournalJobStore(dir);
+    let store = await openStore(database);
     let calls = 0;
     let runner: JobRunner;
     // The 5th certificate is made in AWS and then the process "dies" before recording it.
@@ -187,19 +200,20 @@ describe('bulk job runner against the local IoT Core', () => {
         return r;
       },
     };
-    runner = new JobRunner({ store, aws: crashing });
+    runner = runnerOn(store, crashing);
     const job = newJob(runner, devices, { concurrency: 4 });
     runner.start(job.id);
     await runner.idle(job.id);
     assert.ok(store.isClosed);
 
-    store = new JournalJobStore(dir);
+    // A new process: everything it knows comes from the database.
+    store = await openStore(database);
     const inflight = store.states(job.id).filter((d) => d.inflight);
     assert.ok(
       inflight.some((d) => d.inflight!.step === 'certificate'),
       'the crash left a certificate call unrecorded',
     );
-    runner = new JobRunner({ store, aws });
+    runner = runnerOn(store, aws);
     assert.deepEqual(runner.resumeAll(), [job.id]);
     await runner.idle(job.id);
     assert.equal(runner.view(job.id)!.counts.done, 12);
@@ -211,18 +225,24 @@ describe('bulk job runner against the local IoT Core', () => {
     );
     const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
     assert.equal(made.length, 12, 'exactly one certificate per device: the unrecorded one was found, not made again');
+    await store.flush();
     store.close();
   });
 
-  it('SIGKILL of the runner process mid-job: a new runner on the same store finishes every device exactly once', async () => {
+  it('SIGKILL of the runner process mid-job: a new runner on the same database finishes every device exactly once', async () => {
+    // The embedded database in a directory, as `npm start` keeps it: one process at a time opens it.
     const dir = tmp();
+    const dataDir = path.join(dir, 'db');
     const before = new Set(await allCertificateIds(t.iot));
     const devices = await makeInputs('killed', 80);
-    let store = new JournalJobStore(dir);
-    let runner = new JobRunner({ store, aws });
+    await pgliteInDirectory(dataDir);
+    let onDisk = await openDatabase({ driver: 'pglite', dataDir });
+    let store = await openStore(onDisk);
+    let runner = runnerOn(store, aws);
     // Slow enough to be caught half-way: 40 certificates per second.
     const job = newJob(runner, devices, { concurrency: 8, rates: { CreateCertificateFromCsr: 40, AttachPolicy: 40 } });
-    store.close();
+    await store.flush();
+    await onDisk.close();
 
     const child = spawn(
       process.execPath,
@@ -231,7 +251,7 @@ describe('bulk job runner against the local IoT Core', () => {
         'tsx',
         '--conditions=react-server',
         path.join(import.meta.dirname, 'testing/runner-child.ts'),
-        dir,
+        dataDir,
         job.id,
         t.url,
       ],
@@ -245,7 +265,7 @@ describe('bulk job runner against the local IoT Core', () => {
       child.on('exit', (_code, signal) => resolve(signal)),
     );
     // Kill it once a good part of the fleet exists in AWS.
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       const n = (await allThings(t.iot, 'killed-')).length;
       if (n >= 25) break;
       await new Promise((r) => setTimeout(r, 50));
@@ -253,30 +273,36 @@ describe('bulk job runner against the local IoT Core', () => {
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL', err);
 
-    store = new JournalJobStore(dir);
-    const half = store.states(job.id);
-    const doneBefore = half.filter((d) => d.status === 'done').length;
-    assert.ok(doneBefore > 0 && doneBefore < 80, `killed mid-job (${doneBefore} done)`);
-    runner = new JobRunner({ store, aws });
-    runner.resumeAll();
-    await runner.idle(job.id);
-    const view = runner.view(job.id)!;
-    assert.equal(view.job.status, 'completed');
-    assert.equal(view.counts.done, 80);
-    await assertFleetExact(
-      t.iot,
-      'killed-',
-      devices.map((d) => d.thingName),
-      policyName,
-    );
-    const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
-    assert.equal(made.length, 80, 'no certificate made twice');
-    store.close();
+    onDisk = await openDatabase({ driver: 'pglite', dataDir });
+    try {
+      store = await openStore(onDisk);
+      const half = store.states(job.id);
+      const doneBefore = half.filter((d) => d.status === 'done').length;
+      assert.ok(doneBefore > 0 && doneBefore < 80, `killed mid-job (${doneBefore} done)`);
+      runner = runnerOn(store, aws);
+      runner.resumeAll();
+      await runner.idle(job.id);
+      await store.flush();
+      const view = runner.view(job.id)!;
+      assert.equal(view.job.status, 'completed');
+      assert.equal(view.counts.done, 80);
+      await assertFleetExact(
+        t.iot,
+        'killed-',
+        devices.map((d) => d.thingName),
+        policyName,
+      );
+      const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
+      assert.equal(made.length, 80, 'no certificate made twice');
+    } finally {
+      await onDisk.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('cancel leaves the rest pending; start resumes them', async () => {
-    const store = new JournalJobStore(undefined);
-    const runner = new JobRunner({ store, aws });
+    const store = await openStore(database);
+    const runner = runnerOn(store, aws);
     const devices = renamed('cancel', 36, 20);
     const job = newJob(runner, devices, { concurrency: 2, rates: { CreateThing: 10 } });
     runner.start(job.id);
@@ -301,8 +327,8 @@ describe('bulk job runner against the local IoT Core', () => {
     await t.admin('POST', 'faults', { operation: 'AttachThingPrincipal', error: 'InvalidRequestException', count: 1 });
     await t.admin('POST', 'faults', { operation: 'DeleteThing', error: 'InternalFailureException', count: 1 });
     try {
-      const store = new JournalJobStore(undefined);
-      const runner = new JobRunner({ store, aws });
+      const store = await openStore(database);
+      const runner = runnerOn(store, aws);
       const devices = renamed('retry', 56, 1);
       const job = newJob(runner, devices);
       runner.start(job.id);

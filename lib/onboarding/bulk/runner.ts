@@ -1,19 +1,15 @@
 import type { OnboardingAws } from '../aws';
 import { jobCall } from './call';
 import { runDevice } from './device';
+import { newDeviceRecords, newJobRecord, type NewJob } from './draft';
+import { JobError } from './job-error';
 import { jobView } from './progress';
 import { RateLimiter, realClock, type Clock } from './rate-limit';
 import { reconcileCertificates } from './reconcile';
-import { deviceKey, type JobStore, StoreClosedError } from './store';
-import {
-  DEFAULT_JOB_SETTINGS,
-  FINISHED,
-  type DeviceInput,
-  type DeviceState,
-  type JobRecord,
-  type JobSettings,
-  type JobView,
-} from './types';
+import { type JobStore, StoreClosedError } from './store';
+import { FINISHED, type DeviceInput, type DeviceState, type JobRecord, type JobView } from './types';
+
+export { JobError };
 
 /**
  * The bulk onboarding job runner: the onboarding table (lib/onboarding/steps.ts) for many devices, with
@@ -22,12 +18,14 @@ import {
  * ThrottlingException with exponential backoff and full jitter (lib/onboarding/bulk/call.ts). A device that
  * fails is rolled back in reverse order and keeps its reason.
  *
- * Resumable: each device's progress is journalled before and after each AWS call, in a JobStore. After a
- * restart, `resumeAll()` (called at server start: instrumentation.ts) picks up every running job; a call
- * that was in flight is reconciled by asking AWS about it (lib/onboarding/bulk/reconcile.ts).
+ * Resumable: each device's progress is recorded before and after each AWS call, in a JobStore. After a
+ * restart (or on another dashboard instance, which takes the job over: lib/onboarding/bulk/jobs.ts),
+ * `resumeAll()` picks up every running job of the store; a call that was in flight is reconciled by asking AWS
+ * about it (lib/onboarding/bulk/reconcile.ts).
  */
 
 export interface RunnerOptions {
+  /** Any store with the JobStore surface (lib/db/job-store.ts in the dashboard). */
   store: JobStore;
   aws: OnboardingAws;
   /** Monotonic clock and timer for rate limits and backoff. */
@@ -35,16 +33,6 @@ export interface RunnerOptions {
   /** Wall clock (ms) for the records. */
   now?: () => number;
   random?: () => number;
-}
-
-export class JobError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'not_found' | 'invalid_state' | 'invalid' = 'invalid_state',
-  ) {
-    super(message);
-    this.name = 'JobError';
-  }
 }
 
 export class JobRunner {
@@ -69,30 +57,8 @@ export class JobRunner {
   // ------------------------------------------------------------------ jobs
 
   /** A new job, not started: its devices are added in batches, then `start`. */
-  createJob(input: {
-    name: string;
-    policyName: string;
-    policySource: 'template' | 'existing';
-    total: number;
-    settings?: Partial<JobSettings>;
-  }): JobRecord {
-    const t = this.now();
-    const settings: JobSettings = {
-      ...DEFAULT_JOB_SETTINGS,
-      ...input.settings,
-      rates: { ...DEFAULT_JOB_SETTINGS.rates, ...input.settings?.rates },
-    };
-    const job: JobRecord = {
-      id: crypto.randomUUID(),
-      name: input.name,
-      createdAt: t,
-      updatedAt: t,
-      status: 'draft',
-      policyName: input.policyName,
-      policySource: input.policySource,
-      total: input.total,
-      settings,
-    };
+  createJob(input: NewJob): JobRecord {
+    const job = newJobRecord(input, this.now());
     this.store.putJob(job);
     return job;
   }
@@ -100,24 +66,8 @@ export class JobRunner {
   /** Adds devices (their list positions from `from`) to a draft job, in one transaction. */
   addDevices(jobId: string, from: number, devices: DeviceInput[]): void {
     const job = this.requireJob(jobId);
-    if (job.status !== 'draft') throw new JobError('Devices can only be added before the job starts.');
-    if (from < 0 || from + devices.length > job.total)
-      throw new JobError('More devices than the job was created for.', 'invalid');
-    // One thing per name: CreateThing answers success for a repeat, which would give one thing two certificates.
-    const names = new Set(this.store.states(jobId).map((d) => d.thingName));
-    for (const d of devices) {
-      if (names.has(d.thingName)) throw new JobError(`The name ${d.thingName} is in the job twice.`, 'invalid');
-      names.add(d.thingName);
-    }
-    const inputs: [string, DeviceInput][] = [];
-    const states: [string, DeviceState][] = [];
-    devices.forEach((input, i) => {
-      const index = from + i;
-      const key = deviceKey(jobId, index);
-      inputs.push([key, input]);
-      states.push([key, { jobId, index, thingName: input.thingName, status: 'pending', runs: 0 }]);
-    });
-    this.store.commit({ inputs, states });
+    const taken = new Set(this.store.states(jobId).map((d) => d.thingName));
+    this.store.commit(newDeviceRecords(job, from, devices, taken));
   }
 
   /** Starts a draft job, or resumes a cancelled one (its pending devices run). */
@@ -223,6 +173,11 @@ export class JobRunner {
     });
   }
 
+  /** Whether the job's loop is running in this runner. */
+  isRunning(jobId: string): boolean {
+    return this.loops.has(jobId);
+  }
+
   /** Resolves when the job's loop has stopped (finished, cancelled, or the runner was killed). */
   async idle(jobId: string): Promise<void> {
     while (this.loops.has(jobId)) await this.loops.get(jobId);
@@ -232,6 +187,15 @@ export class JobRunner {
   kill(): void {
     this.dead = true;
     this.store.crash();
+  }
+
+  /**
+   * Stops making calls and closes the store: what was recorded so far still becomes durable (the shared job
+   * service then gives the job up, and another instance resumes it from there).
+   */
+  halt(): void {
+    this.dead = true;
+    this.store.close();
   }
 
   // ------------------------------------------------------------------ the loop
@@ -325,6 +289,10 @@ export class JobRunner {
     const worker = async () => {
       for (let d = next(); d; d = next()) await runDevice(ctx, d);
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, order.length || 1)) }, worker));
+    // Every worker is waited for, even once one has failed (the store closed): a call still in flight when the
+    // runner stops has returned before `idle()` resolves, so whoever resumes the job sees what it made.
+    const workers = Array.from({ length: Math.max(1, Math.min(settings.concurrency, order.length || 1)) }, worker);
+    const failure = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 }

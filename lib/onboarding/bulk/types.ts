@@ -1,7 +1,7 @@
 import type { OnboardingStepId } from '../types';
 
 /**
- * The bulk onboarding job: its records (persisted by a JobStore, lib/onboarding/bulk/store.ts) and its
+ * The bulk onboarding job: its records (kept by a JobStore, lib/onboarding/bulk/store.ts) and its
  * settings. Pure types and defaults: no SDK, no Node APIs, so the page can import them too.
  */
 
@@ -91,6 +91,8 @@ export interface JobRecord {
   policySource: 'template' | 'existing';
   total: number;
   settings: JobSettings;
+  /** The user who created it (users.id): the actor of the audit events the job itself records. */
+  createdBy?: string;
   startedAt?: number;
   finishedAt?: number;
 }

@@ -10,7 +10,7 @@ import { toAppError } from '@/lib/aws/errors';
 import { getPolicy } from '@/lib/aws/policies';
 import type { DeviceConnection } from '@/lib/bundle/connection';
 import type { BulkPolicy } from '@/lib/onboarding/bulk/zip';
-import { bulkJobRunner } from '@/lib/server/services';
+import { bulkJobs } from '@/lib/server/services';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: 'Bulk job' };
 export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
   await requireSession(`/bulk/${encodeURIComponent(id)}`);
-  const view = bulkJobRunner().view(id);
+  const view = await (await bulkJobs()).view(id);
   if (!view) notFound();
   let connection: DeviceConnection | undefined;
   let connectionProblem: string | undefined;

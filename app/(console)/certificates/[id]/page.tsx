@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 
+import { ResourceHistory } from '@/components/audit/resource-history';
 import { CertificateActions } from '@/components/certificates/certificate-actions';
 import { CertificateFacts } from '@/components/certificates/certificate-facts';
 import { PemBlock } from '@/components/certificates/pem-block';
@@ -169,6 +170,7 @@ export default async function CertificatePage(props: Props) {
             hrefOf={(n) => `/policies/${encodeURIComponent(n)}`}
             empty="No policy attached: a device using this certificate can do nothing."
           />
+          <ResourceHistory resource={cert.id} arn={cert.arn} what="certificate" />
         </div>
       </div>
     </>

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 
+import { ResourceHistory } from '@/components/audit/resource-history';
 import { AddToGroupForm } from '@/components/things/add-to-group-form';
 import { EditAttributesForm } from '@/components/things/edit-attributes-form';
 import { FlashToast } from '@/components/things/flash-toast';
@@ -170,6 +171,8 @@ export default async function ThingPage(props: Params) {
             <ThingCertificates principals={principals.value} />
           )}
         </Section>
+
+        <ResourceHistory resource={name} {...(thing.arn ? { arn: thing.arn } : {})} what="thing" />
       </div>
     </>
   );

@@ -1,16 +1,20 @@
 /**
- * A job runner in its own process, for the restart test: opens the job store in argv[2], starts the job in
- * argv[3] against the emulator at argv[4], and runs until it is killed (SIGKILL, mid-job).
+ * A job runner in its own process, for the restart test: opens the embedded database in argv[2], starts the job
+ * in argv[3] against the emulator at argv[4], and runs until it is killed (SIGKILL, mid-job).
  */
+import { bulkJobsRepository } from '../../../db/bulk-jobs';
+import { openDatabase } from '../../../db/database';
+import { DatabaseJobStore, flushBeforeEachCall } from '../../../db/job-store';
 import { JobRunner } from '../runner';
-import { JournalJobStore } from '../store';
 import { emulatorOps } from './fixtures';
 
-const [dir, jobId, url] = process.argv.slice(2) as [string, string, string];
-const store = new JournalJobStore(dir);
-const runner = new JobRunner({ store, aws: emulatorOps(url) });
+const [dataDir, jobId, url] = process.argv.slice(2) as [string, string, string];
+const database = await openDatabase({ driver: 'pglite', dataDir });
+const store = await DatabaseJobStore.open(bulkJobsRepository(database.db));
+const runner = new JobRunner({ store, aws: flushBeforeEachCall(emulatorOps(url), store) });
 runner.start(jobId);
 console.log('started');
 await runner.idle(jobId);
+await store.flush();
 console.log('finished');
-store.close();
+await database.close();
