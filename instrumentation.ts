@@ -1,14 +1,15 @@
 /**
  * Next.js calls register() once when the server starts, before the first request. Start-up work belongs
- * here: bulk jobs a previous process left running resume now, not on the first visit to /bulk.
+ * here: requests get the client's address, the database is migrated and the first admin made, and bulk jobs
+ * a previous process left running resume now, not on the first visit to /bulk.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startServices } = await import('./lib/server/services');
   try {
-    startServices();
+    await startServices();
   } catch (err) {
-    // A misconfiguration (IOT_MODE, the data directory) must not stop the server: the pages report it.
-    console.error(`Start-up services did not start: ${err instanceof Error ? err.message : String(err)}`);
+    // A misconfiguration (IOT_MODE, the data directory, DATABASE_URL) must not stop the server: the pages say so.
+    console.error(`Start-up services did not all start: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -3,7 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 
-import { requireSession } from '@/lib/auth/session';
+import { audited } from '@/lib/audit/record';
+import { refusedMessage, roleAction, roleCall } from '@/lib/auth/action';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 import { createPolicy, policyExists } from '@/lib/aws/policies';
@@ -54,52 +55,51 @@ const generatorSchema = z.object({
   thingGroupName: z.string().trim(),
 });
 
-export async function previewBulkAction(
-  _prev: ActionState<PreviewData>,
-  formData: FormData,
-): Promise<ActionState<PreviewData>> {
-  await requireSession();
-  const values = formValues(formData);
-  const source = str(formData, 'source');
-  let listed;
-  if (source === 'generator') {
-    const g = generatorSchema.safeParse({
-      prefix: str(formData, 'prefix'),
-      count: str(formData, 'count'),
-      start: str(formData, 'start') || '1',
-      digits: str(formData, 'digits') || '0',
-      attributes: str(formData, 'genAttributes'),
-      thingTypeName: str(formData, 'genThingType'),
-      thingGroupName: str(formData, 'genThingGroup'),
-    });
-    if (!g.success) return invalid(g.error, values);
-    listed = rowsFromGenerator({
-      ...g.data,
-      ...(g.data.thingTypeName ? { thingTypeName: g.data.thingTypeName } : {}),
-      ...(g.data.thingGroupName ? { thingGroupName: g.data.thingGroupName } : {}),
-    });
-    if (!listed.ok) return invalid(fieldIssues([{ path: 'count', message: listed.error }]), values);
-  } else {
-    const csv = str(formData, 'csv');
-    listed = rowsFromCsv(csv);
-    if (!listed.ok) return invalid(fieldIssues([{ path: 'csv', message: listed.error }]), values);
-  }
-  try {
-    await checkAgainstAws(listed.rows);
-  } catch (err) {
-    return failed(
-      `Nothing was created. The list could not be checked against AWS IoT: ${toAppError(err).message}`,
-      values,
+export const previewBulkAction = roleAction(
+  'operator',
+  async (operator, _prev: ActionState<PreviewData>, formData: FormData): Promise<ActionState<PreviewData>> => {
+    const values = formValues(formData);
+    const source = str(formData, 'source');
+    let listed;
+    if (source === 'generator') {
+      const g = generatorSchema.safeParse({
+        prefix: str(formData, 'prefix'),
+        count: str(formData, 'count'),
+        start: str(formData, 'start') || '1',
+        digits: str(formData, 'digits') || '0',
+        attributes: str(formData, 'genAttributes'),
+        thingTypeName: str(formData, 'genThingType'),
+        thingGroupName: str(formData, 'genThingGroup'),
+      });
+      if (!g.success) return invalid(g.error, values);
+      listed = rowsFromGenerator({
+        ...g.data,
+        ...(g.data.thingTypeName ? { thingTypeName: g.data.thingTypeName } : {}),
+        ...(g.data.thingGroupName ? { thingGroupName: g.data.thingGroupName } : {}),
+      });
+      if (!listed.ok) return invalid(fieldIssues([{ path: 'count', message: listed.error }]), values);
+    } else {
+      const csv = str(formData, 'csv');
+      listed = rowsFromCsv(csv);
+      if (!listed.ok) return invalid(fieldIssues([{ path: 'csv', message: listed.error }]), values);
+    }
+    try {
+      await checkAgainstAws(listed.rows);
+    } catch (err) {
+      return failed(
+        `Nothing was created. The list could not be checked against AWS IoT: ${toAppError(err).message}`,
+        values,
+      );
+    }
+    const bad = listed.rows.filter((r) => r.errors.length).length;
+    return succeeded(
+      bad
+        ? `${listed.rows.length} devices read; ${bad} need attention. Nothing was created.`
+        : `${listed.rows.length} devices read, all ready. Nothing was created yet.`,
+      { previewId: crypto.randomUUID(), rows: listed.rows },
     );
-  }
-  const bad = listed.rows.filter((r) => r.errors.length).length;
-  return succeeded(
-    bad
-      ? `${listed.rows.length} devices read; ${bad} need attention. Nothing was created.`
-      : `${listed.rows.length} devices read, all ready. Nothing was created yet.`,
-    { previewId: crypto.randomUUID(), rows: listed.rows },
-  );
-}
+  },
+);
 
 export interface ValidatedOptions {
   optionsId: string;
@@ -122,132 +122,162 @@ function readOptions(fd: FormData): JobOptionsInput {
 }
 
 /** The options form: checked (and the policy against AWS) before any key is made. */
-export async function validateBulkOptionsAction(
-  _prev: ActionState<ValidatedOptions>,
-  formData: FormData,
-): Promise<ActionState<ValidatedOptions>> {
-  await requireSession();
-  const values = formValues(formData);
-  const input = readOptions(formData);
-  const parsed = jobOptionsSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error, values);
-  const o = parsed.data;
-  try {
-    const name = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
-    const exists = await policyExists(name);
-    if (o.policyMode === 'template' && exists) {
-      return invalid(
-        fieldIssues([
-          {
-            path: 'policyName',
-            message: `A policy named ${name} already exists. Give another name, or choose it as an existing policy.`,
-          },
-        ]),
-        values,
-      );
+export const validateBulkOptionsAction = roleAction(
+  'operator',
+  async (
+    operator,
+    _prev: ActionState<ValidatedOptions>,
+    formData: FormData,
+  ): Promise<ActionState<ValidatedOptions>> => {
+    const values = formValues(formData);
+    const input = readOptions(formData);
+    const parsed = jobOptionsSchema.safeParse(input);
+    if (!parsed.success) return invalid(parsed.error, values);
+    const o = parsed.data;
+    try {
+      const name = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
+      const exists = await policyExists(name);
+      if (o.policyMode === 'template' && exists) {
+        return invalid(
+          fieldIssues([
+            {
+              path: 'policyName',
+              message: `A policy named ${name} already exists. Give another name, or choose it as an existing policy.`,
+            },
+          ]),
+          values,
+        );
+      }
+      if (o.policyMode === 'existing' && !exists)
+        return invalid(
+          fieldIssues([{ path: 'existingPolicyName', message: `There is no policy named ${name}.` }]),
+          values,
+        );
+    } catch (err) {
+      return failed(toAppError(err).message, values);
     }
-    if (o.policyMode === 'existing' && !exists)
-      return invalid(
-        fieldIssues([{ path: 'existingPolicyName', message: `There is no policy named ${name}.` }]),
-        values,
-      );
-  } catch (err) {
-    return failed(toAppError(err).message, values);
-  }
-  return succeeded('Making keys…', { optionsId: crypto.randomUUID(), options: input });
-}
+    return succeeded('Making keys…', { optionsId: crypto.randomUUID(), options: input });
+  },
+);
 
 export type JobActionResult = { ok: true; jobId: string } | { ok: false; message: string };
 
 /** Creates the template policy (if chosen) and an empty job for `total` devices. */
-export async function createBulkJob(options: JobOptionsInput, total: number): Promise<JobActionResult> {
-  await requireSession();
-  const parsed = jobOptionsSchema.safeParse(options);
-  const count = totalSchema.safeParse(total);
-  if (!parsed.success || !count.success)
-    return { ok: false, message: 'The job options are not valid; check the form again.' };
-  const o = parsed.data;
-  const policyName = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
-  try {
-    if (o.policyMode === 'template') {
-      const template = findTemplate(o.templateId)!;
-      // One policy for the whole fleet; the templates scope devices by their own thing name (policy variables).
-      await createPolicy(policyName, renderTemplate(template, templateContext(readIotConfig().region, undefined)));
-    } else if (!(await policyExists(policyName))) {
-      return { ok: false, message: `There is no policy named ${policyName}.` };
+export const createBulkJob = roleCall(
+  'operator',
+  refusedMessage,
+  async (operator, options: JobOptionsInput, total: number): Promise<JobActionResult> => {
+    const parsed = jobOptionsSchema.safeParse(options);
+    const count = totalSchema.safeParse(total);
+    if (!parsed.success || !count.success)
+      return { ok: false, message: 'The job options are not valid; check the form again.' };
+    const o = parsed.data;
+    const policyName = o.policyMode === 'template' ? o.policyName : o.existingPolicyName;
+    try {
+      if (o.policyMode === 'template') {
+        const template = findTemplate(o.templateId)!;
+        // One policy for the whole fleet; the templates scope devices by their own thing name (policy variables).
+        const document = renderTemplate(template, templateContext(readIotConfig().region, undefined));
+        await audited(
+          operator,
+          {
+            action: 'policy.create',
+            resource: { type: 'policy', id: policyName },
+            details: { template: template.id, for: 'bulk job' },
+          },
+          () => createPolicy(policyName, document),
+          { after: (p) => ({ resource: { type: 'policy', id: p.name, arn: p.arn } }) },
+        );
+      } else if (!(await policyExists(policyName))) {
+        return { ok: false, message: `There is no policy named ${policyName}.` };
+      }
+    } catch (err) {
+      return { ok: false, message: `Nothing was created: ${toAppError(err).message}` };
     }
-  } catch (err) {
-    return { ok: false, message: `Nothing was created: ${toAppError(err).message}` };
-  }
-  const job = bulkJobRunner().createJob({
-    name: o.jobName,
-    policyName,
-    policySource: o.policyMode,
-    total: count.data,
-    settings: { concurrency: o.concurrency, rates: ratesOf(o) },
-  });
-  return { ok: true, jobId: job.id };
-}
+    const job = bulkJobRunner().createJob({
+      name: o.jobName,
+      policyName,
+      policySource: o.policyMode,
+      total: count.data,
+      settings: { concurrency: o.concurrency, rates: ratesOf(o) },
+    });
+    return { ok: true, jobId: job.id };
+  },
+);
 
 /** Names and CSRs (no private keys) for positions `from`… of a job not started yet. */
-export async function addBulkDevices(input: {
-  jobId: string;
-  from: number;
-  devices: DeviceInput[];
-}): Promise<JobActionResult> {
-  await requireSession();
-  const parsed = deviceBatchSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, message: `A device in this batch is not valid (${issue?.path.join('.')}: ${issue?.message}).` };
-  }
-  try {
-    bulkJobRunner().addDevices(parsed.data.jobId, parsed.data.from, parsed.data.devices as DeviceInput[]);
-  } catch (err) {
-    return { ok: false, message: err instanceof JobError ? err.message : 'The devices could not be added.' };
-  }
-  return { ok: true, jobId: parsed.data.jobId };
-}
+export const addBulkDevices = roleCall(
+  'operator',
+  refusedMessage,
+  async (
+    operator,
+    input: {
+      jobId: string;
+      from: number;
+      devices: DeviceInput[];
+    },
+  ): Promise<JobActionResult> => {
+    const parsed = deviceBatchSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false,
+        message: `A device in this batch is not valid (${issue?.path.join('.')}: ${issue?.message}).`,
+      };
+    }
+    try {
+      bulkJobRunner().addDevices(parsed.data.jobId, parsed.data.from, parsed.data.devices as DeviceInput[]);
+    } catch (err) {
+      return { ok: false, message: err instanceof JobError ? err.message : 'The devices could not be added.' };
+    }
+    return { ok: true, jobId: parsed.data.jobId };
+  },
+);
 
-export async function startBulkJob(jobId: string): Promise<JobActionResult> {
-  await requireSession();
-  if (!z.uuid().safeParse(jobId).success) return { ok: false, message: 'There is no such job.' };
-  try {
-    bulkJobRunner().start(jobId);
-  } catch (err) {
-    return { ok: false, message: err instanceof JobError ? err.message : 'The job could not start.' };
-  }
-  revalidatePath('/bulk');
-  return { ok: true, jobId };
-}
+export const startBulkJob = roleCall(
+  'operator',
+  refusedMessage,
+  async (operator, jobId: string): Promise<JobActionResult> => {
+    if (!z.uuid().safeParse(jobId).success) return { ok: false, message: 'There is no such job.' };
+    try {
+      bulkJobRunner().start(jobId);
+    } catch (err) {
+      return { ok: false, message: err instanceof JobError ? err.message : 'The job could not start.' };
+    }
+    revalidatePath('/bulk');
+    return { ok: true, jobId };
+  },
+);
 
 const jobIdForm = z.object({ jobId: z.uuid('There is no such job.') });
 
 /** Cancel, resume and retry: small forms on the job page. */
-export async function jobControlAction(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  await requireSession();
-  const parsed = jobIdForm.safeParse({ jobId: str(formData, 'jobId') });
-  if (!parsed.success) return invalid(parsed.error);
-  const { jobId } = parsed.data;
-  const intent = str(formData, 'intent');
-  const runner = bulkJobRunner();
-  let message: string;
-  try {
-    if (intent === 'cancel') {
-      runner.cancel(jobId);
-      message = 'Cancelling: devices in progress finish or roll back; the rest stay pending.';
-    } else if (intent === 'resume') {
-      runner.start(jobId);
-      message = 'Resumed: the pending devices are running.';
-    } else if (intent === 'retry') {
-      const n = runner.retry(jobId);
-      message = n ? `Retrying ${n} device${n === 1 ? '' : 's'}.` : 'No failed devices to retry.';
-    } else {
-      return failed('Unknown action.');
+export const jobControlAction = roleAction(
+  'operator',
+  async (operator, _prev: ActionState, formData: FormData): Promise<ActionState> => {
+    const parsed = jobIdForm.safeParse({ jobId: str(formData, 'jobId') });
+    if (!parsed.success) return invalid(parsed.error);
+    const { jobId } = parsed.data;
+    const intent = str(formData, 'intent');
+    const runner = bulkJobRunner();
+    let message: string;
+    try {
+      if (intent === 'cancel') {
+        runner.cancel(jobId);
+        message = 'Cancelling: devices in progress finish or roll back; the rest stay pending.';
+      } else if (intent === 'resume') {
+        runner.start(jobId);
+        message = 'Resumed: the pending devices are running.';
+      } else if (intent === 'retry') {
+        const n = runner.retry(jobId);
+        message = n ? `Retrying ${n} device${n === 1 ? '' : 's'}.` : 'No failed devices to retry.';
+      } else {
+        return failed('Unknown action.');
+      }
+    } catch (err) {
+      return failed(err instanceof JobError ? err.message : 'The job could not be changed.');
     }
-  } catch (err) {
-    return failed(err instanceof JobError ? err.message : 'The job could not be changed.');
-  }
-  revalidatePath(`/bulk/${jobId}`);
-  return succeeded(message);
-}
+    revalidatePath(`/bulk/${jobId}`);
+    return succeeded(message);
+  },
+);

@@ -5,7 +5,7 @@ import { BulkOnboard, type TemplateOption } from '@/components/bulk/bulk-onboard
 import { StatusBadge } from '@/components/bulk/status-badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
 import { bulkJobRunner } from '@/lib/server/services';
@@ -16,7 +16,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk onboarding' };
 
 export default async function BulkPage() {
-  await requireSession('/bulk');
+  const operator = await requireRole('operator');
   let policies: string[] = [];
   const problems: string[] = [];
   try {

@@ -9,7 +9,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { listCaDetails, listCertificatesByCa, type CaDetails } from '@/lib/aws/cas';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { inspectCertificate } from '@/lib/pki/inspect';
@@ -30,7 +30,7 @@ async function subjectOf(pem: string): Promise<string> {
 }
 
 export default async function CasPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireSession('/cas');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const deleted = typeof searchParams.deleted === 'string' ? searchParams.deleted : undefined;
 

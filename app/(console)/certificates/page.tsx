@@ -8,7 +8,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import {
   CERTIFICATE_STATUSES,
   listCertificateRows,
@@ -39,7 +39,7 @@ function href(params: { status?: string; marker?: string }): string {
 }
 
 export default async function CertificatesPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/certificates');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const marker = firstParam(searchParams.marker);
   const rawStatus = firstParam(searchParams.status);

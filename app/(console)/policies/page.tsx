@@ -5,7 +5,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { listPolicyOverviews, type PolicyOverview, type PolicyPage } from '@/lib/aws/policies';
 import { firstParam, type SearchParams } from '@/lib/forms/search-params';
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Policies' };
 const PAGE_SIZE = 25;
 
 export default async function PoliciesPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/policies');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const marker = firstParam(searchParams.marker);
   const deleted = firstParam(searchParams.deleted);

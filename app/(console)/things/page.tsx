@@ -8,7 +8,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
@@ -60,7 +60,7 @@ function ageText(builtAt: number): string {
 }
 
 export default async function ThingsPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/things');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const { query, errors } = parseThingsQuery(searchParams);
   const invalid = Object.keys(errors).length > 0;

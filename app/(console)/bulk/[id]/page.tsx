@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { JobMonitor } from '@/components/bulk/job-monitor';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import type { DeviceConnection } from '@/lib/bundle/connection';
 import { bulkJobRunner } from '@/lib/server/services';
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Bulk job' };
 
 export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
-  await requireSession(`/bulk/${encodeURIComponent(id)}`);
+  const operator = await requireRole('viewer');
   const view = bulkJobRunner().view(id);
   if (!view) notFound();
   let connection: DeviceConnection | undefined;

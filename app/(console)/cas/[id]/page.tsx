@@ -11,7 +11,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { describeCaCertificate, listCertificatesByCa, type CaCertificateEntry, type CaDetails } from '@/lib/aws/cas';
 import { readIotConfig } from '@/lib/aws/config';
 import { isAppError, toAppError } from '@/lib/aws/errors';
@@ -60,7 +60,7 @@ export default async function CaPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id: raw } = await props.params;
-  await requireSession(`/cas/${encodeURIComponent(raw)}`);
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const parsedId = certificateId.safeParse(raw);
   if (!parsedId.success) notFound();

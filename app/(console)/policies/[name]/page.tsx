@@ -13,7 +13,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import {
   getPolicy,
@@ -65,7 +65,7 @@ function Section({
 
 export default async function PolicyPage(props: { params: Promise<Params>; searchParams: Promise<SearchParams> }) {
   const { name: rawName } = await props.params;
-  await requireSession(`/policies/${rawName}`);
+  const operator = await requireRole('viewer');
   const name = decodeParam(rawName);
   if (!policyName.safeParse(name).success) notFound();
   const searchParams = await props.searchParams;

@@ -11,7 +11,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { listGroupsOfThing, listThingGroups } from '@/lib/aws/thing-groups';
 import { describeThing, describeThingPrincipals, type ThingDetail } from '@/lib/aws/things';
@@ -55,7 +55,7 @@ export default async function ThingPage(props: Params) {
   const { name: raw } = await props.params;
   const name = decodeParam(raw);
   const path = `/things/${encodeURIComponent(name)}`;
-  await requireSession(path);
+  const operator = await requireRole('viewer');
   if (!thingName.safeParse(name).success) notFound();
   const searchParams = await props.searchParams;
 

@@ -1,18 +1,19 @@
 import { NextResponse } from 'next/server';
 
-import { unauthorizedResponse } from '@/lib/auth/session';
+import { recordAudit } from '@/lib/audit/record';
+import { routeGuard } from '@/lib/auth/guard';
 import { bulkJobRunner } from '@/lib/server/services';
 
 /**
  * A bulk job's status for the page's polling: the job, counts, rate, ETA and each device's status (no
- * PEMs). `?certificates=1` adds every done device's certificate (public) for the zip the page builds.
- * Never cached; session checked first.
+ * PEMs), for viewers and up. `?certificates=1` adds every done device's certificate (public) for the zip the
+ * page builds: a bundle download, for operators and up. Never cached; session and role checked first.
  */
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request, ctx: { params: Promise<{ id: string }> }) {
-  const denied = await unauthorizedResponse();
-  if (denied) return denied;
+  const guard = await routeGuard(request, 'viewer');
+  if (!guard.ok) return guard.response;
   const { id } = await ctx.params;
   const runner = bulkJobRunner();
   const view = runner.view(id);
@@ -22,6 +23,22 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
       { status: 404, headers: { 'cache-control': 'no-store' } },
     );
   const wantCertificates = new URL(request.url).searchParams.get('certificates') === '1';
-  const body = wantCertificates ? { ...view, certificates: runner.certificates(id) } : view;
+  if (wantCertificates) {
+    const mayDownload = await routeGuard(request, 'operator');
+    if (!mayDownload.ok) return mayDownload.response;
+  }
+  if (!wantCertificates) return NextResponse.json(view, { headers: { 'cache-control': 'no-store' } });
+  const certificates = runner.certificates(id);
+  await recordAudit(
+    guard.operator,
+    {
+      action: 'bundle.download',
+      resource: { type: 'bulk-job', id },
+      outcome: 'success',
+      details: { jobName: view.job.name, certificates: certificates.length },
+    },
+    request.headers,
+  );
+  const body = { ...view, certificates };
   return NextResponse.json(body, { headers: { 'cache-control': 'no-store' } });
 }
