@@ -14,6 +14,7 @@ const MIN_INTERVAL_MS = 60_000;
 export function SessionKeepAlive() {
   const pathname = usePathname();
   const last = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the effect is meant to run on every navigation.
   useEffect(() => {
     const now = Date.now();
     if (now - last.current < MIN_INTERVAL_MS) return;

@@ -93,8 +93,8 @@ export default async function SignInPage(props: {
         ) : null}
         {local ? (
           <p className="text-xs text-slate-500">
-            Local mode: the first admin&apos;s password was printed once, when the dashboard first started. Admins
-            add people on the Users page.
+            Local mode: the first admin&apos;s password was printed once, when the dashboard first started. Admins add
+            people on the Users page.
           </p>
         ) : null}
       </div>

@@ -57,7 +57,7 @@ const generatorSchema = z.object({
 
 export const previewBulkAction = roleAction(
   'operator',
-  async (operator, _prev: ActionState<PreviewData>, formData: FormData): Promise<ActionState<PreviewData>> => {
+  async (_operator, _prev: ActionState<PreviewData>, formData: FormData): Promise<ActionState<PreviewData>> => {
     const values = formValues(formData);
     const source = str(formData, 'source');
     let listed;
@@ -125,7 +125,7 @@ function readOptions(fd: FormData): JobOptionsInput {
 export const validateBulkOptionsAction = roleAction(
   'operator',
   async (
-    operator,
+    _operator,
     _prev: ActionState<ValidatedOptions>,
     formData: FormData,
   ): Promise<ActionState<ValidatedOptions>> => {
@@ -210,7 +210,7 @@ export const addBulkDevices = roleCall(
   'operator',
   refusedMessage,
   async (
-    operator,
+    _operator,
     input: {
       jobId: string;
       from: number;
@@ -237,7 +237,7 @@ export const addBulkDevices = roleCall(
 export const startBulkJob = roleCall(
   'operator',
   refusedMessage,
-  async (operator, jobId: string): Promise<JobActionResult> => {
+  async (_operator, jobId: string): Promise<JobActionResult> => {
     if (!z.uuid().safeParse(jobId).success) return { ok: false, message: 'There is no such job.' };
     try {
       bulkJobRunner().start(jobId);
@@ -254,7 +254,7 @@ const jobIdForm = z.object({ jobId: z.uuid('There is no such job.') });
 /** Cancel, resume and retry: small forms on the job page. */
 export const jobControlAction = roleAction(
   'operator',
-  async (operator, _prev: ActionState, formData: FormData): Promise<ActionState> => {
+  async (_operator, _prev: ActionState, formData: FormData): Promise<ActionState> => {
     const parsed = jobIdForm.safeParse({ jobId: str(formData, 'jobId') });
     if (!parsed.success) return invalid(parsed.error);
     const { jobId } = parsed.data;

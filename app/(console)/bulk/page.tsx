@@ -16,7 +16,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk onboarding' };
 
 export default async function BulkPage() {
-  const operator = await requireRole('operator');
+  await requireRole('operator');
   let policies: string[] = [];
   const problems: string[] = [];
   try {

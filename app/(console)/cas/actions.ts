@@ -60,7 +60,7 @@ export type RegistrationCodeResult = { ok: true; code: string } | { ok: false; m
 export const fetchRegistrationCodeAction = roleCall(
   'admin',
   refusedMessage,
-  async (operator): Promise<RegistrationCodeResult> => {
+  async (_operator): Promise<RegistrationCodeResult> => {
     try {
       return { ok: true, code: await getRegistrationCode() };
     } catch (err) {
@@ -335,7 +335,7 @@ export const activatePendingCertificateAction = roleCall(
 export const refreshCasAction = roleCall(
   'admin',
   () => undefined,
-  async (operator): Promise<void> => {
+  async (_operator): Promise<void> => {
     revalidatePath('/cas');
   },
 );

@@ -8,6 +8,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { IfRole } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
 import {
   CERTIFICATE_STATUSES,
@@ -60,9 +61,11 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
         title="Certificates"
         description="Device certificates registered in AWS IoT. Only ACTIVE certificates can connect."
         actions={
-          <ButtonLink href="/certificates/register" variant="primary">
-            Register a certificate
-          </ButtonLink>
+          <IfRole role={operator.role} need="operator" label="Register a certificate" variant="primary">
+            <ButtonLink href="/certificates/register" variant="primary">
+              Register a certificate
+            </ButtonLink>
+          </IfRole>
         }
       />
       <DeletedNotice searchParams={searchParams} />
@@ -102,9 +105,11 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
           <EmptyState
             title="No certificates yet"
             action={
-              <ButtonLink href="/certificates/register" variant="primary">
-                Register a certificate
-              </ButtonLink>
+              <IfRole role={operator.role} need="operator" label="Register a certificate" variant="primary">
+                <ButtonLink href="/certificates/register" variant="primary">
+                  Register a certificate
+                </ButtonLink>
+              </IfRole>
             }
           >
             <p>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 
 import { MqttClient } from '@/components/mqtt/mqtt-client';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireRole } from '@/lib/auth/guard';
+import { may, requireRole } from '@/lib/auth/guard';
 import { readIotConfig } from '@/lib/aws/config';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +25,7 @@ export default async function MqttPage() {
   return (
     <>
       <PageHeader title="MQTT test client" description={connectionDescription()} />
-      <MqttClient />
+      <MqttClient mayPublish={may(operator, 'operator')} />
     </>
   );
 }

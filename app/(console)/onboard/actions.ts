@@ -60,7 +60,7 @@ export interface ValidatedRun {
 
 export const validateOnboardingAction = roleAction(
   'operator',
-  async (operator, _prev: ActionState<ValidatedRun>, formData: FormData): Promise<ActionState<ValidatedRun>> => {
+  async (_operator, _prev: ActionState<ValidatedRun>, formData: FormData): Promise<ActionState<ValidatedRun>> => {
     const values = formValues(formData);
     // Pasted PEMs are echoed back only through the page's own state, not the values.
     delete values.certificatePem;

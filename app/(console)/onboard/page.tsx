@@ -25,7 +25,7 @@ async function orEmpty(load: () => Promise<string[]>): Promise<{ items: string[]
 }
 
 export default async function OnboardPage() {
-  const operator = await requireRole('operator');
+  await requireRole('operator');
   let region = 'us-east-1';
   try {
     region = readIotConfig().region;

@@ -27,7 +27,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default async function SettingsPage() {
-  const operator = await requireRole('viewer');
+  await requireRole('viewer');
   let config: IotConfig;
   try {
     config = readIotConfig();

@@ -8,6 +8,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { IfRole } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
 import { fleetCounts, presenceOf } from '@/lib/fleet/presence';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
@@ -101,9 +102,11 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
           )
         }
         actions={
-          <ButtonLink href="/things/new" variant="primary">
-            Create thing
-          </ButtonLink>
+          <IfRole role={operator.role} need="operator" label="Create thing" variant="primary">
+            <ButtonLink href="/things/new" variant="primary">
+              Create thing
+            </ButtonLink>
+          </IfRole>
         }
       />
       <ThingsFilters
@@ -136,9 +139,11 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
         <EmptyState
           title="No things yet"
           action={
-            <ButtonLink href="/things/new" variant="primary">
-              Create thing
-            </ButtonLink>
+            <IfRole role={operator.role} need="operator" label="Create thing" variant="primary">
+              <ButtonLink href="/things/new" variant="primary">
+                Create thing
+              </ButtonLink>
+            </IfRole>
           }
         >
           <p>A thing is the registry entry for one device. Create one here, or from the command line, for example:</p>

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { JobMonitor } from '@/components/bulk/job-monitor';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireRole } from '@/lib/auth/guard';
+import { may, requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import type { DeviceConnection } from '@/lib/bundle/connection';
 import { bulkJobRunner } from '@/lib/server/services';
@@ -37,6 +37,7 @@ export default async function BulkJobPage(props: { params: Promise<{ id: string 
         initial={view}
         {...(connection ? { connection } : {})}
         {...(connectionProblem ? { connectionProblem } : {})}
+        mayControl={may(operator, 'operator')}
       />
     </>
   );

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Register a CA' };
 
 export default async function NewCaPage() {
-  const operator = await requireRole('admin');
+  await requireRole('admin');
   return (
     <>
       <PageHeader

@@ -8,7 +8,7 @@ import { PemBlock } from '@/components/certificates/pem-block';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireRole } from '@/lib/auth/guard';
+import { may, requireRole } from '@/lib/auth/guard';
 import { listRegisteredCaIds } from '@/lib/aws/cas';
 import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
 import { isAppError, toAppError, type AppError } from '@/lib/aws/errors';
@@ -157,6 +157,8 @@ export default async function CertificatePage(props: Props) {
             status={cert.status}
             policies={policies.ok ? policies.value : undefined}
             things={things.ok ? things.value : undefined}
+            mayChangeStatus={may(operator, 'operator')}
+            mayRevokeOrDelete={may(operator, 'admin')}
           />
           <LinkList
             title="Attached things"

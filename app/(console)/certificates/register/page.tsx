@@ -8,7 +8,7 @@ import { requireRole } from '@/lib/auth/guard';
 export const metadata: Metadata = { title: 'Register a certificate' };
 
 export default async function RegisterCertificatePage() {
-  const operator = await requireRole('operator');
+  await requireRole('operator');
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

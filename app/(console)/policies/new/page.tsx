@@ -21,7 +21,7 @@ function currentRegion(): string | undefined {
 }
 
 export default async function NewPolicyPage() {
-  const operator = await requireRole('admin');
+  await requireRole('admin');
   // The account id only shapes the templates' ARNs; without one they use `*` (see lib/policies/templates.ts).
   const accountId = await discoverAccountId();
   const ctx = templateContext(currentRegion(), accountId);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 
 import { AddToGroupForm } from '@/components/things/add-to-group-form';
 import { EditAttributesForm } from '@/components/things/edit-attributes-form';
@@ -11,7 +11,8 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireRole } from '@/lib/auth/guard';
+import { IfRole, RoleGate } from '@/components/console/role-gate';
+import { may, requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { listGroupsOfThing, listThingGroups } from '@/lib/aws/thing-groups';
 import { describeThing, describeThingPrincipals, type ThingDetail } from '@/lib/aws/things';
@@ -97,12 +98,16 @@ export default async function ThingPage(props: Params) {
             <ButtonLink href={`${path}/check`}>Connection check</ButtonLink>
             <ButtonLink href={`${path}/shadow`}>Shadow</ButtonLink>
             {/* A download from a route handler: a plain link, not a client-side navigation. */}
-            <a href={`/api/things/${encodeURIComponent(name)}/bundle`} className={buttonClasses('secondary')}>
-              Credentials bundle
-            </a>
-            <ButtonLink href={`${path}/delete`} variant="danger">
-              Delete…
-            </ButtonLink>
+            <IfRole role={operator.role} need="operator" label="Credentials bundle">
+              <a href={`/api/things/${encodeURIComponent(name)}/bundle`} className={buttonClasses('secondary')}>
+                Credentials bundle
+              </a>
+            </IfRole>
+            <IfRole role={operator.role} need="admin" label="Delete…" variant="danger">
+              <ButtonLink href={`${path}/delete`} variant="danger">
+                Delete…
+              </ButtonLink>
+            </IfRole>
           </>
         }
       />
@@ -130,12 +135,28 @@ export default async function ThingPage(props: Params) {
         </Section>
 
         <Section title="Attributes">
-          <EditAttributesForm
-            name={name}
-            version={thing.version}
-            typeName={thing.typeName}
-            attributes={thing.attributes}
-          />
+          {may(operator, 'operator') ? (
+            <EditAttributesForm
+              name={name}
+              version={thing.version}
+              typeName={thing.typeName}
+              attributes={thing.attributes}
+            />
+          ) : (
+            <div className="space-y-2">
+              <dl aria-label="Attributes" className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
+                {Object.entries(thing.attributes).map(([k, v]) => (
+                  <Fragment key={k}>
+                    <dt className="text-slate-500">{k}</dt>
+                    <dd>{v}</dd>
+                  </Fragment>
+                ))}
+              </dl>
+              <p className="text-sm text-slate-500" data-needs-role="operator">
+                Editing attributes needs operator; your role is {operator.role}.
+              </p>
+            </div>
+          )}
         </Section>
 
         <Section title="Thing groups">
@@ -155,7 +176,9 @@ export default async function ThingPage(props: Params) {
                 <p className="text-sm text-slate-500">This thing is in no group.</p>
               )}
               {'error' in allGroups ? null : (
-                <AddToGroupForm name={name} groups={allGroups.value.filter((g) => !groups.value.includes(g))} />
+                <RoleGate role={operator.role} need="operator" what="Adding the thing to a group">
+                  <AddToGroupForm name={name} groups={allGroups.value.filter((g) => !groups.value.includes(g))} />
+                </RoleGate>
               )}
             </div>
           )}

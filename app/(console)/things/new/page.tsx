@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Create thing' };
 
 export default async function NewThingPage() {
-  const operator = await requireRole('operator');
+  await requireRole('operator');
   const [types, groups] = await Promise.allSettled([listThingTypes(), listThingGroups()]);
   const problems = [types, groups].flatMap((r) => (r.status === 'rejected' ? [toAppError(r.reason).message] : []));
   const options: CreateThingOptions = {

@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: 'Sign device certificates' };
 
 export default async function SignPage(props: { params: Promise<{ id: string }> }) {
   const { id: raw } = await props.params;
-  const operator = await requireRole('admin');
+  await requireRole('admin');
   const parsedId = certificateId.safeParse(raw);
   if (!parsedId.success) notFound();
   const id = parsedId.data.replace(/^0x/, '').toLowerCase();

@@ -29,7 +29,7 @@ export default async function ConnectionCheckPage(props: Props) {
   const { name: raw } = await props.params;
   const thingName = decodeParam(raw);
   const thingPath = `/things/${encodeURIComponent(thingName)}`;
-  const operator = await requireRole('viewer');
+  await requireRole('viewer');
   if (!thingNameSchema.safeParse(thingName).success) notFound();
 
   let sections: CheckSection[];

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Delete thing' };
 export default async function DeleteThingPage(props: { params: Promise<{ name: string }> }) {
   const { name: raw } = await props.params;
   const name = decodeParam(raw);
-  const operator = await requireRole('admin');
+  await requireRole('admin');
   const valid = thingName.safeParse(name).success;
 
   let plan: DeletionPlan | undefined;
