@@ -334,8 +334,9 @@ export const activatePendingCertificateAction = roleCall(
 /** After a bulk activation: refresh the lists once rather than per certificate. */
 export const refreshCasAction = roleCall(
   'admin',
-  () => undefined,
-  async (_operator): Promise<void> => {
+  refusedMessage,
+  async (_operator): Promise<{ ok: true } | { ok: false; message: string }> => {
     revalidatePath('/cas');
+    return { ok: true };
   },
 );
