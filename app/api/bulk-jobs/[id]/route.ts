@@ -14,6 +14,11 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, ctx: { params: Promise<{ id: string }> }) {
   const guard = await routeGuard(request, 'viewer');
   if (!guard.ok) return guard.response;
+  const wantCertificates = new URL(request.url).searchParams.get('certificates') === '1';
+  if (wantCertificates) {
+    const mayDownload = await routeGuard(request, 'operator');
+    if (!mayDownload.ok) return mayDownload.response;
+  }
   const { id } = await ctx.params;
   const runner = bulkJobRunner();
   const view = runner.view(id);
@@ -22,11 +27,6 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
       { message: 'There is no such job.' },
       { status: 404, headers: { 'cache-control': 'no-store' } },
     );
-  const wantCertificates = new URL(request.url).searchParams.get('certificates') === '1';
-  if (wantCertificates) {
-    const mayDownload = await routeGuard(request, 'operator');
-    if (!mayDownload.ok) return mayDownload.response;
-  }
   if (!wantCertificates) return NextResponse.json(view, { headers: { 'cache-control': 'no-store' } });
   const certificates = runner.certificates(id);
   await recordAudit(

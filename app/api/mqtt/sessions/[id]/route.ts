@@ -52,10 +52,6 @@ const command = z.discriminatedUnion('op', [
 export async function POST(request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
   const guard = await routeGuard(request, 'viewer');
   if (!guard.ok) return guard.response;
-  const { id } = await props.params;
-  const session = findSession(id);
-  if (!session) return errorResponse(404, 'No such MQTT session; reload the page to start a new one.');
-
   const body = await readJsonBody(request, command);
   if (!body.ok) return body.response;
   const cmd = body.value;
@@ -63,6 +59,9 @@ export async function POST(request: Request, props: { params: Promise<{ id: stri
     const mayPublish = await routeGuard(request, 'operator');
     if (!mayPublish.ok) return mayPublish.response;
   }
+  const { id } = await props.params;
+  const session = findSession(id);
+  if (!session) return errorResponse(404, 'No such MQTT session; reload the page to start a new one.');
   try {
     if (cmd.op === 'subscribe') {
       const { granted } = await session.subscribe(cmd.filter, cmd.qos);
