@@ -136,10 +136,10 @@ test('an operator and a viewer side by side: each can do only what their role al
     await expect(viewer.getByRole('button', { name: 'New named shadow' })).toBeDisabled();
     await expect(viewer.getByRole('button', { name: 'Create with this desired state' })).toHaveCount(0);
     await operator.getByRole('button', { name: 'Create with this desired state' }).click();
-    await expect(operator.getByText('Version 1')).toBeVisible({ timeout: 15_000 });
+    await expect(operator.getByText('Version 1', { exact: true })).toBeVisible({ timeout: 15_000 });
 
     await viewer.reload();
-    await expect(viewer.getByText('Version 1')).toBeVisible();
+    await expect(viewer.getByText('Version 1', { exact: true })).toBeVisible();
     await expect(viewer.getByText('Editing the desired state needs operator.')).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Delete shadow' })).toBeDisabled();
     await expect(operator.getByRole('button', { name: 'Delete shadow' })).toBeDisabled();
