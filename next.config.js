@@ -10,7 +10,8 @@ const nextConfig = {
   turbopack: { root },
   outputFileTracingRoot: root,
   // The AWS SDK is large and server-only; load it from node_modules at runtime instead of bundling it.
-  serverExternalPackages: ['@aws-sdk/client-iot', '@aws-sdk/client-iot-data-plane'],
+  // PGlite loads its WebAssembly and data files from its own package directory; pg has optional native parts.
+  serverExternalPackages: ['@aws-sdk/client-iot', '@aws-sdk/client-iot-data-plane', '@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
   // NEXT_DIST_DIR lets several builds live side by side (parallel e2e runs); scripts/next-app.ts reads it too.
   distDir: process.env.NEXT_DIST_DIR || '.next',

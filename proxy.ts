@@ -1,14 +1,16 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
 import { checkRequestOrigin, ownOrigin } from '@/lib/http/origin';
+import { PATH_HEADER, requestPath } from '@/lib/http/request-path';
 import { newNonce, requestIsHttps, securityHeaders } from '@/lib/http/security-headers';
 
 /**
  * Runs before every page, server action and route handler: refuses requests another site's page makes with the
  * operator's cookie (lib/http/origin.ts), then sets a fresh CSP nonce for this response (passed to Next.js
  * through the request's CSP header, which it reads to put the nonce on its inline scripts) and the security
- * headers. Authentication is NOT decided here: every page, action and route checks the session
- * itself, so a request that skips this layer gains nothing.
+ * headers, and tells the page which path it is (lib/http/request-path.ts). Authentication is NOT decided here:
+ * every page, action and route checks the session and role itself (lib/auth/guard.ts), so a request that
+ * skips this layer gains nothing.
  */
 export function proxy(request: NextRequest) {
   const https = requestIsHttps(request.nextUrl, request.headers.get('x-forwarded-proto'));
@@ -23,6 +25,8 @@ export function proxy(request: NextRequest) {
   const headers = securityHeaders({ nonce: newNonce(), dev: process.env.NODE_ENV === 'development', https });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);
+  // Where a page or action that finds no session sends the operator back to after sign-in (lib/auth/guard.ts).
+  requestHeaders.set(PATH_HEADER, requestPath(request.nextUrl));
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;

@@ -8,6 +8,7 @@ import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
 import { emulatorAdmin, expect, test } from './fixtures';
 import { BulkPage } from './pages/bulk-page';
 import { E2E_ENV, requireEnv } from './stack';
+import { addSession, freshSession } from './support/sessions';
 
 /**
  * A dashboard server killed in the middle of a bulk job: the spec runs its own `next start` (same build,
@@ -46,6 +47,7 @@ async function devicesWithCertificate(iot: IoTClient, prefix: string, count: num
   return attached;
 }
 
+/** A dashboard of the spec's own on `dataDir` (its own database: the same admin password signs in there). */
 function startDashboard(dataDir: string): Promise<NextServer> {
   return getFreePort().then((port) =>
     startNext({
@@ -60,9 +62,9 @@ function startDashboard(dataDir: string): Promise<NextServer> {
         AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
         AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_USER: 'admin',
-        DASHBOARD_PASSWORD: requireEnv(E2E_ENV.password),
-        SESSION_SECRET: requireEnv(E2E_ENV.sessionSecret),
+        DASHBOARD_URL: `http://127.0.0.1:${port}`,
+        DASHBOARD_ADMIN_PASSWORD: requireEnv(E2E_ENV.password),
+        BETTER_AUTH_SECRET: requireEnv(E2E_ENV.authSecret),
         DASHBOARD_DATA_DIR: dataDir,
       },
     }),
@@ -77,7 +79,7 @@ test.describe('bulk onboarding across a server restart', () => {
 
   test.setTimeout(180_000);
 
-  test('a server killed mid-job resumes on restart without duplicating any device', async ({ page, iot }) => {
+  test('a server killed mid-job resumes on restart without duplicating any device', async ({ page, context, iot }) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-restart-'));
     const run = Date.now().toString(36);
     const prefix = `bulk-restart-${run}-`;
@@ -87,6 +89,8 @@ test.describe('bulk onboarding across a server restart', () => {
     await setQuotas({ CreateCertificateFromCsr: 1.5, AttachThingPrincipal: 1.5 });
     let server: NextServer | undefined = await startDashboard(dataDir);
     try {
+      // This server has its own database: sign in there (the session outlives the restart: same database).
+      await addSession(context, await freshSession('admin', server.url), server.url);
       const bulk = new BulkPage(page);
       await page.goto(`${server.url}/bulk`);
       await bulk.fillGenerator(prefix, count);

@@ -8,13 +8,10 @@ import {
 } from '@aws-sdk/client-iot';
 import { test as base, type Page } from '@playwright/test';
 
-import { signSession } from '../lib/auth/token';
 import { adminAuthorization } from '../lib/local/emulator-admin';
 import { ThingsPage } from './pages/things-page';
-import { E2E_ENV, requireEnv } from './stack';
-
-/** Mirrors lib/auth/session.ts (which is server-only and cannot be imported here). */
-export const SESSION_COOKIE_NAME = 'iot_dashboard_session';
+import { E2E_ENV, type E2eRole, requireEnv } from './stack';
+import { addSession, sessionOf } from './support/sessions';
 
 /** The real SDK pointed at the same emulator the dashboard uses: how specs arrange state. */
 export function emulatorClient(): IoTClient {
@@ -54,6 +51,8 @@ interface Fixtures {
 
 interface Options {
   signedIn: boolean;
+  /** Whose session a signed-in test starts with: the admin (default), the operator or the viewer. */
+  role: E2eRole;
   /**
    * Console errors, uncaught page errors and 404 / 5xx answers from the dashboard that this test causes on
    * purpose (a missing thing's page, a refused request). Anything else fails the test: a page must not log
@@ -65,30 +64,21 @@ interface Options {
 }
 
 /**
- * Every spec starts signed in, with a session cookie signed by the server's own secret (the sign-in
- * page has its own spec). `test.use({ signedIn: false })` starts signed out.
+ * Every spec starts signed in as a real user (global setup made one per role; the sign-in page has its own
+ * spec): the admin unless `test.use({ role: 'operator' })` or `'viewer'`. `test.use({ signedIn: false })`
+ * starts signed out.
  */
 export const test = base.extend<Fixtures & Options>({
   signedIn: [true, { option: true }],
+  role: ['admin', { option: true }],
   expectedPageErrors: [[], { option: true }],
   // The dashboard's port is chosen at run time by global setup, after the config was read.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixture arguments.
   baseURL: async ({}, use) => {
     await use(requireEnv(E2E_ENV.baseUrl));
   },
-  context: async ({ context, signedIn }, use) => {
-    if (signedIn) {
-      const exp = Math.floor(Date.now() / 1000) + 3600;
-      await context.addCookies([
-        {
-          name: SESSION_COOKIE_NAME,
-          value: signSession({ u: 'admin', exp }, requireEnv(E2E_ENV.sessionSecret)),
-          url: requireEnv(E2E_ENV.baseUrl),
-          httpOnly: true,
-          sameSite: 'Lax',
-        },
-      ]);
-    }
+  context: async ({ context, signedIn, role }, use) => {
+    if (signedIn) await addSession(context, await sessionOf(role));
     await use(context);
   },
   // Every navigation waits for React to hydrate the page: typing earlier can be lost to hydration.

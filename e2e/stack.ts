@@ -12,9 +12,23 @@ export const E2E_ENV = {
   /** The emulator's admin token (its `<dataDir>/admin-token`), for specs that call /_emulator/ routes. */
   emulatorAdminToken: 'E2E_EMULATOR_ADMIN_TOKEN',
   region: 'E2E_AWS_REGION',
+  /** The first admin's password (DASHBOARD_ADMIN_PASSWORD of the dashboard global setup started). */
   password: 'E2E_DASHBOARD_PASSWORD',
-  sessionSecret: 'E2E_SESSION_SECRET',
+  /** The passwords of the operator and viewer users global setup created. */
+  operatorPassword: 'E2E_OPERATOR_PASSWORD',
+  viewerPassword: 'E2E_VIEWER_PASSWORD',
+  /** BETTER_AUTH_SECRET of that dashboard (a spec's own server may share it). */
+  authSecret: 'E2E_AUTH_SECRET',
 } as const;
+
+/** The people global setup signs up: one per role, each with its own password. */
+export const E2E_USERS = {
+  admin: { username: 'admin', passwordEnv: E2E_ENV.password },
+  operator: { username: 'operator', passwordEnv: E2E_ENV.operatorPassword },
+  viewer: { username: 'viewer', passwordEnv: E2E_ENV.viewerPassword },
+} as const;
+
+export type E2eRole = keyof typeof E2E_USERS;
 
 export interface E2eStack {
   emulator?: Emulator;

@@ -4,26 +4,24 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { createEmulator, type Emulator, type EmulatorOptions } from '../emulator/index';
-import { signSession } from '../lib/auth/token';
 import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 import { buildNext, getFreePort, isBuildStale, startNext, type NextServer } from './next-app';
 
 /**
  * A whole local stack for scripts that measure or picture the dashboard: an emulator on free ports with a
  * temporary data dir, the production build (built when stale), `next start` pointed at the emulator with
- * throwaway credentials, and a signed session cookie so a browser or fetch starts signed in.
+ * throwaway credentials, and a session of the first admin (signed in through better-auth's HTTP endpoint) so a
+ * browser or fetch starts signed in.
  */
 export interface DashboardStack {
   emulator: Emulator;
   next: NextServer;
   dataDir: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** The session cookie's name and a value valid for an hour. */
+  /** The admin's session cookie: its name and value. */
   session: { name: string; value: string };
   close(): Promise<void>;
 }
-
-export const SESSION_COOKIE_NAME = 'iot_dashboard_session';
 
 export async function startDashboardStack(
   opts: { emulator?: EmulatorOptions; beforeNext?: (emulator: Emulator) => Promise<void> } = {},
@@ -38,9 +36,10 @@ export async function startDashboardStack(
   let next: NextServer | undefined;
   try {
     await opts.beforeNext?.(emulator);
-    const sessionSecret = randomBytes(32).toString('base64url');
+    const password = randomBytes(18).toString('base64url');
+    const port = await getFreePort();
     next = await startNext({
-      port: await getFreePort(),
+      port,
       stdio: 'pipe',
       env: {
         IOT_MODE: 'local',
@@ -52,23 +51,21 @@ export async function startDashboardStack(
         AWS_SESSION_TOKEN: undefined,
         AWS_PROFILE: undefined,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_USER: 'admin',
-        DASHBOARD_PASSWORD: randomBytes(12).toString('base64url'),
-        SESSION_SECRET: sessionSecret,
+        DASHBOARD_URL: `http://127.0.0.1:${port}`,
+        DASHBOARD_ADMIN_PASSWORD: password,
+        BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
         DASHBOARD_DATA_DIR: path.join(dataDir, 'dashboard'),
         [ADMIN_TOKEN_FILE_ENV]: path.join(dataDir, ADMIN_TOKEN_FILE_NAME),
       },
     });
     const started = next;
+    const session = await signIn(started.url, 'admin', password);
     return {
       emulator,
       next: started,
       dataDir,
       credentials,
-      session: {
-        name: SESSION_COOKIE_NAME,
-        value: signSession({ u: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 }, sessionSecret),
-      },
+      session,
       async close() {
         await started.stop();
         await emulator.close();
@@ -81,4 +78,25 @@ export async function startDashboardStack(
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Signs in through better-auth's endpoint (POST /api/auth/sign-in/username) and returns the session cookie. */
+export async function signIn(
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<{ name: string; value: string }> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/username`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
+  for (const cookie of res.headers.getSetCookie()) {
+    const [pair] = cookie.split(';');
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq);
+    if (/(^|\.)session_token$/.test(name)) return { name, value: pair!.slice(eq + 1) };
+  }
+  throw new Error(`sign-in as ${username} set no session cookie`);
 }

@@ -6,10 +6,12 @@
  *   IOT_EMULATOR_HTTP_PORT (4580)  IOT_EMULATOR_MQTT_PORT (8883)  IOT_EMULATOR_CREDENTIALS_PORT (4581)
  *   IOT_EMULATOR_DATA_DIR (.data/emulator)
  *   HOST (127.0.0.1; 0.0.0.0 in a container or behind a proxy)  PORT (3000)  AWS_REGION (us-east-1)
+ *   DASHBOARD_URL (http://<HOST>:<PORT>): the address people open, passed to the dashboard
  *   --dev: `next dev` instead of a production build
+ * Accounts live in the dashboard's database: at its first start the dashboard itself makes the first admin
+ * (DASHBOARD_ADMIN_PASSWORD, or in local mode a generated password it prints once: lib/auth/first-admin.ts).
  */
 import path from 'node:path';
-import { dashboardCredentials } from '../lib/auth/credentials';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 
@@ -55,8 +57,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const port = portFromEnv('PORT', 3000);
-  // Before anything starts: in AWS mode a missing password stops here, with the reason.
-  const credentials = dashboardCredentials();
+  const publicUrl = (
+    process.env.DASHBOARD_URL?.trim() || `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
+  ).replace(/\/+$/, '');
 
   // Build first: a failing build should not leave the emulator's ports taken.
   if (!dev && isBuildStale()) {
@@ -71,8 +74,7 @@ async function main(): Promise<void> {
     // The SDK warns on every start that its 2027 releases need Node 22; the README says so once instead.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
-    DASHBOARD_USER: credentials.user,
-    DASHBOARD_PASSWORD: credentials.password,
+    DASHBOARD_URL: publicUrl,
   };
   if (mode === 'local') {
     emulator = await startEmulator();
@@ -102,13 +104,8 @@ async function main(): Promise<void> {
     throw err;
   }
   console.log(`Dashboard: ${next.url}`);
-  if (credentials.source === 'env') {
-    console.log(`Sign in as "${credentials.user}" with DASHBOARD_PASSWORD.`);
-  } else {
-    console.log(
-      `Sign in as "${credentials.user}" with password ${credentials.password}  (kept in ${credentials.passwordFile})`,
-    );
-  }
+  // The first start printed the first admin's password above (the dashboard's own output); later starts do not.
+  console.log(`Sign in at ${publicUrl}/signin`);
 
   let stopping = false;
   const shutdown = async (exitCode: number): Promise<void> => {

@@ -5,7 +5,7 @@ import { auditHref } from '@/lib/audit/query';
 import { requireRole } from '@/lib/auth/guard';
 import { roleAllows } from '@/lib/auth/roles';
 import { auditLog, type AuditEvent } from '@/lib/db/audit';
-import { dashboardDatabase } from '@/lib/db/server';
+import { dashboardDatabase } from '@/lib/server/services';
 
 const SHOWN = 8;
 

@@ -64,12 +64,15 @@ export function JobMonitor({
   connection,
   connectionProblem,
   policy,
+  mayControl = true,
 }: {
   initial: JobView;
   connection?: DeviceConnection;
   connectionProblem?: string;
   /** The job's policy (its document names the topic each device's bundle publishes to). */
   policy: BulkPolicy;
+  /** Cancel, resume, retry and the zip (credentials) need operator; a viewer watches. */
+  mayControl?: boolean;
 }) {
   const [view, setView] = useState(initial);
   const [filter, setFilter] = useState<'all' | DeviceStatus>('all');
@@ -144,7 +147,12 @@ export function JobMonitor({
           </p>
         ) : null}
         {pollProblem ? <p className="text-sm text-red-700">{pollProblem}</p> : null}
-        <div className="flex flex-wrap items-start gap-3">
+        {!mayControl ? (
+          <p className="text-sm text-slate-500" data-needs-role="operator">
+            Cancelling, resuming, retrying and downloading the zip need operator.
+          </p>
+        ) : null}
+        <div className={mayControl ? 'flex flex-wrap items-start gap-3' : 'hidden'}>
           {job.status === 'running' ? (
             <Control jobId={job.id} intent="cancel" label="Cancel the job" pending="Cancelling…" variant="danger" />
           ) : null}

@@ -9,6 +9,7 @@ import {
   type DeleteState,
   type StatusState,
 } from '@/app/(console)/certificates/actions';
+import { LockedButton } from '@/components/console/locked-button';
 import { Button } from '@/components/ui/button';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { useToast } from '@/components/ui/toast';
@@ -72,9 +73,14 @@ export function CertificateActions({
   status,
   policies,
   things,
+  mayChangeStatus = true,
+  mayRevokeOrDelete = true,
 }: {
   id: string;
   status: CertificateStatus;
+  /** Activate and deactivate need operator; revoke and delete need admin (the actions check it too). */
+  mayChangeStatus?: boolean;
+  mayRevokeOrDelete?: boolean;
   /** Undefined when they could not be listed; delete still detaches whatever AWS reports at the time. */
   policies: readonly string[] | undefined;
   things: readonly string[] | undefined;
@@ -118,7 +124,11 @@ export function CertificateActions({
         </p>
       ) : null}
       <div className="flex flex-wrap gap-2">
-        {!transfer && !revoked && status !== 'ACTIVE' ? (
+        {!transfer && !revoked && status !== 'ACTIVE' && !mayChangeStatus ? (
+          <LockedButton label="Activate" need="operator" />
+        ) : null}
+        {status === 'ACTIVE' && !mayChangeStatus ? <LockedButton label="Deactivate" need="operator" /> : null}
+        {!transfer && !revoked && status !== 'ACTIVE' && mayChangeStatus ? (
           <StatusForm
             id={id}
             newStatus="ACTIVE"
@@ -128,7 +138,7 @@ export function CertificateActions({
             variant="primary"
           />
         ) : null}
-        {status === 'ACTIVE' ? (
+        {status === 'ACTIVE' && mayChangeStatus ? (
           <StatusForm
             id={id}
             newStatus="INACTIVE"
@@ -138,14 +148,22 @@ export function CertificateActions({
           />
         ) : null}
         {!transfer && !revoked ? (
-          <Button variant="secondary" onClick={() => setDialog('revoke')}>
-            Revoke…
-          </Button>
+          mayRevokeOrDelete ? (
+            <Button variant="secondary" onClick={() => setDialog('revoke')}>
+              Revoke…
+            </Button>
+          ) : (
+            <LockedButton label="Revoke…" need="admin" />
+          )
         ) : null}
         {!transfer ? (
-          <Button variant="danger" onClick={() => setDialog('delete')}>
-            Delete…
-          </Button>
+          mayRevokeOrDelete ? (
+            <Button variant="danger" onClick={() => setDialog('delete')}>
+              Delete…
+            </Button>
+          ) : (
+            <LockedButton label="Delete…" need="admin" variant="danger" />
+          )
         ) : null}
       </div>
       <FormMessage state={statusState} />

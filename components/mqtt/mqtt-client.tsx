@@ -13,7 +13,8 @@ import { useMqttSession, type MqttResult } from './use-mqtt-session';
  * The MQTT test client: the dashboard's own MQTT session (one per tab, on the server), several colour-coded
  * subscriptions, a publish form, and the live messages list.
  */
-export function MqttClient() {
+/** `mayPublish`: publishing needs operator; a viewer subscribes and watches. */
+export function MqttClient({ mayPublish = true }: { mayPublish?: boolean }) {
   const session = useMqttSession();
   const [subs, setSubs] = useState<readonly PageSubscription[]>([]);
   // What incoming batches are matched against: ahead of `subs` while a SUBSCRIBE is in flight, so
@@ -60,7 +61,13 @@ export function MqttClient() {
             onUnsubscribe={onUnsubscribe}
             onChange={onChange}
           />
-          <PublishForm onPublish={session.publish} />
+          {mayPublish ? (
+            <PublishForm onPublish={session.publish} />
+          ) : (
+            <p className="text-sm text-slate-500" data-needs-role="operator">
+              Publishing needs operator; viewers subscribe and watch.
+            </p>
+          )}
         </div>
         <MessagesPanel onMessages={session.onMessages} subsRef={subsRef} subs={subs} dropped={session.dropped} />
       </div>

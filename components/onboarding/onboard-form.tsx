@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
 
-import { validateOnboardingAction, type ValidatedRun } from '@/app/(console)/onboard/actions';
+import { recordBundleDownload, validateOnboardingAction, type ValidatedRun } from '@/app/(console)/onboard/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { AttributeRowsEditor } from '@/components/things/attribute-rows-editor';
@@ -115,6 +115,12 @@ export function OnboardForm({
           },
         });
         saveBytes(zip, fileName, 'application/zip');
+        // The file is made here, so the server is told it was saved (the audit trail's "bundle downloaded").
+        void recordBundleDownload({
+          thingName: r.thingName,
+          certificateId: r.certificateId,
+          withPrivateKey: Boolean(r.privateKeyPem),
+        }).catch(() => undefined);
         toast(`${r.thingName} onboarded; ${fileName} is downloading.`);
       } finally {
         setRunning(false);
@@ -133,7 +139,14 @@ export function OnboardForm({
       <div className="space-y-6">
         <OnboardingSummary
           data={finished.summary}
-          onDownload={() => saveBytes(finished.zip, finished.summary.fileName, 'application/zip')}
+          onDownload={() => {
+            saveBytes(finished.zip, finished.summary.fileName, 'application/zip');
+            void recordBundleDownload({
+              thingName: finished.summary.thingName,
+              certificateId: finished.summary.certificateId,
+              withPrivateKey: finished.summary.hasPrivateKey,
+            }).catch(() => undefined);
+          }}
           onReset={reset}
         />
         {run ? <StepList view={run} /> : null}

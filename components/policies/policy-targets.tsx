@@ -10,10 +10,13 @@ export function PolicyTargets({
   policy,
   targets,
   truncated,
+  editable = true,
 }: {
   policy: string;
   targets: readonly string[];
   truncated: boolean;
+  /** False for a role that may not detach policies: the actions say which role may. */
+  editable?: boolean;
 }) {
   if (targets.length === 0) {
     return (
@@ -62,7 +65,11 @@ export function PolicyTargets({
                   )}
                 </TableCell>
                 <TableCell className="text-right">
-                  <DetachTargetButton policy={policy} target={arn} label={label} />
+                  {editable ? (
+                    <DetachTargetButton policy={policy} target={arn} label={label} />
+                  ) : (
+                    <span className="text-xs text-slate-500">Needs admin</span>
+                  )}
                 </TableCell>
               </TableRow>
             );

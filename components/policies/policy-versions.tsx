@@ -10,10 +10,13 @@ export function PolicyVersions({
   policy,
   versions,
   shown,
+  editable = true,
 }: {
   policy: string;
   versions: readonly PolicyVersion[];
   shown?: string;
+  /** False for a role that may not change policies: the actions say which role may. */
+  editable?: boolean;
 }) {
   return (
     <Table aria-label="Versions">
@@ -48,7 +51,11 @@ export function PolicyVersions({
             </TableCell>
             <TableCell className="whitespace-nowrap text-slate-600">{formatDate(v.createdAt)}</TableCell>
             <TableCell className="text-right">
-              <VersionActions policy={policy} versionId={v.id} isDefault={v.isDefault} />
+              {editable ? (
+                <VersionActions policy={policy} versionId={v.id} isDefault={v.isDefault} />
+              ) : (
+                <span className="text-xs text-slate-500">Needs admin</span>
+              )}
             </TableCell>
           </TableRow>
         ))}

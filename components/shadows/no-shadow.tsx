@@ -7,7 +7,16 @@ import { CreateShadowForm } from './create-shadow-form';
 const EXAMPLE = JSON.stringify({ state: { reported: { temperature: 21.5, led: 'off' } } }, null, 2);
 
 /** A shadow that does not exist yet: how a device creates it, or create it here with a desired state. */
-export function NoShadow({ thingName, shadowName }: { thingName: string; shadowName?: string }) {
+export function NoShadow({
+  thingName,
+  shadowName,
+  mayCreate = true,
+}: {
+  thingName: string;
+  shadowName?: string;
+  /** Creating one here needs operator. */
+  mayCreate?: boolean;
+}) {
   const topic = shadowTopic(thingName, shadowName, 'update');
   const label = shadowName ? `shadow "${shadowName}"` : 'classic shadow';
   return (
@@ -38,10 +47,16 @@ export function NoShadow({ thingName, shadowName }: { thingName: string; shadowN
           {EXAMPLE}
         </pre>
       </div>
-      <div className="border-t border-slate-200 pt-4">
-        <h4 className="mb-2 text-sm font-semibold text-slate-900">Or create it now</h4>
-        <CreateShadowForm thingName={thingName} shadowName={shadowName} submitLabel="Create with this desired state" />
-      </div>
+      {mayCreate ? (
+        <div className="border-t border-slate-200 pt-4">
+          <h4 className="mb-2 text-sm font-semibold text-slate-900">Or create it now</h4>
+          <CreateShadowForm
+            thingName={thingName}
+            shadowName={shadowName}
+            submitLabel="Create with this desired state"
+          />
+        </div>
+      ) : null}
     </section>
   );
 }

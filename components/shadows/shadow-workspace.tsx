@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 
+import { LockedButton } from '@/components/console/locked-button';
 import { useMqttSession } from '@/components/mqtt/use-mqtt-session';
 import { addEntries, MAX_ACTIVITY_ENTRIES, toActivityEntry, type ActivityEntry } from '@/lib/shadows/activity';
 import { latestTimestamp } from '@/lib/shadows/json';
@@ -27,6 +28,9 @@ export interface ShadowWorkspaceProps {
   namedError?: string;
   /** Server clock at render, epoch ms: the first "… ago" texts agree between server and browser. */
   renderedAt: number;
+  /** Creating and editing shadows needs operator, deleting one admin (the actions check it too). */
+  mayEdit?: boolean;
+  mayDelete?: boolean;
 }
 
 /** Newer wins; existence changes (deleted, re-created) always win. */
@@ -48,7 +52,7 @@ function lastChanged(view: ShadowView): number | undefined {
  * A documents message for the selected shadow refreshes what is shown without a reload.
  */
 export function ShadowWorkspace(props: ShadowWorkspaceProps) {
-  const { thingName, shadowName, initialView } = props;
+  const { thingName, shadowName, initialView, mayEdit = true, mayDelete = true } = props;
   const mqtt = useMqttSession();
   const [view, setView] = useState<ShadowView>(initialView);
   const [names, setNames] = useState<string[]>(props.namedShadows);
@@ -136,12 +140,16 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
             truncated={props.namedTruncated}
             error={props.namedError}
           />
-          <details className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-            <summary className="cursor-pointer text-sm font-medium text-slate-800">New named shadow</summary>
-            <div className="mt-3">
-              <CreateShadowForm thingName={thingName} named submitLabel="Create shadow" />
-            </div>
-          </details>
+          {mayEdit ? (
+            <details className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+              <summary className="cursor-pointer text-sm font-medium text-slate-800">New named shadow</summary>
+              <div className="mt-3">
+                <CreateShadowForm thingName={thingName} named submitLabel="Create shadow" />
+              </div>
+            </details>
+          ) : (
+            <LockedButton label="New named shadow" need="operator" />
+          )}
         </aside>
 
         <div className="min-w-0 space-y-6">
@@ -164,7 +172,11 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
                 ) : null}
               </div>
               {view.exists ? (
-                <DeleteShadowForm key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} />
+                mayDelete ? (
+                  <DeleteShadowForm key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} />
+                ) : (
+                  <LockedButton label="Delete shadow" need="admin" variant="danger" />
+                )
               ) : null}
             </div>
             {view.exists ? (
@@ -176,10 +188,16 @@ export function ShadowWorkspace(props: ShadowWorkspaceProps) {
                     {JSON.stringify({ state: view.state, metadata: view.metadata, version: view.version }, null, 2)}
                   </pre>
                 </details>
-                <DesiredEditor key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} view={view} />
+                {mayEdit ? (
+                  <DesiredEditor key={shadowName ?? ''} thingName={thingName} shadowName={shadowName} view={view} />
+                ) : (
+                  <p className="text-sm text-slate-500" data-needs-role="operator">
+                    Editing the desired state needs operator.
+                  </p>
+                )}
               </div>
             ) : (
-              <NoShadow thingName={thingName} shadowName={shadowName} />
+              <NoShadow thingName={thingName} shadowName={shadowName} mayCreate={mayEdit} />
             )}
           </section>
 

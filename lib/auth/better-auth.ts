@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { auditLog } from '../db/audit';
 import type { DatabaseSchema } from '../db/schema';
 import { signInFailuresRepository } from '../db/sign-in-failures';
+import { authAudit } from './auth-audit';
+import { httpSurface } from './http-surface';
 import type { OidcConfig } from './oidc';
 import { oidcSignIn } from './oidc-sign-in';
 import { accessRoles } from './roles';
@@ -30,7 +32,9 @@ import { signInThrottle, type ThrottlePolicy } from './sign-in-throttle';
  * - Sign-in throttling with backoff per account and per client address (lib/auth/sign-in-throttle.ts),
  *   replacing better-auth's own per-address rate limit.
  * - Optional OpenID Connect sign-in with a claim -> role mapping (lib/auth/oidc-sign-in.ts).
- * - Sign-ins, failed sign-ins and refusals are audit events (lib/db/audit.ts).
+ * - Sign-ins, failed sign-ins, refusals and sign-outs are audit events (lib/db/audit.ts).
+ * - Over HTTP only the endpoints lib/auth/http-surface.ts lists are served; user and session management goes
+ *   through the console's own actions (role checks, the last admin, the audit trail).
  */
 export interface AuthConfig {
   db: Kysely<DatabaseSchema>;
@@ -52,6 +56,7 @@ export interface AuthConfig {
 }
 
 export const COOKIE_PREFIX = 'dashboard';
+export const BASE_PATH = '/api/auth';
 export const MIN_PASSWORD_LENGTH = 12;
 export const DISABLED_MESSAGE = 'This account is disabled. Ask an admin to enable it.';
 
@@ -67,7 +72,7 @@ export function createAuth(config: AuthConfig) {
   return betterAuth({
     appName: 'IoT Onboarding Dashboard',
     baseURL: config.baseURL,
-    basePath: '/api/auth',
+    basePath: BASE_PATH,
     secret: config.secret,
     trustedOrigins: config.trustedOrigins,
     database: { db: config.db, type: 'postgres', transaction: true },
@@ -136,6 +141,7 @@ export function createAuth(config: AuthConfig) {
     },
     ...(oidc ? { databaseHooks: oidc.databaseHooks } : {}),
     plugins: [
+      httpSurface(BASE_PATH),
       username({
         minUsernameLength: 2,
         maxUsernameLength: 64,
@@ -155,6 +161,7 @@ export function createAuth(config: AuthConfig) {
       }),
       signInThrottle({ failures: signInFailuresRepository(config.db), audit, policy: config.throttle }),
       sessionRules(timeouts),
+      authAudit(audit),
       ...(oidc ? oidc.plugins : []),
       // Last: lets server actions set the session cookie through next/headers (a no-op outside Next).
       nextCookies(),

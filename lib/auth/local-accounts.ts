@@ -27,7 +27,7 @@ export class SignInError extends Error {
   }
 }
 
-const INVALID = 'The user name or password is not right.';
+const INVALID = 'The user name or password is wrong.';
 
 /** Signs in with a user name or an e-mail (an @ decides); returns the response headers (Set-Cookie). */
 export async function signInWithPassword(

@@ -3,7 +3,7 @@ import { createAuthMiddleware, getIP } from 'better-auth/api';
 import { genericOAuth } from 'better-auth/plugins/generic-oauth';
 
 import type { AuditLog } from '../db/audit';
-import { discoveryUrl, OIDC_PROVIDER_ID, type OidcConfig, roleForClaims } from './oidc';
+import { discoveryUrl, noRoleMessage, OIDC_PROVIDER_ID, type OidcConfig, roleForClaims } from './oidc';
 import type { Role } from './roles';
 
 /**
@@ -55,15 +55,30 @@ export function oidcSignIn(config: OidcConfig, deps: { audit?: AuditLog } = {}):
               handler: createAuthMiddleware(async (ctx) => {
                 const key = requestOf(ctx);
                 const email = key && refused.get(key);
-                if (email === undefined) return;
                 const source = ctx.request ?? ctx.headers;
-                await deps.audit?.append({
-                  actor: { name: email },
+                const where = {
                   clientAddress: (source && getIP(source, ctx.context.options)) || undefined,
                   userAgent: ctx.headers?.get('user-agent') ?? undefined,
+                };
+                if (email !== undefined) {
+                  await deps.audit?.append({
+                    actor: { name: email },
+                    ...where,
+                    action: 'auth.sign-in',
+                    outcome: 'denied',
+                    details: { reason: NO_ROLE_ERROR, method: 'oidc', issuer: config.issuer },
+                  });
+                  return;
+                }
+                const user = ctx.context.newSession?.user as { id: string; email: string; role?: string } | undefined;
+                if (!user) return;
+                await deps.audit?.append({
+                  actor: { id: user.id, name: user.email, role: user.role },
+                  ...where,
                   action: 'auth.sign-in',
-                  outcome: 'denied',
-                  details: { reason: NO_ROLE_ERROR, method: 'oidc', issuer: config.issuer },
+                  outcome: 'success',
+                  resource: { type: 'user', id: user.id },
+                  details: { method: 'oidc', issuer: config.issuer },
                 });
               }),
             },
@@ -84,7 +99,7 @@ export function oidcSignIn(config: OidcConfig, deps: { audit?: AuditLog } = {}):
         if (key) refused.set(key, String(data.user.email ?? ''));
         return {
           error: NO_ROLE_ERROR,
-          errorDescription: `Your groups at ${config.name} give you no role in this dashboard. Ask an admin to add you to a group that maps to viewer, operator or admin.`,
+          errorDescription: noRoleMessage(config.name),
         };
       }
       if (ctx) roles.set(ctx, role);

@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-
-import Provider from 'oidc-provider';
 
 import { auditLog } from '../db/audit';
 import type { Database } from '../db/database';
@@ -11,6 +7,7 @@ import { testDrivers } from '../db/testing/drivers';
 import { usersRepository } from '../db/users';
 import { type Auth, createAuth } from './better-auth';
 import { claimValues, OidcConfigError, oidcConfigFromEnv, parseRoleMap, roleForClaims } from './oidc';
+import { startOidcProvider } from './testing/oidc-test-provider';
 
 describe('OIDC configuration and the claim -> role mapping', () => {
   it('reads the provider, the client and the group map from the environment', () => {
@@ -59,42 +56,8 @@ const GROUPS: Record<string, string[]> = {
   bob: ['sales'],
 };
 
-async function startProvider(): Promise<{ issuer: string; close: () => Promise<void> }> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'dashboard',
-        client_secret: 'dashboard-client-secret',
-        redirect_uris: [`${BASE_URL}/api/auth/callback/oidc`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
-    scopes: ['openid', 'email', 'profile', 'groups'],
-    async findAccount(_ctx, sub) {
-      return {
-        accountId: sub,
-        claims: async () => ({
-          sub,
-          email: `${sub}@example.com`,
-          email_verified: true,
-          name: sub,
-          groups: GROUPS[sub] ?? [],
-        }),
-      };
-    },
-    features: { devInteractions: { enabled: true } },
-    cookies: { keys: ['oidc-test-cookie-key'] },
-  });
-  // Its "no keys configured, using ephemeral ones" notice is expected here.
-  provider.on('server_error', () => {});
-  server.on('request', provider.callback());
-  return { issuer, close: () => new Promise((resolve) => server.close(() => resolve())) };
+function startProvider() {
+  return startOidcProvider({ redirectUris: [`${BASE_URL}/api/auth/callback/oidc`], groups: GROUPS });
 }
 
 const unescapeHtml = (s: string) => s.replaceAll('&#x2F;', '/').replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
@@ -151,7 +114,7 @@ async function signInThroughProvider(auth: Auth, sub: string): Promise<Response>
 for (const driver of testDrivers) {
   describe(`OpenID Connect sign-in against a real provider, on ${driver.name}`, () => {
     let database: Database;
-    let provider: { issuer: string; close: () => Promise<void> };
+    let provider: Awaited<ReturnType<typeof startProvider>>;
     let auth: Auth;
     before(async () => {
       GROUPS.ada = ['iot-ops', 'staff'];

@@ -12,7 +12,7 @@ import { highestRole, isRole, type Role } from './roles';
  *   OIDC_SCOPES          scopes to ask for (default `openid email profile`; add e.g. `groups` where needed)
  *   OIDC_NAME            the button's label (default `Single sign-on`)
  *
- * The provider's redirect URI to register is `<dashboard URL>/api/auth/oauth2/callback/oidc`.
+ * The provider's redirect URI to register is `<dashboard URL>/api/auth/callback/oidc`.
  * A person whose groups map to no role is refused (they get no account and no session); the role follows the
  * groups at every sign-in.
  */
@@ -28,6 +28,10 @@ export interface OidcConfig {
 }
 
 export const OIDC_PROVIDER_ID = 'oidc';
+
+/** What a person whose groups map to no role is told (the sign-in page shows it after the provider's round trip). */
+export const noRoleMessage = (providerName: string) =>
+  `Your groups at ${providerName} give you no role in this dashboard. Ask an admin to add you to a group that maps to viewer, operator or admin.`;
 
 export class OidcConfigError extends Error {
   constructor(message: string) {

@@ -3,6 +3,7 @@ import 'server-only';
 import { IoTClient } from '@aws-sdk/client-iot';
 
 import { readIotConfig, type IotConfig } from './config';
+import { noteRequestIds } from './request-ids';
 
 /**
  * The one IoTClient factory. `createIotClient` makes a client for a configuration; `getIotClient` keeps one
@@ -20,15 +21,18 @@ export interface IotClientOptions {
 }
 
 export function createIotClient(config: IotConfig, options: IotClientOptions = {}): IoTClient {
-  return new IoTClient({
-    region: config.region,
-    // In local mode both are explicit; in aws mode undefined lets the SDK use its
-    // defaults (regional endpoint or AWS_ENDPOINT_URL_IOT, and the credential chain).
-    ...(config.controlEndpoint ? { endpoint: config.controlEndpoint } : {}),
-    ...(config.credentials ? { credentials: config.credentials } : {}),
-    // A dead local emulator should produce an error page quickly, not after long backoffs.
-    maxAttempts: options.maxAttempts ?? (config.mode === 'local' ? 2 : 3),
-  });
+  // Every response's request id is noted for the audit trail (lib/aws/request-ids.ts).
+  return noteRequestIds(
+    new IoTClient({
+      region: config.region,
+      // In local mode both are explicit; in aws mode undefined lets the SDK use its
+      // defaults (regional endpoint or AWS_ENDPOINT_URL_IOT, and the credential chain).
+      ...(config.controlEndpoint ? { endpoint: config.controlEndpoint } : {}),
+      ...(config.credentials ? { credentials: config.credentials } : {}),
+      // A dead local emulator should produce an error page quickly, not after long backoffs.
+      maxAttempts: options.maxAttempts ?? (config.mode === 'local' ? 2 : 3),
+    }),
+  );
 }
 
 let cached: { key: string; client: IoTClient } | undefined;

@@ -4,6 +4,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 
 import { readIotConfig, type IotConfig } from './config';
 import { dataAtsEndpoint } from './endpoint';
+import { noteRequestIds } from './request-ids';
 
 /**
  * The iot-data client (device shadows, retained messages, publish). Locally it points at the emulator's
@@ -38,14 +39,15 @@ export function getDataPlaneClient(config: IotConfig = readIotConfig()): Promise
   if (cached?.key === key) return cached.client;
 
   const previous = cached;
-  const client = dataEndpointUrl(config).then(
-    (endpoint) =>
+  const client = dataEndpointUrl(config).then((endpoint) =>
+    noteRequestIds(
       new IoTDataPlaneClient({
         region: config.region,
         endpoint,
         ...(config.credentials ? { credentials: config.credentials } : {}),
         maxAttempts: config.mode === 'local' ? 2 : 3,
       }),
+    ),
   );
   cached = { key, client };
   // A failed endpoint lookup is not cached: the next call tries again.

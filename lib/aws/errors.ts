@@ -24,13 +24,20 @@ export class AppError extends Error {
   readonly source: string | undefined;
   /** Whether trying the same request again later may succeed. */
   readonly retryable: boolean;
+  /** The AWS request id of the refused call (the SDK error's `$metadata`), for the audit trail and support. */
+  readonly requestId: string | undefined;
 
-  constructor(code: AppErrorCode, message: string, options: { source?: string; cause?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { source?: string; cause?: unknown; requestId?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.source = options.source;
     this.retryable = code === 'throttled' || code === 'unavailable';
+    this.requestId = options.requestId ?? requestIdOf(options.cause);
   }
 }
 
@@ -118,6 +125,15 @@ function describeFallback(code: AppErrorCode, ctx: ErrorContext, awsMessage: str
     case 'internal':
       return 'AWS IoT had an internal error. Try again in a moment.';
   }
+}
+
+/** `$metadata.requestId` of an SDK error (also found on an error it caused). */
+function requestIdOf(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== 'object' || err === null || depth > 3) return undefined;
+  const meta = (err as { $metadata?: unknown }).$metadata;
+  const id = readString(meta, 'requestId');
+  if (id) return id;
+  return err instanceof Error && err.cause !== err ? requestIdOf(err.cause, depth + 1) : undefined;
 }
 
 function readString(value: unknown, key: string): string | undefined {

@@ -1,9 +1,14 @@
 import 'server-only';
 
+import { type Auth, createAuth } from '@/lib/auth/better-auth';
+import { firstAdminMessage, prepareFirstAdmin } from '@/lib/auth/first-admin';
+import { authConfigFromEnv, wantsSecureCookies } from '@/lib/auth/server-auth';
 import { createIotClient } from '@/lib/aws/client';
 import { readIotConfig } from '@/lib/aws/config';
 import { bulkJobsRepository } from '@/lib/db/bulk-jobs';
-import { dashboardDatabase } from '@/lib/db/server';
+import { databaseConfigFromEnv } from '@/lib/db/config';
+import { type Database, openDatabase } from '@/lib/db/database';
+import { usersRepository } from '@/lib/db/users';
 import { PresenceTracker } from '@/lib/fleet/presence';
 import type { DashboardMqttSession } from '@/lib/mqtt/sessions';
 import { onboardingAws } from '@/lib/onboarding/aws';
@@ -11,12 +16,15 @@ import { bulkJobAudit } from '@/lib/onboarding/bulk/audit';
 import { BulkJobs, DEFAULT_LEASE_MS } from '@/lib/onboarding/bulk/jobs';
 import type { ThingIndexState } from '@/lib/things/thing-index';
 
+import { CLIENT_ADDRESS_HEADER, installClientAddressHeader, trustedProxiesFromEnv } from './client-address';
+
 /**
- * The dashboard server's process-wide services, created here and nowhere else, each on first use (bulk jobs
- * at start-up too: instrumentation.ts). Each lives on globalThis under a Symbol.for key because Next.js
- * loads a module more than once in one process (every route bundle has its own module instances, and dev
- * mode reloads them): two bulk job services would claim the same jobs twice over, two presence trackers would
- * open two MQTT connections, and a second session registry would lose the open tabs' sessions.
+ * The dashboard server's process-wide services, created here and nowhere else, each on first use (the
+ * database, the first admin and bulk jobs at start-up too: instrumentation.ts). Each lives on globalThis under
+ * a Symbol.for key because Next.js loads a module more than once in one process (every route bundle has its
+ * own module instances, and dev mode reloads them): two bulk job services would claim the same jobs twice over,
+ * PGlite serves one opener, two presence trackers would open two MQTT connections, and a second session registry
+ * would lose the open tabs' sessions.
  */
 
 function processWide<T>(name: string, create: () => T): () => T {
@@ -25,15 +33,69 @@ function processWide<T>(name: string, create: () => T): () => T {
   return () => (holder[key] ??= create());
 }
 
-/** A service that starts asynchronously; a start that failed is tried again on the next use. */
+/** As processWide, for a service that opens asynchronously: a failed open is forgotten, so the next use retries. */
 function processWideAsync<T>(name: string, create: () => Promise<T>): () => Promise<T> {
   const key = Symbol.for(`iot-dashboard.${name}`);
   const holder = globalThis as Record<symbol, Promise<T> | undefined>;
-  return () =>
-    (holder[key] ??= create().catch((err: unknown) => {
-      delete holder[key];
+  return () => {
+    const existing = holder[key];
+    if (existing) return existing;
+    const opening = create().catch((err: unknown) => {
+      if (holder[key] === opening) delete holder[key];
       throw err;
-    }));
+    });
+    holder[key] = opening;
+    return opening;
+  };
+}
+
+/**
+ * The dashboard's own database (lib/db), opened and migrated on first use from the environment: DATABASE_URL,
+ * else PGlite under DASHBOARD_DATA_DIR. One per process: PGlite serves one opener, and one pool is enough.
+ */
+export const dashboardDatabase = processWideAsync<Database>('database', () => openDatabase(databaseConfigFromEnv()));
+
+/** Closes it (server shutdown, so PGlite's lock file goes and PostgreSQL connections end cleanly). */
+export async function closeDashboardDatabase(): Promise<void> {
+  const key = Symbol.for('iot-dashboard.database');
+  const holder = globalThis as Record<symbol, Promise<Database> | undefined>;
+  const open = holder[key];
+  delete holder[key];
+  await (await open?.catch(() => undefined))?.close();
+}
+
+const authConfig = processWide('auth-config', () => authConfigFromEnv());
+
+/**
+ * better-auth on the dashboard's database (lib/auth/better-auth.ts), configured from the environment
+ * (lib/auth/server-auth.ts). Two instances that differ only in their cookies: `Secure` (named `__Secure-...`)
+ * for requests that came over HTTPS, plain for the others (a laptop on http://localhost), unless
+ * DASHBOARD_SECURE_COOKIES settles it for every request.
+ */
+const authInstances = processWide('auth', () => new Map<boolean, Promise<Auth>>());
+
+export function dashboardAuth(secureCookies: boolean): Promise<Auth> {
+  const instances = authInstances();
+  let auth = instances.get(secureCookies);
+  if (!auth) {
+    auth = dashboardDatabase().then((database) =>
+      createAuth({
+        db: database.db,
+        ...authConfig(),
+        secureCookies,
+        ipAddressHeaders: [CLIENT_ADDRESS_HEADER],
+      }),
+    );
+    auth.catch(() => instances.delete(secureCookies));
+    instances.set(secureCookies, auth);
+  }
+  return auth;
+}
+
+/** The better-auth instance whose cookies fit this request (see dashboardAuth). */
+export function authForRequest(headers: Headers): Promise<Auth> {
+  const config = authConfig();
+  return dashboardAuth(wantsSecureCookies(headers, config.cookieSecurity, config.baseURL));
 }
 
 /** DASHBOARD_JOB_LEASE_SECONDS: how long a bulk job stays with an instance that stopped renewing its lease. */
@@ -72,7 +134,39 @@ export const mqttSessionRegistry = processWide('mqtt-sessions', () => new Map<st
 /** The fleet presence tracker: one MQTT connection for the whole server, started on first use. */
 export const presenceTrackerService = processWide('presence-tracker', () => new PresenceTracker());
 
-/** What must run when the server starts (Next's instrumentation register()): unfinished bulk jobs resume. */
+/** The database, migrated, and the first admin when there is no user yet (lib/auth/first-admin.ts). */
+async function prepareAccounts(): Promise<void> {
+  const database = await dashboardDatabase();
+  const config = authConfig();
+  const outcome = await prepareFirstAdmin(await dashboardAuth(false), usersRepository(database.db), process.env);
+  const message = firstAdminMessage(outcome, `${config.baseURL}/signin`);
+  if (message) (outcome.kind === 'needs-password' ? console.error : console.log)(message);
+}
+
+/**
+ * What must run when the server starts (Next's instrumentation register(), before the first request): every
+ * request is stamped with the client's address, the database is opened and migrated, the first admin made,
+ * and unfinished bulk jobs resume. A failure is reported and the server still starts (the pages say what is
+ * wrong).
+ */
 export async function startServices(): Promise<void> {
-  await bulkJobs();
+  const problems: string[] = [];
+  try {
+    installClientAddressHeader(trustedProxiesFromEnv());
+  } catch (err) {
+    // Never without the stamp: a client could then send the header itself. The TCP peer is still right.
+    installClientAddressHeader([]);
+    problems.push(err instanceof Error ? err.message : String(err));
+  }
+  try {
+    await prepareAccounts();
+  } catch (err) {
+    problems.push(`the database: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await bulkJobs();
+  } catch (err) {
+    problems.push(`bulk jobs: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
 }

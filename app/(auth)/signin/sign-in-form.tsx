@@ -13,12 +13,13 @@ export function SignInForm({ next }: { next?: string }) {
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next ?? ''} />
       <TextField
-        name="user"
-        label="User"
+        name="login"
+        label="User name or e-mail"
         autoComplete="username"
-        defaultValue={state.values?.user ?? 'admin'}
-        errors={state.fieldErrors?.user}
+        defaultValue={state.values?.login ?? ''}
+        errors={state.fieldErrors?.login}
         required
+        autoFocus
       />
       <TextField
         name="password"
@@ -27,7 +28,6 @@ export function SignInForm({ next }: { next?: string }) {
         autoComplete="current-password"
         errors={state.fieldErrors?.password}
         required
-        autoFocus
       />
       <FormMessage state={state} />
       <SubmitButton className="w-full" pendingLabel="Signing in…">

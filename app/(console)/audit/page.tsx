@@ -9,7 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { auditHref, auditSearch, hasAuditFilters, parseAuditQuery } from '@/lib/audit/query';
 import { requireRole } from '@/lib/auth/guard';
 import { AuditCursorError, type AuditPage as Page, auditLog } from '@/lib/db/audit';
-import { dashboardDatabase } from '@/lib/db/server';
+import { dashboardDatabase } from '@/lib/server/services';
 import { usersRepository } from '@/lib/db/users';
 import type { SearchParams } from '@/lib/forms/search-params';
 

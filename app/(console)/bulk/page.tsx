@@ -6,7 +6,7 @@ import { HeldKeysNotice } from '@/components/bulk/held-keys-notice';
 import { StatusBadge } from '@/components/bulk/status-badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
 import type { RecentJob } from '@/lib/onboarding/bulk/jobs';
@@ -18,7 +18,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk onboarding' };
 
 export default async function BulkPage() {
-  await requireSession('/bulk');
+  await requireRole('operator');
   let policies: string[] = [];
   const problems: string[] = [];
   try {

@@ -10,7 +10,8 @@ import {
   MAX_TEMPLATE_LENGTH,
   ROLE_ARN_PATTERN,
 } from '@/components/cas/jitp-template';
-import { requireSession } from '@/lib/auth/session';
+import { audited } from '@/lib/audit/record';
+import { refusedMessage, roleAction, roleCall } from '@/lib/auth/action';
 import {
   CaAlreadyRegisteredError,
   deleteCaCertificate,
@@ -56,14 +57,17 @@ const checkbox = z
 export type RegistrationCodeResult = { ok: true; code: string } | { ok: false; message: string };
 
 /** The account's registration code, for the verification certificate made in the browser. */
-export async function fetchRegistrationCodeAction(): Promise<RegistrationCodeResult> {
-  await requireSession();
-  try {
-    return { ok: true, code: await getRegistrationCode() };
-  } catch (err) {
-    return { ok: false, message: toAppError(err).message };
-  }
-}
+export const fetchRegistrationCodeAction = roleCall(
+  'admin',
+  refusedMessage,
+  async (_operator): Promise<RegistrationCodeResult> => {
+    try {
+      return { ok: true, code: await getRegistrationCode() };
+    } catch (err) {
+      return { ok: false, message: toAppError(err).message };
+    }
+  },
+);
 
 const registerSchema = z.object({
   caCertificatePem: certificatePem('CA certificate'),
@@ -74,53 +78,71 @@ const registerSchema = z.object({
 
 export type RegisterCaState = ActionState<{ existingId?: string }>;
 
-export async function registerCaAction(_prev: RegisterCaState, formData: FormData): Promise<RegisterCaState> {
-  await requireSession();
-  // Only these fields are read; the form never carries a key, and a key pasted by mistake is refused above.
-  const values = { ...formValues(formData) };
-  delete values.caCertificatePem;
-  delete values.verificationCertificatePem;
-  const parsed = registerSchema.safeParse({
-    caCertificatePem: formData.get('caCertificatePem') ?? undefined,
-    verificationCertificatePem: formData.get('verificationCertificatePem') ?? undefined,
-    setAsActive: formData.get('setAsActive') ?? undefined,
-    allowAutoRegistration: formData.get('allowAutoRegistration') ?? undefined,
-  });
-  if (!parsed.success) return invalid(parsed.error, values);
-  const input = parsed.data;
-  try {
-    const ca = await inspectCertificate(input.caCertificatePem);
-    if (!ca.isCa) {
-      return {
-        status: 'invalid',
-        message: 'This certificate is not a CA (basicConstraints CA:TRUE).',
-        fieldErrors: { caCertificatePem: ['Not a CA certificate.'] },
-        values,
-      };
+export const registerCaAction = roleAction(
+  'admin',
+  async (operator, _prev: RegisterCaState, formData: FormData): Promise<RegisterCaState> => {
+    // Only these fields are read; the form never carries a key, and a key pasted by mistake is refused above.
+    const values = { ...formValues(formData) };
+    delete values.caCertificatePem;
+    delete values.verificationCertificatePem;
+    const parsed = registerSchema.safeParse({
+      caCertificatePem: formData.get('caCertificatePem') ?? undefined,
+      verificationCertificatePem: formData.get('verificationCertificatePem') ?? undefined,
+      setAsActive: formData.get('setAsActive') ?? undefined,
+      allowAutoRegistration: formData.get('allowAutoRegistration') ?? undefined,
+    });
+    if (!parsed.success) return invalid(parsed.error, values);
+    const input = parsed.data;
+    try {
+      const ca = await inspectCertificate(input.caCertificatePem);
+      if (!ca.isCa) {
+        return {
+          status: 'invalid',
+          message: 'This certificate is not a CA (basicConstraints CA:TRUE).',
+          fieldErrors: { caCertificatePem: ['Not a CA certificate.'] },
+          values,
+        };
+      }
+      await inspectCertificate(input.verificationCertificatePem);
+    } catch (err) {
+      if (err instanceof CertificateParseError) return failed(err.message, values);
+      throw err;
     }
-    await inspectCertificate(input.verificationCertificatePem);
-  } catch (err) {
-    if (err instanceof CertificateParseError) return failed(err.message, values);
-    throw err;
-  }
-  let id: string;
-  try {
-    ({ id } = await registerCaCertificate({
-      caCertificatePem: input.caCertificatePem,
-      verificationCertificatePem: input.verificationCertificatePem,
-      setAsActive: input.setAsActive,
-      allowAutoRegistration: input.allowAutoRegistration,
-    }));
-  } catch (err) {
-    const e = toAppError(err);
-    if (err instanceof CaAlreadyRegisteredError) {
-      return { status: 'failed', message: e.message, values, data: { existingId: err.caCertificateId } };
+    let id: string;
+    // Made in the browser (its key never left it) or uploaded: the CA key's origin is part of the record.
+    const source = formData.get('source');
+    try {
+      ({ id } = await audited(
+        operator,
+        {
+          action: 'ca.register',
+          resource: { type: 'ca' },
+          details: {
+            caKey: source === 'create' ? 'made in the browser' : source === 'upload' ? 'uploaded' : undefined,
+            setAsActive: input.setAsActive,
+            allowAutoRegistration: input.allowAutoRegistration,
+          },
+        },
+        () =>
+          registerCaCertificate({
+            caCertificatePem: input.caCertificatePem,
+            verificationCertificatePem: input.verificationCertificatePem,
+            setAsActive: input.setAsActive,
+            allowAutoRegistration: input.allowAutoRegistration,
+          }),
+        { after: (ca) => ({ resource: { type: 'ca', id: ca.id } }) },
+      ));
+    } catch (err) {
+      const e = toAppError(err);
+      if (err instanceof CaAlreadyRegisteredError) {
+        return { status: 'failed', message: e.message, values, data: { existingId: err.caCertificateId } };
+      }
+      return failed(e.message, values);
     }
-    return failed(e.message, values);
-  }
-  revalidatePath('/cas');
-  redirect(`/cas/${id}?registered=1`);
-}
+    revalidatePath('/cas');
+    redirect(`/cas/${id}?registered=1`);
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Status, auto-registration
@@ -132,40 +154,52 @@ const statusSchema = z.object({
 
 export type CaUpdateState = ActionState;
 
-export async function updateCaStatusAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
-  await requireSession();
-  const parsed = statusSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const { caCertificateId: id, newStatus } = parsed.data;
-  try {
-    await updateCaCertificate(id, { status: newStatus });
-  } catch (err) {
-    return failed(toAppError(err).message);
-  }
-  revalidatePath('/cas');
-  revalidatePath(`/cas/${id}`);
-  return succeeded(`CA ${shortId(id)} ${newStatus === 'ACTIVE' ? 'activated' : 'deactivated'}.`);
-}
+export const updateCaStatusAction = roleAction(
+  'admin',
+  async (operator, _prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> => {
+    const parsed = statusSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const { caCertificateId: id, newStatus } = parsed.data;
+    try {
+      await audited(
+        operator,
+        { action: newStatus === 'ACTIVE' ? 'ca.activate' : 'ca.deactivate', resource: { type: 'ca', id } },
+        () => updateCaCertificate(id, { status: newStatus }),
+      );
+    } catch (err) {
+      return failed(toAppError(err).message);
+    }
+    revalidatePath('/cas');
+    revalidatePath(`/cas/${id}`);
+    return succeeded(`CA ${shortId(id)} ${newStatus === 'ACTIVE' ? 'activated' : 'deactivated'}.`);
+  },
+);
 
 const autoSchema = z.object({
   caCertificateId: idField,
   autoRegistration: z.enum(['ENABLE', 'DISABLE'], { message: 'Choose ENABLE or DISABLE.' }),
 });
 
-export async function updateAutoRegistrationAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
-  await requireSession();
-  const parsed = autoSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const { caCertificateId: id, autoRegistration } = parsed.data;
-  try {
-    await updateCaCertificate(id, { autoRegistration: autoRegistration === 'ENABLE' });
-  } catch (err) {
-    return failed(toAppError(err).message);
-  }
-  revalidatePath('/cas');
-  revalidatePath(`/cas/${id}`);
-  return succeeded(`Auto-registration ${autoRegistration === 'ENABLE' ? 'turned on' : 'turned off'}.`);
-}
+export const updateAutoRegistrationAction = roleAction(
+  'admin',
+  async (operator, _prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> => {
+    const parsed = autoSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const { caCertificateId: id, autoRegistration } = parsed.data;
+    try {
+      await audited(
+        operator,
+        { action: 'ca.update', resource: { type: 'ca', id }, details: { autoRegistration } },
+        () => updateCaCertificate(id, { autoRegistration: autoRegistration === 'ENABLE' }),
+      );
+    } catch (err) {
+      return failed(toAppError(err).message);
+    }
+    revalidatePath('/cas');
+    revalidatePath(`/cas/${id}`);
+    return succeeded(`Auto-registration ${autoRegistration === 'ENABLE' ? 'turned on' : 'turned off'}.`);
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // JITP template
@@ -183,55 +217,67 @@ const templateSchema = z
       ctx.addIssue({ code: 'custom', path: ['templateBody'], message: problem });
   });
 
-export async function saveTemplateAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
-  await requireSession();
-  const parsed = templateSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success)
-    return invalid(parsed.error, formValues(formData), 'The template needs attention before it can be saved.');
-  const { caCertificateId: id, templateBody } = parsed.data;
-  let roleArn = parsed.data.roleArn ?? '';
-  const local = readIotConfig().mode === 'local';
-  if (!roleArn && local) roleArn = LOCAL_PLACEHOLDER_ROLE_ARN;
-  if (!ROLE_ARN_PATTERN.test(roleArn)) {
-    return {
-      status: 'invalid',
-      message: 'AWS needs a role for JITP.',
-      fieldErrors: {
-        roleArn: [
-          'Enter an IAM role ARN such as arn:aws:iam::123456789012:role/JITPRole (AWS IoT assumes it to make the thing and policy).',
-        ],
-      },
-      values: formValues(formData),
-    };
-  }
-  try {
-    await updateCaCertificate(id, { registrationConfig: { templateBody, roleArn } });
-  } catch (err) {
-    return failed(toAppError(err).message, formValues(formData));
-  }
-  revalidatePath('/cas');
-  revalidatePath(`/cas/${id}`);
-  return succeeded('Provisioning template saved: new devices signed by this CA provision themselves on first connect.');
-}
+export const saveTemplateAction = roleAction(
+  'admin',
+  async (operator, _prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> => {
+    const parsed = templateSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success)
+      return invalid(parsed.error, formValues(formData), 'The template needs attention before it can be saved.');
+    const { caCertificateId: id, templateBody } = parsed.data;
+    let roleArn = parsed.data.roleArn ?? '';
+    const local = readIotConfig().mode === 'local';
+    if (!roleArn && local) roleArn = LOCAL_PLACEHOLDER_ROLE_ARN;
+    if (!ROLE_ARN_PATTERN.test(roleArn)) {
+      return {
+        status: 'invalid',
+        message: 'AWS needs a role for JITP.',
+        fieldErrors: {
+          roleArn: [
+            'Enter an IAM role ARN such as arn:aws:iam::123456789012:role/JITPRole (AWS IoT assumes it to make the thing and policy).',
+          ],
+        },
+        values: formValues(formData),
+      };
+    }
+    try {
+      await audited(
+        operator,
+        { action: 'provisioning-template.save', resource: { type: 'ca', id }, related: [roleArn] },
+        () => updateCaCertificate(id, { registrationConfig: { templateBody, roleArn } }),
+      );
+    } catch (err) {
+      return failed(toAppError(err).message, formValues(formData));
+    }
+    revalidatePath('/cas');
+    revalidatePath(`/cas/${id}`);
+    return succeeded(
+      'Provisioning template saved: new devices signed by this CA provision themselves on first connect.',
+    );
+  },
+);
 
 const idOnly = z.object({ caCertificateId: idField });
 
-export async function removeTemplateAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
-  await requireSession();
-  const parsed = idOnly.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const id = parsed.data.caCertificateId;
-  try {
-    await updateCaCertificate(id, { removeTemplate: true });
-  } catch (err) {
-    return failed(toAppError(err).message);
-  }
-  revalidatePath('/cas');
-  revalidatePath(`/cas/${id}`);
-  return succeeded(
-    'Provisioning template removed: devices are now registered as PENDING_ACTIVATION (JITR) if auto-registration is on.',
-  );
-}
+export const removeTemplateAction = roleAction(
+  'admin',
+  async (operator, _prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> => {
+    const parsed = idOnly.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const id = parsed.data.caCertificateId;
+    try {
+      await audited(operator, { action: 'provisioning-template.delete', resource: { type: 'ca', id } }, () =>
+        updateCaCertificate(id, { removeTemplate: true }),
+      );
+    } catch (err) {
+      return failed(toAppError(err).message);
+    }
+    revalidatePath('/cas');
+    revalidatePath(`/cas/${id}`);
+    return succeeded(
+      'Provisioning template removed: devices are now registered as PENDING_ACTIVATION (JITR) if auto-registration is on.',
+    );
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Delete
@@ -241,39 +287,56 @@ const deleteSchema = z.object({
   confirmed: z.literal('yes', { message: 'Deleting cannot be undone: confirm it first.' }),
 });
 
-export async function deleteCaAction(_prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> {
-  await requireSession();
-  const parsed = deleteSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const id = parsed.data.caCertificateId;
-  try {
-    await deleteCaCertificate(id);
-  } catch (err) {
-    return failed(toAppError(err).message);
-  }
-  revalidatePath('/cas');
-  redirect(`/cas?deleted=${id}`);
-}
+export const deleteCaAction = roleAction(
+  'admin',
+  async (operator, _prev: CaUpdateState, formData: FormData): Promise<CaUpdateState> => {
+    const parsed = deleteSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const id = parsed.data.caCertificateId;
+    try {
+      await audited(operator, { action: 'ca.delete', resource: { type: 'ca', id } }, () => deleteCaCertificate(id));
+    } catch (err) {
+      return failed(toAppError(err).message);
+    }
+    revalidatePath('/cas');
+    redirect(`/cas?deleted=${id}`);
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // JITR: activating waiting certificates (called once per certificate by the bulk activator)
 
 export type ActivateResult = { ok: true } | { ok: false; message: string };
 
-export async function activatePendingCertificateAction(id: string): Promise<ActivateResult> {
-  await requireSession();
-  const parsed = idField.safeParse(id);
-  if (!parsed.success) return { ok: false, message: 'Not a certificate id.' };
-  try {
-    await updateCertificateStatus(parsed.data, 'ACTIVE');
-  } catch (err) {
-    return { ok: false, message: toAppError(err).message };
-  }
-  return { ok: true };
-}
+export const activatePendingCertificateAction = roleCall(
+  'admin',
+  refusedMessage,
+  async (operator, id: string): Promise<ActivateResult> => {
+    const parsed = idField.safeParse(id);
+    if (!parsed.success) return { ok: false, message: 'Not a certificate id.' };
+    try {
+      await audited(
+        operator,
+        {
+          action: 'certificate.activate',
+          resource: { type: 'certificate', id: parsed.data },
+          details: { via: 'JITR' },
+        },
+        () => updateCertificateStatus(parsed.data, 'ACTIVE'),
+      );
+    } catch (err) {
+      return { ok: false, message: toAppError(err).message };
+    }
+    return { ok: true };
+  },
+);
 
 /** After a bulk activation: refresh the lists once rather than per certificate. */
-export async function refreshCasAction(): Promise<void> {
-  await requireSession();
-  revalidatePath('/cas');
-}
+export const refreshCasAction = roleCall(
+  'admin',
+  refusedMessage,
+  async (_operator): Promise<{ ok: true } | { ok: false; message: string }> => {
+    revalidatePath('/cas');
+    return { ok: true };
+  },
+);

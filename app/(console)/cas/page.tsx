@@ -9,7 +9,8 @@ import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@/components/ui/table';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole } from '@/components/console/role-gate';
+import { requireRole } from '@/lib/auth/guard';
 import { listCaDetails, listCertificatesByCa, type CaDetails } from '@/lib/aws/cas';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { inspectCertificate } from '@/lib/pki/inspect';
@@ -30,7 +31,7 @@ async function subjectOf(pem: string): Promise<string> {
 }
 
 export default async function CasPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireSession('/cas');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const deleted = typeof searchParams.deleted === 'string' ? searchParams.deleted : undefined;
 
@@ -60,9 +61,11 @@ export default async function CasPage(props: { searchParams: Promise<Record<stri
         title="CAs & JITP"
         description="Your own certificate authorities registered in AWS IoT. Devices whose certificates they signed register themselves on first connect (JITR), or are fully provisioned with a template (JITP)."
         actions={
-          <ButtonLink href="/cas/new" variant="primary">
-            Register a CA
-          </ButtonLink>
+          <IfRole role={operator.role} need="admin" label="Register a CA" variant="primary">
+            <ButtonLink href="/cas/new" variant="primary">
+              Register a CA
+            </ButtonLink>
+          </IfRole>
         }
       />
       {deleted ? (
@@ -88,9 +91,11 @@ export default async function CasPage(props: { searchParams: Promise<Record<stri
         <EmptyState
           title="No CA registered yet"
           action={
-            <ButtonLink href="/cas/new" variant="primary">
-              Register a CA
-            </ButtonLink>
+            <IfRole role={operator.role} need="admin" label="Register a CA" variant="primary">
+              <ButtonLink href="/cas/new" variant="primary">
+                Register a CA
+              </ButtonLink>
+            </IfRole>
           }
         >
           <p>

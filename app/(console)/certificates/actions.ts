@@ -4,7 +4,9 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 
-import { requireSession } from '@/lib/auth/session';
+import { audited } from '@/lib/audit/record';
+import { roleAction } from '@/lib/auth/action';
+import { requireRole } from '@/lib/auth/guard';
 import {
   CertificateAlreadyRegisteredError,
   registerCertificate,
@@ -50,20 +52,32 @@ const STATUS_DONE: Record<(typeof SETTABLE_STATUSES)[number], string> = {
   REVOKED: 'revoked',
 };
 
-export async function updateCertificateStatusAction(_prev: StatusState, formData: FormData): Promise<StatusState> {
-  await requireSession();
-  const parsed = statusSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const { certificateId: id, newStatus } = parsed.data;
-  try {
-    await updateCertificateStatus(id, newStatus);
-  } catch (err) {
-    return failed(toAppError(err).message);
-  }
-  revalidatePath('/certificates');
-  revalidatePath(`/certificates/${id}`);
-  return succeeded(`Certificate ${shortId(id)} ${STATUS_DONE[newStatus]}.`, { status: newStatus });
-}
+const STATUS_ACTION: Record<(typeof SETTABLE_STATUSES)[number], string> = {
+  ACTIVE: 'certificate.activate',
+  INACTIVE: 'certificate.deactivate',
+  REVOKED: 'certificate.revoke',
+};
+
+/** Operators activate and deactivate; revoking (final) is an admin's. */
+export const updateCertificateStatusAction = roleAction(
+  'operator',
+  async (operator, _prev: StatusState, formData: FormData): Promise<StatusState> => {
+    const parsed = statusSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const { certificateId: id, newStatus } = parsed.data;
+    if (newStatus === 'REVOKED') await requireRole('admin');
+    try {
+      await audited(operator, { action: STATUS_ACTION[newStatus], resource: { type: 'certificate', id } }, () =>
+        updateCertificateStatus(id, newStatus),
+      );
+    } catch (err) {
+      return failed(toAppError(err).message);
+    }
+    revalidatePath('/certificates');
+    revalidatePath(`/certificates/${id}`);
+    return succeeded(`Certificate ${shortId(id)} ${STATUS_DONE[newStatus]}.`, { status: newStatus });
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Delete
@@ -75,30 +89,37 @@ const deleteSchema = z.object({
 
 export type DeleteState = ActionState<{ detachedPolicies: string[]; detachedThings: string[] }>;
 
-export async function deleteCertificateAction(_prev: DeleteState, formData: FormData): Promise<DeleteState> {
-  await requireSession();
-  const parsed = deleteSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return invalid(parsed.error, formValues(formData));
-  const id = parsed.data.certificateId;
-  let result: { detachedPolicies: string[]; detachedThings: string[] };
-  try {
-    result = await deleteCertificateFully(id);
-  } catch (err) {
-    const e = toAppError(err);
-    // Some steps may have run (AWS has no transactions); the detail page reloads to show what is left.
-    revalidatePath(`/certificates/${id}`);
-    const why =
-      e.source === 'CertificateStateException'
-        ? 'AWS IoT refused because of the certificate status (a certificate pending transfer cannot be deleted).'
-        : e.source === 'DeleteConflictException'
-          ? 'AWS IoT still sees the certificate attached to a thing or policy; wait a moment and try again.'
-          : e.message;
-    return failed(`Could not delete certificate ${shortId(id)}. ${why}`);
-  }
-  revalidatePath('/certificates');
-  // The certificate's own page is gone: go to the list, which says what was detached.
-  redirect(`/certificates?${deletedQuery(id, result)}`);
-}
+export const deleteCertificateAction = roleAction(
+  'admin',
+  async (operator, _prev: DeleteState, formData: FormData): Promise<DeleteState> => {
+    const parsed = deleteSchema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return invalid(parsed.error, formValues(formData));
+    const id = parsed.data.certificateId;
+    let result: { detachedPolicies: string[]; detachedThings: string[] };
+    try {
+      result = await audited(
+        operator,
+        { action: 'certificate.delete', resource: { type: 'certificate', id } },
+        () => deleteCertificateFully(id),
+        { after: (r) => ({ related: [...r.detachedPolicies, ...r.detachedThings] }) },
+      );
+    } catch (err) {
+      const e = toAppError(err);
+      // Some steps may have run (AWS has no transactions); the detail page reloads to show what is left.
+      revalidatePath(`/certificates/${id}`);
+      const why =
+        e.source === 'CertificateStateException'
+          ? 'AWS IoT refused because of the certificate status (a certificate pending transfer cannot be deleted).'
+          : e.source === 'DeleteConflictException'
+            ? 'AWS IoT still sees the certificate attached to a thing or policy; wait a moment and try again.'
+            : e.message;
+      return failed(`Could not delete certificate ${shortId(id)}. ${why}`);
+    }
+    revalidatePath('/certificates');
+    // The certificate's own page is gone: go to the list, which says what was detached.
+    redirect(`/certificates?${deletedQuery(id, result)}`);
+  },
+);
 
 /** At most this many names of each kind travel in the address; the counts say how many there were. */
 const MAX_NAMES_IN_QUERY = 20;
@@ -182,37 +203,49 @@ function fieldOfRefusal(message: string, withCa: boolean): 'certificatePem' | 'c
   return withCa && /\bCA\b/.test(message) ? 'caCertificatePem' : 'certificatePem';
 }
 
-export async function registerCertificateAction(_prev: RegisterState, formData: FormData): Promise<RegisterState> {
-  await requireSession();
-  const values = formValues(formData);
-  const parsed = await registerSchema.safeParseAsync(Object.fromEntries(formData));
-  if (!parsed.success)
-    return invalid(parsed.error, values, 'The certificate was not sent to AWS IoT: fix the fields marked below.');
-  const input = parsed.data;
-  const withCa = input.mode === 'with-ca';
-  let registered: RegisteredCertificate;
-  try {
-    registered = withCa
-      ? await registerCertificate({
-          certificatePem: input.certificatePem,
-          caCertificatePem: input.caCertificatePem,
-          status: input.status,
-        })
-      : await registerCertificateWithoutCa({ certificatePem: input.certificatePem, status: input.status });
-  } catch (err) {
-    if (err instanceof CertificateAlreadyRegisteredError) {
-      return {
-        ...failed(err.message, values),
-        fieldErrors: { certificatePem: ['This certificate is already registered.'] },
-        data: { existingCertificateId: err.certificateId },
-      };
+export const registerCertificateAction = roleAction(
+  'operator',
+  async (operator, _prev: RegisterState, formData: FormData): Promise<RegisterState> => {
+    const values = formValues(formData);
+    const parsed = await registerSchema.safeParseAsync(Object.fromEntries(formData));
+    if (!parsed.success)
+      return invalid(parsed.error, values, 'The certificate was not sent to AWS IoT: fix the fields marked below.');
+    const input = parsed.data;
+    const withCa = input.mode === 'with-ca';
+    let registered: RegisteredCertificate;
+    try {
+      registered = await audited(
+        operator,
+        {
+          action: 'certificate.register',
+          resource: { type: 'certificate' },
+          details: { withCa, status: input.status },
+        },
+        () =>
+          withCa
+            ? registerCertificate({
+                certificatePem: input.certificatePem,
+                caCertificatePem: input.caCertificatePem,
+                status: input.status,
+              })
+            : registerCertificateWithoutCa({ certificatePem: input.certificatePem, status: input.status }),
+        { after: (r) => ({ resource: { type: 'certificate', id: r.certificateId, arn: r.certificateArn } }) },
+      );
+    } catch (err) {
+      if (err instanceof CertificateAlreadyRegisteredError) {
+        return {
+          ...failed(err.message, values),
+          fieldErrors: { certificatePem: ['This certificate is already registered.'] },
+          data: { existingCertificateId: err.certificateId },
+        };
+      }
+      const e = toAppError(err);
+      if (e.code === 'invalid_request' || e.code === 'certificate_state' || e.code === 'conflict') {
+        return { ...failed(e.message, values), fieldErrors: { [fieldOfRefusal(e.message, withCa)]: [e.message] } };
+      }
+      return failed(e.message, values);
     }
-    const e = toAppError(err);
-    if (e.code === 'invalid_request' || e.code === 'certificate_state' || e.code === 'conflict') {
-      return { ...failed(e.message, values), fieldErrors: { [fieldOfRefusal(e.message, withCa)]: [e.message] } };
-    }
-    return failed(e.message, values);
-  }
-  revalidatePath('/certificates');
-  redirect(`/certificates/${registered.certificateId}?registered=1`);
-}
+    revalidatePath('/certificates');
+    redirect(`/certificates/${registered.certificateId}?registered=1`);
+  },
+);

@@ -8,7 +8,8 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole } from '@/components/console/role-gate';
+import { requireRole } from '@/lib/auth/guard';
 import {
   CERTIFICATE_STATUSES,
   listCertificateRows,
@@ -39,7 +40,7 @@ function href(params: { status?: string; marker?: string }): string {
 }
 
 export default async function CertificatesPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/certificates');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const marker = firstParam(searchParams.marker);
   const rawStatus = firstParam(searchParams.status);
@@ -60,9 +61,11 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
         title="Certificates"
         description="Device certificates registered in AWS IoT. Only ACTIVE certificates can connect."
         actions={
-          <ButtonLink href="/certificates/register" variant="primary">
-            Register a certificate
-          </ButtonLink>
+          <IfRole role={operator.role} need="operator" label="Register a certificate" variant="primary">
+            <ButtonLink href="/certificates/register" variant="primary">
+              Register a certificate
+            </ButtonLink>
+          </IfRole>
         }
       />
       <DeletedNotice searchParams={searchParams} />
@@ -102,9 +105,11 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
           <EmptyState
             title="No certificates yet"
             action={
-              <ButtonLink href="/certificates/register" variant="primary">
-                Register a certificate
-              </ButtonLink>
+              <IfRole role={operator.role} need="operator" label="Register a certificate" variant="primary">
+                <ButtonLink href="/certificates/register" variant="primary">
+                  Register a certificate
+                </ButtonLink>
+              </IfRole>
             }
           >
             <p>

@@ -1,6 +1,6 @@
 'use server';
 
-import { requireSession } from '@/lib/auth/session';
+import { roleCall } from '@/lib/auth/action';
 import { toAppError } from '@/lib/aws/errors';
 import { bundleTopicOf } from '@/lib/onboarding/redownload';
 import { awsNameProblem } from '@/lib/validation/messages';
@@ -13,15 +13,17 @@ export type ThingTopicsResult =
  * The MQTT client's presets for one thing: the topic its bundle publishes on (from the policy of its certificate;
  * `<thing>/telemetry` when none is found). Read-only.
  */
-// role: viewer (read-only)
-export async function thingTopicsAction(thingName: string): Promise<ThingTopicsResult> {
-  await requireSession();
-  const problem = typeof thingName === 'string' ? awsNameProblem('thingName', thingName) : 'Enter a thing name.';
-  if (problem) return { ok: false, message: problem };
-  try {
-    const found = await bundleTopicOf(thingName);
-    return { ok: true, publishTopic: found.topic, ...(found.policyName ? { policyName: found.policyName } : {}) };
-  } catch (err) {
-    return { ok: false, message: toAppError(err).message };
-  }
-}
+export const thingTopicsAction = roleCall(
+  'viewer',
+  (message): ThingTopicsResult => ({ ok: false, message }),
+  async (_operator, thingName: string): Promise<ThingTopicsResult> => {
+    const problem = typeof thingName === 'string' ? awsNameProblem('thingName', thingName) : 'Enter a thing name.';
+    if (problem) return { ok: false, message: problem };
+    try {
+      const found = await bundleTopicOf(thingName);
+      return { ok: true, publishTopic: found.topic, ...(found.policyName ? { policyName: found.policyName } : {}) };
+    } catch (err) {
+      return { ok: false, message: toAppError(err).message };
+    }
+  },
+);

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 
 import { MqttClient } from '@/components/mqtt/mqtt-client';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { may, requireRole } from '@/lib/auth/guard';
 import { readIotConfig } from '@/lib/aws/config';
 
 export const dynamic = 'force-dynamic';
@@ -21,11 +21,11 @@ function connectionDescription(): string {
 }
 
 export default async function MqttPage() {
-  await requireSession('/mqtt');
+  const operator = await requireRole('viewer');
   return (
     <>
       <PageHeader title="MQTT test client" description={connectionDescription()} />
-      <MqttClient />
+      <MqttClient mayPublish={may(operator, 'operator')} />
     </>
   );
 }

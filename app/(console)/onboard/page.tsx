@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { OnboardForm } from '@/components/onboarding/onboard-form';
 import type { TemplateOption } from '@/components/onboarding/policy-section';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 import { listPolicyNames } from '@/lib/aws/policies';
@@ -26,7 +26,7 @@ async function orEmpty(load: () => Promise<string[]>): Promise<{ items: string[]
 }
 
 export default async function OnboardPage() {
-  await requireSession('/onboard');
+  await requireRole('operator');
   let region = 'us-east-1';
   try {
     region = readIotConfig().region;

@@ -5,7 +5,8 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole } from '@/components/console/role-gate';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError, type AppError } from '@/lib/aws/errors';
 import { listPolicyOverviews, type PolicyOverview, type PolicyPage } from '@/lib/aws/policies';
 import { firstParam, type SearchParams } from '@/lib/forms/search-params';
@@ -18,7 +19,7 @@ export const metadata: Metadata = { title: 'Policies' };
 const PAGE_SIZE = 25;
 
 export default async function PoliciesPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/policies');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const marker = firstParam(searchParams.marker);
   const deleted = firstParam(searchParams.deleted);
@@ -37,9 +38,11 @@ export default async function PoliciesPage(props: { searchParams: Promise<Search
         title="Policies"
         description="What devices holding a certificate may do in AWS IoT: connect, publish, subscribe, receive, use shadows."
         actions={
-          <ButtonLink href="/policies/new" variant="primary">
-            New policy
-          </ButtonLink>
+          <IfRole role={operator.role} need="admin" label="New policy" variant="primary">
+            <ButtonLink href="/policies/new" variant="primary">
+              New policy
+            </ButtonLink>
+          </IfRole>
         }
       />
       {deleted ? (
@@ -72,9 +75,11 @@ export default async function PoliciesPage(props: { searchParams: Promise<Search
         <EmptyState
           title="No policies yet"
           action={
-            <ButtonLink href="/policies/new" variant="primary">
-              Create a policy
-            </ButtonLink>
+            <IfRole role={operator.role} need="admin" label="Create a policy" variant="primary">
+              <ButtonLink href="/policies/new" variant="primary">
+                Create a policy
+              </ButtonLink>
+            </IfRole>
           }
         >
           <p>

@@ -6,7 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Code } from '@/components/ui/code';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { describeControlEndpoint, readIotConfig, type IotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
@@ -27,7 +27,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default async function SettingsPage() {
-  await requireSession('/settings');
+  await requireRole('viewer');
   let config: IotConfig;
   try {
     config = readIotConfig();

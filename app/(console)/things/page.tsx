@@ -8,7 +8,8 @@ import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole } from '@/components/console/role-gate';
+import { requireRole } from '@/lib/auth/guard';
 import { fleetStatus } from '@/lib/fleet/status';
 import { formatAbsolute, formatRelative } from '@/lib/format/relative-time';
 import { describeControlEndpoint, readIotConfig } from '@/lib/aws/config';
@@ -56,7 +57,7 @@ function ageText(builtAt: number): string {
 }
 
 export default async function ThingsPage(props: { searchParams: Promise<SearchParams> }) {
-  await requireSession('/things');
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const { query, errors } = parseThingsQuery(searchParams);
   const invalid = Object.keys(errors).length > 0;
@@ -99,9 +100,11 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
           )
         }
         actions={
-          <ButtonLink href="/things/new" variant="primary">
-            Create thing
-          </ButtonLink>
+          <IfRole role={operator.role} need="operator" label="Create thing" variant="primary">
+            <ButtonLink href="/things/new" variant="primary">
+              Create thing
+            </ButtonLink>
+          </IfRole>
         }
       />
       <ThingsFilters
@@ -134,9 +137,11 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
         <EmptyState
           title="No things yet"
           action={
-            <ButtonLink href="/things/new" variant="primary">
-              Create thing
-            </ButtonLink>
+            <IfRole role={operator.role} need="operator" label="Create thing" variant="primary">
+              <ButtonLink href="/things/new" variant="primary">
+                Create thing
+              </ButtonLink>
+            </IfRole>
           }
         >
           <p>A thing is the registry entry for one device. Create one here, or from the command line, for example:</p>

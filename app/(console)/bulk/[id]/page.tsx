@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { JobMonitor } from '@/components/bulk/job-monitor';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { may, requireRole } from '@/lib/auth/guard';
 import { orIfNotFound } from '@/lib/aws/call';
 import { toAppError } from '@/lib/aws/errors';
 import { getPolicy } from '@/lib/aws/policies';
@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: 'Bulk job' };
 
 export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
-  await requireSession(`/bulk/${encodeURIComponent(id)}`);
+  const operator = await requireRole('viewer');
   const view = await (await bulkJobs()).view(id);
   if (!view) notFound();
   let connection: DeviceConnection | undefined;
@@ -45,6 +45,7 @@ export default async function BulkJobPage(props: { params: Promise<{ id: string 
         policy={policy}
         {...(connection ? { connection } : {})}
         {...(connectionProblem ? { connectionProblem } : {})}
+        mayControl={may(operator, 'operator')}
       />
     </>
   );

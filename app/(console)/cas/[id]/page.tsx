@@ -11,7 +11,8 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole, RoleGate } from '@/components/console/role-gate';
+import { requireRole } from '@/lib/auth/guard';
 import { describeCaCertificate, listCertificatesByCa, type CaCertificateEntry, type CaDetails } from '@/lib/aws/cas';
 import { readIotConfig } from '@/lib/aws/config';
 import { isAppError, toAppError } from '@/lib/aws/errors';
@@ -60,7 +61,7 @@ export default async function CaPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id: raw } = await props.params;
-  await requireSession(`/cas/${encodeURIComponent(raw)}`);
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
   const parsedId = certificateId.safeParse(raw);
   if (!parsedId.success) notFound();
@@ -115,9 +116,11 @@ export default async function CaPage(props: {
           </>
         }
         actions={
-          <ButtonLink href={`/cas/${id}/sign`} variant="primary">
-            Sign device certificates
-          </ButtonLink>
+          <IfRole role={operator.role} need="admin" label="Sign device certificates" variant="primary">
+            <ButtonLink href={`/cas/${id}/sign`} variant="primary">
+              Sign device certificates
+            </ButtonLink>
+          </IfRole>
         }
       />
       {searchParams.registered ? (
@@ -167,7 +170,9 @@ export default async function CaPage(props: {
                 : 'INACTIVE: devices it signed cannot connect, and nothing auto-registers.'
             }
           >
-            <CaStatusForm caId={ca.id} status={ca.status} />
+            <RoleGate role={operator.role} need="admin" what="Changing the CA status">
+              <CaStatusForm caId={ca.id} status={ca.status} />
+            </RoleGate>
           </Section>
           <Section
             title="Auto-registration"
@@ -178,7 +183,9 @@ export default async function CaPage(props: {
                 : 'Off: device certificates this CA signed must each be registered (RegisterCertificate) before they can connect.'
             }
           >
-            <AutoRegistrationForm caId={ca.id} enabled={ca.autoRegistration} />
+            <RoleGate role={operator.role} need="admin" what="Changing auto-registration">
+              <AutoRegistrationForm caId={ca.id} enabled={ca.autoRegistration} />
+            </RoleGate>
           </Section>
         </div>
       </div>
@@ -193,29 +200,35 @@ export default async function CaPage(props: {
               The template runs only when auto-registration is on.
             </Alert>
           ) : null}
-          <TemplateEditor caId={ca.id} templateBody={template} roleArn={ca.registrationConfig.roleArn} mode={mode} />
+          <RoleGate role={operator.role} need="admin" what="Editing the provisioning template">
+            <TemplateEditor caId={ca.id} templateBody={template} roleArn={ca.registrationConfig.roleArn} mode={mode} />
+          </RoleGate>
         </Section>
         <Section
           title="Waiting for activation (JITR)"
           id="pending-heading"
           description="Certificates this CA signed that registered themselves and wait for you."
         >
-          <PendingCertificates
-            certificates={pending.map((c) => ({
-              id: c.id,
-              caId: ca.id,
-              caLabel: label,
-              createdAt: c.createdAt?.toISOString(),
-            }))}
-            emptyText={
-              ca.autoRegistration && !template
-                ? 'No certificate is waiting. A device this CA signed appears here after its first connection attempt.'
-                : 'No certificate is waiting.'
-            }
-          />
+          <RoleGate role={operator.role} need="admin" what="Activating waiting certificates">
+            <PendingCertificates
+              certificates={pending.map((c) => ({
+                id: c.id,
+                caId: ca.id,
+                caLabel: label,
+                createdAt: c.createdAt?.toISOString(),
+              }))}
+              emptyText={
+                ca.autoRegistration && !template
+                  ? 'No certificate is waiting. A device this CA signed appears here after its first connection attempt.'
+                  : 'No certificate is waiting.'
+              }
+            />
+          </RoleGate>
         </Section>
         <Section title="Delete" id="delete-heading">
-          <DeleteCaForm caId={ca.id} status={ca.status} />
+          <RoleGate role={operator.role} need="admin" what="Deleting a CA">
+            <DeleteCaForm caId={ca.id} status={ca.status} />
+          </RoleGate>
         </Section>
       </div>
     </>

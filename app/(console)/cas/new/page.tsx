@@ -3,14 +3,14 @@ import Link from 'next/link';
 
 import { NewCaWizard } from '@/components/cas/new-ca-wizard';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Register a CA' };
 
 export default async function NewCaPage() {
-  await requireSession('/cas/new');
+  await requireRole('admin');
   return (
     <>
       <PageHeader

@@ -9,7 +9,8 @@ import { PemBlock } from '@/components/certificates/pem-block';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { may, requireRole } from '@/lib/auth/guard';
+import { listRegisteredCaIds } from '@/lib/aws/cas';
 import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
 import { isAppError, toAppError, type AppError } from '@/lib/aws/errors';
 import { listAttachedPolicies } from '@/lib/aws/policy-attachments';
@@ -74,7 +75,7 @@ function LinkList({
 
 export default async function CertificatePage(props: Props) {
   const { id: rawId } = await props.params;
-  await requireSession(`/certificates/${encodeURIComponent(rawId)}`);
+  const operator = await requireRole('viewer');
   const searchParams = await props.searchParams;
 
   const parsedId = certificateIdSchema.safeParse(rawId);
@@ -155,6 +156,8 @@ export default async function CertificatePage(props: Props) {
             status={cert.status}
             policies={policies.ok ? policies.value : undefined}
             things={things.ok ? things.value : undefined}
+            mayChangeStatus={may(operator, 'operator')}
+            mayRevokeOrDelete={may(operator, 'admin')}
           />
           <LinkList
             title="Attached things"

@@ -3,12 +3,12 @@ import Link from 'next/link';
 
 import { RegisterCertificateForm } from '@/components/certificates/register-certificate-form';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 
 export const metadata: Metadata = { title: 'Register a certificate' };
 
 export default async function RegisterCertificatePage() {
-  await requireSession('/certificates/register');
+  await requireRole('operator');
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">

@@ -13,7 +13,8 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { RoleGate } from '@/components/console/role-gate';
+import { may, requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import {
   getPolicy,
@@ -65,7 +66,7 @@ function Section({
 
 export default async function PolicyPage(props: { params: Promise<Params>; searchParams: Promise<SearchParams> }) {
   const { name: rawName } = await props.params;
-  await requireSession(`/policies/${rawName}`);
+  const operator = await requireRole('viewer');
   const name = decodeParam(rawName);
   if (!policyName.safeParse(name).success) notFound();
   const searchParams = await props.searchParams;
@@ -196,7 +197,7 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
           title="Versions"
           description={`${versions.length} of ${MAX_POLICY_VERSIONS} versions AWS IoT keeps. The default version cannot be deleted; make another the default first.`}
         >
-          <PolicyVersions policy={name} versions={versions} shown={shownId} />
+          <PolicyVersions policy={name} versions={versions} shown={shownId} editable={may(operator, 'admin')} />
           {versions.length > 1 ? (
             <div className="space-y-4 pt-2">
               <CompareVersionsForm versions={versions} from={from} to={to} />
@@ -207,12 +208,14 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
         </Section>
 
         <Section id="new-version-heading" title="New version">
-          <NewVersionForm
-            policy={name}
-            initialDocument={prettyPolicyDocument(policy.document)}
-            versionCount={versions.length}
-            maxVersions={MAX_POLICY_VERSIONS}
-          />
+          <RoleGate role={operator.role} need="admin" what="Making a new version">
+            <NewVersionForm
+              policy={name}
+              initialDocument={prettyPolicyDocument(policy.document)}
+              versionCount={versions.length}
+              maxVersions={MAX_POLICY_VERSIONS}
+            />
+          </RoleGate>
         </Section>
 
         <Section
@@ -220,12 +223,21 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
           title="Targets"
           description="The certificates (and thing groups) this policy is attached to. Every device using one of them gets these permissions."
         >
-          <PolicyTargets policy={name} targets={targets.targets} truncated={targets.truncated} />
-          <AttachCertificateForm policy={name} />
+          <PolicyTargets
+            policy={name}
+            targets={targets.targets}
+            truncated={targets.truncated}
+            editable={may(operator, 'admin')}
+          />
+          <RoleGate role={operator.role} need="admin" what="Attaching the policy">
+            <AttachCertificateForm policy={name} />
+          </RoleGate>
         </Section>
 
         <Section id="delete-heading" title="Delete policy">
-          <DeletePolicyForm policy={name} targetCount={targets.targets.length} extraVersions={extraVersions} />
+          <RoleGate role={operator.role} need="admin" what="Deleting a policy">
+            <DeletePolicyForm policy={name} targetCount={targets.targets.length} extraVersions={extraVersions} />
+          </RoleGate>
         </Section>
       </div>
     </>

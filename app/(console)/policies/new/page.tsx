@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { CreatePolicyForm } from '@/components/policies/create-policy-form';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { readIotConfig } from '@/lib/aws/config';
 import { discoverAccountId } from '@/lib/policies/account';
 import { templateContext } from '@/lib/policies/templates';
@@ -21,7 +21,7 @@ function currentRegion(): string | undefined {
 }
 
 export default async function NewPolicyPage() {
-  await requireSession('/policies/new');
+  await requireRole('admin');
   // The account id only shapes the templates' ARNs; without one they use `*` (see lib/policies/templates.ts).
   const accountId = await discoverAccountId();
   const ctx = templateContext(currentRegion(), accountId);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 
 import { ResourceHistory } from '@/components/audit/resource-history';
 import { AddToGroupForm } from '@/components/things/add-to-group-form';
@@ -12,7 +12,8 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink, buttonClasses } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { IfRole, RoleGate } from '@/components/console/role-gate';
+import { may, requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { listGroupsOfThing, listThingGroups } from '@/lib/aws/thing-groups';
 import { describeThing, describeThingPrincipals, type ThingDetail } from '@/lib/aws/things';
@@ -56,7 +57,7 @@ export default async function ThingPage(props: Params) {
   const { name: raw } = await props.params;
   const name = decodeParam(raw);
   const path = `/things/${encodeURIComponent(name)}`;
-  await requireSession(path);
+  const operator = await requireRole('viewer');
   if (!thingName.safeParse(name).success) notFound();
   const searchParams = await props.searchParams;
 
@@ -98,12 +99,16 @@ export default async function ThingPage(props: Params) {
             <ButtonLink href={`${path}/check`}>Connection check</ButtonLink>
             <ButtonLink href={`${path}/shadow`}>Shadow</ButtonLink>
             {/* A download from a route handler: a plain link, not a client-side navigation. */}
-            <a href={`/api/things/${encodeURIComponent(name)}/bundle`} className={buttonClasses('secondary')}>
-              Credentials bundle
-            </a>
-            <ButtonLink href={`${path}/delete`} variant="danger">
-              Delete…
-            </ButtonLink>
+            <IfRole role={operator.role} need="operator" label="Credentials bundle">
+              <a href={`/api/things/${encodeURIComponent(name)}/bundle`} className={buttonClasses('secondary')}>
+                Credentials bundle
+              </a>
+            </IfRole>
+            <IfRole role={operator.role} need="admin" label="Delete…" variant="danger">
+              <ButtonLink href={`${path}/delete`} variant="danger">
+                Delete…
+              </ButtonLink>
+            </IfRole>
           </>
         }
       />
@@ -131,12 +136,28 @@ export default async function ThingPage(props: Params) {
         </Section>
 
         <Section title="Attributes">
-          <EditAttributesForm
-            name={name}
-            version={thing.version}
-            typeName={thing.typeName}
-            attributes={thing.attributes}
-          />
+          {may(operator, 'operator') ? (
+            <EditAttributesForm
+              name={name}
+              version={thing.version}
+              typeName={thing.typeName}
+              attributes={thing.attributes}
+            />
+          ) : (
+            <div className="space-y-2">
+              <dl aria-label="Attributes" className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
+                {Object.entries(thing.attributes).map(([k, v]) => (
+                  <Fragment key={k}>
+                    <dt className="text-slate-500">{k}</dt>
+                    <dd>{v}</dd>
+                  </Fragment>
+                ))}
+              </dl>
+              <p className="text-sm text-slate-500" data-needs-role="operator">
+                Editing attributes needs operator; your role is {operator.role}.
+              </p>
+            </div>
+          )}
         </Section>
 
         <Section title="Thing groups">
@@ -156,7 +177,9 @@ export default async function ThingPage(props: Params) {
                 <p className="text-sm text-slate-500">This thing is in no group.</p>
               )}
               {'error' in allGroups ? null : (
-                <AddToGroupForm name={name} groups={allGroups.value.filter((g) => !groups.value.includes(g))} />
+                <RoleGate role={operator.role} need="operator" what="Adding the thing to a group">
+                  <AddToGroupForm name={name} groups={allGroups.value.filter((g) => !groups.value.includes(g))} />
+                </RoleGate>
               )}
             </div>
           )}

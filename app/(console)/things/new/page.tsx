@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 
 import { CreateThingForm, type CreateThingOptions } from '@/components/things/create-thing-form';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import { listThingGroups, listThingTypes } from '@/lib/aws/thing-groups';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Create thing' };
 
 export default async function NewThingPage() {
-  await requireSession('/things/new');
+  await requireRole('operator');
   const [types, groups] = await Promise.allSettled([listThingTypes(), listThingGroups()]);
   const problems = [types, groups].flatMap((r) => (r.status === 'rejected' ? [toAppError(r.reason).message] : []));
   const options: CreateThingOptions = {

@@ -2,7 +2,7 @@ import { parseAuditQuery } from '@/lib/audit/query';
 import { routeGuard } from '@/lib/auth/guard';
 import { auditLog } from '@/lib/db/audit';
 import { auditCsv, auditJson } from '@/lib/db/audit-export';
-import { dashboardDatabase } from '@/lib/db/server';
+import { dashboardDatabase } from '@/lib/server/services';
 import { errorResponse } from '@/lib/http/errors';
 
 /**

@@ -1,4 +1,4 @@
-import { unauthorizedResponse } from '@/lib/auth/session';
+import { routeGuard } from '@/lib/auth/guard';
 import { sseResponse } from '@/lib/http/sse';
 import { DashboardMqttSession, registerSession, unregisterSession, type SessionEvent } from '@/lib/mqtt/sessions';
 
@@ -11,8 +11,8 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export async function GET(request: Request): Promise<Response> {
-  const denied = await unauthorizedResponse();
-  if (denied) return denied;
+  const guard = await routeGuard(request, 'viewer');
+  if (!guard.ok) return guard.response;
 
   return sseResponse<SessionEvent>(request, (channel) => {
     const session = new DashboardMqttSession(channel.send);

@@ -6,7 +6,7 @@ import { SignDevicesForm } from '@/components/cas/sign-devices-form';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { describeCaCertificate, type CaDetails } from '@/lib/aws/cas';
 import { isAppError, toAppError } from '@/lib/aws/errors';
 import { deviceConnection } from '@/lib/onboarding/root-ca';
@@ -20,7 +20,7 @@ export const metadata: Metadata = { title: 'Sign device certificates' };
 
 export default async function SignPage(props: { params: Promise<{ id: string }> }) {
   const { id: raw } = await props.params;
-  await requireSession(`/cas/${encodeURIComponent(raw)}/sign`);
+  await requireRole('admin');
   const parsedId = certificateId.safeParse(raw);
   if (!parsedId.success) notFound();
   const id = parsedId.data.replace(/^0x/, '').toLowerCase();

@@ -7,7 +7,7 @@ import { LiveCheck } from '@/components/connection-check/live-check';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { gatherCheckFacts } from '@/lib/connection-check/facts';
 import { toAppError } from '@/lib/aws/errors';
 import { deviceCommandHint, evaluateCheck, overallStatus } from '@/lib/connection-check/evaluate';
@@ -29,7 +29,7 @@ export default async function ConnectionCheckPage(props: Props) {
   const { name: raw } = await props.params;
   const thingName = decodeParam(raw);
   const thingPath = `/things/${encodeURIComponent(thingName)}`;
-  await requireSession(`${thingPath}/check`);
+  await requireRole('viewer');
   if (!thingNameSchema.safeParse(thingName).success) notFound();
 
   let sections: CheckSection[];

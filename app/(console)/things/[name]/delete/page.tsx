@@ -5,7 +5,7 @@ import { DeleteThingForm } from '@/components/things/delete-thing-form';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { requireRole } from '@/lib/auth/guard';
 import { toAppError } from '@/lib/aws/errors';
 import { deletionSteps, planThingDeletion, type DeletionPlan } from '@/lib/things/deletion-plan';
 import { decodeParam } from '@/lib/forms/search-params';
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Delete thing' };
 export default async function DeleteThingPage(props: { params: Promise<{ name: string }> }) {
   const { name: raw } = await props.params;
   const name = decodeParam(raw);
-  await requireSession(`/things/${encodeURIComponent(name)}/delete`);
+  await requireRole('admin');
   const valid = thingName.safeParse(name).success;
 
   let plan: DeletionPlan | undefined;

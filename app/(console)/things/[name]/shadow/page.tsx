@@ -7,7 +7,7 @@ import { FlashToast } from '@/components/things/flash-toast';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { requireSession } from '@/lib/auth/session';
+import { may, requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
 import { getShadow, listNamedShadows, type NamedShadowList, type ShadowLookup } from '@/lib/aws/shadows';
 import { describeThing } from '@/lib/aws/things';
@@ -38,7 +38,7 @@ export default async function ShadowPage(props: Props) {
   const thingPath = `/things/${encodeURIComponent(thingName)}`;
   const searchParams = await props.searchParams;
   const requested = firstParam(searchParams.shadow);
-  await requireSession(`${thingPath}/shadow${requested ? `?shadow=${encodeURIComponent(requested)}` : ''}`);
+  const operator = await requireRole('viewer');
   if (!thingNameSchema.safeParse(thingName).success) notFound();
 
   const back = (
@@ -121,6 +121,8 @@ export default async function ShadowPage(props: Props) {
         namedTruncated={named?.truncated ?? false}
         namedError={namedError}
         renderedAt={Date.now()}
+        mayEdit={may(operator, 'operator')}
+        mayDelete={may(operator, 'admin')}
       />
     </>
   );

@@ -1,4 +1,4 @@
-import { unauthorizedResponse } from '@/lib/auth/session';
+import { routeGuard } from '@/lib/auth/guard';
 import { describeCertificate } from '@/lib/aws/certificates';
 import { appErrorResponse, errorResponse } from '@/lib/http/errors';
 import { certificateId } from '@/lib/validation/iot-names';
@@ -6,9 +6,9 @@ import { certificateId } from '@/lib/validation/iot-names';
 export const dynamic = 'force-dynamic';
 
 /** GET /api/certificates/{id}/pem: the certificate as a file, named as the AWS console names it. */
-export async function GET(_request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
-  const denied = await unauthorizedResponse();
-  if (denied) return denied;
+export async function GET(request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
+  const guard = await routeGuard(request, 'viewer');
+  if (!guard.ok) return guard.response;
 
   const { id: rawId } = await props.params;
   const parsed = certificateId.safeParse(rawId);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 
-import { unauthorizedResponse } from '@/lib/auth/session';
+import { routeGuard } from '@/lib/auth/guard';
 import { errorResponse, readJsonBody } from '@/lib/http/errors';
 import { findSession, SessionGoneError } from '@/lib/mqtt/sessions';
 import { isPublishableReservedTopic, MAX_PAYLOAD_BYTES, topicFilterProblem, topicNameProblem } from '@/lib/mqtt/topics';
 
 /**
- * POST /api/mqtt/sessions/:id — what a tab asks of its MQTT session: subscribe, unsubscribe, publish.
+ * POST /api/mqtt/sessions/:id — what a tab asks of its MQTT session: subscribe, unsubscribe (viewers and up),
+ * publish (operators and up).
  * Topics and filters are checked with AWS's rules before anything is sent, so a mistake gets a clear
  * 400 instead of a dropped connection.
  */
@@ -49,15 +50,18 @@ const command = z.discriminatedUnion('op', [
 ]);
 
 export async function POST(request: Request, props: { params: Promise<{ id: string }> }): Promise<Response> {
-  const denied = await unauthorizedResponse();
-  if (denied) return denied;
-  const { id } = await props.params;
-  const session = findSession(id);
-  if (!session) return errorResponse(404, 'No such MQTT session; reload the page to start a new one.');
-
+  const guard = await routeGuard(request, 'viewer');
+  if (!guard.ok) return guard.response;
   const body = await readJsonBody(request, command);
   if (!body.ok) return body.response;
   const cmd = body.value;
+  if (cmd.op === 'publish') {
+    const mayPublish = await routeGuard(request, 'operator');
+    if (!mayPublish.ok) return mayPublish.response;
+  }
+  const { id } = await props.params;
+  const session = findSession(id);
+  if (!session) return errorResponse(404, 'No such MQTT session; reload the page to start a new one.');
   try {
     if (cmd.op === 'subscribe') {
       const { granted } = await session.subscribe(cmd.filter, cmd.qos);

@@ -1,4 +1,4 @@
-import { unauthorizedResponse } from '@/lib/auth/session';
+import { routeGuard } from '@/lib/auth/guard';
 import type { LiveEvent } from '@/lib/connection-check/live';
 import { runLiveCheck } from '@/lib/connection-check/live-run';
 import { errorResponse } from '@/lib/http/errors';
@@ -13,8 +13,8 @@ export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
 
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }): Promise<Response> {
-  const denied = await unauthorizedResponse();
-  if (denied) return denied;
+  const guard = await routeGuard(request, 'viewer');
+  if (!guard.ok) return guard.response;
   const { name } = await context.params;
   const parsed = thingName.safeParse(name);
   if (!parsed.success) return errorResponse(400, 'Not a thing name.');
