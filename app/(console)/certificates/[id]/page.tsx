@@ -10,7 +10,6 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { may, requireRole } from '@/lib/auth/guard';
-import { listRegisteredCaIds } from '@/lib/aws/cas';
 import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
 import { isAppError, toAppError, type AppError } from '@/lib/aws/errors';
 import { listAttachedPolicies } from '@/lib/aws/policy-attachments';
