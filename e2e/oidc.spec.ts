@@ -61,11 +61,26 @@ test.afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+test.beforeEach(async ({ context }) => {
+  // The provider's development pages import a web font from the internet, which this machine cannot reach (the
+  // page would wait for it and never finish loading), and ask the provider for a favicon it does not have.
+  await context.route(
+    (url) => url.hostname !== '127.0.0.1' && url.hostname !== 'localhost',
+    (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }),
+  );
+  const providerOrigin = new URL(provider.issuer).origin;
+  await context.route(
+    (url) => url.origin === providerOrigin && url.pathname === '/favicon.ico',
+    (route) => route.fulfill({ status: 204 }),
+  );
+});
+
 /** Through the provider's login and consent pages (its development pages take any password) and back. */
 async function signInThroughProvider(page: Page, login: string): Promise<void> {
   await page.goto(`${server.url}/signin`);
   await page.getByRole('button', { name: 'Sign in with Test IdP' }).click();
-  const back = new RegExp(`^${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(?!api/auth)`);
+  // Back on the dashboard, other than the bare sign-in page the click starts from.
+  const back = new RegExp(`^${server.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(?!api/auth|signin$)`);
   for (let hop = 0; hop < 4; hop++) {
     await page.waitForURL((u) => back.test(u.href) || u.href.startsWith(provider.issuer), { timeout: 30_000 });
     if (back.test(page.url())) return;

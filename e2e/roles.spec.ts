@@ -87,6 +87,15 @@ test.describe('a viewer', () => {
       failOnStatusCode: false,
     });
     expect(zip.status()).toBe(403);
+    // The audit trail is an admin's, even to read: an operator is refused its export too.
+    for (const role of ['viewer', 'operator'] as const) {
+      const exported = await request.get('/api/audit/export?format=json', {
+        headers: { cookie: cookieHeader(await sessionOf(role)) },
+        failOnStatusCode: false,
+      });
+      expect(exported.status(), role).toBe(403);
+      expect((await exported.json()).error).toBe(refusal(role, 'admin'));
+    }
     // Reading is a viewer's: the session route answers who is signed in.
     const me = await request.get('/api/session', { headers: { cookie } });
     expect(await me.json()).toEqual({ name: 'viewer', role: 'viewer' });
@@ -184,6 +193,7 @@ test('every route handler that needs more than a viewer is listed in the role sp
     'app/api/things/[name]/bundle/route.ts',
     'app/api/mqtt/sessions/[id]/route.ts',
     'app/api/bulk-jobs/[id]/route.ts',
+    'app/api/audit/export/route.ts',
   ];
   const stricter = [...new Set(apiRoutes().map((r) => r.file))].filter((file) =>
     /routeGuard\(request, '(operator|admin)'\)/.test(fs.readFileSync(file, 'utf8')),

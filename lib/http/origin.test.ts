@@ -54,6 +54,14 @@ describe('checkRequestOrigin', () => {
     }
   });
 
+  it('lets the provider send the browser back to the sign-in callback, and nothing else under /api/auth', () => {
+    const back = { method: 'GET', pathname: '/api/auth/callback/oidc', secFetchSite: 'cross-site' };
+    assert.deepEqual(check(back), { ok: true });
+    assert.equal(check({ ...back, method: 'POST', origin: 'https://idp.example' }).ok, false);
+    assert.equal(check({ ...back, pathname: '/api/auth/sign-out' }).ok, false);
+    assert.equal(check({ ...back, pathname: '/api/auth/callback/oidc/more' }).ok, false);
+  });
+
   it('leaves a cross-site link to a page alone', () => {
     assert.deepEqual(check({ method: 'GET', pathname: '/things/dev-1', secFetchSite: 'cross-site' }), { ok: true });
   });

@@ -20,12 +20,21 @@ export interface OriginRequest {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * Where an OpenID Connect provider sends the browser back after sign-in: a navigation from the provider's site by
+ * design. better-auth accepts it only with the state it stored in this browser's cookie when the sign-in began
+ * (and the PKCE verifier), so another site cannot use it to sign anyone in.
+ */
+const SIGN_IN_CALLBACK = /^\/api\/auth\/callback\/[^/]+$/;
+
+/**
  * Which requests are checked: every route handler (some GETs open MQTT sessions or write a shadow, so the method
  * says nothing about them), and every request that is not a plain read (server actions are POSTs to pages).
- * A cross-site GET of a page is an ordinary link and stays allowed.
+ * A cross-site GET of a page is an ordinary link and stays allowed, as does the sign-in callback's GET.
  */
 export function needsOriginCheck(method: string, pathname: string): boolean {
-  return pathname.startsWith('/api/') || !SAFE_METHODS.has(method.toUpperCase());
+  const read = SAFE_METHODS.has(method.toUpperCase());
+  if (read && SIGN_IN_CALLBACK.test(pathname)) return false;
+  return pathname.startsWith('/api/') || !read;
 }
 
 export function checkRequestOrigin(req: OriginRequest): OriginVerdict {
