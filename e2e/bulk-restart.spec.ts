@@ -85,7 +85,9 @@ test.describe('bulk onboarding across a server restart', () => {
     const prefix = `bulk-restart-${run}-`;
     const count = 30;
     const certificatesBefore = await certificateCount(iot);
-    // Slow the emulator down so the kill lands in the middle of the job (the job retries the throttles).
+    // A slow account, so the kill lands in the middle of the job: the emulator allows 1.5 calls/s of the two
+    // slowest operations, and the job is set to stay under that (as an operator sets it to the account's quotas;
+    // left at AWS's defaults, sixteen devices at once would be throttled until one of them gave up).
     await setQuotas({ CreateCertificateFromCsr: 1.5, AttachThingPrincipal: 1.5 });
     let server: NextServer | undefined = await startDashboard(dataDir);
     try {
@@ -97,6 +99,9 @@ test.describe('bulk onboarding across a server restart', () => {
       await bulk.check.click();
       await expect(bulk.preview).toBeVisible();
       await bulk.jobName.fill(`restart-${run}`);
+      await page.getByText('Concurrency and rate limits').click();
+      await page.getByLabel('CreateCertificateFromCsr /s').fill('1');
+      await page.getByLabel('AttachThingPrincipal /s').fill('1');
       await bulk.policyName.fill(`${prefix}policy`);
       await bulk.onboardButton(count).click();
       await page.waitForURL(/\/bulk\/[0-9a-f-]{36}$/, { timeout: 30_000 });
