@@ -1,11 +1,4 @@
-import {
-  CreatePolicyCommand,
-  type IoTClient,
-  ListCertificatesCommand,
-  ListTargetsForPolicyCommand,
-  ListThingPrincipalsCommand,
-  ListThingsCommand,
-} from '@aws-sdk/client-iot';
+import { CreatePolicyCommand, ListTargetsForPolicyCommand, ListThingPrincipalsCommand } from '@aws-sdk/client-iot';
 
 import { auditLog } from '../lib/db/audit';
 import { bulkJobsRepository } from '../lib/db/bulk-jobs';
@@ -17,6 +10,7 @@ import { generateDeviceKeys } from '../lib/pki/browser-keys';
 import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
 import { expect, test } from './fixtures';
 import { E2E_ENV, requireEnv } from './stack';
+import { allCertificateIds, thingNamesWithPrefix } from '../emulator/test/inventory';
 
 /**
  * Two dashboard servers (`next start`, the same build) on one real PostgreSQL server share bulk jobs. A job of
@@ -63,28 +57,6 @@ async function makeDevices(prefix: string, count: number): Promise<DeviceInput[]
   return out;
 }
 
-async function thingsWithPrefix(iot: IoTClient, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
-}
-
-async function certificateIds(iot: IoTClient): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ pageSize: 250, marker }));
-    for (const c of page.certificates ?? []) if (c.certificateId) ids.add(c.certificateId);
-    marker = page.nextMarker;
-  } while (marker);
-  return ids;
-}
-
 /** The owner string an instance puts in its leases: `<host>#<pid>-<random>`. */
 const ownedBy = (owner: string | undefined, server: NextServer) => owner?.includes(`#${server.pid}-`) ?? false;
 
@@ -115,7 +87,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
           }),
         }),
       );
-      const certificatesBefore = await certificateIds(iot);
+      const certificatesBefore = new Set(await allCertificateIds(iot));
 
       // A started job, as the bulk page leaves it: slowed to ~20 devices/s so the kill lands in the middle.
       const devices = await makeDevices(prefix, DEVICES);
@@ -160,7 +132,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
       expect(await repo.lease(draft.id), 'released when done').toBeUndefined();
 
       // Exactly once in AWS: 300 things, one certificate each with the policy on it, no other certificate.
-      expect(await thingsWithPrefix(iot, prefix)).toEqual(devices.map((d) => d.thingName));
+      expect(await thingNamesWithPrefix(iot, prefix)).toEqual(devices.map((d) => d.thingName));
       const attached = new Set<string>();
       for (const d of devices) {
         const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName: d.thingName }))).principals;
@@ -168,7 +140,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
         attached.add(principals![0]!);
       }
       expect(attached.size).toBe(DEVICES);
-      const made = [...(await certificateIds(iot))].filter((id) => !certificatesBefore.has(id));
+      const made = [...new Set(await allCertificateIds(iot))].filter((id) => !certificatesBefore.has(id));
       expect(made, 'no certificate made twice or left over').toHaveLength(DEVICES);
       const targets: string[] = [];
       let marker: string | undefined;
