@@ -7,8 +7,9 @@ import { type PostgresServer, startPostgresServer } from '../lib/db/testing/post
 import { newDeviceRecords, newJobRecord } from '../lib/onboarding/bulk/draft';
 import type { DeviceInput } from '../lib/onboarding/bulk/types';
 import { generateDeviceKeys } from '../lib/pki/browser-keys';
-import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
+import type { NextServer } from '../scripts/next-app';
 import { expect, test } from './fixtures';
+import { startOwnDashboard } from './support/own-dashboard';
 import { E2E_ENV, requireEnv } from './stack';
 import { allCertificateIds, thingNamesWithPrefix } from '../emulator/test/inventory';
 
@@ -23,30 +24,10 @@ import { allCertificateIds, thingNamesWithPrefix } from '../emulator/test/invent
  */
 const DEVICES = 300;
 const LEASE_SECONDS = 6;
-const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
+const _emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 
-function startDashboard(databaseUrl: string): Promise<NextServer> {
-  return getFreePort().then((port) =>
-    startNext({
-      port,
-      stdio: 'pipe',
-      readyTimeoutMs: 180_000,
-      env: {
-        IOT_MODE: 'local',
-        AWS_REGION: requireEnv(E2E_ENV.region),
-        AWS_ENDPOINT_URL_IOT: emulatorUrl(),
-        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl(),
-        AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
-        AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_ADMIN_PASSWORD: requireEnv(E2E_ENV.password),
-        BETTER_AUTH_SECRET: requireEnv(E2E_ENV.authSecret),
-        DATABASE_URL: databaseUrl,
-        DASHBOARD_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
-      },
-    }),
-  );
-}
+const startDashboard = (databaseUrl: string) =>
+  startOwnDashboard({ DATABASE_URL: databaseUrl, DASHBOARD_JOB_LEASE_SECONDS: String(LEASE_SECONDS) });
 
 async function makeDevices(prefix: string, count: number): Promise<DeviceInput[]> {
   const out: DeviceInput[] = [];
