@@ -4,9 +4,10 @@ import path from 'node:path';
 
 import { ListCertificatesCommand, ListThingPrincipalsCommand, type IoTClient } from '@aws-sdk/client-iot';
 
-import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
+import type { NextServer } from '../scripts/next-app';
 import { emulatorAdmin, expect, test } from './fixtures';
 import { BulkPage } from './pages/bulk-page';
+import { startOwnDashboard } from './support/own-dashboard';
 import { E2E_ENV, requireEnv } from './stack';
 import { addSession, freshSession } from './support/sessions';
 
@@ -16,7 +17,7 @@ import { addSession, freshSession } from './support/sessions';
  * and checks the job resumes at start-up (no page visit needed) and finishes with every device exactly once —
  * no duplicate things, certificates or attachments.
  */
-const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
+const _emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 
 async function setQuotas(rates: Record<string, number> | null) {
   await emulatorAdmin('quotas', rates ? { method: 'PUT', body: { rates } } : { method: 'DELETE' });
@@ -48,28 +49,7 @@ async function devicesWithCertificate(iot: IoTClient, prefix: string, count: num
 }
 
 /** A dashboard of the spec's own on `dataDir` (its own database: the same admin password signs in there). */
-function startDashboard(dataDir: string): Promise<NextServer> {
-  return getFreePort().then((port) =>
-    startNext({
-      port,
-      stdio: 'pipe',
-      readyTimeoutMs: 180_000,
-      env: {
-        IOT_MODE: 'local',
-        AWS_REGION: requireEnv(E2E_ENV.region),
-        AWS_ENDPOINT_URL_IOT: emulatorUrl(),
-        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl(),
-        AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
-        AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_URL: `http://127.0.0.1:${port}`,
-        DASHBOARD_ADMIN_PASSWORD: requireEnv(E2E_ENV.password),
-        BETTER_AUTH_SECRET: requireEnv(E2E_ENV.authSecret),
-        DASHBOARD_DATA_DIR: dataDir,
-      },
-    }),
-  );
-}
+const startDashboard = (dataDir: string) => startOwnDashboard({ DASHBOARD_DATA_DIR: dataDir });
 
 test.describe('bulk onboarding across a server restart', () => {
   // The page keeps polling the server this spec kills on purpose.

@@ -1,11 +1,4 @@
-import {
-  CreatePolicyCommand,
-  type IoTClient,
-  ListCertificatesCommand,
-  ListTargetsForPolicyCommand,
-  ListThingPrincipalsCommand,
-  ListThingsCommand,
-} from '@aws-sdk/client-iot';
+import { CreatePolicyCommand, ListTargetsForPolicyCommand, ListThingPrincipalsCommand } from '@aws-sdk/client-iot';
 
 import { auditLog } from '../lib/db/audit';
 import { bulkJobsRepository } from '../lib/db/bulk-jobs';
@@ -14,9 +7,11 @@ import { type PostgresServer, startPostgresServer } from '../lib/db/testing/post
 import { newDeviceRecords, newJobRecord } from '../lib/onboarding/bulk/draft';
 import type { DeviceInput } from '../lib/onboarding/bulk/types';
 import { generateDeviceKeys } from '../lib/pki/browser-keys';
-import { getFreePort, startNext, type NextServer } from '../scripts/next-app';
+import type { NextServer } from '../scripts/next-app';
 import { expect, test } from './fixtures';
+import { startOwnDashboard } from './support/own-dashboard';
 import { E2E_ENV, requireEnv } from './stack';
+import { allCertificateIds, thingNamesWithPrefix } from '../emulator/test/inventory';
 
 /**
  * Two dashboard servers (`next start`, the same build) on one real PostgreSQL server share bulk jobs. A job of
@@ -29,30 +24,10 @@ import { E2E_ENV, requireEnv } from './stack';
  */
 const DEVICES = 300;
 const LEASE_SECONDS = 6;
-const emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
+const _emulatorUrl = () => requireEnv(E2E_ENV.emulatorUrl);
 
-function startDashboard(databaseUrl: string): Promise<NextServer> {
-  return getFreePort().then((port) =>
-    startNext({
-      port,
-      stdio: 'pipe',
-      readyTimeoutMs: 180_000,
-      env: {
-        IOT_MODE: 'local',
-        AWS_REGION: requireEnv(E2E_ENV.region),
-        AWS_ENDPOINT_URL_IOT: emulatorUrl(),
-        AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl(),
-        AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
-        AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DASHBOARD_ADMIN_PASSWORD: requireEnv(E2E_ENV.password),
-        BETTER_AUTH_SECRET: requireEnv(E2E_ENV.authSecret),
-        DATABASE_URL: databaseUrl,
-        DASHBOARD_JOB_LEASE_SECONDS: String(LEASE_SECONDS),
-      },
-    }),
-  );
-}
+const startDashboard = (databaseUrl: string) =>
+  startOwnDashboard({ DATABASE_URL: databaseUrl, DASHBOARD_JOB_LEASE_SECONDS: String(LEASE_SECONDS) });
 
 async function makeDevices(prefix: string, count: number): Promise<DeviceInput[]> {
   const out: DeviceInput[] = [];
@@ -61,28 +36,6 @@ async function makeDevices(prefix: string, count: number): Promise<DeviceInput[]
     out.push({ thingName, attributes: {}, csrPem: (await generateDeviceKeys(thingName, 'EC')).csrPem });
   }
   return out;
-}
-
-async function thingsWithPrefix(iot: IoTClient, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
-}
-
-async function certificateIds(iot: IoTClient): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ pageSize: 250, marker }));
-    for (const c of page.certificates ?? []) if (c.certificateId) ids.add(c.certificateId);
-    marker = page.nextMarker;
-  } while (marker);
-  return ids;
 }
 
 /** The owner string an instance puts in its leases: `<host>#<pid>-<random>`. */
@@ -115,7 +68,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
           }),
         }),
       );
-      const certificatesBefore = await certificateIds(iot);
+      const certificatesBefore = new Set(await allCertificateIds(iot));
 
       // A started job, as the bulk page leaves it: slowed to ~20 devices/s so the kill lands in the middle.
       const devices = await makeDevices(prefix, DEVICES);
@@ -160,7 +113,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
       expect(await repo.lease(draft.id), 'released when done').toBeUndefined();
 
       // Exactly once in AWS: 300 things, one certificate each with the policy on it, no other certificate.
-      expect(await thingsWithPrefix(iot, prefix)).toEqual(devices.map((d) => d.thingName));
+      expect(await thingNamesWithPrefix(iot, prefix)).toEqual(devices.map((d) => d.thingName));
       const attached = new Set<string>();
       for (const d of devices) {
         const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName: d.thingName }))).principals;
@@ -168,7 +121,7 @@ test.describe('bulk jobs on two dashboard servers sharing one PostgreSQL', () =>
         attached.add(principals![0]!);
       }
       expect(attached.size).toBe(DEVICES);
-      const made = [...(await certificateIds(iot))].filter((id) => !certificatesBefore.has(id));
+      const made = [...new Set(await allCertificateIds(iot))].filter((id) => !certificatesBefore.has(id));
       expect(made, 'no certificate made twice or left over').toHaveLength(DEVICES);
       const targets: string[] = [];
       let marker: string | undefined;

@@ -13,7 +13,6 @@ import {
   DetachPolicyCommand,
   DetachThingPrincipalCommand,
   GetRegistrationCodeCommand,
-  ListCertificatesCommand,
   ListPrincipalThingsCommand,
   ListTargetsForPolicyCommand,
   ListThingPrincipalsCommand,
@@ -28,6 +27,7 @@ import { x509 } from '../lib/pki/x509';
 import { expect, test as base } from './fixtures';
 import { CertificatesPage } from './pages/certificates-page';
 import { E2E_ENV, requireEnv } from './stack';
+import { allCertificateIds } from '../emulator/test/inventory';
 
 const test = base.extend<{ certs: CertificatesPage }>({
   certs: async ({ page }, use) => {
@@ -95,17 +95,6 @@ async function createCertificate(iot: IoTClient, active = true) {
 async function statusOf(iot: IoTClient, certificateId: string): Promise<string | undefined> {
   const out = await iot.send(new DescribeCertificateCommand({ certificateId }));
   return out.certificateDescription?.status;
-}
-
-async function allCertificateIds(iot: IoTClient): Promise<string[]> {
-  const ids: string[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await iot.send(new ListCertificatesCommand({ pageSize: 250, marker }));
-    ids.push(...(out.certificates ?? []).map((c) => c.certificateId!));
-    marker = out.nextMarker;
-  } while (marker);
-  return ids.sort();
 }
 
 /** Best-effort removal of what a test made, in AWS's order. */

@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 
 import { startOidcProvider, type TestOidcProvider } from '../lib/auth/testing/oidc-test-provider';
-import { getFreePort, type NextServer, startNext } from '../scripts/next-app';
+import { getFreePort, type NextServer } from '../scripts/next-app';
 import { expect, test } from './fixtures';
-import { E2E_ENV, requireEnv } from './stack';
+import { startOwnDashboard } from './support/own-dashboard';
 
 /**
  * Single sign-on against a real OpenID provider (the `oidc-provider` package, started here on a free port) and
@@ -29,21 +29,8 @@ test.beforeAll(async () => {
   const port = await getFreePort();
   const url = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider({ redirectUris: [`${url}/api/auth/callback/oidc`], groups: GROUPS });
-  const emulatorUrl = requireEnv(E2E_ENV.emulatorUrl);
-  server = await startNext({
-    port,
-    stdio: 'pipe',
-    env: {
-      IOT_MODE: 'local',
-      AWS_REGION: requireEnv(E2E_ENV.region),
-      AWS_ENDPOINT_URL_IOT: emulatorUrl,
-      AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl,
-      AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
-      AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      DASHBOARD_URL: url,
-      DASHBOARD_ADMIN_PASSWORD: requireEnv(E2E_ENV.password),
-      BETTER_AUTH_SECRET: requireEnv(E2E_ENV.authSecret),
+  server = await startOwnDashboard(
+    {
       DASHBOARD_DATA_DIR: dataDir,
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: provider.clientId,
@@ -52,7 +39,8 @@ test.beforeAll(async () => {
       OIDC_SCOPES: 'openid email profile groups',
       OIDC_NAME: 'Test IdP',
     },
-  });
+    port,
+  );
 });
 
 test.afterAll(async () => {

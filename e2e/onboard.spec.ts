@@ -6,7 +6,6 @@ import {
   DescribeThingCommand,
   GetPolicyCommand,
   ListAttachedPoliciesCommand,
-  ListCertificatesCommand,
   ListThingPrincipalsCommand,
   UpdateCertificateCommand,
   type IoTClient,
@@ -20,23 +19,13 @@ import { E2E_ENV, requireEnv } from './stack';
 import { fileNamed, readDownloadedZip, unzipText } from './support/zip';
 import { mosquittoPub, opensslCsr, opensslSelfSigned, tempDir, writeDeviceFiles } from './support/mosquitto';
 import { findPrivateKeyFiles, findPrivateKeysInLog, NEXT_LOG_ENV } from './support/private-keys';
+import { allCertificateIds } from '../emulator/test/inventory';
 
 const run = Date.now().toString(36);
 const name = (label: string) => `e2e-onb-${label}-${run}`;
 
 async function emulator(route: string): Promise<Response> {
   return fetch(`${requireEnv(E2E_ENV.emulatorUrl)}/_emulator/${route}`);
-}
-
-async function allCertificateIds(iot: IoTClient): Promise<string[]> {
-  const ids: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ marker, pageSize: 250 }));
-    ids.push(...(page.certificates ?? []).flatMap((c) => (c.certificateId ? [c.certificateId] : [])));
-    marker = page.nextMarker;
-  } while (marker);
-  return ids.sort();
 }
 
 const notFound = async (p: Promise<unknown>) => {

@@ -2,22 +2,18 @@ import type { ReactNode } from 'react';
 
 import { errorIdOf, FieldErrors } from './form';
 
-/** One choice as a card: the radio, its label and a line of hint; the card shows checked and focused. */
-export function RadioCard({
-  name,
-  value,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
+/** One radio choice: its group, value and state, what it says and a line of hint. */
+interface RadioChoiceProps {
   name: string;
   value: string;
   checked: boolean;
   onChange: () => void;
   label: ReactNode;
   hint?: ReactNode;
-}) {
+}
+
+/** One choice as a card: the radio, its label and a line of hint; the card shows checked and focused. */
+export function RadioCard({ name, value, checked, onChange, label, hint }: RadioChoiceProps) {
   return (
     <label className="flex cursor-pointer gap-3 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500/40">
       <input
@@ -74,21 +70,7 @@ export function RadioCards<T extends string>({
 }
 
 /** One choice of a plain radio list: the radio, its label, and a line under it saying what it means. */
-export function RadioOption({
-  name,
-  value,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
-  name: string;
-  value: string;
-  checked: boolean;
-  onChange: () => void;
-  label: ReactNode;
-  hint?: ReactNode;
-}) {
+export function RadioOption({ name, value, checked, onChange, label, hint }: RadioChoiceProps) {
   return (
     <label className="flex items-start gap-2 text-sm">
       <input type="radio" name={name} value={value} checked={checked} onChange={onChange} className="mt-1" />

@@ -7,24 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand } from '@aws-sdk/client-iot';
-import { awsCli, hasAwsCli } from './aws-cli';
+import { awsCliSkip, iotCli } from './aws-cli';
 import { startTestEmulator, type TestEmulator } from './harness';
 
-const cliAvailable = await hasAwsCli();
-const skip = !cliAvailable && !process.env.CI ? 'the AWS CLI is not installed (apt-get install awscli)' : false;
-
-describe('AWS CLI interop: fleet indexing, dynamic groups, thing group updates, role aliases', { skip }, () => {
+describe('AWS CLI interop: fleet indexing, dynamic groups, thing group updates, role aliases', {
+  skip: awsCliSkip,
+}, () => {
   let t: TestEmulator;
-  const cli = async (...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.equal(r.code, 0, `aws iot ${args.join(' ')} failed: ${r.stderr}`);
-    return r.json as Record<string, unknown>;
-  };
-  const cliError = async (...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.notEqual(r.code, 0, `aws iot ${args.join(' ')} should have failed`);
-    return r.stderr;
-  };
+  const { ok: cli, fails: cliError } = iotCli(() => t.url);
 
   before(async () => {
     t = await startTestEmulator();

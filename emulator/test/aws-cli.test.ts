@@ -8,12 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { awsCli, hasAwsCli } from './aws-cli';
+import { awsCliSkip, iotCli } from './aws-cli';
 import { startTestEmulator, type TestEmulator } from './harness';
-
-const cliAvailable = await hasAwsCli();
-// CI installs awscli; only a developer machine without it may skip, and it says so.
-const skip = !cliAvailable && !process.env.CI ? 'the AWS CLI is not installed (apt-get install awscli)' : false;
 
 const POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -26,19 +22,10 @@ const POLICY = JSON.stringify({
   ],
 });
 
-describe('AWS CLI interop', { skip }, () => {
+describe('AWS CLI interop', { skip: awsCliSkip }, () => {
   let t: TestEmulator;
   let work: string;
-  const cli = async (...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.equal(r.code, 0, `aws iot ${args.join(' ')} failed: ${r.stderr}`);
-    return r.json as Record<string, unknown>;
-  };
-  const cliError = async (...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.notEqual(r.code, 0, `aws iot ${args.join(' ')} should have failed`);
-    return r.stderr;
-  };
+  const { ok: cli, fails: cliError } = iotCli(() => t.url);
   const openssl = (...args: string[]) =>
     execFileSync('openssl', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   const file = (name: string) => path.join(work, name);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -51,4 +52,27 @@ export async function awsCli(endpointUrl: string, args: string[]): Promise<CliRe
       json: undefined,
     };
   }
+}
+
+/** The `skip` option of an AWS CLI describe block: CI installs awscli; only a machine without it skips, and says so. */
+export const awsCliSkip =
+  !(await hasAwsCli()) && !process.env.CI ? 'the AWS CLI is not installed (apt-get install awscli)' : false;
+
+/**
+ * `aws iot ...` against the emulator at `endpointUrl()` (read at each call: the emulator starts in `before`):
+ * `ok` asserts it succeeded and gives its JSON; `fails` asserts it failed and gives its stderr.
+ */
+export function iotCli(endpointUrl: () => string) {
+  return {
+    async ok(...args: string[]): Promise<Record<string, unknown>> {
+      const r = await awsCli(endpointUrl(), ['iot', ...args]);
+      assert.equal(r.code, 0, `aws iot ${args.join(' ')} failed: ${r.stderr}`);
+      return r.json as Record<string, unknown>;
+    },
+    async fails(...args: string[]): Promise<string> {
+      const r = await awsCli(endpointUrl(), ['iot', ...args]);
+      assert.notEqual(r.code, 0, `aws iot ${args.join(' ')} should have failed`);
+      return r.stderr;
+    },
+  };
 }

@@ -51,6 +51,21 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
   };
 }
 
+/**
+ * Points the dashboard's AWS layer (lib/aws reads its target from the environment) at this test emulator, as the
+ * launcher does for `npm start`: local mode, its endpoint, region and the credentials it accepts. The test process
+ * runs one dashboard, so this changes process.env for the rest of the file.
+ */
+export function pointDashboardAt(t: TestEmulator): void {
+  Object.assign(process.env, {
+    IOT_MODE: 'local',
+    AWS_ENDPOINT_URL_IOT: t.url,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_REGION: t.emulator.config.region,
+  });
+}
+
 /** Runs `fn`, expecting it to reject with an AWS error of the given name; returns that error. */
 export async function expectAwsError(
   fn: () => Promise<unknown>,

@@ -12,31 +12,21 @@ import { after, before, describe, test } from 'node:test';
 import type { MqttClient } from 'mqtt';
 import { ALLOW_ALL, connectDevice, nextMessage, onboardDevice, type DeviceCredentials } from './devices';
 import { startTestEmulator, type TestEmulator } from './harness';
+import { mosquittoSkip, mosquittoTlsFiles } from './mosquitto-clients';
 
 const run = promisify(execFile);
-const available = await run('mosquitto_pub', ['--help']).then(
-  () => true,
-  (err: { code?: number | string }) => err.code !== 'ENOENT',
-);
-const skip =
-  !available && !process.env.CI ? 'mosquitto-clients is not installed (apt-get install mosquitto-clients)' : false;
+
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 
-describe('mosquitto_pub / mosquitto_sub -V mqttv5 interop', { skip }, () => {
+describe('mosquitto_pub / mosquitto_sub -V mqttv5 interop', { skip: mosquittoSkip }, () => {
   let t: TestEmulator;
   let dir: string;
   let observer: MqttClient;
 
-  const tlsArgs = (creds: DeviceCredentials) => {
-    const base = path.join(dir, creds.thingName);
-    fs.writeFileSync(`${base}.cert.pem`, creds.certPem);
-    fs.writeFileSync(`${base}.private.key`, creds.keyPem, { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, 'root-ca.pem'), creds.caPem);
-    return [
-      ...['-V', 'mqttv5', '-h', 'localhost', '-p', String(t.emulator.config.mqttPort)],
-      ...['--cafile', path.join(dir, 'root-ca.pem'), '--cert', `${base}.cert.pem`, '--key', `${base}.private.key`],
-    ];
-  };
+  const tlsArgs = (creds: DeviceCredentials) => [
+    ...['-V', 'mqttv5', '-h', 'localhost', '-p', String(t.emulator.config.mqttPort)],
+    ...mosquittoTlsFiles(dir, creds),
+  ];
 
   before(async () => {
     t = await startTestEmulator();

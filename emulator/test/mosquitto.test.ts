@@ -13,41 +13,19 @@ import { UpdateCertificateCommand } from '@aws-sdk/client-iot';
 import type { MqttClient } from 'mqtt';
 import { ALLOW_ALL, connectDevice, nextMessage, onboardDevice, type DeviceCredentials } from './devices';
 import { startTestEmulator, type TestEmulator } from './harness';
+import { mosquittoSkip, mosquittoTlsFiles } from './mosquitto-clients';
 
 const run = promisify(execFile);
-const available = await run('mosquitto_pub', ['--help']).then(
-  () => true,
-  (err: { code?: number | string }) => err.code !== 'ENOENT',
-);
-const skip =
-  !available && !process.env.CI ? 'mosquitto-clients is not installed (apt-get install mosquitto-clients)' : false;
 
 const ARN = 'arn:aws:iot:us-east-1:123456789012';
 
-describe('mosquitto_pub / mosquitto_sub interop', { skip }, () => {
+describe('mosquitto_pub / mosquitto_sub interop', { skip: mosquittoSkip }, () => {
   let t: TestEmulator;
   let dir: string;
   let port: string;
 
   /** Writes a device's files as an operator would download them, and returns mosquitto's TLS flags. */
-  const tlsArgs = (creds: DeviceCredentials) => {
-    const base = path.join(dir, creds.thingName);
-    fs.writeFileSync(`${base}.cert.pem`, creds.certPem);
-    fs.writeFileSync(`${base}.private.key`, creds.keyPem, { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, 'root-ca.pem'), creds.caPem);
-    return [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      port,
-      '--cafile',
-      path.join(dir, 'root-ca.pem'),
-      '--cert',
-      `${base}.cert.pem`,
-      '--key',
-      `${base}.private.key`,
-    ];
-  };
+  const tlsArgs = (creds: DeviceCredentials) => ['-h', '127.0.0.1', '-p', port, ...mosquittoTlsFiles(dir, creds)];
 
   /** Starts mosquitto_sub for `count` messages; resolves with its output lines once it exits. */
   const subscribe = (args: string[], count: number) => {

@@ -5,30 +5,23 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { awsCli, hasAwsCli } from './aws-cli';
+import { awsCliSkip, iotCli } from './aws-cli';
 import { HOOK_ARN, ROLE_ARN, serialNumberTemplate } from './fleet-fixtures';
 import { startTestEmulator, type TestEmulator } from './harness';
-
-const cliAvailable = await hasAwsCli();
-const skip = !cliAvailable && !process.env.CI ? 'the AWS CLI is not installed (apt-get install awscli)' : false;
 
 /** AWS CLI v1 prints timestamps as they came (epoch seconds); v2 as ISO 8601 text. */
 const epochMs = (v: unknown) => (typeof v === 'number' ? v * 1000 : Date.parse(String(v)));
 
 const BODY = serialNumberTemplate({ policyName: 'fleet-device-policy' });
 
-describe('AWS CLI: provisioning templates and claims', { skip }, () => {
+describe('AWS CLI: provisioning templates and claims', { skip: awsCliSkip }, () => {
   let t: TestEmulator;
-  const cli = async (...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.equal(r.code, 0, `aws iot ${args.join(' ')} failed: ${r.stderr}`);
-    return r.json as Record<string, unknown>;
-  };
+  const aws = iotCli(() => t.url);
+  const cli = aws.ok;
   const cliError = async (error: string, ...args: string[]) => {
-    const r = await awsCli(t.url, ['iot', ...args]);
-    assert.notEqual(r.code, 0, `aws iot ${args.join(' ')} should have failed`);
-    assert.match(r.stderr, new RegExp(`\\(${error}\\) when calling the`), r.stderr);
-    return r.stderr;
+    const stderr = await aws.fails(...args);
+    assert.match(stderr, new RegExp(`\\(${error}\\) when calling the`), stderr);
+    return stderr;
   };
 
   before(async () => {

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-iot';
 
 import { makeCa, makeCertificate } from '../../emulator/pki/fixtures';
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { pointDashboardAt, startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import { describeCertificate, issuerKind } from './certificates';
 
 /**
@@ -20,11 +20,7 @@ describe('issuerKind from DescribeCertificate', () => {
   let t: TestEmulator;
   before(async () => {
     t = await startTestEmulator();
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
   });
   after(() => t.close());
 

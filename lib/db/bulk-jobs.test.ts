@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import type { OnboardingAws } from '../onboarding/aws';
-import {
-  CreatePolicyCommand,
-  type IoTClient,
-  ListCertificatesCommand,
-  ListThingPrincipalsCommand,
-  ListThingsCommand,
-} from '@aws-sdk/client-iot';
+import { CreatePolicyCommand, ListThingPrincipalsCommand } from '@aws-sdk/client-iot';
 import { sql } from 'kysely';
 
 import { startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
@@ -19,6 +13,7 @@ import { bulkJobsRepository, deviceKey, LeaseLostError } from './bulk-jobs';
 import type { Database } from './database';
 import { DatabaseJobStore, flushBeforeEachCall } from './job-store';
 import { testDrivers } from './testing/drivers';
+import { allCertificateIds, thingNamesWithPrefix } from '../../emulator/test/inventory';
 
 const job = (id: string, status: JobRecord['status'], createdAt: number, total = 0): JobRecord => ({
   id,
@@ -33,28 +28,6 @@ const job = (id: string, status: JobRecord['status'], createdAt: number, total =
 });
 
 const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n';
-
-async function allCertificateIds(iot: IoTClient): Promise<string[]> {
-  const ids: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ marker, pageSize: 250 }));
-    ids.push(...(page.certificates ?? []).flatMap((c) => (c.certificateId ? [c.certificateId] : [])));
-    marker = page.nextMarker;
-  } while (marker);
-  return ids;
-}
-
-async function thingsWithPrefix(iot: IoTClient, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
-}
 
 for (const driver of testDrivers) {
   describe(`bulk jobs on ${driver.name}`, () => {
@@ -242,7 +215,7 @@ for (const driver of testDrivers) {
         const view = runner.view(created.id)!;
         assert.equal(view.job.status, 'completed');
         assert.equal(view.counts.done, devices.length);
-        assert.deepEqual(await thingsWithPrefix(t.iot, `${prefix}-`), devices.map((d) => d.thingName).sort());
+        assert.deepEqual(await thingNamesWithPrefix(t.iot, `${prefix}-`), devices.map((d) => d.thingName).sort());
         const newCertificates = (await allCertificateIds(t.iot)).filter((id) => !certificatesBefore.has(id));
         assert.equal(newCertificates.length, devices.length, 'one certificate per device, none orphaned');
         for (const d of devices) {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateThingCommand, UpdateIndexingConfigurationCommand } from '@aws-sdk/client-iot';
 
 import { ALLOW_ALL, connectDevice, onboardDevice } from '../../emulator/test/devices';
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { pointDashboardAt, startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
 import { presenceTrackerService } from '../server/services';
 import { chunk, viewOfConnectivity } from './connectivity';
 import { forgetFleetIndexingSettings } from './indexing-settings';
@@ -49,11 +49,7 @@ describe('fleet status against the local IoT Core', () => {
   before(async () => {
     // Local mode: fleet indexing on, as scripts/start.ts starts it.
     t = await startTestEmulator({ fleetIndexing: true, credentials: TEST_CREDENTIALS });
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
     forgetFleetIndexingSettings();
     for (const thingName of names.slice(1)) await t.iot.send(new CreateThingCommand({ thingName }));
   });

@@ -12,7 +12,7 @@ import {
   ListPrincipalThingsCommand,
 } from '@aws-sdk/client-iot';
 
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { pointDashboardAt, startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import { deleteThingWithCleanup } from './deletion';
 import { deletionSteps, planThingDeletion } from './deletion-plan';
 
@@ -25,11 +25,7 @@ describe('deleting a thing with guided clean-up', () => {
   let t: TestEmulator;
   before(async () => {
     t = await startTestEmulator();
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
     await t.iot.send(new CreatePolicyCommand({ policyName: 'p', policyDocument: POLICY }));
   });
   afterEach(() => t.emulator.context.faults.clear());

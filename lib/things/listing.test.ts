@@ -7,7 +7,7 @@ import {
   CreateThingTypeCommand,
 } from '@aws-sdk/client-iot';
 
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { pointDashboardAt, startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import { forgetFleetIndexingSettings } from '../fleet/indexing-settings';
 import { invalidateThingIndex } from './thing-index';
 import { fleetIndexQuery, loadThingsListing, planThingsListing } from './listing';
@@ -57,11 +57,7 @@ describe('loading the things list against the emulator', () => {
   let t: TestEmulator;
   before(async () => {
     t = await startTestEmulator();
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
     invalidateThingIndex();
     await t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'gw' }));
     await t.iot.send(new CreateThingGroupCommand({ thingGroupName: 'lab' }));
@@ -130,11 +126,7 @@ describe('searching the things list with fleet indexing on (local mode)', () => 
   let t: TestEmulator;
   before(async () => {
     t = await startTestEmulator({ fleetIndexing: true });
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
     forgetFleetIndexingSettings();
     invalidateThingIndex();
     await t.iot.send(new CreateThingTypeCommand({ thingTypeName: 'gw' }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateThingCommand, DeleteThingCommand } from '@aws-sdk/client-iot';
 
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test/harness';
+import { pointDashboardAt, startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
 import {
   forgetThing,
   getThingIndex,
@@ -72,11 +72,7 @@ describe('the thing index against the emulator', () => {
   let t: TestEmulator;
   before(async () => {
     t = await startTestEmulator();
-    process.env.IOT_MODE = 'local';
-    process.env.AWS_ENDPOINT_URL_IOT = t.url;
-    process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
-    process.env.AWS_REGION = t.emulator.config.region;
+    pointDashboardAt(t);
     // 600 things: three ListThings pages of 250.
     await Promise.all(
       Array.from({ length: 600 }, (_, i) =>

@@ -7,6 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
+import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
 import { IfRole } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
@@ -76,23 +77,12 @@ export default async function CertificatesPage(props: { searchParams: Promise<Se
         </Alert>
       ) : null}
       {failure ? (
-        <Alert
-          title={failure.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load certificates'}
-          action={
-            <div className="flex gap-2">
-              <ButtonLink href={href({ status, marker })} prefetch={false}>
-                Try again
-              </ButtonLink>
-              {marker ? (
-                <ButtonLink href={href({ status })} variant="ghost">
-                  First page
-                </ButtonLink>
-              ) : null}
-            </div>
-          }
-        >
-          {failure.message}
-        </Alert>
+        <LoadFailure
+          error={failure}
+          what="certificates"
+          retryHref={href({ status, marker })}
+          firstPageHref={marker ? href({ status }) : undefined}
+        />
       ) : result && result.rows.length === 0 && !marker && !result.nextMarker ? (
         status ? (
           <EmptyState

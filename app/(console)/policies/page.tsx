@@ -4,6 +4,7 @@ import { PoliciesTable } from '@/components/policies/policies-table';
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
+import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
 import { IfRole } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
@@ -51,26 +52,12 @@ export default async function PoliciesPage(props: { searchParams: Promise<Search
         </div>
       ) : null}
       {failure ? (
-        <Alert
-          title={failure.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load policies'}
-          action={
-            <div className="flex gap-2">
-              <ButtonLink
-                href={marker ? `/policies?marker=${encodeURIComponent(marker)}` : '/policies'}
-                prefetch={false}
-              >
-                Try again
-              </ButtonLink>
-              {marker ? (
-                <ButtonLink href="/policies" variant="ghost">
-                  First page
-                </ButtonLink>
-              ) : null}
-            </div>
-          }
-        >
-          {failure.message}
-        </Alert>
+        <LoadFailure
+          error={failure}
+          what="policies"
+          retryHref={marker ? `/policies?marker=${encodeURIComponent(marker)}` : '/policies'}
+          firstPageHref={marker ? '/policies' : undefined}
+        />
       ) : result && result.items.length === 0 && !marker ? (
         <EmptyState
           title="No policies yet"

@@ -3,10 +3,10 @@ import Link from 'next/link';
 
 import { ThingsFilters } from '@/components/things/things-filters';
 import { ThingsTable } from '@/components/things/things-table';
-import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { Code } from '@/components/ui/code';
 import { EmptyState } from '@/components/ui/empty-state';
+import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
 import { IfRole } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
@@ -116,23 +116,12 @@ export default async function ThingsPage(props: { searchParams: Promise<SearchPa
       {invalid ? (
         <p className="text-sm text-slate-600">Correct the search above to see things.</p>
       ) : listing instanceof AppError ? (
-        <Alert
-          title={listing.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load things'}
-          action={
-            <div className="flex gap-2">
-              <ButtonLink href={here} prefetch={false}>
-                Try again
-              </ButtonLink>
-              {query.nextToken || query.page > 1 ? (
-                <ButtonLink href={thingsHref(query)} variant="ghost">
-                  First page
-                </ButtonLink>
-              ) : null}
-            </div>
-          }
-        >
-          {listing.message}
-        </Alert>
+        <LoadFailure
+          error={listing}
+          what="things"
+          retryHref={here}
+          firstPageHref={query.nextToken || query.page > 1 ? thingsHref(query) : undefined}
+        />
       ) : listing && listing.things.length === 0 && !filtered && !query.nextToken ? (
         <EmptyState
           title="No things yet"

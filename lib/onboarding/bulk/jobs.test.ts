@@ -4,10 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreatePolicyCommand,
   type IoTClient,
-  ListCertificatesCommand,
   ListTargetsForPolicyCommand,
   ListThingPrincipalsCommand,
-  ListThingsCommand,
 } from '@aws-sdk/client-iot';
 
 import { startTestEmulator, type TestEmulator } from '../../../emulator/test/harness';
@@ -20,6 +18,7 @@ import { bulkJobAudit } from './audit';
 import { BUSY_MESSAGE, BulkJobs } from './jobs';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
 import type { DeviceInput, JobSettings } from './types';
+import { allCertificateIds, thingNamesWithPrefix } from '../../../emulator/test/inventory';
 
 /**
  * Two dashboard instances (two BulkJobs on two connections to one database) sharing bulk jobs through leases,
@@ -31,28 +30,6 @@ import type { DeviceInput, JobSettings } from './types';
 const LEASE_MS = 2_000;
 const by = { id: 'user-ada', name: 'ada', role: 'operator', clientAddress: '192.0.2.7', userAgent: 'test' };
 
-async function thingsWithPrefix(iot: IoTClient, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
-}
-
-async function certificateIds(iot: IoTClient): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ marker, pageSize: 250 }));
-    for (const c of page.certificates ?? []) if (c.certificateId) ids.add(c.certificateId);
-    marker = page.nextMarker;
-  } while (marker);
-  return ids;
-}
-
 /** Every device is in AWS exactly once: one thing, one certificate attached to it, the policy on it; no other certificate. */
 async function assertExactlyOnce(
   iot: IoTClient,
@@ -61,14 +38,14 @@ async function assertExactlyOnce(
   policyName: string,
 ) {
   const prefix = devices[0]!.thingName.replace(/\d+$/, '');
-  assert.deepEqual(await thingsWithPrefix(iot, prefix), devices.map((d) => d.thingName).sort());
+  assert.deepEqual(await thingNamesWithPrefix(iot, prefix), devices.map((d) => d.thingName).sort());
   const attached = new Set<string>();
   for (const d of devices) {
     const principals = (await iot.send(new ListThingPrincipalsCommand({ thingName: d.thingName }))).principals ?? [];
     assert.equal(principals.length, 1, `${d.thingName} has one certificate`);
     attached.add(principals[0]!);
   }
-  const made = [...(await certificateIds(iot))].filter((id) => !certificatesBefore.has(id));
+  const made = [...new Set(await allCertificateIds(iot))].filter((id) => !certificatesBefore.has(id));
   assert.equal(made.length, devices.length, 'one certificate per device, none orphaned');
   const targets = (await iot.send(new ListTargetsForPolicyCommand({ policyName, pageSize: 250 }))).targets ?? [];
   assert.equal(targets.filter((t) => attached.has(t)).length, devices.length, 'the policy on every certificate');
@@ -128,7 +105,7 @@ for (const driver of testDrivers) {
 
     it('the instance running a job dies; the other takes it over when the lease expires and finishes every device exactly once', async () => {
       const devices = await makeInputs(`died-${driver.name}`, 36);
-      const certificatesBefore = await certificateIds(t.iot);
+      const certificatesBefore = new Set(await allCertificateIds(t.iot));
       const a = instance(database, 'instance-a');
       const b = instance(second, 'instance-b');
       await a.start();
@@ -166,7 +143,7 @@ for (const driver of testDrivers) {
 
     it('an instance that can no longer renew its lease stops calling AWS; the other finishes the job exactly once', async () => {
       const devices = await makeInputs(`stalled-${driver.name}`, 30);
-      const certificatesBefore = await certificateIds(t.iot);
+      const certificatesBefore = new Set(await allCertificateIds(t.iot));
       const repoA = bulkJobsRepository(database.db);
       let stalled = false;
       // The database stops answering this instance's lease requests (its writes still go through, so only the

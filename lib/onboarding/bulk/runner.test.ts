@@ -11,9 +11,7 @@ import {
   DescribeThingCommand,
   type IoTClient,
   ListAttachedPoliciesCommand,
-  ListCertificatesCommand,
   ListThingPrincipalsCommand,
-  ListThingsCommand,
   ListThingsInThingGroupCommand,
 } from '@aws-sdk/client-iot';
 
@@ -26,6 +24,7 @@ import { JobRunner } from './runner';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
 import type { OnboardingAws } from '../aws';
 import type { DeviceInput, JobSettings } from './types';
+import { allCertificateIds, thingNamesWithPrefix } from '../../../emulator/test/inventory';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-test-'));
 const pglite = testDrivers.find((d) => d.name === 'pglite')!;
@@ -37,32 +36,10 @@ async function openStore(database: Database): Promise<DatabaseJobStore> {
 const runnerOn = (store: DatabaseJobStore, aws: OnboardingAws) =>
   new JobRunner({ store, aws: flushBeforeEachCall(aws, store) });
 
-async function allThings(iot: IoTClient, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await iot.send(new ListThingsCommand({ nextToken, maxResults: 250 }));
-    names.push(...(page.things ?? []).flatMap((t) => (t.thingName?.startsWith(prefix) ? [t.thingName] : [])));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return names.sort();
-}
-
-async function allCertificateIds(iot: IoTClient): Promise<string[]> {
-  const ids: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iot.send(new ListCertificatesCommand({ marker, pageSize: 250 }));
-    ids.push(...(page.certificates ?? []).flatMap((c) => (c.certificateId ? [c.certificateId] : [])));
-    marker = page.nextMarker;
-  } while (marker);
-  return ids;
-}
-
 /** Every thing has exactly one certificate, which has the policy, and no certificate is left over. */
 async function assertFleetExact(iot: IoTClient, prefix: string, expected: string[], policyName: string) {
   assert.deepEqual(
-    await allThings(iot, prefix),
+    await thingNamesWithPrefix(iot, prefix),
     [...expected].sort(),
     'the things in AWS are exactly the done devices',
   );
@@ -266,7 +243,7 @@ describe('bulk job runner against the local IoT Core', () => {
     );
     // Kill it once a good part of the fleet exists in AWS.
     for (let i = 0; i < 600; i++) {
-      const n = (await allThings(t.iot, 'killed-')).length;
+      const n = (await thingNamesWithPrefix(t.iot, 'killed-')).length;
       if (n >= 25) break;
       await new Promise((r) => setTimeout(r, 50));
     }

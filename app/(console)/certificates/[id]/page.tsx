@@ -7,7 +7,7 @@ import { CertificateActions } from '@/components/certificates/certificate-action
 import { CertificateFacts } from '@/components/certificates/certificate-facts';
 import { PemBlock } from '@/components/certificates/pem-block';
 import { Alert } from '@/components/ui/alert';
-import { ButtonLink } from '@/components/ui/button';
+import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
 import { may, requireRole } from '@/lib/auth/guard';
 import { describeCertificate, issuerKind, type CertificateDetails } from '@/lib/aws/certificates';
@@ -90,16 +90,7 @@ export default async function CertificatePage(props: Props) {
     return (
       <>
         <PageHeader title={`Certificate ${id.slice(0, 10)}…`} />
-        <Alert
-          title={e.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load the certificate'}
-          action={
-            <ButtonLink href={`/certificates/${id}`} prefetch={false}>
-              Try again
-            </ButtonLink>
-          }
-        >
-          {e.message}
-        </Alert>
+        <LoadFailure error={e} what="the certificate" retryHref={`/certificates/${id}`} />
       </>
     );
   }

@@ -12,6 +12,7 @@ import { CompareVersionsForm, VersionDiff } from '@/components/policies/version-
 import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
+import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
 import { RoleGate } from '@/components/console/role-gate';
 import { may, requireRole } from '@/lib/auth/guard';
@@ -86,16 +87,7 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
     return (
       <>
         <PageHeader title={name} actions={<ButtonLink href="/policies">Back to policies</ButtonLink>} />
-        <Alert
-          title={e.code === 'unavailable' ? 'AWS IoT is unavailable' : 'Could not load the policy'}
-          action={
-            <ButtonLink href={policyHref(name)} prefetch={false}>
-              Try again
-            </ButtonLink>
-          }
-        >
-          {e.message}
-        </Alert>
+        <LoadFailure error={e} what="the policy" retryHref={policyHref(name)} />
       </>
     );
   }
