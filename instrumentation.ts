@@ -10,6 +10,7 @@ export async function register(): Promise<void> {
     await startServices();
   } catch (err) {
     // A misconfiguration (IOT_MODE, the data directory, DATABASE_URL) must not stop the server: the pages say so.
-    console.error(`Start-up services did not all start: ${err instanceof Error ? err.message : String(err)}`);
+    const { logger } = await import('./lib/log/logger');
+    logger().error(`Start-up services did not all start: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -24,7 +24,7 @@ describe('request ids and the access log', () => {
       // What an action or route handler would do: log something mid-request, after an await.
       void Promise.resolve().then(() => {
         seen[req.url!] = req.headers[REQUEST_ID_HEADER] as string | undefined;
-        logger().info({ route: req.url }, 'handled');
+        logger().info({ route: req.url?.split('?')[0] }, 'handled');
         res.statusCode = req.url?.startsWith('/missing') ? 404 : 200;
         res.end('ok');
       });

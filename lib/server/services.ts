@@ -10,6 +10,7 @@ import { databaseConfigFromEnv } from '@/lib/db/config';
 import { type Database, openDatabase } from '@/lib/db/database';
 import { usersRepository } from '@/lib/db/users';
 import { PresenceTracker } from '@/lib/fleet/presence';
+import { logger } from '@/lib/log/logger';
 import type { DashboardMqttSession } from '@/lib/mqtt/sessions';
 import { onboardingAws } from '@/lib/onboarding/aws';
 import { bulkJobAudit } from '@/lib/onboarding/bulk/audit';
@@ -17,6 +18,7 @@ import { BulkJobs, DEFAULT_LEASE_MS } from '@/lib/onboarding/bulk/jobs';
 import type { ThingIndexState } from '@/lib/things/thing-index';
 
 import { CLIENT_ADDRESS_HEADER, installClientAddressHeader, trustedProxiesFromEnv } from './client-address';
+import { installRequestLog } from './request-log';
 
 /**
  * The dashboard server's process-wide services, created here and nowhere else, each on first use (the
@@ -120,6 +122,7 @@ export const bulkJobs = processWideAsync('bulk-jobs', async () => {
     singleProcess: database.driver === 'pglite',
     leaseMs: jobLeaseMs(),
     record: bulkJobAudit(database.db),
+    log: (message) => logger().warn({ component: 'bulk-jobs' }, message),
   });
   await jobs.start();
   return jobs;
@@ -153,9 +156,11 @@ export async function startServices(): Promise<void> {
   const problems: string[] = [];
   try {
     installClientAddressHeader(trustedProxiesFromEnv());
+    installRequestLog(trustedProxiesFromEnv());
   } catch (err) {
     // Never without the stamp: a client could then send the header itself. The TCP peer is still right.
     installClientAddressHeader([]);
+    installRequestLog([]);
     problems.push(err instanceof Error ? err.message : String(err));
   }
   try {
