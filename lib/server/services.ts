@@ -137,6 +137,38 @@ export const mqttSessionRegistry = processWide('mqtt-sessions', () => new Map<st
 /** The fleet presence tracker: one MQTT connection for the whole server, started on first use. */
 export const presenceTrackerService = processWide('presence-tracker', () => new PresenceTracker());
 
+/** The service's instance if it was ever made (shutting down starts nothing). */
+function existing<T>(name: string): T | undefined {
+  return (globalThis as Record<symbol, T | undefined>)[Symbol.for(`iot-dashboard.${name}`)];
+}
+
+/**
+ * Stops the work startServices and first uses started, for a graceful shutdown (lib/server/shutdown.ts), the
+ * database left open for the requests still finishing (closeDashboardDatabase comes last): bulk jobs stop
+ * taking devices, commit what they recorded and release their leases (another instance, or the next start,
+ * resumes them at once); every tab's MQTT session and the presence tracker disconnect from the broker. Each
+ * step runs even when another failed; the failures are returned.
+ */
+export async function stopServices(): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (what: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const jobs = existing<Promise<BulkJobs>>('bulk-jobs');
+  const sessions = existing<Map<string, DashboardMqttSession>>('mqtt-sessions');
+  const presence = existing<PresenceTracker>('presence-tracker');
+  await Promise.all([
+    attempt('bulk jobs', async () => (await jobs?.catch(() => undefined))?.stop()),
+    attempt('MQTT sessions', () => Promise.all([...(sessions?.values() ?? [])].map((s) => s.close()))),
+    attempt('presence tracker', async () => presence?.close()),
+  ]);
+  return problems;
+}
+
 /** The database, migrated, and the first admin when there is no user yet (lib/auth/first-admin.ts). */
 async function prepareAccounts(): Promise<void> {
   const database = await dashboardDatabase();
