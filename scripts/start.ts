@@ -23,6 +23,8 @@ const mode = (process.env.IOT_MODE ?? 'local').trim().toLowerCase();
 const region = process.env.AWS_REGION ?? 'us-east-1';
 // Loopback unless told otherwise: a laptop's console should not be reachable from the network by default.
 const host = process.env.HOST?.trim() || '127.0.0.1';
+/** The dashboard's own bound (DASHBOARD_SHUTDOWN_SECONDS, default 20 s) and a margin for the emulator. */
+const SHUTDOWN_BOUND_MS = (Number(process.env.DASHBOARD_SHUTDOWN_SECONDS) || 20) * 1000 + 10_000;
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -107,11 +109,18 @@ async function main(): Promise<void> {
   // The first start printed the first admin's password above (the dashboard's own output); later starts do not.
   console.log(`Sign in at ${publicUrl}/signin`);
 
+  // SIGTERM / SIGINT (Ctrl-C, docker stop, systemd): the dashboard shuts down gracefully first (it stops taking
+  // requests, bulk jobs checkpoint, its database closes: lib/server/shutdown.ts), then the emulator (its journal
+  // is already on disk; its ports are released). Within SHUTDOWN_BOUND_MS in any case.
   let stopping = false;
   const shutdown = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await next.stop();
+    setTimeout(() => {
+      console.error('Shutdown took too long: exiting.');
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
+    await next.stop(SHUTDOWN_BOUND_MS - 5000);
     await emulator?.close();
     process.exit(exitCode);
   };
