@@ -52,16 +52,18 @@ function logWhenDone(req: IncomingMessage, res: ServerResponse, requestId: strin
   if (path.startsWith('/_next/static/')) return;
   const level = path === '/api/health' ? 'debug' : 'info';
   res.once('close', () => {
-    logger()[level](
-      {
-        requestId,
-        method: req.method,
-        path,
-        status: res.statusCode,
-        ms: Math.round(performance.now() - started),
-        ...(res.writableFinished ? {} : { aborted: true }),
-      },
-      'request',
+    // In the request's context, so the line carries its id once (the logger's mixin adds it).
+    runWithRequestContext({ requestId }, () =>
+      logger()[level](
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        'request',
+      ),
     );
   });
 }
