@@ -53,6 +53,21 @@ export function isBuildStale(root = projectRoot): boolean {
   return Math.max(0, ...dirs, ...files) > builtAt;
 }
 
+/**
+ * Whether `next build` can run here: it needs the dev dependencies (TypeScript, Tailwind's PostCSS plugin), which a
+ * production install (`npm ci --omit=dev`, `npm prune --omit=dev`) does not have.
+ */
+export function canBuildNext(root = projectRoot): boolean {
+  const require = createRequire(path.join(root, 'package.json'));
+  try {
+    require.resolve('typescript');
+    require.resolve('@tailwindcss/postcss');
+    return existsSync(path.join(root, 'app'));
+  } catch {
+    return false;
+  }
+}
+
 export type Env = Record<string, string | undefined>;
 
 function waitForExit(child: ChildProcess): Promise<number | null> {

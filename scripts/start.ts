@@ -11,12 +11,22 @@
  * Accounts live in the dashboard's database: at its first start the dashboard itself makes the first admin
  * (DASHBOARD_ADMIN_PASSWORD, or in local mode a generated password it prints once: lib/auth/first-admin.ts).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 
 import type { Emulator } from '../emulator/index';
-import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextServer } from './next-app';
+import {
+  buildNext,
+  canBuildNext,
+  distDir,
+  isBuildStale,
+  projectRoot,
+  startNext,
+  type Env,
+  type NextServer,
+} from './next-app';
 
 const dev = process.argv.includes('--dev');
 const mode = (process.env.IOT_MODE ?? 'local').trim().toLowerCase();
@@ -63,10 +73,20 @@ async function main(): Promise<void> {
     process.env.DASHBOARD_URL?.trim() || `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
   ).replace(/\/+$/, '');
 
-  // Build first: a failing build should not leave the emulator's ports taken.
+  // Build first: a failing build should not leave the emulator's ports taken. A production install (no dev
+  // dependencies) cannot build, and installing it may touch package-lock.json: it runs the build it was given.
   if (!dev && isBuildStale()) {
-    console.log('Building the dashboard (next build)...');
-    await buildNext();
+    if (canBuildNext()) {
+      console.log('Building the dashboard (next build)...');
+      await buildNext();
+    } else if (existsSync(path.join(projectRoot, distDir(), 'BUILD_ID'))) {
+      console.error(
+        'Note: the sources changed since the last build; running that build (no dev dependencies to rebuild).',
+      );
+    } else {
+      console.error('The dashboard is not built: run `npm run build` before removing dev dependencies.');
+      process.exit(1);
+    }
   }
 
   let emulator: Emulator | undefined;
