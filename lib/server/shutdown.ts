@@ -42,7 +42,8 @@ function shutdownBoundMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 20_000;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+// Not unref'd: the process must not drift out of the event loop before the database is closed.
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function stopAccepting(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
