@@ -53,6 +53,21 @@ export function isBuildStale(root = projectRoot): boolean {
   return Math.max(0, ...dirs, ...files) > builtAt;
 }
 
+/**
+ * Whether `next build` can run here: it needs the dev dependencies (TypeScript, Tailwind's PostCSS plugin), which a
+ * production install (`npm ci --omit=dev`, `npm prune --omit=dev`) does not have.
+ */
+export function canBuildNext(root = projectRoot): boolean {
+  const require = createRequire(path.join(root, 'package.json'));
+  try {
+    require.resolve('typescript');
+    require.resolve('@tailwindcss/postcss');
+    return existsSync(path.join(root, 'app'));
+  } catch {
+    return false;
+  }
+}
+
 export type Env = Record<string, string | undefined>;
 
 function waitForExit(child: ChildProcess): Promise<number | null> {
@@ -89,7 +104,7 @@ export interface NextServer {
   url: string;
   pid: number | undefined;
   child: ChildProcess;
-  /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. Safe to call twice. */
+  /** SIGTERM (a graceful shutdown), then SIGKILL if the server has not exited after `graceMs`. Safe to call twice. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -114,7 +129,8 @@ export async function startNext(options: StartNextOptions): Promise<NextServer> 
     [nextBin, options.dev ? 'dev' : 'start', '--hostname', host, '--port', String(options.port)],
     {
       cwd: options.root ?? projectRoot,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+      // NEXT_MANUAL_SIG_HANDLE: the dashboard's own SIGTERM handler shuts down gracefully (lib/server/shutdown.ts).
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NEXT_MANUAL_SIG_HANDLE: 'true', ...options.env },
       stdio: options.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     },
   );
@@ -128,7 +144,7 @@ export async function startNext(options: StartNextOptions): Promise<NextServer> 
   child.stderr?.on('data', keep);
 
   const exited = waitForExit(child);
-  const stop = async (graceMs = 5000): Promise<void> => {
+  const stop = async (graceMs = 25_000): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

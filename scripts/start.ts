@@ -11,18 +11,30 @@
  * Accounts live in the dashboard's database: at its first start the dashboard itself makes the first admin
  * (DASHBOARD_ADMIN_PASSWORD, or in local mode a generated password it prints once: lib/auth/first-admin.ts).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_CREDENTIALS } from '../lib/local/credentials';
 import { ADMIN_TOKEN_FILE_ENV, ADMIN_TOKEN_FILE_NAME } from '../lib/local/emulator-admin';
 
 import type { Emulator } from '../emulator/index';
-import { buildNext, isBuildStale, projectRoot, startNext, type Env, type NextServer } from './next-app';
+import {
+  buildNext,
+  canBuildNext,
+  distDir,
+  isBuildStale,
+  projectRoot,
+  startNext,
+  type Env,
+  type NextServer,
+} from './next-app';
 
 const dev = process.argv.includes('--dev');
 const mode = (process.env.IOT_MODE ?? 'local').trim().toLowerCase();
 const region = process.env.AWS_REGION ?? 'us-east-1';
 // Loopback unless told otherwise: a laptop's console should not be reachable from the network by default.
 const host = process.env.HOST?.trim() || '127.0.0.1';
+/** The dashboard's own bound (DASHBOARD_SHUTDOWN_SECONDS, default 20 s) and a margin for the emulator. */
+const SHUTDOWN_BOUND_MS = (Number(process.env.DASHBOARD_SHUTDOWN_SECONDS) || 20) * 1000 + 10_000;
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -61,10 +73,20 @@ async function main(): Promise<void> {
     process.env.DASHBOARD_URL?.trim() || `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
   ).replace(/\/+$/, '');
 
-  // Build first: a failing build should not leave the emulator's ports taken.
+  // Build first: a failing build should not leave the emulator's ports taken. A production install (no dev
+  // dependencies) cannot build, and installing it may touch package-lock.json: it runs the build it was given.
   if (!dev && isBuildStale()) {
-    console.log('Building the dashboard (next build)...');
-    await buildNext();
+    if (canBuildNext()) {
+      console.log('Building the dashboard (next build)...');
+      await buildNext();
+    } else if (existsSync(path.join(projectRoot, distDir(), 'BUILD_ID'))) {
+      console.error(
+        'Note: the sources changed since the last build; running that build (no dev dependencies to rebuild).',
+      );
+    } else {
+      console.error('The dashboard is not built: run `npm run build` before removing dev dependencies.');
+      process.exit(1);
+    }
   }
 
   let emulator: Emulator | undefined;
@@ -107,11 +129,18 @@ async function main(): Promise<void> {
   // The first start printed the first admin's password above (the dashboard's own output); later starts do not.
   console.log(`Sign in at ${publicUrl}/signin`);
 
+  // SIGTERM / SIGINT (Ctrl-C, docker stop, systemd): the dashboard shuts down gracefully first (it stops taking
+  // requests, bulk jobs checkpoint, its database closes: lib/server/shutdown.ts), then the emulator (its journal
+  // is already on disk; its ports are released). Within SHUTDOWN_BOUND_MS in any case.
   let stopping = false;
   const shutdown = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    await next.stop();
+    setTimeout(() => {
+      console.error('Shutdown took too long: exiting.');
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
+    await next.stop(SHUTDOWN_BOUND_MS - 5000);
     await emulator?.close();
     process.exit(exitCode);
   };

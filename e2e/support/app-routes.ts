@@ -23,8 +23,18 @@ export function consolePagePaths(): string[] {
 }
 
 /**
+ * Route handlers that answer without a session, each with the reason. Nothing else may: the auth spec
+ * checks every other route answers 401 to a signed-out request.
+ */
+export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+  '/api/health':
+    'load balancers and orchestrators probe it without an account; it reveals only ok / not ok per check ' +
+    '(lib/server/health.ts) and changes nothing',
+};
+
+/**
  * Every route handler under app/api and its methods, except better-auth's own (/api/auth: sign-in and the
- * OpenID Connect callback take no session by nature).
+ * OpenID Connect callback take no session by nature) and the PUBLIC_ROUTES above.
  */
 export function apiRoutes(): { route: string; method: string; file: string }[] {
   const root = path.join(process.cwd(), 'app', 'api');
@@ -37,6 +47,7 @@ export function apiRoutes(): { route: string; method: string; file: string }[] {
         walk(full, `${route}/${entry.name.startsWith('[') ? 'sample-1' : entry.name}`);
       } else if (entry.name === 'route.ts') {
         const source = fs.readFileSync(full, 'utf8');
+        if (`/api${route}` in PUBLIC_ROUTES) continue;
         for (const m of source.matchAll(/export (?:async function|const) (GET|POST|PUT|PATCH|DELETE)\b/g))
           out.push({ route: `/api${route}`, method: m[1]!, file: path.relative(process.cwd(), full) });
       }

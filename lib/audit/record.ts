@@ -8,6 +8,7 @@ import { collectAwsRequestIds } from '@/lib/aws/request-ids';
 import { type AuditOutcome, auditLog } from '@/lib/db/audit';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/server/client-address';
 import { dashboardDatabase } from '@/lib/server/services';
+import { logger } from '@/lib/log/logger';
 
 /**
  * The one way actions and route handlers write the audit trail. The guard's operator is the actor; the
@@ -66,10 +67,9 @@ export async function recordAudit(
       ...(record.details ? { details: record.details } : {}),
     });
   } catch (err) {
-    console.error(
-      `audit: could not record ${record.action} ${record.resource?.id ?? ''} (${record.outcome}): ${
-        err instanceof Error ? err.message : String(err)
-      }`,
+    logger().error(
+      { audit: { action: record.action, resource: record.resource?.id, outcome: record.outcome } },
+      `audit: could not record ${record.action}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
 }

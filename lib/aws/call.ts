@@ -38,7 +38,10 @@ export async function callIot<T>(
   } catch (err) {
     const mapped = options.mapError?.(err);
     if (mapped) throw mapped;
-    throw toAppError(err, config ? { resource, endpoint: describeControlEndpoint(config) } : { resource });
+    throw toAppError(
+      err,
+      config ? { resource, endpoint: describeControlEndpoint(config), mode: config.mode } : { resource },
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import 'server-only';
 import { IoTClient } from '@aws-sdk/client-iot';
 
 import { readIotConfig, type IotConfig } from './config';
+import { logAwsFailures } from './failure-log';
 import { noteRequestIds } from './request-ids';
 
 /**
@@ -21,17 +22,20 @@ export interface IotClientOptions {
 }
 
 export function createIotClient(config: IotConfig, options: IotClientOptions = {}): IoTClient {
-  // Every response's request id is noted for the audit trail (lib/aws/request-ids.ts).
-  return noteRequestIds(
-    new IoTClient({
-      region: config.region,
-      // In local mode both are explicit; in aws mode undefined lets the SDK use its
-      // defaults (regional endpoint or AWS_ENDPOINT_URL_IOT, and the credential chain).
-      ...(config.controlEndpoint ? { endpoint: config.controlEndpoint } : {}),
-      ...(config.credentials ? { credentials: config.credentials } : {}),
-      // A dead local emulator should produce an error page quickly, not after long backoffs.
-      maxAttempts: options.maxAttempts ?? (config.mode === 'local' ? 2 : 3),
-    }),
+  // Every response's request id is noted for the audit trail (lib/aws/request-ids.ts); every failure is
+  // logged once (lib/aws/failure-log.ts).
+  return logAwsFailures(
+    noteRequestIds(
+      new IoTClient({
+        region: config.region,
+        // In local mode both are explicit; in aws mode undefined lets the SDK use its
+        // defaults (regional endpoint or AWS_ENDPOINT_URL_IOT, and the credential chain).
+        ...(config.controlEndpoint ? { endpoint: config.controlEndpoint } : {}),
+        ...(config.credentials ? { credentials: config.credentials } : {}),
+        // A dead local emulator should produce an error page quickly, not after long backoffs.
+        maxAttempts: options.maxAttempts ?? (config.mode === 'local' ? 2 : 3),
+      }),
+    ),
   );
 }
 

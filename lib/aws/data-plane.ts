@@ -4,6 +4,7 @@ import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 
 import { readIotConfig, type IotConfig } from './config';
 import { dataAtsEndpoint } from './endpoint';
+import { logAwsFailures } from './failure-log';
 import { noteRequestIds } from './request-ids';
 
 /**
@@ -40,13 +41,15 @@ export function getDataPlaneClient(config: IotConfig = readIotConfig()): Promise
 
   const previous = cached;
   const client = dataEndpointUrl(config).then((endpoint) =>
-    noteRequestIds(
-      new IoTDataPlaneClient({
-        region: config.region,
-        endpoint,
-        ...(config.credentials ? { credentials: config.credentials } : {}),
-        maxAttempts: config.mode === 'local' ? 2 : 3,
-      }),
+    logAwsFailures(
+      noteRequestIds(
+        new IoTDataPlaneClient({
+          region: config.region,
+          endpoint,
+          ...(config.credentials ? { credentials: config.credentials } : {}),
+          maxAttempts: config.mode === 'local' ? 2 : 3,
+        }),
+      ),
     ),
   );
   cached = { key, client };

@@ -1,7 +1,8 @@
 import 'server-only';
 
-import { DescribeEndpointCommand } from '@aws-sdk/client-iot';
+import { DescribeEndpointCommand, type IoTClient } from '@aws-sdk/client-iot';
 
+import { callIot, type CallOptions } from './call';
 import { getIotClient } from './client';
 import { describeControlEndpoint, readIotConfig, type IotConfig } from './config';
 import { toAppError } from './errors';
@@ -15,12 +16,15 @@ type EndpointType = 'iot:Data-ATS' | 'iot:CredentialProvider';
 
 const cache = new Map<string, Promise<string>>();
 
+function sendDescribeEndpoint(client: IoTClient, endpointType: EndpointType, abortSignal?: AbortSignal) {
+  return client.send(new DescribeEndpointCommand({ endpointType }), { abortSignal });
+}
+
 function describeEndpoint(endpointType: EndpointType, config: IotConfig): Promise<string> {
   const key = `${endpointType}|${config.mode}|${config.region}|${config.controlEndpoint ?? ''}`;
   let found = cache.get(key);
   if (!found) {
-    found = getIotClient(config)
-      .send(new DescribeEndpointCommand({ endpointType }))
+    found = sendDescribeEndpoint(getIotClient(config), endpointType)
       .then((out) => {
         if (!out.endpointAddress) throw new Error('DescribeEndpoint returned no address');
         return out.endpointAddress;
@@ -54,4 +58,12 @@ export async function resolvedCredentials(config: IotConfig = readIotConfig()) {
   const provider = getIotClient(config).config.credentials;
   const creds = await provider();
   return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken };
+}
+
+/**
+ * "Does AWS IoT answer, with these credentials?" for the health route: one DescribeEndpoint, never cached
+ * (the account's endpoint lookup above is), given up when `signal` aborts. Rejects with an AppError.
+ */
+export async function probeAws(options: CallOptions & { signal: AbortSignal }): Promise<void> {
+  await callIot('endpoint', (client) => sendDescribeEndpoint(client, 'iot:Data-ATS', options.signal), options);
 }

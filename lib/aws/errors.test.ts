@@ -51,6 +51,26 @@ describe('toAppError', () => {
     assert.match(mapped.message, /npm run emulator/);
   });
 
+  test('in AWS mode a refused connection names the endpoint and never says to start the emulator', () => {
+    const saved = process.env.IOT_MODE;
+    process.env.IOT_MODE = 'aws';
+    try {
+      const refused = Object.assign(new Error('getaddrinfo ENOTFOUND iot.eu-west-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      });
+      const mapped = toAppError(refused, { endpoint: 'https://iot.eu-west-1.amazonaws.com' });
+      assert.equal(mapped.code, 'unavailable');
+      assert.match(mapped.message, /Cannot reach AWS IoT at https:\/\/iot\.eu-west-1\.amazonaws\.com \(ENOTFOUND\)/);
+      assert.doesNotMatch(mapped.message, /emulator|npm /i);
+      // What an operator of a deployed dashboard can check instead: the network, the region, the endpoint.
+      assert.match(mapped.message, /network/i);
+      assert.match(mapped.message, /AWS_REGION/);
+    } finally {
+      if (saved === undefined) delete process.env.IOT_MODE;
+      else process.env.IOT_MODE = saved;
+    }
+  });
+
   test('finds the network code inside an AggregateError (IPv4 and IPv6 both refused)', () => {
     const inner = Object.assign(new Error('connect ECONNREFUSED ::1:4580'), { code: 'ECONNREFUSED' });
     const mapped = toAppError(new AggregateError([inner], 'all attempts failed'));

@@ -93,6 +93,20 @@ export interface ErrorContext {
   resource?: string;
   /** Where the SDK was pointed, so an "unreachable" message can name it. */
   endpoint?: string;
+  /** IOT_MODE of the call; unset: read from the environment. Decides what an "unreachable" message suggests. */
+  mode?: 'local' | 'aws';
+}
+
+/** IOT_MODE as lib/aws/config.ts reads it (local unless it says aws), without that module's SDK-side imports. */
+function modeFromEnv(): 'local' | 'aws' {
+  return process.env.IOT_MODE?.trim().toLowerCase() === 'aws' ? 'aws' : 'local';
+}
+
+/** What to try when nothing answered: locally the emulator is not running; against AWS it is the network. */
+function unreachableHint(mode: 'local' | 'aws'): string {
+  return mode === 'local'
+    ? 'If you run locally, start the emulator (npm run emulator) or use npm start.'
+    : "Check this server's network access to AWS (DNS, proxy, firewall), AWS_REGION and any AWS_ENDPOINT_URL_IOT override.";
 }
 
 function describeFallback(code: AppErrorCode, ctx: ErrorContext, awsMessage: string | undefined): string {
@@ -162,9 +176,9 @@ export function toAppError(err: unknown, ctx: ErrorContext = {}): AppError {
 
   const netCode = networkCode(err);
   if (netCode) {
-    // Nothing answered: locally that almost always means the emulator is not running.
+    // Nothing answered: locally that almost always means the emulator is not running; in AWS mode it never does.
     const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
-    const message = `Cannot reach AWS IoT${where} (${netCode}). If you run locally, start the emulator (npm run emulator) or use npm start.`;
+    const message = `Cannot reach AWS IoT${where} (${netCode}). ${unreachableHint(ctx.mode ?? modeFromEnv())}`;
     return new AppError('unavailable', message, { source: netCode, cause: err });
   }
 

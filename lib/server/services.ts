@@ -10,6 +10,7 @@ import { databaseConfigFromEnv } from '@/lib/db/config';
 import { type Database, openDatabase } from '@/lib/db/database';
 import { usersRepository } from '@/lib/db/users';
 import { PresenceTracker } from '@/lib/fleet/presence';
+import { logger } from '@/lib/log/logger';
 import type { DashboardMqttSession } from '@/lib/mqtt/sessions';
 import { onboardingAws } from '@/lib/onboarding/aws';
 import { bulkJobAudit } from '@/lib/onboarding/bulk/audit';
@@ -17,6 +18,7 @@ import { BulkJobs, DEFAULT_LEASE_MS } from '@/lib/onboarding/bulk/jobs';
 import type { ThingIndexState } from '@/lib/things/thing-index';
 
 import { CLIENT_ADDRESS_HEADER, installClientAddressHeader, trustedProxiesFromEnv } from './client-address';
+import { installRequestLog } from './request-log';
 
 /**
  * The dashboard server's process-wide services, created here and nowhere else, each on first use (the
@@ -120,6 +122,7 @@ export const bulkJobs = processWideAsync('bulk-jobs', async () => {
     singleProcess: database.driver === 'pglite',
     leaseMs: jobLeaseMs(),
     record: bulkJobAudit(database.db),
+    log: (message) => logger().warn({ component: 'bulk-jobs' }, message),
   });
   await jobs.start();
   return jobs;
@@ -133,6 +136,38 @@ export const mqttSessionRegistry = processWide('mqtt-sessions', () => new Map<st
 
 /** The fleet presence tracker: one MQTT connection for the whole server, started on first use. */
 export const presenceTrackerService = processWide('presence-tracker', () => new PresenceTracker());
+
+/** The service's instance if it was ever made (shutting down starts nothing). */
+function existing<T>(name: string): T | undefined {
+  return (globalThis as Record<symbol, T | undefined>)[Symbol.for(`iot-dashboard.${name}`)];
+}
+
+/**
+ * Stops the work startServices and first uses started, for a graceful shutdown (lib/server/shutdown.ts), the
+ * database left open for the requests still finishing (closeDashboardDatabase comes last): bulk jobs stop
+ * taking devices, commit what they recorded and release their leases (another instance, or the next start,
+ * resumes them at once); every tab's MQTT session and the presence tracker disconnect from the broker. Each
+ * step runs even when another failed; the failures are returned.
+ */
+export async function stopServices(): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (what: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (err) {
+      problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const jobs = existing<Promise<BulkJobs>>('bulk-jobs');
+  const sessions = existing<Map<string, DashboardMqttSession>>('mqtt-sessions');
+  const presence = existing<PresenceTracker>('presence-tracker');
+  await Promise.all([
+    attempt('bulk jobs', async () => (await jobs?.catch(() => undefined))?.stop()),
+    attempt('MQTT sessions', () => Promise.all([...(sessions?.values() ?? [])].map((s) => s.close()))),
+    attempt('presence tracker', async () => presence?.close()),
+  ]);
+  return problems;
+}
 
 /** The database, migrated, and the first admin when there is no user yet (lib/auth/first-admin.ts). */
 async function prepareAccounts(): Promise<void> {
@@ -153,9 +188,11 @@ export async function startServices(): Promise<void> {
   const problems: string[] = [];
   try {
     installClientAddressHeader(trustedProxiesFromEnv());
+    installRequestLog(trustedProxiesFromEnv());
   } catch (err) {
     // Never without the stamp: a client could then send the header itself. The TCP peer is still right.
     installClientAddressHeader([]);
+    installRequestLog([]);
     problems.push(err instanceof Error ? err.message : String(err));
   }
   try {

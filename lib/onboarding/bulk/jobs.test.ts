@@ -141,6 +141,33 @@ for (const driver of testDrivers) {
       b.crash();
     });
 
+    it('an instance shut down gracefully (SIGTERM) commits, releases the lease at once, and the other carries on without waiting for it to expire', async () => {
+      const devices = await makeInputs(`stopped-${driver.name}`, 36);
+      const certificatesBefore = await certificateIds(t.iot);
+      const a = instance(database, 'instance-a');
+      const b = instance(second, 'instance-b');
+      await a.start();
+      await b.start();
+      const job = await newJob(a, devices, slow);
+      await a.startJob(job.id, by);
+      await until('a third of the job is done', async () => ((await a.view(job.id))?.counts.done ?? 0) >= 12);
+
+      await a.stop();
+      const stoppedAt = Date.now();
+      assert.ok(!a.holds(job.id));
+      assert.equal(await bulkJobsRepository(database.db).lease(job.id), undefined, 'the lease is released at once');
+      const checkpoint = (await b.view(job.id))!;
+      assert.equal(checkpoint.job.status, 'running', 'left to be resumed, not failed or cancelled');
+      assert.ok(checkpoint.counts.done >= 12 && checkpoint.counts.done < devices.length, 'what was done is recorded');
+
+      await until('the other instance took the job over', () => b.holds(job.id), 30_000);
+      assert.ok(Date.now() - stoppedAt < LEASE_MS, 'taken over at its next scan, before the lease could have expired');
+      await b.idle(job.id);
+      assert.equal((await b.view(job.id))!.job.status, 'completed');
+      await assertExactlyOnce(t.iot, devices, certificatesBefore, policyName);
+      b.crash();
+    });
+
     it('an instance that can no longer renew its lease stops calling AWS; the other finishes the job exactly once', async () => {
       const devices = await makeInputs(`stalled-${driver.name}`, 30);
       const certificatesBefore = new Set(await allCertificateIds(t.iot));
