@@ -1,0 +1,19 @@
+/**
+ * What a server action answers when the request itself is wrong, before any of its own checks run: arguments of a
+ * shape it does not take (a forged call; every action is a public POST endpoint), or a body over the size Next
+ * reads. Shared by lib/auth/action.ts, proxy.ts and the specs that prove each refusal.
+ */
+export const ARGUMENTS_REFUSED = 'This action was called with arguments it does not take; nothing was done.';
+
+/** Next's limit on a server action's body (next.config.js serverActions.bodySizeLimit reads this too). */
+export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export const ACTION_BODY_REFUSED = 'The request is larger than the 1 MB a form may send; nothing was done.';
+
+/**
+ * A form action's arguments as React sends them from useActionState: the previous state (which no action reads),
+ * then the form.
+ */
+export function isFormActionCall(args: readonly unknown[]): boolean {
+  return args.length === 2 && args[1] instanceof FormData;
+}
