@@ -21,7 +21,7 @@ const WRONG: readonly (readonly unknown[])[] = [
   [[{ nested: { deeper: [1, 2, 3] } }], 'x'],
   [{ thingName: { a: 1 }, kind: 5, policyName: ['x'], certificateArn: {} }],
   [{ jobId: 7, from: 'zero', devices: 'all' }],
-  ['x'.repeat(10_000)],
+  [{}, 'x'.repeat(10_000)],
 ];
 
 /** A multipart body whose only argument is a form: what a plain `<form action={...}>` would post. */
