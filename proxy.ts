@@ -1,12 +1,13 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
+import { ACTION_BODY_REFUSED, actionBodyTooLarge } from '@/lib/forms/action-input';
 import { checkRequestOrigin, ownOrigin } from '@/lib/http/origin';
 import { PATH_HEADER, requestPath } from '@/lib/http/request-path';
 import { newNonce, requestIsHttps, securityHeaders } from '@/lib/http/security-headers';
 
 /**
  * Runs before every page, server action and route handler: refuses requests another site's page makes with the
- * operator's cookie (lib/http/origin.ts), then sets a fresh CSP nonce for this response (passed to Next.js
+ * operator's cookie (lib/http/origin.ts) and server action bodies larger than Next reads (lib/forms/action-input.ts), then sets a fresh CSP nonce for this response (passed to Next.js
  * through the request's CSP header, which it reads to put the nonce on its inline scripts) and the security
  * headers, and tells the page which path it is (lib/http/request-path.ts). Authentication is NOT decided here:
  * every page, action and route checks the session and role itself (lib/auth/guard.ts), so a request that
@@ -22,6 +23,10 @@ export function proxy(request: NextRequest) {
     secFetchSite: request.headers.get('sec-fetch-site'),
   });
   if (!origin.ok) return Response.json({ error: origin.message }, { status: origin.status });
+  // Next reads a server action's body only up to 1 MB and answers a larger one with a 500: refuse it here, unread.
+  if (actionBodyTooLarge(request.method, request.nextUrl.pathname, request.headers.get('content-length'))) {
+    return Response.json({ error: ACTION_BODY_REFUSED }, { status: 413 });
+  }
   const headers = securityHeaders({ nonce: newNonce(), dev: process.env.NODE_ENV === 'development', https });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);

@@ -5,7 +5,10 @@
  */
 export const ARGUMENTS_REFUSED = 'This action was called with arguments it does not take; nothing was done.';
 
-/** Next's limit on a server action's body (next.config.js serverActions.bodySizeLimit reads this too). */
+/**
+ * Next's limit on a server action's body (its default, 1 MB): Next answers a larger one with a 500, so proxy.ts
+ * refuses it first, by its Content-Length, with 413 and ACTION_BODY_REFUSED.
+ */
 export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export const ACTION_BODY_REFUSED = 'The request is larger than the 1 MB a form may send; nothing was done.';
@@ -16,4 +19,13 @@ export const ACTION_BODY_REFUSED = 'The request is larger than the 1 MB a form m
  */
 export function isFormActionCall(args: readonly unknown[]): boolean {
   return args.length === 2 && args[1] instanceof FormData;
+}
+
+/**
+ * Whether a request is a server action (a POST to a page: route handlers under /api/ bound their own bodies) whose
+ * declared length is over the limit. Browsers always send Content-Length with an action's body.
+ */
+export function actionBodyTooLarge(method: string, pathname: string, contentLength: string | null): boolean {
+  if (method.toUpperCase() !== 'POST' || pathname.startsWith('/api/')) return false;
+  return Number(contentLength ?? 0) > ACTION_BODY_LIMIT_BYTES;
 }
