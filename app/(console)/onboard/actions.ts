@@ -49,6 +49,7 @@ const stepRefused = <D>(message: string): StepOutcome<D> => ({
 const rollbackRefused = (message: string, [created]: readonly unknown[]): RollbackReport => ({
   undone: [],
   left: (Array.isArray(created) ? (created as Created[]) : []).map((item) => ({ item, message })),
+  refused: message,
 });
 
 export interface ValidatedRun {
