@@ -2,7 +2,7 @@ import { type NextRequest, NextResponse } from 'next/server';
 
 import { ACTION_BODY_REFUSED, actionBodyTooLarge } from '@/lib/forms/action-input';
 import { checkRequestOrigin, ownOrigin } from '@/lib/http/origin';
-import { PATH_HEADER, requestPath } from '@/lib/http/request-path';
+import { decodablePath, PATH_HEADER, requestPath } from '@/lib/http/request-path';
 import { newNonce, requestIsHttps, securityHeaders } from '@/lib/http/security-headers';
 
 /**
@@ -23,6 +23,10 @@ export function proxy(request: NextRequest) {
     secFetchSite: request.headers.get('sec-fetch-site'),
   });
   if (!origin.ok) return Response.json({ error: origin.message }, { status: origin.status });
+  // Next decodes each path segment for the page's params and answers a 500 when one is not UTF-8 (%C0%AE): a 400.
+  if (!decodablePath(request.nextUrl.pathname)) {
+    return Response.json({ error: 'The address is not valid: a %-escape in it is not UTF-8.' }, { status: 400 });
+  }
   // Next reads a server action's body only up to 1 MB and answers a larger one with a 500: refuse it here, unread.
   if (actionBodyTooLarge(request.method, request.nextUrl.pathname, request.headers.get('content-length'))) {
     return Response.json({ error: ACTION_BODY_REFUSED }, { status: 413 });

@@ -371,6 +371,8 @@ function pageCases(): Case[] {
     '/policies/%2e%2e%2f',
     `/policies/${'p'.repeat(300)}`,
     '/bulk/not-a-uuid',
+    '/bulk/name%00null',
+    '/certificates/%C0%AE',
     "/bulk/1'%20OR%201=1",
     '/audit?from=yesterday&outcome=maybe',
     `/audit?actor=${'a'.repeat(500)}`,
