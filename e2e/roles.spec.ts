@@ -87,6 +87,9 @@ test.describe('a viewer', () => {
       failOnStatusCode: false,
     });
     expect(zip.status()).toBe(403);
+    const audit = await request.get('/api/audit/export', { headers: { cookie }, failOnStatusCode: false });
+    expect(audit.status()).toBe(403);
+    expect((await audit.json()).error).toBe(refusal('viewer', 'admin'));
     // Reading is a viewer's: the session route answers who is signed in.
     const me = await request.get('/api/session', { headers: { cookie } });
     expect(await me.json()).toEqual({ name: 'viewer', role: 'viewer' });
@@ -184,6 +187,7 @@ test('every route handler that needs more than a viewer is listed in the role sp
     'app/api/things/[name]/bundle/route.ts',
     'app/api/mqtt/sessions/[id]/route.ts',
     'app/api/bulk-jobs/[id]/route.ts',
+    'app/api/audit/export/route.ts',
   ];
   const stricter = [...new Set(apiRoutes().map((r) => r.file))].filter((file) =>
     /routeGuard\(request, '(operator|admin)'\)/.test(fs.readFileSync(file, 'utf8')),
