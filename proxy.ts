@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 
-import { ACTION_BODY_REFUSED, actionBodyTooLarge } from '@/lib/forms/action-input';
+import { actionBodyProblem } from '@/lib/forms/action-input';
 import { checkRequestOrigin, ownOrigin } from '@/lib/http/origin';
 import { decodablePath, PATH_HEADER, requestPath } from '@/lib/http/request-path';
 import { newNonce, requestIsHttps, securityHeaders } from '@/lib/http/security-headers';
@@ -28,9 +28,11 @@ export function proxy(request: NextRequest) {
     return Response.json({ error: 'The address is not valid: a %-escape in it is not UTF-8.' }, { status: 400 });
   }
   // Next reads a server action's body only up to 1 MB and answers a larger one with a 500: refuse it here, unread.
-  if (actionBodyTooLarge(request.method, request.nextUrl.pathname, request.headers.get('content-length'))) {
-    return Response.json({ error: ACTION_BODY_REFUSED }, { status: 413 });
-  }
+  const body = actionBodyProblem(request.method, request.nextUrl.pathname, {
+    contentLength: request.headers.get('content-length'),
+    transferEncoding: request.headers.get('transfer-encoding'),
+  });
+  if (body) return Response.json({ error: body.message }, { status: body.status });
   const headers = securityHeaders({ nonce: newNonce(), dev: process.env.NODE_ENV === 'development', https });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']!);

@@ -1,6 +1,14 @@
+import http from 'node:http';
+
 import { declaredActions, PUBLIC_ACTIONS } from '../lib/auth/testing/action-roles';
-import { ACTION_BODY_LIMIT_BYTES, ACTION_BODY_REFUSED, ARGUMENTS_REFUSED } from '../lib/forms/action-input';
+import {
+  ACTION_BODY_LIMIT_BYTES,
+  ACTION_BODY_REFUSED,
+  ACTION_LENGTH_REQUIRED,
+  ARGUMENTS_REFUSED,
+} from '../lib/forms/action-input';
 import { expect, test } from './fixtures';
+import { E2E_ENV, requireEnv } from './stack';
 import { builtActions, postAction } from './support/server-actions';
 import { cookieHeader, sessionOf } from './support/sessions';
 
@@ -23,6 +31,11 @@ const WRONG: readonly (readonly unknown[])[] = [
   [{ jobId: 7, from: 'zero', devices: 'all' }],
   [{}, 'x'.repeat(10_000)],
 ];
+
+interface Answer {
+  status: number;
+  body: string;
+}
 
 /** A multipart body whose only argument is a form: what a plain `<form action={...}>` would post. */
 async function postFormOnly(
@@ -93,6 +106,35 @@ test('a server action body over 1 MB is refused with 413 and a sentence, never a
   // Without a session it is refused the same way: the size is checked before anything is read.
   const anonymous = await postAction(request, action, [huge]);
   expect(anonymous.status).toBe(413);
+
+  // A body streamed without a declared length (a script; browsers always declare it) is refused before it is read.
+  const chunked = await new Promise<Answer>((resolve, reject) => {
+    const req = http.request(
+      new URL(action.pagePath, requireEnv(E2E_ENV.baseUrl)),
+      {
+        method: 'POST',
+        headers: {
+          'next-action': action.id,
+          'content-type': 'text/plain;charset=UTF-8',
+          accept: 'text/x-component',
+          'transfer-encoding': 'chunked',
+          cookie,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(['x'.repeat(1000)]));
+  });
+  expect(chunked.status).toBe(411);
+  expect(JSON.parse(chunked.body)).toEqual({ error: ACTION_LENGTH_REQUIRED });
 
   // Just under the limit is read and answered by the action itself (here: wrong arguments), not refused for size.
   const under = await postAction(request, action, ['x'.repeat(ACTION_BODY_LIMIT_BYTES - 4096)], { cookie });

@@ -56,6 +56,8 @@ stream.onerror = () => { if (report.stream === 'pending') report.stream = 'refus
 
 fetch(dashboard + '/api/mqtt/stream', { credentials: 'include' })
   .then((r) => r.text()).then((t) => (report.read = 'read: ' + t.slice(0, 80)), () => (report.read = 'blocked'));
+// A no-cors GET keeps reading the (opaque) stream: if the server opened a session, it stays open to be seen.
+fetch(dashboard + '/api/mqtt/stream', { mode: 'no-cors', credentials: 'include' }).catch(() => undefined);
 fetch(dashboard + '/api/mqtt/sessions/any', { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' },
   body: JSON.stringify({ op: 'publish', topic: 'attack/probe', payload: 'from another origin' }) })
   .then(() => (report.publish = 'sent'), () => (report.publish = 'blocked'));

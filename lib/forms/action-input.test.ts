@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ACTION_BODY_LIMIT_BYTES, actionBodyTooLarge, isFormActionCall } from './action-input';
+import { ACTION_BODY_LIMIT_BYTES, actionBodyProblem, isFormActionCall } from './action-input';
 
 describe('what a server action request must be', () => {
   test('a form action is called with the previous state and a form, nothing else', () => {
@@ -14,13 +14,20 @@ describe('what a server action request must be', () => {
     assert.equal(isFormActionCall([]), false);
   });
 
-  test('an action body over 1 MB is too large by its declared length; route handlers bound their own', () => {
+  test('an action body over 1 MB, or of no declared length, is refused unread; route handlers bound their own', () => {
     const over = String(ACTION_BODY_LIMIT_BYTES + 1);
-    assert.equal(actionBodyTooLarge('POST', '/things/new', over), true);
-    assert.equal(actionBodyTooLarge('post', '/things/new', over), true);
-    assert.equal(actionBodyTooLarge('POST', '/things/new', String(ACTION_BODY_LIMIT_BYTES)), false);
-    assert.equal(actionBodyTooLarge('POST', '/things/new', null), false);
-    assert.equal(actionBodyTooLarge('GET', '/things/new', over), false);
-    assert.equal(actionBodyTooLarge('POST', '/api/mqtt/sessions/x', over), false);
+    const check = (
+      method: string,
+      path: string,
+      contentLength: string | null,
+      transferEncoding: string | null = null,
+    ) => actionBodyProblem(method, path, { contentLength, transferEncoding })?.status;
+    assert.equal(check('POST', '/things/new', over), 413);
+    assert.equal(check('post', '/things/new', over), 413);
+    assert.equal(check('POST', '/things/new', String(ACTION_BODY_LIMIT_BYTES)), undefined);
+    assert.equal(check('POST', '/things/new', null), undefined);
+    assert.equal(check('POST', '/things/new', null, 'chunked'), 411);
+    assert.equal(check('GET', '/things/new', over), undefined);
+    assert.equal(check('POST', '/api/mqtt/sessions/x', over), undefined);
   });
 });

@@ -21,11 +21,23 @@ export function isFormActionCall(args: readonly unknown[]): boolean {
   return args.length === 2 && args[1] instanceof FormData;
 }
 
+export const ACTION_LENGTH_REQUIRED = 'A form must state its length (Content-Length); nothing was done.';
+
 /**
- * Whether a request is a server action (a POST to a page: route handlers under /api/ bound their own bodies) whose
- * declared length is over the limit. Browsers always send Content-Length with an action's body.
+ * What is wrong with a server action's body before it is read (a POST to a page: route handlers under /api/ bound
+ * their own bodies): over the limit by its declared length (413), or streamed without a declared length (411), which
+ * Next would read up to the limit and then answer with a 500. Browsers always send Content-Length with a form.
  */
-export function actionBodyTooLarge(method: string, pathname: string, contentLength: string | null): boolean {
-  if (method.toUpperCase() !== 'POST' || pathname.startsWith('/api/')) return false;
-  return Number(contentLength ?? 0) > ACTION_BODY_LIMIT_BYTES;
+export function actionBodyProblem(
+  method: string,
+  pathname: string,
+  headers: { contentLength: string | null; transferEncoding: string | null },
+): { status: 411 | 413; message: string } | undefined {
+  if (method.toUpperCase() !== 'POST' || pathname.startsWith('/api/')) return undefined;
+  if (headers.contentLength === null) {
+    return headers.transferEncoding ? { status: 411, message: ACTION_LENGTH_REQUIRED } : undefined;
+  }
+  return Number(headers.contentLength) > ACTION_BODY_LIMIT_BYTES
+    ? { status: 413, message: ACTION_BODY_REFUSED }
+    : undefined;
 }
