@@ -24,6 +24,9 @@ export const CONTROL_PLANE_ERROR_STATUS = {
   InvalidRequestException: 400,
   ThrottlingException: 400,
   UnauthorizedException: 401,
+  // What AWS answers a caller whose IAM policy does not allow the operation; the emulator raises it only as an
+  // injected fault (/_emulator/faults), to show how the dashboard behaves with a least-privilege role.
+  AccessDeniedException: 403,
   ResourceNotFoundException: 404,
   CertificateStateException: 406,
   ResourceAlreadyExistsException: 409,

@@ -17,6 +17,9 @@ const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 /** What the production build depends on. Tests and the emulator are not bundled into it. */
 const BUILD_INPUT_DIRS = ['app', 'components', 'lib', 'public'];
 const BUILD_INPUT_FILES = [
+  // Next's per-request layer and start-up hook are compiled into the build too.
+  'proxy.ts',
+  'instrumentation.ts',
   'next.config.js',
   'postcss.config.mjs',
   'tsconfig.json',

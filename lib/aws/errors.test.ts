@@ -30,6 +30,19 @@ describe('toAppError', () => {
     }
   });
 
+  test('a permission AWS denies is named as such, with the action AWS names, not blamed on the credentials', () => {
+    const mapped = toAppError(
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:sts::123456789012:assumed-role/dashboard is not authorized to perform: iot:ListTargetsForPolicy',
+      ),
+    );
+    assert.equal(mapped.code, 'unauthorized');
+    assert.match(mapped.message, /not allowed/);
+    assert.match(mapped.message, /iot:ListTargetsForPolicy/);
+    assert.doesNotMatch(mapped.message, /credentials/);
+  });
+
   test('names the resource in a not-found message', () => {
     const mapped = toAppError(awsError('ResourceNotFoundException', 'Thing sensor-1 not found'), {
       resource: 'thing "sensor-1"',

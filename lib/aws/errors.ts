@@ -184,6 +184,12 @@ export function toAppError(err: unknown, ctx: ErrorContext = {}): AppError {
 
   const name = readString(err, 'name');
   const code = name ? CODE_BY_AWS_NAME[name] : undefined;
+  if (name === 'AccessDeniedException') {
+    // The credentials are good; the IAM policy does not allow this operation (AWS names it in its message).
+    const awsMessage = readString(err, 'message');
+    const message = `The dashboard's AWS identity is not allowed to do this${awsMessage ? ` (AWS: ${awsMessage})` : ''}. Its IAM policy per role is in docs/iam.`;
+    return new AppError('unauthorized', message, { source: name, cause: err });
+  }
   if (name && code) {
     return new AppError(code, describeFallback(code, ctx, readString(err, 'message')), { source: name, cause: err });
   }

@@ -11,3 +11,13 @@ export function requestPath(url: URL): string {
   const query = search.toString();
   return `${url.pathname}${query ? `?${query}` : ''}`;
 }
+
+/** Whether every %-escape of a path decodes (as UTF-8): Next decodes path segments for params and fails otherwise. */
+export function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { generateDeviceKeys } from '../pki/browser-keys';
 import { x509 } from '../pki/x509';
 import { inspectCsr } from './pem';
-import { parseOnboardingForm, readOnboardingForm, rollbackSchema, type OnboardingFormInput } from './schema';
+import {
+  certificateRequestSchema,
+  parseOnboardingForm,
+  readOnboardingForm,
+  rollbackSchema,
+  type OnboardingFormInput,
+} from './schema';
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -147,6 +153,25 @@ describe('onboarding form validation', () => {
   test('unknown modes and templates are refused', async () => {
     assert.ok((await errorsOf(form({ credentialMode: 'magic' }))).credentialMode);
     assert.ok((await errorsOf(form({ templateId: 'nope' }))).templateId);
+  });
+
+  test('a step called directly with a private key where a CSR or certificate belongs refuses it before AWS sees it', async () => {
+    const { csrPem, privateKeyPem } = await generateDeviceKeys('step-key');
+    const refused = (input: unknown) => {
+      const parsed = certificateRequestSchema.safeParse(input);
+      assert.equal(parsed.success, false, JSON.stringify(input).slice(0, 60));
+      const message = parsed.error!.issues.map((i) => i.message).join(' ');
+      assert.match(message, /private key/);
+      assert.doesNotMatch(message, /BEGIN/);
+    };
+    assert.equal(certificateRequestSchema.safeParse({ kind: 'csr', csrPem }).success, true);
+    refused({ kind: 'csr', csrPem: privateKeyPem });
+    refused({ kind: 'csr', csrPem: `${csrPem}${privateKeyPem}` });
+    refused({
+      kind: 'register',
+      certificatePem: `-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n${privateKeyPem}`,
+    });
+    refused({ kind: 'register', certificatePem: 'x', caCertificatePem: privateKeyPem });
   });
 
   test('the rollback ledger accepts only well-formed entries', () => {

@@ -15,7 +15,7 @@ import {
 import { MAX_ATTRIBUTES_WITH_TYPE, thingName as awsThingName } from '../validation/iot-names';
 import { awsName, awsNameProblem, optionalAwsName } from '../validation/messages';
 import { POLICY_TEMPLATES } from '../policies/templates';
-import { inspectCaCertificate, inspectCsr, inspectDeviceCertificate, MAX_PEM_LENGTH } from './pem';
+import { containsPrivateKey, inspectCaCertificate, inspectCsr, inspectDeviceCertificate, MAX_PEM_LENGTH } from './pem';
 import { roleAliasName } from './role-alias';
 import type { Created, OnboardingPlan } from './types';
 
@@ -226,16 +226,26 @@ export const thingRequestSchema = z.object({
     .refine((a) => Object.keys(a).length <= MAX_ATTRIBUTES_WITH_TYPE, 'Too many attributes.'),
 });
 
+/** A PEM a step sends to AWS: a private key in it is refused here, so it never leaves the dashboard. */
+const pemWithoutKey = (what: string) =>
+  z
+    .string()
+    .max(MAX_PEM_LENGTH)
+    .refine((v) => !containsPrivateKey(v), {
+      message: `This holds a private key; send only the ${what}. The key stays on the device.`,
+      abort: true,
+    });
+
 export const certificateRequestSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('csr'),
-    csrPem: z.string().min(1).max(MAX_PEM_LENGTH),
+    csrPem: pemWithoutKey('CSR').min(1),
   }),
   z.object({ kind: z.literal('aws-keys') }),
   z.object({
     kind: z.literal('register'),
-    certificatePem: z.string().min(1).max(MAX_PEM_LENGTH),
-    caCertificatePem: z.string().max(MAX_PEM_LENGTH).optional(),
+    certificatePem: pemWithoutKey('certificate').min(1),
+    caCertificatePem: pemWithoutKey('CA certificate').optional(),
   }),
 ]);
 

@@ -141,6 +141,8 @@ export interface RollbackReport {
   undone: Created[];
   /** What could not be undone, with why: the operator must remove these by hand. */
   left: { item: Created; message: string }[];
+  /** Why nothing was looked at, when the request itself was refused (a role too small, arguments of another shape). */
+  refused?: string;
 }
 
 /** The server side of every step, as the page's actions or the bench call it. */

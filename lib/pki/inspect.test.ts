@@ -106,6 +106,19 @@ describe('inspectCertificate', () => {
     assert.equal(info.signatureAlgorithm, 'RSASSA-PKCS1-v1_5 SHA-256');
   });
 
+  test('a certificate with a private key beside it is refused as a private key, whatever the order', async () => {
+    const key = toPem('PRIVATE KEY', await crypto.subtle.exportKey('pkcs8', ec.keys.privateKey));
+    for (const pem of [`${ec.pem}\n${key}`, `${key}${ec.pem}`]) {
+      await assert.rejects(inspectCertificate(pem), (err: Error) => {
+        assert.ok(err instanceof CertificateParseError);
+        assert.match(err.message, /private key/);
+        assert.ok(!err.message.includes(key.split('\n')[1]!), 'the key is not echoed');
+        return true;
+      });
+      assert.throws(() => certificatePemToDer(pem), /private key/);
+    }
+  });
+
   test('an EC certificate reports its curve', async () => {
     const info = await inspectCertificate(ec.pem);
     assert.equal(info.keyType, 'EC');

@@ -4,7 +4,7 @@
  * WebCrypto (`crypto.subtle`), no node: imports, so the register form can check a file in the browser
  * before anything is sent, and server pages can show the same facts.
  */
-import { pemBlockDer, readPemBlocks } from './pem';
+import { containsPrivateKey, pemBlockDer, readPemBlocks } from './pem';
 import { x509 } from './x509';
 
 /** AWS's limit on certificatePem (RegisterCertificate / RegisterCertificateWithoutCA): 65,536 characters. */
@@ -74,6 +74,12 @@ export function certificatePemToDer(pem: string): Uint8Array<ArrayBuffer> {
   if (pem.length > MAX_CERTIFICATE_PEM_LENGTH) {
     throw new CertificateParseError(
       `The PEM is too large: AWS IoT accepts at most ${MAX_CERTIFICATE_PEM_LENGTH.toLocaleString('en-US')} characters.`,
+    );
+  }
+  // A key pasted with (or instead of) the certificate is refused wherever it sits, so it never travels further.
+  if (containsPrivateKey(pem)) {
+    throw new CertificateParseError(
+      'This PEM holds a private key, not a certificate: give the certificate only; the key stays on the device.',
     );
   }
   const blocks = readPemBlocks(pem);

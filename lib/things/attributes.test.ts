@@ -28,6 +28,27 @@ describe('attribute rows', () => {
     ]);
   });
 
+  test('rows numbered 1000 and beyond are read, in numeric order, not dropped', () => {
+    const rows = readAttributeRows(
+      form({
+        'attributes.12345678901234567890.name': 'e',
+        'attributes.12345678901234567890.value': '5',
+        'attributes.1000.name': 'c',
+        'attributes.1000.value': '3',
+        'attributes.10.name': 'b',
+        'attributes.10.value': '2',
+        'attributes.2.name': 'a',
+        'attributes.2.value': '1',
+        'attributes.99999.name': 'd',
+        'attributes.99999.value': '4',
+      }),
+    );
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
+  });
+
   test('a refused form shows the rows it sent again, numbered as they were checked', () => {
     const rows = [
       { name: 'site', value: 'lab' },

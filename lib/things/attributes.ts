@@ -59,25 +59,30 @@ export function checkAttributeRows(rows: readonly AttributeRow[], typed: boolean
   }
 }
 
-const FIELD = /^attributes\.(\d{1,3})\.(name|value)$/;
+const FIELD = /^attributes\.(\d+)\.(name|value)$/;
+
+/** Row indices of any length, compared as numbers (`attributes.1000.name` follows `attributes.999.name`). */
+const indexKey = (digits: string) => digits.replace(/^0+(?=\d)/, '');
+const byIndex = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The attribute rows of a form, in index order, trimmed. Rows left entirely blank are dropped (an empty
+ * The attribute rows of a form, in index order (any index: a forged form's row 1000 is read, and the count
+ * limit then refuses too many rows with its message), trimmed. Rows left entirely blank are dropped (an empty
  * extra row is not a mistake); the editor leaves blank rows unnamed, so the indices of the rows that are
  * sent are the indices the errors come back with.
  */
 export function readAttributeRows(formData: FormData): AttributeRow[] {
-  const byIndex = new Map<number, AttributeRow>();
+  const rows = new Map<string, AttributeRow>();
   for (const [key, value] of formData.entries()) {
     const m = FIELD.exec(key);
     if (!m || typeof value !== 'string') continue;
-    const i = Number(m[1]);
-    const row = byIndex.get(i) ?? { name: '', value: '' };
+    const i = indexKey(m[1]!);
+    const row = rows.get(i) ?? { name: '', value: '' };
     row[m[2] as keyof AttributeRow] = value.trim();
-    byIndex.set(i, row);
+    rows.set(i, row);
   }
-  return [...byIndex.entries()]
-    .sort(([a], [b]) => a - b)
+  return [...rows.entries()]
+    .sort(([a], [b]) => byIndex(a, b))
     .map(([, row]) => row)
     .filter((row) => row.name !== '' || row.value !== '');
 }

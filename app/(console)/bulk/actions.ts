@@ -188,6 +188,7 @@ export type JobActionResult = { ok: true; jobId: string } | { ok: false; message
 export const createBulkJob = roleCall(
   'operator',
   refusedMessage,
+  z.tuple([z.looseObject({}), z.number()]),
   async (operator, options: JobOptionsInput, total: number): Promise<JobActionResult> => {
     const parsed = jobOptionsSchema.safeParse(options);
     const count = totalSchema.safeParse(total);
@@ -236,6 +237,7 @@ export const createBulkJob = roleCall(
 export const addBulkDevices = roleCall(
   'operator',
   refusedMessage,
+  z.tuple([z.looseObject({ jobId: z.string(), from: z.number(), devices: z.array(z.looseObject({})) })]),
   async (
     _operator,
     input: {
@@ -264,6 +266,7 @@ export const addBulkDevices = roleCall(
 export const startBulkJob = roleCall(
   'operator',
   refusedMessage,
+  z.tuple([z.string()]),
   async (operator, jobId: string): Promise<JobActionResult> => {
     if (!z.uuid().safeParse(jobId).success) return { ok: false, message: 'There is no such job.' };
     try {

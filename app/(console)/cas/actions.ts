@@ -60,6 +60,7 @@ export type RegistrationCodeResult = { ok: true; code: string } | { ok: false; m
 export const fetchRegistrationCodeAction = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([]),
   async (_operator): Promise<RegistrationCodeResult> => {
     try {
       return { ok: true, code: await getRegistrationCode() };
@@ -311,6 +312,7 @@ export type ActivateResult = { ok: true } | { ok: false; message: string };
 export const activatePendingCertificateAction = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([z.string()]),
   async (operator, id: string): Promise<ActivateResult> => {
     const parsed = idField.safeParse(id);
     if (!parsed.success) return { ok: false, message: 'Not a certificate id.' };
@@ -335,6 +337,7 @@ export const activatePendingCertificateAction = roleCall(
 export const refreshCasAction = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([]),
   async (_operator): Promise<{ ok: true } | { ok: false; message: string }> => {
     revalidatePath('/cas');
     return { ok: true };

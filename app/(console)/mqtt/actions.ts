@@ -1,5 +1,7 @@
 'use server';
 
+import { z } from 'zod';
+
 import { roleCall } from '@/lib/auth/action';
 import { toAppError } from '@/lib/aws/errors';
 import { bundleTopicOf } from '@/lib/onboarding/redownload';
@@ -16,6 +18,7 @@ export type ThingTopicsResult =
 export const thingTopicsAction = roleCall(
   'viewer',
   (message): ThingTopicsResult => ({ ok: false, message }),
+  z.tuple([z.string()]),
   async (_operator, thingName: string): Promise<ThingTopicsResult> => {
     const problem = typeof thingName === 'string' ? awsNameProblem('thingName', thingName) : 'Enter a thing name.';
     if (problem) return { ok: false, message: problem };

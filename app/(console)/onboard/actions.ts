@@ -49,6 +49,7 @@ const stepRefused = <D>(message: string): StepOutcome<D> => ({
 const rollbackRefused = (message: string, [created]: readonly unknown[]): RollbackReport => ({
   undone: [],
   left: (Array.isArray(created) ? (created as Created[]) : []).map((item) => ({ item, message })),
+  refused: message,
 });
 
 export interface ValidatedRun {
@@ -113,6 +114,7 @@ const KEY_ORIGIN: Record<CertificateRequest['kind'], string> = {
 export const onboardCreateThing = roleCall(
   'operator',
   stepRefused,
+  z.tuple([z.looseObject({ thingName: z.string() })]),
   async (operator, input: ThingRequest): Promise<StepOutcome<{ thingArn: string }>> =>
     audited(
       operator,
@@ -131,6 +133,7 @@ export const onboardCreateThing = roleCall(
 export const onboardCreateCertificate = roleCall(
   'operator',
   stepRefused,
+  z.tuple([z.looseObject({ kind: z.enum(['csr', 'aws-keys', 'register']) })]),
   async (operator, input: CertificateRequest): Promise<StepOutcome<CertificateData>> =>
     audited(
       operator,
@@ -149,6 +152,7 @@ export const onboardCreateCertificate = roleCall(
 export const onboardCreatePolicy = roleCall(
   'operator',
   stepRefused,
+  z.tuple([z.looseObject({ policyName: z.string() })]),
   async (operator, input: PolicyRequest): Promise<StepOutcome<{ policyArn?: string }>> =>
     audited(
       operator,
@@ -165,6 +169,7 @@ export const onboardCreatePolicy = roleCall(
 export const onboardAttachPolicy = roleCall(
   'operator',
   stepRefused,
+  z.tuple([z.looseObject({ policyName: z.string(), certificateArn: z.string() })]),
   async (operator, input: { policyName: string; certificateArn: string }): Promise<StepOutcome<null>> =>
     audited(
       operator,
@@ -181,6 +186,7 @@ export const onboardAttachPolicy = roleCall(
 export const onboardAttachThingPrincipal = roleCall(
   'operator',
   stepRefused,
+  z.tuple([z.looseObject({ thingName: z.string(), certificateArn: z.string() })]),
   async (operator, input: { thingName: string; certificateArn: string }): Promise<StepOutcome<null>> =>
     audited(
       operator,
@@ -200,6 +206,7 @@ const createdIds = (items: readonly Created[]) =>
 export const onboardRollback = roleCall(
   'operator',
   rollbackRefused,
+  z.tuple([z.array(z.looseObject({}))]),
   async (operator, created: Created[]): Promise<RollbackReport> =>
     audited(operator, { action: 'onboarding.rollback' }, () => rollbackStep(created), {
       after: (r) => ({
@@ -223,6 +230,7 @@ const bundleDownload = z.object({
 export const recordBundleDownload = roleCall(
   'operator',
   refusedMessage,
+  z.tuple([z.looseObject({ thingName: z.string(), certificateId: z.string(), withPrivateKey: z.boolean() })]),
   async (operator, input: { thingName: string; certificateId: string; withPrivateKey: boolean }) => {
     const parsed = bundleDownload.safeParse(input);
     if (!parsed.success) return { ok: false as const, message: 'Not a thing name and certificate id.' };

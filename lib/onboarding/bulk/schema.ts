@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { MAX_PEM_LENGTH } from '../pem';
+import { containsPrivateKey, MAX_PEM_LENGTH } from '../pem';
 import { POLICY_TEMPLATES } from '../../policies/templates';
 import { attributeValue, MAX_ATTRIBUTES_WITH_TYPE, MAX_ATTRIBUTES_WITHOUT_TYPE } from '../../validation/iot-names';
 import { awsName, awsNameProblem } from '../../validation/messages';
@@ -81,6 +81,11 @@ export const deviceInputSchema = z
     csrPem: z
       .string()
       .max(MAX_PEM_LENGTH)
+      // A private key must never reach the job store: refused first, without echoing it.
+      .refine((s) => !containsPrivateKey(s), {
+        message: 'This holds a private key; send only the CSR. The key stays in the browser.',
+        abort: true,
+      })
       .refine(
         (s) => /^-----BEGIN CERTIFICATE REQUEST-----[\s\S]+-----END CERTIFICATE REQUEST-----\s*$/.test(s.trim()),
         'Not a PEM certificate request.',

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { z } from 'zod';
 
 import { JobMonitor } from '@/components/bulk/job-monitor';
 import { ButtonLink } from '@/components/ui/button';
@@ -20,7 +21,8 @@ export const metadata: Metadata = { title: 'Bulk job' };
 export default async function BulkJobPage(props: { params: Promise<{ id: string }> }) {
   const { id } = await props.params;
   const operator = await requireRole('viewer');
-  const view = await (await bulkJobs()).view(id);
+  // Job ids are UUIDs: anything else names no job and never reaches the database.
+  const view = z.uuid().safeParse(id).success ? await (await bulkJobs()).view(id) : undefined;
   if (!view) notFound();
   let connection: DeviceConnection | undefined;
   let connectionProblem: string | undefined;

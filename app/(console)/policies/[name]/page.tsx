@@ -74,12 +74,13 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
 
   let policy: Policy;
   let versions: PolicyVersion[];
-  let targets: { targets: string[]; truncated: boolean };
+  // The targets only add to the page: a role that may not list them (ListTargetsForPolicy) still sees the policy.
+  let targets: { targets: string[]; truncated: boolean } | AppError;
   try {
     [policy, versions, targets] = await Promise.all([
       getPolicy(name),
       listPolicyVersions(name),
-      listPolicyTargets(name),
+      listPolicyTargets(name).catch((err: unknown) => toAppError(err)),
     ]);
   } catch (err) {
     const e = toAppError(err);
@@ -215,12 +216,18 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
           title="Targets"
           description="The certificates (and thing groups) this policy is attached to. Every device using one of them gets these permissions."
         >
-          <PolicyTargets
-            policy={name}
-            targets={targets.targets}
-            truncated={targets.truncated}
-            editable={may(operator, 'admin')}
-          />
+          {targets instanceof AppError ? (
+            <Alert tone="warning" title="The targets could not be read">
+              {targets.message}
+            </Alert>
+          ) : (
+            <PolicyTargets
+              policy={name}
+              targets={targets.targets}
+              truncated={targets.truncated}
+              editable={may(operator, 'admin')}
+            />
+          )}
           <RoleGate role={operator.role} need="admin" what="Attaching the policy">
             <AttachCertificateForm policy={name} />
           </RoleGate>
@@ -228,7 +235,13 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
 
         <Section id="delete-heading" title="Delete policy">
           <RoleGate role={operator.role} need="admin" what="Deleting a policy">
-            <DeletePolicyForm policy={name} targetCount={targets.targets.length} extraVersions={extraVersions} />
+            {targets instanceof AppError ? (
+              <p className="text-sm text-slate-600">
+                Deleting needs the policy's targets (to detach it first), which could not be read.
+              </p>
+            ) : (
+              <DeletePolicyForm policy={name} targetCount={targets.targets.length} extraVersions={extraVersions} />
+            )}
           </RoleGate>
         </Section>
       </div>

@@ -1,4 +1,5 @@
 import { NextResponse } from 'next/server';
+import { z } from 'zod';
 
 import { recordAudit } from '@/lib/audit/record';
 import { routeGuard } from '@/lib/auth/guard';
@@ -22,7 +23,8 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
   }
   const { id } = await ctx.params;
   const jobs = await bulkJobs();
-  const view = await jobs.view(id);
+  // Job ids are UUIDs: anything else (a NUL, a traversal) names no job and never reaches the database.
+  const view = z.uuid().safeParse(id).success ? await jobs.view(id) : undefined;
   if (!view)
     return NextResponse.json(
       { message: 'There is no such job.' },
