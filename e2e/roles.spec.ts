@@ -87,6 +87,12 @@ test.describe('a viewer', () => {
       failOnStatusCode: false,
     });
     expect(zip.status()).toBe(403);
+    const claim = await request.get('/api/provisioning/claims/AAAAAAAAAAAAAAAAAAAAAA', {
+      headers: { cookie },
+      failOnStatusCode: false,
+    });
+    expect(claim.status()).toBe(403);
+    expect((await claim.json()).error).toBe(refusal('viewer', 'admin'));
     // Reading is a viewer's: the session route answers who is signed in.
     const me = await request.get('/api/session', { headers: { cookie } });
     expect(await me.json()).toEqual({ name: 'viewer', role: 'viewer' });
@@ -184,6 +190,7 @@ test('every route handler that needs more than a viewer is listed in the role sp
     'app/api/things/[name]/bundle/route.ts',
     'app/api/mqtt/sessions/[id]/route.ts',
     'app/api/bulk-jobs/[id]/route.ts',
+    'app/api/provisioning/claims/[token]/route.ts',
   ];
   const stricter = [...new Set(apiRoutes().map((r) => r.file))].filter((file) =>
     /routeGuard\(request, '(operator|admin)'\)/.test(fs.readFileSync(file, 'utf8')),
