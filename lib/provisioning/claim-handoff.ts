@@ -23,7 +23,10 @@ interface Handoff {
   expiresAt: number;
 }
 
-const handoffs = new Map<string, Handoff>();
+// One table per process: Next bundles the server action that offers a bundle and the route that serves it
+// separately, each with its own copy of this module, so the table hangs off globalThis.
+const TABLE = Symbol.for('iot-dashboard.claim-handoffs');
+const handoffs: Map<string, Handoff> = ((globalThis as { [TABLE]?: Map<string, Handoff> })[TABLE] ??= new Map());
 
 function sweep(now: number) {
   for (const [token, h] of handoffs) if (h.expiresAt <= now) handoffs.delete(token);

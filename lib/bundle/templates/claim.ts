@@ -149,8 +149,8 @@ ${mdFence(`npm run device -- --claim ${input.templateName}-claim.zip --param ${p
 export function claimBundleExtras(input: ClaimBundleInput): BundleFile[] {
   return [
     { path: CLAIM_EXTRA_PATHS.readme, content: claimReadme(input) },
-    { path: CLAIM_EXTRA_PATHS.python, content: pythonSampleScript(input), mode: 0o755 },
-    { path: CLAIM_EXTRA_PATHS.javascript, content: javascriptSampleScript(input), mode: 0o755 },
+    { path: CLAIM_EXTRA_PATHS.python, content: pythonSampleScript(input), executable: true },
+    { path: CLAIM_EXTRA_PATHS.javascript, content: javascriptSampleScript(input), executable: true },
     { path: CLAIM_EXTRA_PATHS.freertos, content: freertosDemoConfig(input), mode: 0o600 },
   ];
 }
