@@ -194,4 +194,53 @@ test.describe('fleet provisioning', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+  test('versions with a diff, a default set back, a version deleted, the template disabled and deleted', async ({
+    page,
+    iot,
+  }) => {
+    const name = `versions-${Date.now().toString(36)}`;
+    await iot.send(
+      new CreateProvisioningTemplateCommand({
+        templateName: name,
+        templateBody: presetTemplate({ kind: 'claim', templateName: name, thingNamePrefix: 'v1-' }),
+        provisioningRoleArn: 'arn:aws:iam::123456789012:role/local-iot-fleet-provisioning',
+        enabled: true,
+      }),
+    );
+    await page.goto(`/provisioning/${name}`);
+    await page.locator('summary', { hasText: 'New version' }).click();
+    const editor = page.getByLabel('New version');
+    await editor.fill(presetTemplate({ kind: 'claim', templateName: name, thingNamePrefix: 'v2-' }));
+    await expect(page.getByText('Template checks out. Devices send: SerialNumber.')).toBeVisible();
+    await page.getByRole('button', { name: 'Create version' }).click();
+    await expect(page.getByText('Version 2 created; devices provision with it from now on.').first()).toBeVisible();
+
+    const versions = page.getByRole('table', { name: 'Template versions' });
+    await expect(versions.getByRole('row').filter({ hasText: 'v2 (default)' })).toBeVisible();
+    const compare = page.getByRole('form', { name: 'Compare versions' });
+    await compare.getByLabel('From').selectOption('1');
+    await compare.getByLabel('To').selectOption('2');
+    await compare.getByRole('button', { name: 'Compare' }).click();
+    await expect(page.getByText('Changes from v1 to v2:')).toContainText('1 added');
+    await expect(page.getByRole('table', { name: 'Diff of v1 and v2' })).toContainText('"v2-"');
+
+    await versions.getByRole('button', { name: 'Set as default (version 1)' }).click();
+    await expect(page.getByText('Version 1 is now the default.').first()).toBeVisible();
+    await expect(versions.getByRole('row').filter({ hasText: 'v1 (default)' })).toBeVisible();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await versions.getByRole('button', { name: 'Delete version 2' }).click();
+    await expect(page.getByText('Version 2 deleted.').first()).toBeVisible();
+    await expect(versions.locator('tbody tr')).toHaveCount(1);
+
+    await page.getByLabel('Enabled (a disabled template refuses every device)').uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText(`Template ${name} saved; it is disabled`).first()).toBeVisible();
+    await page.reload();
+    await expect(page.getByText('This template is disabled')).toBeVisible();
+
+    await page.getByLabel(`Type ${name} to delete it`).fill(name);
+    await page.getByRole('button', { name: 'Delete template' }).click();
+    await expect(page).toHaveURL(/\/provisioning\?deleted=/);
+    await expect(page.getByText(`Provisioning template "${name}" was deleted.`)).toBeVisible();
+  });
 });
