@@ -33,16 +33,16 @@ export async function claimPolicyState(templateName: string): Promise<ClaimPolic
   }
 }
 
-/** Creates the claim policy unless it exists; answers its name. */
-export async function ensureClaimPolicy(templateName: string): Promise<string> {
+/** Creates the claim policy unless it exists; answers its name and whether this call made it. */
+export async function ensureClaimPolicy(templateName: string): Promise<{ name: string; created: boolean }> {
   const state = await claimPolicyState(templateName);
-  if (!state.exists) {
-    try {
-      await createPolicy(state.name, state.document);
-    } catch (err) {
-      // Made meanwhile by another request: the same document.
-      if ((err as { code?: string }).code !== 'already_exists') throw err;
-    }
+  if (state.exists) return { name: state.name, created: false };
+  try {
+    await createPolicy(state.name, state.document);
+    return { name: state.name, created: true };
+  } catch (err) {
+    // Made meanwhile by another request: the same document.
+    if ((err as { code?: string }).code !== 'already_exists') throw err;
+    return { name: state.name, created: false };
   }
-  return state.name;
 }

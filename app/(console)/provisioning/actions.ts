@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 
-import { audited } from '@/lib/audit/record';
+import { audited, recordAudit } from '@/lib/audit/record';
 import { roleAction } from '@/lib/auth/action';
 import { readIotConfig } from '@/lib/aws/config';
 import { toAppError } from '@/lib/aws/errors';
@@ -108,13 +108,24 @@ export const createTemplateAction = roleAction(
       return failed(e.message, values);
     }
     try {
-      await audited(
-        operator,
-        { action: 'policy.create', resource: { type: 'policy', id: claimPolicyName(input.name) } },
-        () => ensureClaimPolicy(input.name),
-      );
-    } catch {
+      const policy = await ensureClaimPolicy(input.name);
+      if (policy.created) {
+        await recordAudit(operator, {
+          action: 'policy.create',
+          resource: { type: 'policy', id: policy.name },
+          related: [input.name],
+          outcome: 'success',
+          details: { purpose: 'fleet provisioning claim policy' },
+        });
+      }
+    } catch (err) {
       // The template exists; the claim policy is made again with the first claim certificate.
+      await recordAudit(operator, {
+        action: 'policy.create',
+        resource: { type: 'policy', id: claimPolicyName(input.name) },
+        outcome: 'failure',
+        details: { error: toAppError(err).message },
+      });
     }
     refresh(input.name);
     redirect(`${detailPath(input.name)}?created=1`);

@@ -55,7 +55,7 @@ export const createClaimCertificate = roleCall(
           details: { keySource },
         },
         async () => {
-          const policyName = await ensureClaimPolicy(templateName);
+          const { name: policyName } = await ensureClaimPolicy(templateName);
           const issued: {
             certificateId: string;
             certificateArn: string;
