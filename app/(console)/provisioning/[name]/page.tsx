@@ -137,7 +137,7 @@ export default async function ProvisioningTemplatePage(props: {
         </pre>
       </Section>
 
-      <Section title="Template" id="body" description={`The default version (v${template.defaultVersionId}).`}>
+      <Section title="Template" id="default-body" description={`The default version (v${template.defaultVersionId}).`}>
         <pre className="max-h-96 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs">
           {pretty(template.body)}
         </pre>
