@@ -93,6 +93,12 @@ test.describe('a viewer', () => {
     });
     expect(claim.status()).toBe(403);
     expect((await claim.json()).error).toBe(refusal('viewer', 'admin'));
+    const auditExport = await request.get('/api/audit/export?format=csv', {
+      headers: { cookie },
+      failOnStatusCode: false,
+    });
+    expect(auditExport.status()).toBe(403);
+    expect((await auditExport.json()).error).toBe(refusal('viewer', 'admin'));
     // Reading is a viewer's: the session route answers who is signed in.
     const me = await request.get('/api/session', { headers: { cookie } });
     expect(await me.json()).toEqual({ name: 'viewer', role: 'viewer' });
@@ -191,6 +197,7 @@ test('every route handler that needs more than a viewer is listed in the role sp
     'app/api/mqtt/sessions/[id]/route.ts',
     'app/api/bulk-jobs/[id]/route.ts',
     'app/api/provisioning/claims/[token]/route.ts',
+    'app/api/audit/export/route.ts',
   ];
   const stricter = [...new Set(apiRoutes().map((r) => r.file))].filter((file) =>
     /routeGuard\(request, '(operator|admin)'\)/.test(fs.readFileSync(file, 'utf8')),
