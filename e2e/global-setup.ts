@@ -10,7 +10,7 @@ import { launchChromium } from '../scripts/chromium';
 import { signIn } from '../scripts/dashboard-stack';
 import { buildNext, getFreePort, isBuildStale, startNext } from '../scripts/next-app';
 import { stopStack } from './global-teardown';
-import { E2E_ENV, E2E_USERS, setStack, type E2eStack } from './stack';
+import { E2E_CLAIM_SECONDS, E2E_ENV, E2E_USERS, setStack, type E2eStack } from './stack';
 
 const REGION = 'us-east-1';
 
@@ -37,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
       dataDir: stack.dataDir,
       // As scripts/start.ts: local mode has fleet indexing on.
       fleetIndexing: true,
+      // Trusted-user claims live E2E_CLAIM_SECONDS here instead of AWS's five minutes, so a spec sees one expire.
+      provisioningClaimSeconds: E2E_CLAIM_SECONDS,
       region: REGION,
       // The keys the dashboard below signs its MQTT WebSocket with (the emulator accepts only its own).
       credentials: { accessKeyId: 'AKIAE2ETESTS00000000', secretAccessKey: 'e2e-throwaway-secret' },

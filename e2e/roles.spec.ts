@@ -87,6 +87,12 @@ test.describe('a viewer', () => {
       failOnStatusCode: false,
     });
     expect(zip.status()).toBe(403);
+    const claim = await request.get('/api/provisioning/claims/AAAAAAAAAAAAAAAAAAAAAA', {
+      headers: { cookie },
+      failOnStatusCode: false,
+    });
+    expect(claim.status()).toBe(403);
+    expect((await claim.json()).error).toBe(refusal('viewer', 'admin'));
     // The audit trail is an admin's, even to read: an operator is refused its export too.
     for (const role of ['viewer', 'operator'] as const) {
       const exported = await request.get('/api/audit/export?format=json', {
@@ -193,6 +199,7 @@ test('every route handler that needs more than a viewer is listed in the role sp
     'app/api/things/[name]/bundle/route.ts',
     'app/api/mqtt/sessions/[id]/route.ts',
     'app/api/bulk-jobs/[id]/route.ts',
+    'app/api/provisioning/claims/[token]/route.ts',
     'app/api/audit/export/route.ts',
   ];
   const stricter = [...new Set(apiRoutes().map((r) => r.file))].filter((file) =>

@@ -6,6 +6,9 @@
 import type { Emulator } from '../emulator/index';
 import type { NextServer } from '../scripts/next-app';
 
+/** How long a trusted-user claim lives in the e2e emulator (AWS: 300 s): long enough to use, short enough to expire. */
+export const E2E_CLAIM_SECONDS = 25;
+
 export const E2E_ENV = {
   baseUrl: 'E2E_BASE_URL',
   emulatorUrl: 'E2E_EMULATOR_URL',

@@ -21,6 +21,7 @@ const NAV_ITEMS: readonly (NavItem & { need: Role })[] = [
   { href: '/certificates', label: 'Certificates', need: 'viewer' },
   { href: '/cas', label: 'CAs & JITP', need: 'viewer' },
   { href: '/policies', label: 'Policies', need: 'viewer' },
+  { href: '/provisioning', label: 'Fleet provisioning', need: 'admin' },
   { href: '/mqtt', label: 'MQTT test client', need: 'viewer' },
   { href: '/users', label: 'Users', need: 'admin' },
   { href: '/audit', label: 'Audit trail', need: 'admin' },

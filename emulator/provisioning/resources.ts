@@ -18,7 +18,7 @@ import {
   show,
   TemplateError,
   type TemplateResource,
-} from './model';
+} from '../../lib/provisioning/template/model';
 
 /** Each resource type's evaluated Properties checked and turned into the plan's thing, certificate or policy. */
 

@@ -1,4 +1,4 @@
-import { Evaluator, NO_VALUE } from './intrinsics';
+import { Evaluator, NO_VALUE } from '../../lib/provisioning/template/intrinsics';
 import {
   CERTIFICATE,
   isObject,
@@ -8,8 +8,8 @@ import {
   show,
   TemplateError,
   THING,
-} from './model';
-import { parseProvisioningTemplate } from './parse';
+} from '../../lib/provisioning/template/model';
+import { parseProvisioningTemplate } from '../../lib/provisioning/template/parse';
 import { planCertificate, planPolicy, planThing } from './resources';
 
 /**
@@ -17,8 +17,9 @@ import { planCertificate, planPolicy, planThing } from './resources';
  * the result is a plan of the thing, certificate and policies the template asks for, which
  * emulator/iot/provision.ts carries out through the registry's operations in one transaction.
  *
- * The parts: ./model.ts (the template's and the plan's shapes), ./parse.ts (sections and declarations),
- * ./intrinsics.ts (parameters, conditions, intrinsic functions), ./resources.ts (each resource's properties into
+ * The parts: lib/provisioning/template/ (pure, shared with the dashboard's template editor: model.ts, the
+ * template's and the plan's shapes; parse.ts, sections and declarations; intrinsics.ts, parameters, conditions,
+ * intrinsic functions; template-types.ts, the checks by template type), ./resources.ts (each resource's properties into
  * the plan), ./parameters.ts (what JITP passes from the device certificate). This module joins them.
  *
  * Supported, as the AWS IoT developer guide ("Provisioning templates") describes them:
@@ -39,11 +40,11 @@ import { planCertificate, planPolicy, planThing } from './resources';
  * `${iot:Connection.Thing.ThingName}`, as in CloudFormation.
  */
 
-export * from './model';
-export { parseProvisioningTemplate } from './parse';
+export * from '../../lib/provisioning/template/model';
+export { parseProvisioningTemplate } from '../../lib/provisioning/template/parse';
 export { certificateParameters, certificateParametersFor } from './parameters';
 export { generatedPolicyName } from './resources';
-export { checkTemplateBody, TEMPLATE_TYPES, type TemplateType } from './template-types';
+export { checkTemplateBody, TEMPLATE_TYPES, type TemplateType } from '../../lib/provisioning/template/template-types';
 
 /**
  * Evaluates a template with the given parameter values (for JITP, `certificateParameters`). Throws a
