@@ -1,5 +1,7 @@
 'use server';
 
+import { z } from 'zod';
+
 import { audited, recordAudit } from '@/lib/audit/record';
 import { refusedMessage, roleCall } from '@/lib/auth/action';
 import { createCertificateFromCsr, createKeysAndCertificate } from '@/lib/aws/certificate-issuing';
@@ -39,6 +41,7 @@ function templateOf(name: unknown): string | undefined {
 export const createClaimCertificate = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([z.string(), z.string().nullable()]),
   async (operator, name: string, csrPem: string | null): Promise<ClaimCertificateAnswer> => {
     const templateName = templateOf(name);
     if (!templateName) return { ok: false, message: 'Not a provisioning template name.' };
@@ -88,6 +91,7 @@ export const createClaimCertificate = roleCall(
 export const recordClaimBundleDownload = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([z.string(), z.string()]),
   async (operator, name: string, certificateId: string): Promise<{ ok: true } | Refused> => {
     const templateName = templateOf(name);
     if (!templateName || typeof certificateId !== 'string' || !/^[0-9a-f]{1,64}$/i.test(certificateId)) {
@@ -119,6 +123,7 @@ export type TrustedUserClaimAnswer =
 export const createTrustedUserClaim = roleCall(
   'admin',
   refusedMessage,
+  z.tuple([z.string()]),
   async (operator, name: string): Promise<TrustedUserClaimAnswer> => {
     const templateName = templateOf(name);
     if (!templateName) return { ok: false, message: 'Not a provisioning template name.' };
