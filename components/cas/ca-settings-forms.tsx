@@ -8,7 +8,7 @@ import {
   updateCaStatusAction,
   type CaUpdateState,
 } from '@/app/(console)/cas/actions';
-import { useActionToast } from '@/components/policies/use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
 

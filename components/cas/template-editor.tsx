@@ -3,7 +3,7 @@
 import { useActionState, useMemo, useState } from 'react';
 
 import { removeTemplateAction, saveTemplateAction, type CaUpdateState } from '@/app/(console)/cas/actions';
-import { useActionToast } from '@/components/policies/use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { FormMessage, SubmitButton, TextField } from '@/components/ui/form';

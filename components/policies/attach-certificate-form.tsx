@@ -6,7 +6,7 @@ import { attachCertificateAction } from '@/app/(console)/policies/[name]/actions
 import { FormMessage, SubmitButton, TextField } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
 
-import { useActionToast } from './use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 
 /** Attach the policy to a certificate named by its id or ARN (checked against AWS before attaching). */
 export function AttachCertificateForm({ policy }: { policy: string }) {

@@ -6,7 +6,7 @@ import { detachTargetAction } from '@/app/(console)/policies/[name]/actions';
 import { SubmitButton } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
 
-import { useActionToast } from './use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 
 export function DetachTargetButton({ policy, target, label }: { policy: string; target: string; label: string }) {
   const [state, action] = useActionState(detachTargetAction, idle());

@@ -8,7 +8,7 @@ import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
 
 import { PolicyDocumentEditor } from './policy-document-editor';
-import { useActionToast } from './use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 
 /**
  * A new version of the policy, starting from the current default document. AWS IoT keeps five versions;

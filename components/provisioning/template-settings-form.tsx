@@ -3,7 +3,7 @@
 import { useActionState, useState } from 'react';
 
 import { deleteTemplateAction, updateTemplateAction } from '@/app/(console)/provisioning/actions';
-import { useActionToast } from '@/components/policies/use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 import { FormMessage, SubmitButton, TextField } from '@/components/ui/form';
 import { idle } from '@/lib/forms/action-state';
 

@@ -7,9 +7,10 @@ import {
   deleteVersionAction,
   setDefaultVersionAction,
 } from '@/app/(console)/provisioning/actions';
-import { useActionToast } from '@/components/policies/use-action-toast';
+import { useActionToast } from '@/components/ui/use-action-toast';
 import { FormMessage, SubmitButton } from '@/components/ui/form';
 import { JsonEditor } from '@/components/ui/json-editor';
+import { VersionRowActions } from '@/components/ui/version-row-actions';
 import { idle } from '@/lib/forms/action-state';
 import { checkFleetTemplate } from '@/lib/provisioning/template-check';
 
@@ -17,40 +18,14 @@ import { TemplateCheckView } from './template-check-view';
 
 /** "Set as default" and "Delete" for one version that is not the default. */
 export function TemplateVersionActions({ name, versionId }: { name: string; versionId: number }) {
-  const [setState, setDefault] = useActionState(setDefaultVersionAction, idle());
-  const [deleteState, remove] = useActionState(deleteVersionAction, idle());
-  useActionToast(setState);
-  useActionToast(deleteState);
   return (
-    <div className="flex flex-wrap justify-end gap-2">
-      <form action={setDefault}>
-        <input type="hidden" name="name" value={name} />
-        <input type="hidden" name="versionId" value={versionId} />
-        <SubmitButton variant="secondary" className="px-2 py-1 text-xs" pendingLabel="Setting…">
-          <span>
-            Set as default<span className="sr-only"> (version {versionId})</span>
-          </span>
-        </SubmitButton>
-      </form>
-      <form
-        action={remove}
-        onSubmit={(e) => {
-          if (!window.confirm(`Delete version ${versionId} of ${name}? This cannot be undone.`)) e.preventDefault();
-        }}
-      >
-        <input type="hidden" name="name" value={name} />
-        <input type="hidden" name="versionId" value={versionId} />
-        <SubmitButton
-          variant="ghost"
-          className="px-2 py-1 text-xs text-red-700 hover:bg-red-50"
-          pendingLabel="Deleting…"
-        >
-          <span>
-            Delete<span className="sr-only"> version {versionId}</span>
-          </span>
-        </SubmitButton>
-      </form>
-    </div>
+    <VersionRowActions
+      ownerField="name"
+      owner={name}
+      versionId={versionId}
+      setDefaultAction={setDefaultVersionAction}
+      deleteAction={deleteVersionAction}
+    />
   );
 }
 
