@@ -11,6 +11,7 @@ import { Alert } from '@/components/ui/alert';
 import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { PageHeader } from '@/components/ui/page-header';
+import { PageSection } from '@/components/ui/page-section';
 import { IfRole, RoleGate } from '@/components/console/role-gate';
 import { requireRole } from '@/lib/auth/guard';
 import { describeCaCertificate, listCertificatesByCa, type CaCertificateEntry, type CaDetails } from '@/lib/aws/cas';
@@ -29,30 +30,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dt className="font-medium text-slate-600">{label}</dt>
       <dd className="col-span-2 text-slate-900">{children}</dd>
     </div>
-  );
-}
-
-function Section({
-  title,
-  id,
-  children,
-  description,
-}: {
-  title: string;
-  id: string;
-  description?: React.ReactNode;
-  children: React.ReactNode;
-}) {
-  return (
-    <section aria-labelledby={id} className="space-y-3 rounded-lg border border-slate-200 bg-white p-5">
-      <div>
-        <h2 id={id} className="text-base font-semibold text-slate-900">
-          {title}
-        </h2>
-        {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
-      </div>
-      {children}
-    </section>
   );
 }
 
@@ -133,7 +110,7 @@ export default async function CaPage(props: {
         </div>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section title="Details" id="details-heading">
+        <PageSection card title="Details" id="details-heading">
           <dl className="divide-y divide-slate-100">
             <Fact label="Subject">{info?.subject ?? '—'}</Fact>
             <Fact label="CA certificate id">
@@ -159,9 +136,10 @@ export default async function CaPage(props: {
               {certs ? `${certs.length}${certs.length >= 1000 ? '+' : ''} (${pending.length} waiting)` : '—'}
             </Fact>
           </dl>
-        </Section>
+        </PageSection>
         <div className="space-y-6">
-          <Section
+          <PageSection
+            card
             title="Status"
             id="status-heading"
             description={
@@ -173,8 +151,9 @@ export default async function CaPage(props: {
             <RoleGate role={operator.role} need="admin" what="Changing the CA status">
               <CaStatusForm caId={ca.id} status={ca.status} />
             </RoleGate>
-          </Section>
-          <Section
+          </PageSection>
+          <PageSection
+            card
             title="Auto-registration"
             id="auto-heading"
             description={
@@ -186,11 +165,12 @@ export default async function CaPage(props: {
             <RoleGate role={operator.role} need="admin" what="Changing auto-registration">
               <AutoRegistrationForm caId={ca.id} enabled={ca.autoRegistration} />
             </RoleGate>
-          </Section>
+          </PageSection>
         </div>
       </div>
       <div className="mt-6 space-y-6">
-        <Section
+        <PageSection
+          card
           title="Just-in-time provisioning (JITP)"
           id="template-heading"
           description="With a template, a device’s first connection makes its thing and policy, attaches them to its certificate and activates it — the device connects on its first try. The default names the thing after the certificate’s CN and attaches a policy scoped to that thing."
@@ -203,8 +183,9 @@ export default async function CaPage(props: {
           <RoleGate role={operator.role} need="admin" what="Editing the provisioning template">
             <TemplateEditor caId={ca.id} templateBody={template} roleArn={ca.registrationConfig.roleArn} mode={mode} />
           </RoleGate>
-        </Section>
-        <Section
+        </PageSection>
+        <PageSection
+          card
           title="Waiting for activation (JITR)"
           id="pending-heading"
           description="Certificates this CA signed that registered themselves and wait for you."
@@ -224,12 +205,12 @@ export default async function CaPage(props: {
               }
             />
           </RoleGate>
-        </Section>
-        <Section title="Delete" id="delete-heading">
+        </PageSection>
+        <PageSection card title="Delete" id="delete-heading">
           <RoleGate role={operator.role} need="admin" what="Deleting a CA">
             <DeleteCaForm caId={ca.id} status={ca.status} />
           </RoleGate>
-        </Section>
+        </PageSection>
       </div>
     </>
   );

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
 
 import { AttachCertificateForm } from '@/components/policies/attach-certificate-form';
 import { DeletePolicyForm } from '@/components/policies/delete-policy-form';
@@ -14,6 +13,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { LoadFailure } from '@/components/ui/load-failure';
 import { PageHeader } from '@/components/ui/page-header';
+import { PageSection } from '@/components/ui/page-section';
 import { RoleGate } from '@/components/console/role-gate';
 import { may, requireRole } from '@/lib/auth/guard';
 import { AppError, toAppError } from '@/lib/aws/errors';
@@ -39,30 +39,6 @@ const VERSION_ID = /^[0-9]{1,10}$/;
 export async function generateMetadata(props: { params: Promise<Params> }): Promise<Metadata> {
   const { name } = await props.params;
   return { title: `Policy ${decodeParam(name)}` };
-}
-
-function Section({
-  title,
-  id,
-  children,
-  description,
-}: {
-  title: string;
-  id: string;
-  children: ReactNode;
-  description?: ReactNode;
-}) {
-  return (
-    <section aria-labelledby={id} className="space-y-3">
-      <div>
-        <h2 id={id} className="text-lg font-semibold text-slate-900">
-          {title}
-        </h2>
-        {description ? <p className="text-sm text-slate-600">{description}</p> : null}
-      </div>
-      {children}
-    </section>
-  );
 }
 
 export default async function PolicyPage(props: { params: Promise<Params>; searchParams: Promise<SearchParams> }) {
@@ -158,7 +134,7 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
       ) : null}
 
       <div className="space-y-10">
-        <Section
+        <PageSection
           id="document-heading"
           title={shownId === policy.defaultVersionId ? 'Default document' : `Document of version ${shownId}`}
           description={
@@ -183,9 +159,9 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
               </pre>
             </div>
           )}
-        </Section>
+        </PageSection>
 
-        <Section
+        <PageSection
           id="versions-heading"
           title="Versions"
           description={`${versions.length} of ${MAX_POLICY_VERSIONS} versions AWS IoT keeps. The default version cannot be deleted; make another the default first.`}
@@ -198,9 +174,9 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
               {diff ? <VersionDiff from={diff.from} to={diff.to} /> : null}
             </div>
           ) : null}
-        </Section>
+        </PageSection>
 
-        <Section id="new-version-heading" title="New version">
+        <PageSection id="new-version-heading" title="New version">
           <RoleGate role={operator.role} need="admin" what="Making a new version">
             <NewVersionForm
               policy={name}
@@ -209,9 +185,9 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
               maxVersions={MAX_POLICY_VERSIONS}
             />
           </RoleGate>
-        </Section>
+        </PageSection>
 
-        <Section
+        <PageSection
           id="targets-heading"
           title="Targets"
           description="The certificates (and thing groups) this policy is attached to. Every device using one of them gets these permissions."
@@ -231,9 +207,9 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
           <RoleGate role={operator.role} need="admin" what="Attaching the policy">
             <AttachCertificateForm policy={name} />
           </RoleGate>
-        </Section>
+        </PageSection>
 
-        <Section id="delete-heading" title="Delete policy">
+        <PageSection id="delete-heading" title="Delete policy">
           <RoleGate role={operator.role} need="admin" what="Deleting a policy">
             {targets instanceof AppError ? (
               <p className="text-sm text-slate-600">
@@ -243,7 +219,7 @@ export default async function PolicyPage(props: { params: Promise<Params>; searc
               <DeletePolicyForm policy={name} targetCount={targets.targets.length} extraVersions={extraVersions} />
             )}
           </RoleGate>
-        </Section>
+        </PageSection>
       </div>
     </>
   );

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 
 import { ClaimCredentials } from '@/components/provisioning/claim-credentials';
 import { ProvisionedDevices } from '@/components/provisioning/provisioned-devices';
-import { Section } from '@/components/provisioning/section';
+import { PageSection } from '@/components/ui/page-section';
 import { TemplateSettingsForm } from '@/components/provisioning/template-settings-form';
 import { TrustedUserClaim } from '@/components/provisioning/trusted-user-claim';
 import { VersionsSection } from '@/components/provisioning/versions-section';
@@ -96,7 +96,7 @@ export default async function ProvisioningTemplatePage(props: {
       ) : null}
 
       {fleet ? (
-        <Section
+        <PageSection
           title="Claim credentials"
           id="claim"
           description="A claim certificate for the factory: every unit carries it and exchanges it for its own certificate and thing."
@@ -106,24 +106,24 @@ export default async function ProvisioningTemplatePage(props: {
           ) : (
             <Alert title="Cannot write claim bundles">{connectionError}</Alert>
           )}
-        </Section>
+        </PageSection>
       ) : null}
 
       {fleet && connection ? (
-        <Section
+        <PageSection
           title="Provisioning by trusted user"
           id="trusted-user"
           description="A claim good for five minutes, for an installer standing next to the device."
         >
           <TrustedUserClaim templateName={name} connection={connection} parameters={parameters} />
-        </Section>
+        </PageSection>
       ) : null}
 
-      <Section title="Provisioned devices" id="provisioned">
+      <PageSection title="Provisioned devices" id="provisioned">
         <ProvisionedDevices result={devices} />
-      </Section>
+      </PageSection>
 
-      <Section
+      <PageSection
         title="Claim policy"
         id="claim-policy"
         description={
@@ -135,15 +135,19 @@ export default async function ProvisioningTemplatePage(props: {
         <pre className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs">
           {pretty(claimPolicy.document)}
         </pre>
-      </Section>
+      </PageSection>
 
-      <Section title="Template" id="default-body" description={`The default version (v${template.defaultVersionId}).`}>
+      <PageSection
+        title="Template"
+        id="default-body"
+        description={`The default version (v${template.defaultVersionId}).`}
+      >
         <pre className="max-h-96 overflow-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs">
           {pretty(template.body)}
         </pre>
-      </Section>
+      </PageSection>
 
-      <Section title="Versions" id="versions">
+      <PageSection title="Versions" id="versions">
         <VersionsSection
           name={name}
           body={pretty(template.body)}
@@ -151,16 +155,16 @@ export default async function ProvisioningTemplatePage(props: {
           from={firstParam(searchParams.from)}
           to={firstParam(searchParams.to)}
         />
-      </Section>
+      </PageSection>
 
-      <Section title="Settings" id="settings">
+      <PageSection title="Settings" id="settings">
         <TemplateSettingsForm
           name={name}
           enabled={template.enabled}
           description={template.description ?? ''}
           hookArn={template.preProvisioningHook?.targetArn ?? ''}
         />
-      </Section>
+      </PageSection>
     </div>
   );
 }
