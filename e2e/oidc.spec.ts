@@ -39,7 +39,7 @@ test.beforeAll(async () => {
       OIDC_SCOPES: 'openid email profile groups',
       OIDC_NAME: 'Test IdP',
     },
-    port,
+    { port },
   );
 });
 

@@ -7,9 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { getFreePort, type NextServer, startNext } from '../scripts/next-app';
+import { getFreePort, type NextServer } from '../scripts/next-app';
 import { expect, test } from './fixtures';
-import { E2E_ENV, requireEnv } from './stack';
+import { startOwnDashboard } from './support/own-dashboard';
 
 /**
  * The production start, as a team deploys it: `npm start`'s launcher stopped by SIGTERM (what docker stop,
@@ -189,27 +189,16 @@ test.describe('behind a TLS-terminating proxy', () => {
     let next: NextServer | undefined;
     let proxy: https.Server | undefined;
     try {
-      const emulatorUrl = requireEnv(E2E_ENV.emulatorUrl);
-      next = await startNext({
-        host: '0.0.0.0',
-        port,
-        stdio: 'pipe',
-        readyTimeoutMs: 180_000,
-        env: {
-          IOT_MODE: 'local',
-          AWS_REGION: requireEnv(E2E_ENV.region),
-          AWS_ENDPOINT_URL_IOT: emulatorUrl,
-          AWS_ENDPOINT_URL_IOT_DATA_PLANE: emulatorUrl,
-          AWS_ACCESS_KEY_ID: 'AKIAE2ETESTS00000000',
-          AWS_SECRET_ACCESS_KEY: 'e2e-throwaway-secret',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      next = await startOwnDashboard(
+        {
           DASHBOARD_URL: `https://localhost:${proxyPort}`,
           DASHBOARD_TRUSTED_PROXIES: '127.0.0.1',
           DASHBOARD_ADMIN_PASSWORD: password,
           BETTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
           DASHBOARD_DATA_DIR: path.join(dir, 'dashboard'),
         },
-      });
+        { host: '0.0.0.0', port },
+      );
       proxy = await startTlsProxy(tls, port, proxyPort);
       const base = `https://localhost:${proxyPort}`;
 

@@ -6,10 +6,14 @@ import { E2E_ENV, requireEnv } from '../stack';
  * build and the same local IoT Core as global setup's, signing in with the same first admin and cookie key.
  * `env` adds to or overrides the common environment (DASHBOARD_DATA_DIR, DATABASE_URL, OIDC_* ...).
  */
-export async function startOwnDashboard(env: Record<string, string>, port?: number): Promise<NextServer> {
-  const listenOn = port ?? (await getFreePort());
+export async function startOwnDashboard(
+  env: Record<string, string>,
+  opts: { port?: number; host?: string } = {},
+): Promise<NextServer> {
+  const listenOn = opts.port ?? (await getFreePort());
   const emulatorUrl = requireEnv(E2E_ENV.emulatorUrl);
   return startNext({
+    ...(opts.host ? { host: opts.host } : {}),
     port: listenOn,
     stdio: 'pipe',
     // The embedded database's first initdb makes a fresh dashboard slow to start on a busy machine.
