@@ -4,6 +4,9 @@ import { parseCsv } from '../lib/csv/csv';
 import { expect, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
 import { BulkPage } from './pages/bulk-page';
+import { E2E_ENV, requireEnv } from './stack';
+import { arrangeDevice } from './support/device';
+import { addSession, sessionOf } from './support/sessions';
 
 /**
  * The audit trail in the browser: a bulk job's start and finish, recorded with who did it and the device counts,
@@ -69,6 +72,49 @@ test.describe('audit trail', () => {
     await history.getByRole('link', { name: 'All events in the audit trail' }).click();
     await expect(page).toHaveURL(new RegExp(`/audit\\?resource=${prefix}01$`));
     await expect(audit.resource).toHaveValue(`${prefix}01`);
+  });
+
+  test("an operator's bundle download shows on the admin's Audit page with who downloaded it, and in its export", async ({
+    page,
+    browser,
+    iot,
+  }) => {
+    const device = await arrangeDevice(iot, 'audit-bundle');
+    await device.client.endAsync();
+    // The operator, in a browser of their own, downloads the device's credentials bundle from its page.
+    const operatorContext = await browser.newContext({ baseURL: requireEnv(E2E_ENV.baseUrl) });
+    try {
+      await addSession(operatorContext, await sessionOf('operator'));
+      const operatorPage = await operatorContext.newPage();
+      await operatorPage.goto(`/things/${device.thingName}`);
+      const [download] = await Promise.all([
+        operatorPage.waitForEvent('download'),
+        operatorPage.getByRole('link', { name: 'Credentials bundle' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    } finally {
+      await operatorContext.close();
+    }
+
+    // The admin finds it by the device, with the operator as the one who downloaded it.
+    const audit = new AuditPage(page);
+    await audit.goto(`?action=bundle.redownload&resource=${device.thingName}`);
+    await expect(audit.events).toHaveCount(1, { timeout: 15_000 });
+    await expect(audit.events.first()).toContainText('bundle.redownload');
+    await expect(audit.events.first()).toContainText('operator');
+    const json = JSON.parse(await readFile((await (await audit.export('JSON')).path())!, 'utf8')) as {
+      action: string;
+      outcome: string;
+      actor: { name: string; role: string };
+      resource: { id: string };
+    }[];
+    expect(json).toHaveLength(1);
+    expect(json[0]).toMatchObject({
+      action: 'bundle.redownload',
+      outcome: 'success',
+      actor: { name: 'operator', role: 'operator' },
+      resource: { id: device.thingName },
+    });
   });
 
   test('a filter no event could match is refused beside its field, and a forged page link says so', async ({
