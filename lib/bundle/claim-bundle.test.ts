@@ -14,9 +14,10 @@ import {
   readClaimBundle,
 } from './claim-bundle';
 import { readZip, zipBundle } from './zip';
+import { pemFooter, pemHeader } from '../pki/pem';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBclaim\n-----END CERTIFICATE-----';
-const KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEkey\n-----END RSA PRIVATE KEY-----';
+const KEY = `${pemHeader('RSA PRIVATE KEY')}\nMIIEkey\n${pemFooter('RSA PRIVATE KEY')}`;
 const ROOT = '-----BEGIN CERTIFICATE-----\nMIIBroot\n-----END CERTIFICATE-----\n';
 
 const input: ClaimBundleInput = {

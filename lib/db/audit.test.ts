@@ -5,6 +5,7 @@ import { type AuditEvent, AuditCursorError, auditLog, redactSecrets } from './au
 import { auditCsv, auditJson } from './audit-export';
 import type { Database } from './database';
 import { testDrivers } from './testing/drivers';
+import { pemHeader } from '../pki/pem';
 
 async function collect(gen: AsyncIterable<string>): Promise<string> {
   let s = '';
@@ -18,7 +19,7 @@ describe('audit details and exports', () => {
       redactSecrets({
         thingName: 'dev-1',
         password: 'hunter2',
-        nested: { sessionToken: 'abc', list: ['ok', '-----BEGIN EC PRIVATE KEY-----\nMHc...\n'] },
+        nested: { sessionToken: 'abc', list: ['ok', `${pemHeader('EC PRIVATE KEY')}\nMHc...\n`] },
         clientSecret: 's',
       }),
       {

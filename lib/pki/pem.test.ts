@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { base64ToBytes, containsPrivateKey, pemBlockDer, pemToDer, readPemBlocks, toPem } from './pem';
+import {
+  base64ToBytes,
+  containsPrivateKey,
+  pemBlockDer,
+  pemFooter,
+  pemHeader,
+  pemToDer,
+  readPemBlocks,
+  toPem,
+} from './pem';
 
 describe('PEM', () => {
   const der = new Uint8Array(100).map((_, i) => i);
@@ -35,7 +44,7 @@ describe('PEM', () => {
     assert.equal(mixed!.label, 'CERTIFICATE');
     assert.equal(mixed!.endLabel, 'PRIVATE KEY');
     const [encrypted] = readPemBlocks(
-      '-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----',
+      `${pemHeader('EC PRIVATE KEY')}\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n${pemFooter('EC PRIVATE KEY')}`,
     );
     assert.equal(encrypted!.hasHeaders, true);
     assert.equal(readPemBlocks('no pem here').length, 0);

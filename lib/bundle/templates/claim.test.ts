@@ -4,9 +4,10 @@ import { describe, test } from 'node:test';
 import { claimBundleFiles, type ClaimBundleInput, readClaimBundle } from '../claim-bundle';
 import { readZip, zipBundle } from '../zip';
 import { CLAIM_EXTRA_PATHS, claimBundleExtras, freertosDemoConfig, pythonSampleScript } from './claim';
+import { pemFooter, pemHeader } from '../../pki/pem';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nQ0VSVA==\n-----END CERTIFICATE-----\n';
-const KEY = '-----BEGIN PRIVATE KEY-----\nS0VZ\n-----END PRIVATE KEY-----\n';
+const KEY = `${pemHeader('PRIVATE KEY')}\nS0VZ\n${pemFooter('PRIVATE KEY')}\n`;
 const input: ClaimBundleInput = {
   mode: 'local',
   region: 'us-east-1',

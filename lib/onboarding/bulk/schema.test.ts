@@ -3,6 +3,7 @@ import { before, describe, test } from 'node:test';
 
 import { generateDeviceKeys, type DeviceKeys } from '../../pki/browser-keys';
 import { deviceBatchSchema } from './schema';
+import { pemFooter, pemHeader } from '../../pki/pem';
 
 /**
  * The bulk job's device batches come from the browser (a public endpoint): a CSR field that holds a private key
@@ -40,7 +41,7 @@ describe('bulk device batches', () => {
     assert.match(refusal(`${keys.csrPem}${keys.privateKeyPem}`), /private key/i);
     assert.match(refusal(`${keys.privateKeyPem}${keys.csrPem}`), /private key/i);
     const body = keys.privateKeyPem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').trim();
-    const wrapped = `-----BEGIN CERTIFICATE REQUEST-----\n-----BEGIN EC PRIVATE KEY-----\n${body}\n-----END EC PRIVATE KEY-----\n-----END CERTIFICATE REQUEST-----\n`;
+    const wrapped = `-----BEGIN CERTIFICATE REQUEST-----\n${pemHeader('EC PRIVATE KEY')}\n${body}\n${pemFooter('EC PRIVATE KEY')}\n-----END CERTIFICATE REQUEST-----\n`;
     assert.match(refusal(wrapped), /private key/i);
   });
 });
