@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context';
-import { limitExceeded, notFound } from '../errors';
+import { invalidRequest, limitExceeded, notFound } from '../errors';
 import { pairKey, type PolicyAttachmentRecord, type PolicyRecord } from '../store/records';
 import { MAX_POLICIES_PER_TARGET } from './limits';
 import { type Page, type PageRequest, pageByTimestamp, paginate } from './paging';
@@ -13,11 +13,20 @@ import { inTransaction, type Transaction } from './transaction';
  * DetachPolicy, the deprecated principal-policy operations, and the lists both ways round.
  */
 
-/** AttachPolicy (and AttachPrincipalPolicy): both must exist; attaching again changes nothing; ten per target. */
+/**
+ * AttachPolicy (and AttachPrincipalPolicy): both must exist; attaching again changes nothing; ten per target.
+ * A dynamic thing group takes no policies (AWS: "Dynamic thing groups can't have policies applied to them"), so
+ * a device's policies come from its certificate and its static groups only (broker/authorization.ts).
+ */
 export function attachPolicy(ctx: EmulatorContext, policyName: string, target: string, tx?: Transaction): void {
   inTransaction(ctx, tx, (tx) => {
     requirePolicy(tx, policyName);
-    resolvePrincipal(tx, target, { allowThingGroup: true, label: 'Target' });
+    const principal = resolvePrincipal(tx, target, { allowThingGroup: true, label: 'Target' });
+    if (principal.kind === 'thingGroup' && principal.group.dynamic) {
+      throw invalidRequest(
+        `Thing group ${principal.group.thingGroupName} is a dynamic thing group, and dynamic thing groups can't have policies applied to them. Attach ${policyName} to the devices' certificates or to a static thing group.`,
+      );
+    }
     const attachments = tx.c.policyAttachments;
     const key = pairKey(policyName, target);
     if (attachments.has(key)) return;

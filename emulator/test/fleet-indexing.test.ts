@@ -5,7 +5,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   AddThingToThingGroupCommand,
+  AttachPolicyCommand,
   CreateDynamicThingGroupCommand,
+  CreatePolicyCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
   CreateThingTypeCommand,
@@ -14,6 +16,7 @@ import {
   GetCardinalityCommand,
   GetIndexingConfigurationCommand,
   GetStatisticsCommand,
+  ListAttachedPoliciesCommand,
   ListThingGroupsForThingCommand,
   ListThingsInThingGroupCommand,
   SearchIndexCommand,
@@ -261,6 +264,9 @@ describe('fleet indexing', () => {
   });
 
   test('dynamic thing groups: members from the query, updated as things change', async () => {
+    await t.iot.send(
+      new CreatePolicyCommand({ policyName: 'dynamic-group-policy', policyDocument: JSON.stringify(ALLOW_ALL) }),
+    );
     const created = await t.iot.send(
       new CreateDynamicThingGroupCommand({ thingGroupName: 'SecondFloor', queryString: 'attributes.floor:2' }),
     );
@@ -289,6 +295,15 @@ describe('fleet indexing', () => {
       'InvalidRequestException',
       400,
     );
+    // AWS applies no policies through dynamic groups, so it takes none: the attachment is refused, not ignored.
+    const attach = await expectAwsError(
+      () => t.iot.send(new AttachPolicyCommand({ policyName: 'dynamic-group-policy', target: created.thingGroupArn! })),
+      'InvalidRequestException',
+      400,
+    );
+    assert.match(attach.message, /dynamic thing groups can't have policies/);
+    const attachedToGroup = await t.iot.send(new ListAttachedPoliciesCommand({ target: created.thingGroupArn! }));
+    assert.deepEqual(attachedToGroup.policies, []);
     await expectAwsError(
       () => t.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: 'Broken', queryString: 'thingName:(' })),
       'InvalidQueryException',
