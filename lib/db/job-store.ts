@@ -1,6 +1,6 @@
 import type { OnboardingAws } from '../onboarding/aws';
 import { beforeEachCall } from '../onboarding/bulk/before-each-call';
-import { type JobCommit, type JobStore, StoreClosedError } from '../onboarding/bulk/store';
+import { type JobCommit, type JobStore, StoreClosedError, type WriteOptions } from '../onboarding/bulk/store';
 import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
 import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs';
 
@@ -9,9 +9,9 @@ import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs'
  * holds is in memory, and every write is applied in memory at once and queued for the database, where a single
  * writer commits the queue in order, one transaction per batch (so a burst of small writes costs one round trip).
  *
- * `flush()` resolves when everything written so far is committed; `ready()` also checks the store is still open.
- * The runner's "recorded before each AWS call" guarantee holds when every AWS call waits for `ready()` first,
- * which `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database
+ * `flush()` resolves when everything written so far is committed; `ready()` when every write not marked `covered`
+ * is (and the store is still open). The runner's "recorded before each AWS call" guarantee holds when every AWS
+ * call waits for `ready()` first, which `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database
  * gone, lease lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
  * the job reads what was committed.
  *
@@ -29,6 +29,8 @@ export class DatabaseJobStore implements JobStore {
   /** Writes made so far, and how many of them are committed: a flush waits for its own writes only. */
   private made = 0;
   private committed = 0;
+  /** The newest write (by count) not marked `covered`: what an AWS call waits for. */
+  private awaited = 0;
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
   private dropped = false;
@@ -73,7 +75,7 @@ export class DatabaseJobStore implements JobStore {
     this.pemRecords.set(jobId, pems);
   }
 
-  commit(puts: JobCommit): void {
+  commit(puts: JobCommit, opts: WriteOptions = {}): void {
     if (this.closed) throw new StoreClosedError();
     let any = false;
     for (const [id, job] of puts.jobs ?? []) {
@@ -97,6 +99,7 @@ export class DatabaseJobStore implements JobStore {
     if (!any) return;
     this.queue.push(puts);
     this.made++;
+    if (!opts.covered) this.awaited = this.made;
     // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
     // AWS call answered in the same turn go into one transaction.
     if (this.queue.length === 1)
@@ -107,8 +110,8 @@ export class DatabaseJobStore implements JobStore {
     this.commit({ jobs: [[job.id, job]] });
   }
 
-  putState(state: DeviceState): void {
-    this.commit({ states: [[deviceKey(state.jobId, state.index), state]] });
+  putState(state: DeviceState, opts?: WriteOptions): void {
+    this.commit({ states: [[deviceKey(state.jobId, state.index), state]] }, opts);
   }
 
   job(id: string): JobRecord | undefined {
@@ -144,20 +147,24 @@ export class DatabaseJobStore implements JobStore {
    * Resolves when every write made so far is in the database (not waiting for writes made after this call);
    * rejects with the failure if one failed.
    */
-  async flush(): Promise<void> {
-    const upTo = this.made;
-    if (this.committed < upTo && !this.failure && !this.dropped)
-      await new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
-    if (this.failure) throw this.failure;
+  flush(): Promise<void> {
+    return this.committedUpTo(this.made);
   }
 
   /**
-   * Before an AWS call: every write so far is committed and the store is still open. Else it throws, and the
-   * call must not be made (a store that was closed or crashed may have dropped the record of that call).
+   * Before an AWS call: every write so far that is not `covered` is committed (and so every write before it),
+   * and the store is still open. Else it throws, and the call must not be made (a store that was closed or
+   * crashed may have dropped the record of that call).
    */
   async ready(): Promise<void> {
-    await this.flush();
+    await this.committedUpTo(this.awaited);
     if (this.closed) throw new StoreClosedError();
+  }
+
+  private async committedUpTo(upTo: number): Promise<void> {
+    if (this.committed < upTo && !this.failure && !this.dropped)
+      await new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
+    if (this.failure) throw this.failure;
   }
 
   /** No more writes; what was written is still committed (await `flush()` for it). */

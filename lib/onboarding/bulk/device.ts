@@ -4,14 +4,18 @@ import type { AwsOperation } from '../types';
 import { AMBIGUOUS, codeOf, type JobCall, messageOf } from './call';
 import { adoptCertificate, reconcileInflight } from './reconcile';
 import { rollbackDevice } from './rollback';
-import { deviceKey, type JobStore, StoreClosedError } from './store';
+import { deviceKey, type JobStore, StoreClosedError, type WriteOptions } from './store';
 import { type DeviceInput, type DeviceState, type DeviceStep, type JobSettings, STEP_LABELS } from './types';
 
 /**
  * One device of a bulk job through the onboarding table (lib/onboarding/steps.ts), in AWS's order:
  * CreateThing (+ AddThingToThingGroup), CreateCertificateFromCsr, AttachPolicy (the job's policy),
- * AttachThingPrincipal. Each step is journalled BEFORE its AWS call (`inflight`) and AFTER it (what it made,
- * `inflight` cleared); the certificate id and PEM are recorded the moment CreateCertificateFromCsr returns.
+ * AttachThingPrincipal. Each step is recorded BEFORE its AWS call (`inflight`: that step) and AFTER it (what it
+ * made); the certificate id and PEM are recorded the moment CreateCertificateFromCsr returns. `inflight` stays
+ * set from the pass's first call until the device is done or fails, so whatever a crash leaves of the records,
+ * a resume sees an in-flight step at or before every call that may have been made, and checks from there on
+ * (reconcile.ts). That is why only the pass's first call waits for its record to be durable: the records after
+ * it are `covered` (store.ts), and a device costs one wait for the database instead of one per call.
  * A device that fails is rolled back (lib/onboarding/bulk/rollback.ts) and keeps its reason.
  */
 
@@ -32,7 +36,7 @@ export interface DeviceContext {
 /** A device's record as it changes: `save` rewrites it whole (with its certificate PEM in the same write). */
 export interface DeviceRecord {
   readonly state: DeviceState;
-  save(patch: Partial<DeviceState>, extra?: { pem?: string | null }): void;
+  save(patch: Partial<DeviceState>, extra?: { pem?: string | null } & WriteOptions): void;
 }
 
 export function deviceRecord(store: JobStore, initial: DeviceState): DeviceRecord {
@@ -44,8 +48,9 @@ export function deviceRecord(store: JobStore, initial: DeviceState): DeviceRecor
     },
     save(patch, extra) {
       d = { ...d, ...patch };
-      if (extra?.pem !== undefined) store.commit({ states: [[key, d]], pems: [[key, extra.pem ?? undefined]] });
-      else store.putState(d);
+      const opts = { covered: extra?.covered === true };
+      if (extra?.pem !== undefined) store.commit({ states: [[key, d]], pems: [[key, extra.pem ?? undefined]] }, opts);
+      else store.putState(d, opts);
     },
   };
 }
@@ -56,9 +61,15 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
   const rec = deviceRecord(ctx.store, initial);
   const { aws, call } = ctx;
 
-  /** One step of the table: journalled before (in flight) and after (what it made). */
+  /**
+   * Whether a durable in-flight record already covers this pass's calls: from the first call on, `inflight` is
+   * only ever moved forward (never cleared) until the device ends, so later records need not be waited for.
+   */
+  let covered = false;
+  /** One step of the table: recorded before (in flight) and after (what it made, `inflight` still set). */
   const step = async <T>(name: DeviceStep, op: AwsOperation, fn: () => Promise<T>, after: (result: T) => void) => {
-    rec.save({ inflight: { step: name, at: ctx.now() } });
+    rec.save({ inflight: { step: name, at: ctx.now() } }, { covered });
+    covered = true;
     after(await call(op, fn));
   };
 
@@ -78,7 +89,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'thing',
         ONBOARDING_STEPS.thing.operation(thing),
         () => ONBOARDING_STEPS.thing.create(aws, thing),
-        (r) => rec.save({ thingCreated: true, thingArn: r.data.thingArn, inflight: undefined }),
+        (r) => rec.save({ thingCreated: true, thingArn: r.data.thingArn }, { covered }),
       );
     }
     if (input.thingGroupName && !rec.state.groupAdded) {
@@ -88,7 +99,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'group',
         ONBOARDING_STEPS.group.operation(group),
         () => ONBOARDING_STEPS.group.create(aws, group),
-        () => rec.save({ groupAdded: true, inflight: undefined }),
+        () => rec.save({ groupAdded: true }, { covered }),
       );
     }
     if (!rec.state.certificateId) {
@@ -102,8 +113,8 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
           ({ data: c }) =>
             // Recorded the moment it returns, with its PEM, in one write.
             rec.save(
-              { certificateId: c.certificateId, certificateArn: c.certificateArn, inflight: undefined },
-              { pem: c.certificatePem },
+              { certificateId: c.certificateId, certificateArn: c.certificateArn },
+              { pem: c.certificatePem, covered },
             ),
         );
       } catch (err) {
@@ -120,7 +131,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'attach-policy',
         ONBOARDING_STEPS['attach-policy'].operation(attach),
         () => ONBOARDING_STEPS['attach-policy'].create(aws, attach),
-        () => rec.save({ policyAttached: true, inflight: undefined }),
+        () => rec.save({ policyAttached: true }, { covered }),
       );
     }
     if (!rec.state.principalAttached) {
@@ -130,7 +141,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'attach-thing',
         ONBOARDING_STEPS['attach-thing'].operation(attach),
         () => ONBOARDING_STEPS['attach-thing'].create(aws, attach),
-        () => rec.save({ principalAttached: true, inflight: undefined }),
+        () => rec.save({ principalAttached: true }, { covered }),
       );
     }
     rec.save({ status: 'done', inflight: undefined, error: undefined, finishedAt: ctx.now() });

@@ -5,52 +5,70 @@ import { deviceKey } from './store';
 import type { DeviceInput } from './types';
 
 /**
- * Resume after a restart: a device whose last record is a call in flight is reconciled by asking AWS about
- * that call only: DescribeThing (thing), the certificates created since the call whose public key is the
- * CSR's (certificate), ListAttachedPolicies (policy), ListThingPrincipals (principal). Nothing is made twice.
+ * Resume after a restart. A device's `inflight` names the first step whose call may have been made without its
+ * outcome recorded; the steps after it may have been made too (device.ts waits for the first in-flight record of
+ * a pass only). Steps run strictly in order, so the resume asks AWS about each step from there on and stops at
+ * the first that did not happen: DescribeThing (thing), the certificates created since the call whose public
+ * key is the CSR's (certificate: one scan for the whole job, reconcileCertificates, before any device runs),
+ * ListAttachedPolicies (policy), ListThingPrincipals (principal). Nothing is made twice.
  */
 
 type FoundCertificate = { certificateId: string; certificateArn: string; certificatePem: string };
 
-/** Asks AWS whether the call the last process had in flight happened, and records the answer. */
+/** The device steps in the order a device makes them (and a resume checks them). */
+const STEP_ORDER = ['thing', 'group', 'certificate', 'attach-policy', 'attach-thing'] as const;
+type OrderedStep = (typeof STEP_ORDER)[number];
+
+/** Steps at or before CreateCertificateFromCsr: a device in flight there may have a certificate to find. */
+const UP_TO_CERTIFICATE: ReadonlySet<string> = new Set<OrderedStep>(['thing', 'group', 'certificate']);
+
+/** Asks AWS which of the calls the last process may have made happened, and records the answers. */
 export async function reconcileInflight(ctx: DeviceContext, rec: DeviceRecord, input: DeviceInput): Promise<void> {
+  const from = STEP_ORDER.indexOf(rec.state.inflight!.step as OrderedStep);
+  if (from >= 0) {
+    for (const step of STEP_ORDER.slice(from)) if (!(await happened(ctx, rec, input, step))) break;
+  }
+  rec.save({ inflight: undefined });
+}
+
+/** Whether the step's call happened (recorded, or found in AWS and recorded now). */
+async function happened(ctx: DeviceContext, rec: DeviceRecord, input: DeviceInput, step: OrderedStep) {
   const d = rec.state;
   const { aws, call } = ctx;
-  switch (d.inflight!.step) {
+  switch (step) {
     case 'thing': {
+      if (d.thingCreated) return true;
       const thing = await call('DescribeThing', () =>
         orIfNotFound(() => aws.describeThing(input.thingName), undefined),
       );
-      rec.save(
-        thing ? { thingCreated: true, thingArn: thing.arn ?? '', inflight: undefined } : { inflight: undefined },
-      );
-      return;
+      if (thing) rec.save({ thingCreated: true, thingArn: thing.arn ?? '' });
+      return thing !== undefined;
     }
+    case 'group':
+      // AddThingToThingGroup is idempotent: it is simply made again, and the steps after it are checked.
+      return true;
     case 'certificate':
-      await adoptCertificate(ctx, rec, input);
-      rec.save({ inflight: undefined });
-      return;
+      // reconcileCertificates looked for it before any device ran, and recorded what it found.
+      return d.certificateId !== undefined;
     case 'attach-policy': {
+      if (d.policyAttached) return true;
       const arn = d.certificateArn;
       const names = arn
         ? await call('ListAttachedPolicies', () => orIfNotFound(() => aws.listAttachedPolicies(arn), []))
         : [];
-      rec.save({ policyAttached: names.includes(ctx.policyName) || undefined, inflight: undefined });
-      return;
+      const attached = names.includes(ctx.policyName);
+      if (attached) rec.save({ policyAttached: true });
+      return attached;
     }
     case 'attach-thing': {
+      if (d.principalAttached) return true;
       const principals = await call('ListThingPrincipals', () =>
         orIfNotFound(() => aws.listThingPrincipals(input.thingName), []),
       );
-      rec.save({
-        principalAttached: (d.certificateArn !== undefined && principals.includes(d.certificateArn)) || undefined,
-        inflight: undefined,
-      });
-      return;
+      const attached = d.certificateArn !== undefined && principals.includes(d.certificateArn);
+      if (attached) rec.save({ principalAttached: true });
+      return attached;
     }
-    default:
-      // AddThingToThingGroup is idempotent: it is simply made again.
-      rec.save({ inflight: undefined });
   }
 }
 
@@ -69,14 +87,16 @@ export async function adoptCertificate(ctx: DeviceContext, rec: DeviceRecord, in
 }
 
 /**
- * After a restart, every device whose CreateCertificateFromCsr was in flight, in one scan of the newest
- * certificates: the ones found are recorded, the others were never made (their step runs again).
+ * After a restart, every device whose CreateCertificateFromCsr may have been made unrecorded (in flight at or
+ * before that step, no certificate recorded), in one scan of the newest certificates: the ones found are
+ * recorded (their in-flight step stays, for reconcileInflight to check the steps after it); the others were never
+ * made, and a device in flight at the certificate step itself is then settled (its step runs again).
  */
 export async function reconcileCertificates(ctx: Omit<DeviceContext, 'policyName'>, jobId: string): Promise<void> {
   const { store } = ctx;
   const waiting = store
     .states(jobId)
-    .filter((d) => d.status === 'running' && d.inflight?.step === 'certificate' && !d.certificateId);
+    .filter((d) => d.status === 'running' && d.inflight && UP_TO_CERTIFICATE.has(d.inflight.step) && !d.certificateId);
   if (!waiting.length) return;
   const found = await findCertificates(
     ctx,
@@ -90,12 +110,10 @@ export async function reconcileCertificates(ctx: Omit<DeviceContext, 'policyName
     const cert = found.get(d.index);
     if (cert) {
       store.commit({
-        states: [
-          [key, { ...d, certificateId: cert.certificateId, certificateArn: cert.certificateArn, inflight: undefined }],
-        ],
+        states: [[key, { ...d, certificateId: cert.certificateId, certificateArn: cert.certificateArn }]],
         pems: [[key, cert.certificatePem]],
       });
-    } else {
+    } else if (d.inflight!.step === 'certificate') {
       store.putState({ ...d, inflight: undefined });
     }
   }

@@ -185,9 +185,10 @@ describe('bulk job runner against the local IoT Core', () => {
 
     // A new process: everything it knows comes from the database.
     store = await openStore(database);
+    // The records after a device's first call are not waited for, so its durable in-flight step may be earlier.
     const inflight = store.states(job.id).filter((d) => d.inflight);
     assert.ok(
-      inflight.some((d) => d.inflight!.step === 'certificate'),
+      inflight.some((d) => ['thing', 'certificate'].includes(d.inflight!.step) && !d.certificateId),
       'the crash left a certificate call unrecorded',
     );
     runner = runnerOn(store, aws);
@@ -202,6 +203,62 @@ describe('bulk job runner against the local IoT Core', () => {
     );
     const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
     assert.equal(made.length, 12, 'exactly one certificate per device: the unrecorded one was found, not made again');
+    await store.flush();
+    store.close();
+  });
+
+  it("a crash that loses every record after the devices' first calls: the resume asks AWS about each later step and makes nothing twice", async () => {
+    const before = new Set(await allCertificateIds(t.iot));
+    const devices = renamed('covered', 36, 8);
+    // A slow database (each commit 150 ms): the devices run ahead of their records, which only their first call
+    // waits for, so the crash below drops the records of calls that did happen.
+    const repo = bulkJobsRepository(database.db);
+    const slowRepo = {
+      ...repo,
+      commit: async (...args: Parameters<typeof repo.commit>) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return repo.commit(...args);
+      },
+    };
+    let store = await DatabaseJobStore.open(slowRepo);
+    let attached = 0;
+    let runner: JobRunner;
+    const crashing: OnboardingAws = {
+      ...aws,
+      attachPolicy: async (...args) => {
+        const r = await aws.attachPolicy(...args);
+        if (++attached === 4) runner.kill();
+        return r;
+      },
+    };
+    runner = runnerOn(store, crashing);
+    const job = newJob(runner, devices, { concurrency: 4 });
+    await store.flush();
+    runner.start(job.id);
+    await runner.idle(job.id);
+
+    store = await openStore(database);
+    const recorded = store.states(job.id).filter((d) => d.certificateId).length;
+    const inAws = (await allCertificateIds(t.iot)).filter((id) => !before.has(id)).length;
+    assert.ok(inAws >= 4, 'four certificates had their policy attached before the crash');
+    assert.ok(recorded < inAws, `the crash lost certificates' records (${recorded} recorded, ${inAws} in AWS)`);
+    assert.ok(
+      store.states(job.id).some((d) => d.inflight?.step === 'thing' && !d.certificateId),
+      'some device is recorded as in flight at CreateThing only',
+    );
+
+    runner = runnerOn(store, aws);
+    assert.deepEqual(runner.resumeAll(), [job.id]);
+    await runner.idle(job.id);
+    assert.equal(runner.view(job.id)!.counts.done, 8);
+    await assertFleetExact(
+      t.iot,
+      'covered-',
+      devices.map((d) => d.thingName),
+      policyName,
+    );
+    const made = (await allCertificateIds(t.iot)).filter((id) => !before.has(id));
+    assert.equal(made.length, 8, 'exactly one certificate per device: the unrecorded ones were found, not made again');
     await store.flush();
     store.close();
   });

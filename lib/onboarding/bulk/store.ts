@@ -6,8 +6,8 @@ import type { DeviceInput, DeviceState, JobRecord } from './types';
  * `pems` (each device's certificate PEM, written once, with the certificate id). Records are replaced whole,
  * never mutated. Reads and writes are synchronous (the runner's scheduling depends on it); a store makes its
  * writes durable in order, and every AWS call of the runner waits until the writes before it are durable
- * (lib/db/job-store.ts: DatabaseJobStore and flushBeforeEachCall), so a resume starts from exactly what was
- * recorded.
+ * (lib/db/job-store.ts: DatabaseJobStore and flushBeforeEachCall), except writes marked `covered`: a resume
+ * starts from what was recorded and checks every call that record leaves open (lib/onboarding/bulk/reconcile.ts).
  */
 export interface JobRecords {
   jobs: JobRecord;
@@ -19,12 +19,21 @@ export interface JobRecords {
 /** Rows to write in one transaction; a value of undefined deletes the row. */
 export type JobCommit = { [N in keyof JobRecords]?: [key: string, value: JobRecords[N] | undefined][] };
 
+export interface WriteOptions {
+  /**
+   * The runner's AWS calls need not wait for this write to be durable: an earlier write that they did wait for
+   * (the device's first in-flight record of its pass) already makes a resume check every step from there on
+   * (lib/onboarding/bulk/device.ts). Covered writes still become durable in order, before any later write.
+   */
+  covered?: boolean;
+}
+
 /** The store's public surface: what the runner (and its device, rollback and reconcile steps) call. */
 export interface JobStore {
   /** Writes one transaction: visible at once, durable in order. Throws StoreClosedError once closed. */
-  commit(puts: JobCommit): void;
+  commit(puts: JobCommit, opts?: WriteOptions): void;
   putJob(job: JobRecord): void;
-  putState(state: DeviceState): void;
+  putState(state: DeviceState, opts?: WriteOptions): void;
   job(id: string): JobRecord | undefined;
   /** Newest first. */
   jobs(): JobRecord[];

@@ -125,9 +125,9 @@ export const STEP_LABELS: Readonly<Record<DeviceStep, string>> = {
 };
 
 /**
- * A device's progress, journalled before and after every AWS call: `inflight` is written before a call and
- * cleared (with what the call made) after it, so a restart knows exactly which call may or may not have
- * happened and asks AWS about that one only.
+ * A device's progress, recorded before and after every AWS call: `inflight` names the step whose call is about
+ * to be made, moves forward with each step and is cleared when the device ends, so a restart knows from which
+ * call on it must ask AWS what happened (lib/onboarding/bulk/reconcile.ts).
  */
 export interface DeviceState {
   jobId: string;
