@@ -9,10 +9,12 @@ import {
 
 import { makeCa, makeCertificate } from '../../emulator/pki/fixtures';
 import { pointDashboardAt, startTestEmulator, type TestEmulator } from '../../emulator/test/harness';
-import { describeCertificate, issuerKind } from './certificates';
+import { describeCertificate, issuerKind } from '../aws/certificates';
 
 /**
- * The issuer label follows what DescribeCertificate answers for each kind of certificate, as AWS answers it:
+ * The issuer label (lib/aws/certificates.ts) follows what DescribeCertificate answers for each kind of certificate,
+ * as AWS answers it (the certificates are made with the raw SDK here, outside lib/aws, because no dashboard
+ * function registers an SNI_ONLY certificate this way):
  * AWS-issued (DEFAULT, no caCertificateId), signed by a registered CA (its id), registered without a CA
  * (SNI_ONLY, no caCertificateId).
  */
