@@ -1,4 +1,5 @@
 import { orIfNotFound } from '../../aws/call';
+import { ONBOARDING_STEP_IDS, type OnboardingStepId } from '../types';
 import { certificateHasKey, csrPublicKey } from './csr-match';
 import type { DeviceContext, DeviceRecord } from './device';
 import { deviceKey } from './store';
@@ -15,12 +16,12 @@ import type { DeviceInput } from './types';
 
 type FoundCertificate = { certificateId: string; certificateArn: string; certificatePem: string };
 
-/** The device steps in the order a device makes them (and a resume checks them). */
-const STEP_ORDER = ['thing', 'group', 'certificate', 'attach-policy', 'attach-thing'] as const;
-type OrderedStep = (typeof STEP_ORDER)[number];
+/** A bulk device's steps in the order it makes them (and a resume checks them): the table's, without `policy`. */
+type OrderedStep = Exclude<OnboardingStepId, 'policy'>;
+const STEP_ORDER = ONBOARDING_STEP_IDS.filter((s): s is OrderedStep => s !== 'policy');
 
 /** Steps at or before CreateCertificateFromCsr: a device in flight there may have a certificate to find. */
-const UP_TO_CERTIFICATE: ReadonlySet<string> = new Set<OrderedStep>(['thing', 'group', 'certificate']);
+const UP_TO_CERTIFICATE: ReadonlySet<string> = new Set(STEP_ORDER.slice(0, STEP_ORDER.indexOf('certificate') + 1));
 
 /** Asks AWS which of the calls the last process may have made happened, and records the answers. */
 export async function reconcileInflight(ctx: DeviceContext, rec: DeviceRecord, input: DeviceInput): Promise<void> {
