@@ -36,7 +36,7 @@ export function subscriptionEvent(
 /**
  * Lifecycle events leave after the turn that made them: a connection's CONNACK (or its socket's close
  * after DISCONNECT) goes out first, and serialising the event, routing it and what listeners do with it
- * (fleet indexing's connectivity commit) follow right after, before the broker reads anything more.
+ * (fleet indexing's connectivity) follow right after, before the broker reads anything more.
  * Events keep their order; each carries the timestamp and reason of the moment it happened.
  * {@link drain} publishes what waits and every later event at once (a closing broker).
  */
