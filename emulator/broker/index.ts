@@ -11,7 +11,7 @@ import { AuthorizationEpoch, principalActive, type Session } from './authorizati
 import { claimCutOff, deliverToConnection } from './direct';
 import type { BrokerBus } from './bus-impl';
 import { deliverQoS0Through } from './delivery';
-import { connectedEvent, disconnectedEvent, subscriptionEvent } from './events';
+import { connectedEvent, disconnectedEvent, LifecycleEvents, subscriptionEvent } from './events';
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
 import { type Markable, markMalformedFilter, markMalformedPublish } from './malformed';
@@ -137,12 +137,14 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     sessionIdentifier: session.sessionIdentifier,
     principalIdentifier: session.kind === 'device' ? session.certificateId : session.accessKeyId,
   });
-  const publishEvent = (topic: string, body: unknown) => {
-    opts.bus.publish(topic, JSON.stringify(body), { qos: 1 }).catch(() => {});
-  };
+  const lifecycle = new LifecycleEvents((topic, payload) => {
+    opts.bus.publish(topic, payload, { qos: 1 }).catch(() => {});
+  });
+  const publishEvent = (topic: string, body: unknown) => lifecycle.push(topic, body);
 
   // 'client' fires when the connection is registered (authenticated, before CONNACK), so a client that
-  // disconnects at once still has its connected event published before the disconnected one.
+  // disconnects at once still has its connected event before the disconnected one (LifecycleEvents keeps
+  // their order and publishes them once the CONNACK, or the closed socket, is out).
   aedes.on('client', (client) => {
     const session = sessionOf(client);
     if (!session) return;
@@ -256,6 +258,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
       epoch.stop();
       expiry.close();
       await transports.close();
+      lifecycle.drain();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       journal.close();
     },

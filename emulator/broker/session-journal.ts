@@ -10,6 +10,12 @@ import type { Aedes } from 'aedes';
  *
  * Only sessions that outlive their connection reach the persistence (aedes stores subscriptions and
  * queues messages for those alone), so clean sessions cost nothing here.
+ *
+ * aedes asks for a client's queued messages on every connect (and at the end of a session), and the
+ * in-memory persistence answers with a new stream each time, which aedes pipes through a stream of its
+ * own: for the clean sessions that make most connections, all for an empty queue. Messages queued per
+ * client are counted here as they are queued and cleared, and an empty queue is answered with an empty
+ * list (aedes's pipeline takes any iterable).
  */
 interface SubRecord {
   topic: string;
@@ -50,7 +56,7 @@ type Op =
   | { op: 'exp'; c: string; at?: number; i?: number };
 
 type Persistence = Record<string, (...args: never[]) => Promise<unknown>> & {
-  outgoingStream(client: { id: string }): AsyncIterable<unknown>;
+  outgoingStream(client: { id: string }): Iterable<unknown> | AsyncIterable<unknown>;
 };
 
 /** Buffers inside properties (correlation data) survive JSON as `{type: 'Buffer', data}`. */
@@ -66,6 +72,11 @@ const COMPACT_AFTER_LINES = 100_000;
 
 export class SessionJournal {
   readonly sessions = new Map<string, StoredSession>();
+  /**
+   * Messages in aedes's queue per client id: counted up when a message is queued (the persistence queues
+   * it at once) and down once a clear is confirmed, so it is never below the queue's length.
+   */
+  private readonly queued = new Map<string, number>();
   private pending: string[] = [];
   private flushScheduled = false;
   private linesSinceCompaction = 0;
@@ -90,6 +101,8 @@ export class SessionJournal {
     type C = { id: string };
     type Sub = { clientId: string };
     type Pkt = StoredPacket & { payload: Buffer | string };
+    const outgoingStream = this.persistence.outgoingStream.bind(this.persistence);
+    this.persistence.outgoingStream = (client) => (this.queued.get(client.id) ? outgoingStream(client) : []);
     p.addSubscriptions = async (client, subs) => {
       await this.original.addSubscriptions!(client, subs);
       const s = (subs as SubRecord[]).map(({ topic, qos, rh, rap, nl }) => ({ topic, qos, rh, rap, nl }));
@@ -104,14 +117,16 @@ export class SessionJournal {
       if (this.sessions.has((client as C).id)) this.record({ op: 'clean', c: (client as C).id });
     };
     p.outgoingEnqueue = async (sub, packet) => {
+      this.countQueued((sub as Sub).clientId, 1);
       await this.original.outgoingEnqueue!(sub, packet);
       this.record({ op: 'enq', c: [(sub as Sub).clientId], p: stored(packet as Pkt) });
     };
     // Every QoS 1 PUBLISH passes here, mostly with no offline session to queue it for: then nothing is
     // recorded and no promise is added to aedes's own.
     p.outgoingEnqueueCombi = (subs, packet) => {
-      const queued = this.original.outgoingEnqueueCombi!(subs, packet);
       const ids = (subs as Sub[]).map((s) => s.clientId);
+      for (const id of ids) this.countQueued(id, 1);
+      const queued = this.original.outgoingEnqueueCombi!(subs, packet);
       if (ids.length === 0) return queued;
       return queued.then(() => this.record({ op: 'enq', c: ids, p: stored(packet as Pkt) }));
     };
@@ -123,9 +138,16 @@ export class SessionJournal {
     p.outgoingClearMessageId = async (client, packet) => {
       const out = await this.original.outgoingClearMessageId!(client, packet);
       const id = (client as C).id;
+      if (out) this.countQueued(id, -1);
       if (out && this.sessions.has(id)) this.record({ op: 'clr', c: id, m: (packet as Pkt).messageId });
       return out;
     };
+  }
+
+  private countQueued(clientId: string, by: number) {
+    const n = (this.queued.get(clientId) ?? 0) + by;
+    if (n > 0) this.queued.set(clientId, n);
+    else this.queued.delete(clientId);
   }
 
   /** Records when a session ends if its client stays away (undefined: connected) and its interval. */
@@ -198,6 +220,7 @@ export class SessionJournal {
     for (const [id, s] of this.sessions) {
       if (s.subs.size) await this.original.addSubscriptions!({ id }, [...s.subs.values()]);
       for (const packet of s.queue) {
+        this.countQueued(id, 1);
         await this.original.outgoingEnqueue!(
           { clientId: id },
           { ...packet, payload: Buffer.from(packet.payload, 'base64') },
