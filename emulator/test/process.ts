@@ -17,7 +17,13 @@ export interface EmulatorProcess {
 export function spawnEmulator(env: Record<string, string>): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'emulator/main.ts')], {
     cwd: root,
-    env: { ...process.env, IOT_EMULATOR_HTTP_PORT: '0', IOT_EMULATOR_MQTT_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      IOT_EMULATOR_HTTP_PORT: '0',
+      IOT_EMULATOR_MQTT_PORT: '0',
+      IOT_EMULATOR_CREDENTIALS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
