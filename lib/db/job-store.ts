@@ -9,8 +9,8 @@ import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs'
  * holds is in memory, and every write is applied in memory at once and queued for the database, where a single
  * writer commits the queue in order, one transaction per batch (so a burst of small writes costs one round trip).
  *
- * `flush()` resolves when everything written so far is committed; `ready()` when every write not marked `covered`
- * is (and the store is still open). The runner's "recorded before each AWS call" guarantee holds when every AWS
+ * `flush()` resolves when everything written so far is committed; `ready()` when every write but the `deferred`
+ * ones is (and the store is still open): a deferred write waits, in memory, for its device's next write. The runner's "recorded before each AWS call" guarantee holds when every AWS
  * call waits for `ready()` first, which `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database
  * gone, lease lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
  * the job reads what was committed.
@@ -29,8 +29,8 @@ export class DatabaseJobStore implements JobStore {
   /** Writes made so far, and how many of them are committed: a flush waits for its own writes only. */
   private made = 0;
   private committed = 0;
-  /** The newest write (by count) not marked `covered`: what an AWS call waits for. */
-  private awaited = 0;
+  /** `deferred` writes per device key, in order: queued just before that device's next write, or at flush/close. */
+  private readonly deferred = new Map<string, JobCommit[]>();
   private waiters: { upTo: number; resolve: () => void }[] = [];
   private closed = false;
   private dropped = false;
@@ -97,13 +97,33 @@ export class DatabaseJobStore implements JobStore {
     apply(this.stateRecords, puts.states);
     apply(this.pemRecords, puts.pems);
     if (!any) return;
+    const keys = deviceKeysOf(puts);
+    if (opts.deferred && !puts.jobs?.length && keys.size === 1) {
+      const [key] = keys as Set<string>;
+      const waiting = this.deferred.get(key!);
+      if (waiting) waiting.push(puts);
+      else this.deferred.set(key!, [puts]);
+      return;
+    }
+    for (const key of keys) this.queueDeferred(key);
+    this.enqueue(puts);
+  }
+
+  private enqueue(puts: JobCommit): void {
     this.queue.push(puts);
     this.made++;
-    if (!opts.covered) this.awaited = this.made;
     // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
     // AWS call answered in the same turn go into one transaction.
     if (this.queue.length === 1)
       this.writing = this.writing.then(() => new Promise(setImmediate)).then(() => this.drain());
+  }
+
+  /** Queues the device's deferred writes (all of them without a key), in the order they were made. */
+  private queueDeferred(key?: string): void {
+    for (const k of key === undefined ? [...this.deferred.keys()] : [key]) {
+      for (const puts of this.deferred.get(k) ?? []) this.enqueue(puts);
+      this.deferred.delete(k);
+    }
   }
 
   putJob(job: JobRecord): void {
@@ -148,16 +168,17 @@ export class DatabaseJobStore implements JobStore {
    * rejects with the failure if one failed.
    */
   flush(): Promise<void> {
+    if (!this.dropped) this.queueDeferred();
     return this.committedUpTo(this.made);
   }
 
   /**
-   * Before an AWS call: every write so far that is not `covered` is committed (and so every write before it),
-   * and the store is still open. Else it throws, and the call must not be made (a store that was closed or
-   * crashed may have dropped the record of that call).
+   * Before an AWS call: every write so far is committed (but those `deferred`, which need not be), and the store
+   * is still open. Else it throws, and the call must not be made (a store that was closed or crashed may have
+   * dropped the record of that call).
    */
   async ready(): Promise<void> {
-    await this.committedUpTo(this.awaited);
+    await this.committedUpTo(this.made);
     if (this.closed) throw new StoreClosedError();
   }
 
@@ -169,6 +190,7 @@ export class DatabaseJobStore implements JobStore {
 
   /** No more writes; what was written is still committed (await `flush()` for it). */
   close(): void {
+    if (!this.closed && !this.dropped) this.queueDeferred();
     this.closed = true;
   }
 
@@ -177,6 +199,7 @@ export class DatabaseJobStore implements JobStore {
     this.closed = true;
     this.dropped = true;
     this.queue = [];
+    this.deferred.clear();
     this.wake(true);
   }
 
@@ -220,6 +243,13 @@ interface StoreOptions {
   leaseOwner?: string | undefined;
   /** Told once when a write fails and the store stops (the lease was lost, or the database is gone). */
   onFailure?: ((err: unknown) => void) | undefined;
+}
+
+/** The device keys a commit writes (states, inputs, PEMs). */
+function deviceKeysOf(puts: JobCommit): Set<string> {
+  const keys = new Set<string>();
+  for (const list of [puts.inputs, puts.states, puts.pems]) for (const [key] of list ?? []) keys.add(key);
+  return keys;
 }
 
 /** Several commits as one: the last value of each record wins, in the order the records were first written. */

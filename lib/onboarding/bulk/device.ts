@@ -15,7 +15,8 @@ import { type DeviceInput, type DeviceState, type DeviceStep, type JobSettings, 
  * set from the pass's first call until the device is done or fails, so whatever a crash leaves of the records,
  * a resume sees an in-flight step at or before every call that may have been made, and checks from there on
  * (reconcile.ts). That is why only the pass's first call waits for its record to be durable: the records after
- * it are `covered` (store.ts), and a device costs one wait for the database instead of one per call.
+ * it are `deferred` (store.ts) until the device ends, so a device costs the database one wait and two writes
+ * instead of a wait and a write per call.
  * A device that fails is rolled back (lib/onboarding/bulk/rollback.ts) and keeps its reason.
  */
 
@@ -48,7 +49,7 @@ export function deviceRecord(store: JobStore, initial: DeviceState): DeviceRecor
     },
     save(patch, extra) {
       d = { ...d, ...patch };
-      const opts = { covered: extra?.covered === true };
+      const opts = { deferred: extra?.deferred === true };
       if (extra?.pem !== undefined) store.commit({ states: [[key, d]], pems: [[key, extra.pem ?? undefined]] }, opts);
       else store.putState(d, opts);
     },
@@ -62,14 +63,14 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
   const { aws, call } = ctx;
 
   /**
-   * Whether a durable in-flight record already covers this pass's calls: from the first call on, `inflight` is
-   * only ever moved forward (never cleared) until the device ends, so later records need not be waited for.
+   * Whether this pass's first call was made (after its in-flight record was durable): from then on `inflight`
+   * only moves forward (never cleared) until the device ends, so the records until then can be deferred.
    */
-  let covered = false;
+  let deferred = false;
   /** One step of the table: recorded before (in flight) and after (what it made, `inflight` still set). */
   const step = async <T>(name: DeviceStep, op: AwsOperation, fn: () => Promise<T>, after: (result: T) => void) => {
-    rec.save({ inflight: { step: name, at: ctx.now() } }, { covered });
-    covered = true;
+    rec.save({ inflight: { step: name, at: ctx.now() } }, { deferred });
+    deferred = true;
     after(await call(op, fn));
   };
 
@@ -89,7 +90,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'thing',
         ONBOARDING_STEPS.thing.operation(thing),
         () => ONBOARDING_STEPS.thing.create(aws, thing),
-        (r) => rec.save({ thingCreated: true, thingArn: r.data.thingArn }, { covered }),
+        (r) => rec.save({ thingCreated: true, thingArn: r.data.thingArn }, { deferred }),
       );
     }
     if (input.thingGroupName && !rec.state.groupAdded) {
@@ -99,7 +100,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'group',
         ONBOARDING_STEPS.group.operation(group),
         () => ONBOARDING_STEPS.group.create(aws, group),
-        () => rec.save({ groupAdded: true }, { covered }),
+        () => rec.save({ groupAdded: true }, { deferred }),
       );
     }
     if (!rec.state.certificateId) {
@@ -114,7 +115,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
             // Recorded the moment it returns, with its PEM, in one write.
             rec.save(
               { certificateId: c.certificateId, certificateArn: c.certificateArn },
-              { pem: c.certificatePem, covered },
+              { pem: c.certificatePem, deferred },
             ),
         );
       } catch (err) {
@@ -131,7 +132,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'attach-policy',
         ONBOARDING_STEPS['attach-policy'].operation(attach),
         () => ONBOARDING_STEPS['attach-policy'].create(aws, attach),
-        () => rec.save({ policyAttached: true }, { covered }),
+        () => rec.save({ policyAttached: true }, { deferred }),
       );
     }
     if (!rec.state.principalAttached) {
@@ -141,7 +142,7 @@ export async function runDevice(ctx: DeviceContext, initial: DeviceState): Promi
         'attach-thing',
         ONBOARDING_STEPS['attach-thing'].operation(attach),
         () => ONBOARDING_STEPS['attach-thing'].create(aws, attach),
-        () => rec.save({ principalAttached: true }, { covered }),
+        () => rec.save({ principalAttached: true }, { deferred }),
       );
     }
     rec.save({ status: 'done', inflight: undefined, error: undefined, finishedAt: ctx.now() });

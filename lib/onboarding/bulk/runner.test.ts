@@ -209,7 +209,7 @@ describe('bulk job runner against the local IoT Core', () => {
 
   it("a crash that loses every record after the devices' first calls: the resume asks AWS about each later step and makes nothing twice", async () => {
     const before = new Set(await allCertificateIds(t.iot));
-    const devices = renamed('covered', 36, 8);
+    const devices = renamed('deferred', 36, 8);
     // A slow database (each commit 150 ms): the devices run ahead of their records, which only their first call
     // waits for, so the crash below drops the records of calls that did happen.
     const repo = bulkJobsRepository(database.db);
@@ -253,7 +253,7 @@ describe('bulk job runner against the local IoT Core', () => {
     assert.equal(runner.view(job.id)!.counts.done, 8);
     await assertFleetExact(
       t.iot,
-      'covered-',
+      'deferred-',
       devices.map((d) => d.thingName),
       policyName,
     );

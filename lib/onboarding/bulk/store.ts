@@ -6,7 +6,7 @@ import type { DeviceInput, DeviceState, JobRecord } from './types';
  * `pems` (each device's certificate PEM, written once, with the certificate id). Records are replaced whole,
  * never mutated. Reads and writes are synchronous (the runner's scheduling depends on it); a store makes its
  * writes durable in order, and every AWS call of the runner waits until the writes before it are durable
- * (lib/db/job-store.ts: DatabaseJobStore and flushBeforeEachCall), except writes marked `covered`: a resume
+ * (lib/db/job-store.ts: DatabaseJobStore and flushBeforeEachCall), except writes marked `deferred`: a resume
  * starts from what was recorded and checks every call that record leaves open (lib/onboarding/bulk/reconcile.ts).
  */
 export interface JobRecords {
@@ -21,11 +21,12 @@ export type JobCommit = { [N in keyof JobRecords]?: [key: string, value: JobReco
 
 export interface WriteOptions {
   /**
-   * The runner's AWS calls need not wait for this write to be durable: an earlier write that they did wait for
-   * (the device's first in-flight record of its pass) already makes a resume check every step from there on
-   * (lib/onboarding/bulk/device.ts). Covered writes still become durable in order, before any later write.
+   * A device's record that a resume can do without: an earlier durable write (its first in-flight record of the
+   * pass) already makes a resume ask AWS about every step from there on (lib/onboarding/bulk/device.ts). It is
+   * visible at once, and becomes durable with the same device's next write (records are rewritten whole, so that
+   * write carries it) or when the store is flushed or closed; no AWS call waits for it.
    */
-  covered?: boolean;
+  deferred?: boolean;
 }
 
 /** The store's public surface: what the runner (and its device, rollback and reconcile steps) call. */
