@@ -10,9 +10,10 @@ import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs'
  * writer commits the queue in order, one transaction per batch (so a burst of small writes costs one round trip).
  *
  * `flush()` resolves when everything written so far is committed; `ready()` when every write but the `deferred`
- * ones is (and the store is still open): a deferred write waits, in memory, for its device's next write. The runner's "recorded before each AWS call" guarantee holds when every AWS
- * call waits for `ready()` first, which `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database
- * gone, lease lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
+ * ones is (and the store is still open): a deferred write waits, in memory, for its device's next write. The
+ * runner's "recorded before each AWS call" guarantee holds when every AWS call waits for `ready()` first, which
+ * `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database gone, lease
+ * lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
  * the job reads what was committed.
  *
  * One store per job set. Several dashboard instances share jobs through leases: each instance keeps one store
@@ -120,6 +121,7 @@ export class DatabaseJobStore implements JobStore {
 
   /** Queues the device's deferred writes (all of them without a key), in the order they were made. */
   private queueDeferred(key?: string): void {
+    if (this.failure || this.dropped) return;
     for (const k of key === undefined ? [...this.deferred.keys()] : [key]) {
       for (const puts of this.deferred.get(k) ?? []) this.enqueue(puts);
       this.deferred.delete(k);
@@ -168,7 +170,7 @@ export class DatabaseJobStore implements JobStore {
    * rejects with the failure if one failed.
    */
   flush(): Promise<void> {
-    if (!this.dropped) this.queueDeferred();
+    this.queueDeferred();
     return this.committedUpTo(this.made);
   }
 
@@ -190,7 +192,7 @@ export class DatabaseJobStore implements JobStore {
 
   /** No more writes; what was written is still committed (await `flush()` for it). */
   close(): void {
-    if (!this.closed && !this.dropped) this.queueDeferred();
+    if (!this.closed) this.queueDeferred();
     this.closed = true;
   }
 
