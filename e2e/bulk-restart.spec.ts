@@ -54,7 +54,9 @@ const startDashboard = (dataDir: string) => startOwnDashboard({ DASHBOARD_DATA_D
 test.describe('bulk onboarding across a server restart', () => {
   // The page keeps polling the server this spec kills on purpose.
   test.use({
-    expectedPageErrors: [/net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|INCOMPLETE_CHUNKED_ENCODING|EMPTY_RESPONSE)/],
+    expectedPageErrors: [
+      /net::ERR_(CONNECTION_REFUSED|CONNECTION_RESET|INCOMPLETE_CHUNKED_ENCODING|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED)/,
+    ],
   });
 
   test.setTimeout(180_000);
