@@ -190,6 +190,14 @@ export class DatabaseJobStore implements JobStore {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Resolves once no commit is in progress. After a crash the commit it caught half-way may still land (the
+   * database has the statement); whoever reads the job next waits for this, as a dead process writes nothing later.
+   */
+  settled(): Promise<void> {
+    return this.writing.catch(() => undefined);
+  }
+
   /** No more writes; what was written is still committed (await `flush()` for it). */
   close(): void {
     if (!this.closed) this.queueDeferred();

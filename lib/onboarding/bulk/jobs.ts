@@ -66,6 +66,8 @@ export class BulkJobs {
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly held = new Map<string, HeldJob>();
+  /** Per job this instance lost: resolves once the commit its store had in progress has landed or failed. */
+  private readonly settling = new Map<string, Promise<void>>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private scanning: Promise<string[]> | undefined;
@@ -204,8 +206,6 @@ export class BulkJobs {
     });
   }
 
-  // ------------------------------------------------------------------ reads
-
   async view(jobId: string): Promise<JobView | undefined> {
     const h = this.held.get(jobId);
     if (h) return h.runner.view(jobId);
@@ -285,6 +285,8 @@ export class BulkJobs {
   }
 
   private async adopt(jobId: string, claimedAt: number): Promise<HeldJob> {
+    // Taken back after this instance lost it: read it only once the old store's last commit is in or refused.
+    await this.settling.get(jobId);
     const h = await HeldJob.open(jobId, {
       repo: this.repo,
       aws: this.o.aws,
@@ -306,6 +308,7 @@ export class BulkJobs {
     if (h.lost) return;
     h.lost = true;
     h.runner.kill();
+    this.settling.set(h.jobId, h.store.settled());
     this.drop(h);
     if (!this.stopped) this.log(`bulk job ${h.jobId}: this instance stopped working it (${messageOf(reason)})`);
   }
@@ -357,8 +360,6 @@ export class BulkJobs {
     this.stopped = true;
     for (const t of this.timers.splice(0)) clearInterval(t);
   }
-
-  // ------------------------------------------------------------------ helpers
 
   /** One request or lease step per job at a time, in order. */
   private serial<T>(jobId: string, fn: () => Promise<T>): Promise<T> {

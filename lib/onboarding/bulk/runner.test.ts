@@ -228,14 +228,11 @@ describe('bulk job runner against the local IoT Core', () => {
     // Only a device's first record is waited for; the rest wait in memory for its end (deferred), and a slow
     // database (each commit 150 ms) keeps even those ends from landing, so the crash drops records of calls made.
     const repo = bulkJobsRepository(database.db);
-    const landing = new Set<Promise<unknown>>();
     const slowRepo = {
       ...repo,
-      commit: (...args: Parameters<typeof repo.commit>) => {
-        const write = new Promise((r) => setTimeout(r, 150)).then(() => repo.commit(...args));
-        landing.add(write);
-        void write.finally(() => landing.delete(write)).catch(() => undefined);
-        return write;
+      commit: async (...args: Parameters<typeof repo.commit>) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return repo.commit(...args);
       },
     };
     let store = await DatabaseJobStore.open(slowRepo);
@@ -256,7 +253,7 @@ describe('bulk job runner against the local IoT Core', () => {
     await runner.idle(job.id);
     // A dead process writes nothing more: the commit the crash caught half-way lands (or not) before the new
     // process reads the database, never after.
-    await Promise.allSettled([...landing]);
+    await store.settled();
 
     store = await openStore(database);
     const recorded = store.states(job.id).filter((d) => d.certificateId).length;
