@@ -103,8 +103,9 @@ for (const driver of testDrivers) {
 
     const slow = { concurrency: 4, rates: { CreateThing: 15, CreateCertificateFromCsr: 15 } };
 
-    it('the instance running a job dies; the other takes it over when the lease expires and finishes every device exactly once', async () => {
-      const devices = await makeInputs(`died-${driver.name}`, 36);
+    /** Two instances, one on each connection; a 36-device job started on the first and a third done. */
+    const runningOnA = async (prefix: string) => {
+      const devices = await makeInputs(`${prefix}-${driver.name}`, 36);
       const certificatesBefore = new Set(await allCertificateIds(t.iot));
       const a = instance(database, 'instance-a');
       const b = instance(second, 'instance-b');
@@ -112,8 +113,13 @@ for (const driver of testDrivers) {
       await b.start();
       const job = await newJob(a, devices, slow);
       await a.startJob(job.id, by);
-      assert.ok(a.holds(job.id) && !b.holds(job.id));
       await until('a third of the job is done', async () => ((await a.view(job.id))?.counts.done ?? 0) >= 12);
+      return { devices, certificatesBefore, a, b, job };
+    };
+
+    it('the instance running a job dies; the other takes it over when the lease expires and finishes every device exactly once', async () => {
+      const { devices, certificatesBefore, a, b, job } = await runningOnA('died');
+      assert.ok(a.holds(job.id) && !b.holds(job.id));
       a.crash();
       assert.ok(((await b.view(job.id))?.counts.done ?? 0) < devices.length, 'killed mid-job');
 
@@ -142,15 +148,7 @@ for (const driver of testDrivers) {
     });
 
     it('an instance shut down gracefully (SIGTERM) commits, releases the lease at once, and the other carries on without waiting for it to expire', async () => {
-      const devices = await makeInputs(`stopped-${driver.name}`, 36);
-      const certificatesBefore = new Set(await allCertificateIds(t.iot));
-      const a = instance(database, 'instance-a');
-      const b = instance(second, 'instance-b');
-      await a.start();
-      await b.start();
-      const job = await newJob(a, devices, slow);
-      await a.startJob(job.id, by);
-      await until('a third of the job is done', async () => ((await a.view(job.id))?.counts.done ?? 0) >= 12);
+      const { devices, certificatesBefore, a, b, job } = await runningOnA('stopped');
 
       await a.stop();
       const stoppedAt = Date.now();
