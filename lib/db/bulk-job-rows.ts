@@ -59,6 +59,12 @@ export function toJob(row: Selectable<BulkJobsTable>): JobRecord {
 
 /** The device state's columns (what queries filter on) and the rest as `progress`. */
 export function stateColumns(s: DeviceState) {
+  const { progress, ...columns } = stateFields(s);
+  return { ...columns, progress: JSON.stringify(progress) };
+}
+
+/** stateColumns with `progress` still an object (for a row sent inside a JSON parameter). */
+export function stateFields(s: DeviceState) {
   const {
     jobId: _jobId,
     index: _index,
@@ -81,7 +87,7 @@ export function stateColumns(s: DeviceState) {
     runs,
     started_at: date(startedAt),
     finished_at: date(finishedAt),
-    progress: JSON.stringify(defined(progress)),
+    progress: defined(progress),
   };
 }
 

@@ -11,7 +11,7 @@ import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from '../onboarding/bulk/te
 import { DEFAULT_JOB_SETTINGS, type DeviceInput, type JobRecord } from '../onboarding/bulk/types';
 import { bulkJobsRepository, deviceKey, LeaseLostError } from './bulk-jobs';
 import type { Database } from './database';
-import { DatabaseJobStore, flushBeforeEachCall } from './job-store';
+import { DatabaseJobStore } from './job-store';
 import { testDrivers } from './testing/drivers';
 import { allCertificateIds, thingNamesWithPrefix } from '../../emulator/test/inventory';
 
@@ -188,7 +188,7 @@ for (const driver of testDrivers) {
             return r;
           },
         };
-        runner = new JobRunner({ store, aws: flushBeforeEachCall(crashing, store) });
+        runner = new JobRunner({ store, aws: crashing, beforeCall: (key) => store.ready(key) });
         const created = runner.createJob({
           name: 'db crash',
           policyName,
@@ -211,7 +211,7 @@ for (const driver of testDrivers) {
             .some((d) => ['thing', 'certificate'].includes(d.inflight?.step ?? '') && !d.certificateId),
           'the crash left a certificate call unrecorded',
         );
-        runner = new JobRunner({ store, aws: flushBeforeEachCall(aws, store) });
+        runner = new JobRunner({ store, aws, beforeCall: (key) => store.ready(key) });
         assert.deepEqual(runner.resumeAll(), [created.id]);
         await runner.idle(created.id);
         await store.flush();

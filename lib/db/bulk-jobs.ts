@@ -1,10 +1,19 @@
-import type { Insertable, Kysely, RawBuilder } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { sql } from 'kysely';
 
 import type { JobCommit } from '../onboarding/bulk/store';
 import type { DeviceInput, DeviceState, DeviceStatus, JobRecord } from '../onboarding/bulk/types';
 import { bulkJobLeases } from './bulk-job-leases';
-import { jobRow, parseDeviceKey, STATE_COLUMNS, stateColumns, toJob, toState, deviceKey } from './bulk-job-rows';
+import {
+  jobRow,
+  parseDeviceKey,
+  STATE_COLUMNS,
+  stateColumns,
+  stateFields,
+  toJob,
+  toState,
+  deviceKey,
+} from './bulk-job-rows';
 import type { BulkJobDevicesTable, DatabaseSchema } from './schema';
 
 export { deviceKey, parseDeviceKey } from './bulk-job-rows';
@@ -26,23 +35,22 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** One device's progress (and its PEM, when the same write records it) as a row of `progressUpdate`'s values. */
-function progressRow(key: string, state: DeviceState, pems: Map<string, string | undefined>): RawBuilder<unknown> {
+/** One device's progress (and its PEM, when the same write records it) as an element of `progressUpdate`'s list. */
+function progressRow(key: string, state: DeviceState, pems: Map<string, string | undefined>) {
   const { jobId, index } = parseDeviceKey(key);
-  const c = stateColumns(state);
   const pemSet = pems.has(key);
   const pem = pems.get(key) ?? null;
   pems.delete(key);
-  return sql`(${jobId}::text, ${index}::int, ${c.status}::text, ${c.inflight_step}::text, ${c.inflight_at}::timestamptz,
-    ${c.certificate_id}::text, ${c.certificate_arn}::text, ${c.runs}::int, ${c.started_at}::timestamptz,
-    ${c.finished_at}::timestamptz, ${c.progress}::jsonb, ${pemSet}::boolean, ${pem}::text)`;
+  return { job_id: jobId, position: index, ...stateFields(state), pem_set: pemSet, pem };
 }
 
 /**
- * One UPDATE of many devices' progress. With `fence`, it changes rows only while `owner` holds the job's lease,
- * and holds the job's row FOR SHARE until it commits, so a claim by another instance cannot slip in between.
+ * One UPDATE of many devices' progress, the rows passed as one JSON parameter (a fifth cheaper on PGlite than a
+ * VALUES list of thirteen parameters a row, and one parameter for node-postgres to serialise). With `fence`, it
+ * changes rows only while `owner` holds the job's lease, and holds the job's row FOR SHARE until it commits, so a
+ * claim by another instance cannot slip in between.
  */
-function progressUpdate(rows: RawBuilder<unknown>[], fence?: { jobId: string; owner: string }) {
+function progressUpdate(rows: ReturnType<typeof progressRow>[], fence?: { jobId: string; owner: string }) {
   const lease = fence
     ? sql`, (select id from bulk_jobs where id = ${fence.jobId} and lease_owner = ${fence.owner} for share) as lease`
     : sql``;
@@ -51,8 +59,9 @@ function progressUpdate(rows: RawBuilder<unknown>[], fence?: { jobId: string; ow
       certificate_id = v.certificate_id, certificate_arn = v.certificate_arn, runs = v.runs,
       started_at = v.started_at, finished_at = v.finished_at, progress = v.progress,
       certificate_pem = case when v.pem_set then v.pem else d.certificate_pem end
-    from (values ${sql.join(rows)}) as v(job_id, position, status, inflight_step, inflight_at, certificate_id,
-      certificate_arn, runs, started_at, finished_at, progress, pem_set, pem)${lease}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(job_id text, position int, status text,
+      inflight_step text, inflight_at timestamptz, certificate_id text, certificate_arn text, runs int,
+      started_at timestamptz, finished_at timestamptz, progress jsonb, pem_set boolean, pem text)${lease}
     where d.job_id = v.job_id and d.position = v.position${fence ? sql` and lease.id = v.job_id` : sql``}`;
 }
 
@@ -132,7 +141,7 @@ export function bulkJobsRepository(db: Kysely<DatabaseSchema>) {
 
     // Progress of existing devices, with the certificate PEM recorded alongside: one UPDATE for the batch.
     const pems = new Map((puts.pems ?? []).map(([k, v]) => [k, v]));
-    const updates: RawBuilder<unknown>[] = [];
+    const updates: ReturnType<typeof progressRow>[] = [];
     for (const [key, state] of states) {
       if (state) {
         updates.push(progressRow(key, state, pems));

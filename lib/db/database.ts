@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 import type { DatabaseConfig } from './config';
 import { migrationProvider } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
+import { PGliteWorker } from './pglite-worker';
 import type { DatabaseSchema } from './schema';
 
 /**
@@ -19,8 +19,8 @@ export interface Database {
   driver: DatabaseConfig['driver'];
   /** Names of the migrations this open applied (empty when the schema was current). */
   applied: string[];
-  /** The embedded engine (pglite driver only), e.g. to put a second Kysely on the same database. */
-  pglite?: PGlite;
+  /** The embedded engine on its thread (pglite driver only), e.g. to put a second Kysely on the same database. */
+  pglite?: PGliteWorker;
   close(): Promise<void>;
 }
 
@@ -92,7 +92,7 @@ function lockDataDir(dir: string): () => void {
 
 interface Opened {
   db: Kysely<DatabaseSchema>;
-  pglite?: PGlite;
+  pglite?: PGliteWorker;
   close: () => Promise<void>;
 }
 
@@ -104,14 +104,14 @@ async function openPGlite(dataDir: string): Promise<Opened> {
     unlock = lockDataDir(dataDir);
   }
   try {
-    return wrapPGlite(await PGlite.create(dataDir), unlock);
+    return wrapPGlite(await PGliteWorker.open({ dataDir }), unlock);
   } catch (err) {
     unlock();
     throw err;
   }
 }
 
-function wrapPGlite(pglite: PGlite, onClose: () => void = () => {}): Opened {
+function wrapPGlite(pglite: PGliteWorker, onClose: () => void = () => {}): Opened {
   const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -139,7 +139,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 }
 
 /** A Database on a PGlite instance made elsewhere (a test's copy of a template); closing it closes the instance. */
-export function openPGliteDatabase(pglite: PGlite): Promise<Database> {
+export function openPGliteDatabase(pglite: PGliteWorker): Promise<Database> {
   return migrated(wrapPGlite(pglite), 'pglite');
 }
 

@@ -1,5 +1,3 @@
-import type { OnboardingAws } from '../onboarding/aws';
-import { beforeEachCall } from '../onboarding/bulk/before-each-call';
 import { type JobCommit, type JobStore, StoreClosedError, type WriteOptions } from '../onboarding/bulk/store';
 import type { DeviceInput, DeviceState, JobRecord } from '../onboarding/bulk/types';
 import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs';
@@ -9,12 +7,13 @@ import { type BulkJobsRepository, deviceKey, parseDeviceKey } from './bulk-jobs'
  * holds is in memory, and every write is applied in memory at once and queued for the database, where a single
  * writer commits the queue in order, one transaction per batch (so a burst of small writes costs one round trip).
  *
- * `flush()` resolves when everything written so far is committed; `ready()` when every write but the `deferred`
- * ones is (and the store is still open): a deferred write waits, in memory, for its device's next write. The
- * runner's "recorded before each AWS call" guarantee holds when every AWS call waits for `ready()` first, which
- * `flushBeforeEachCall(aws, store)` does without a change to the runner. A write that fails (database gone, lease
- * lost) stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes
- * the job reads what was committed.
+ * `flush()` resolves when everything written so far is committed; `ready(device)` when every write of that
+ * device and of its job record is, but the `deferred` ones (and the store is still open): a deferred write waits,
+ * in memory, for its device's next write. The runner's "recorded before each AWS call" guarantee holds when every
+ * AWS call waits for `ready` first (the runner's `beforeCall`). A device's call does not wait for other devices'
+ * writes: a resume reconciles each device from its own records. A write that fails (database gone, lease lost)
+ * stops the store: later writes throw StoreClosedError, as after a crash, and whoever resumes the job reads what
+ * was committed.
  *
  * One store per job set. Several dashboard instances share jobs through leases: each instance keeps one store
  * per job it holds, opened with `leaseOwner`, so its writes are fenced (a write after another instance took the
@@ -30,6 +29,9 @@ export class DatabaseJobStore implements JobStore {
   /** Writes made so far, and how many of them are committed: a flush waits for its own writes only. */
   private made = 0;
   private committed = 0;
+  /** The number of the last write of each device key (pruned once committed), and of the last job record write. */
+  private readonly lastWriteOf = new Map<string, number>();
+  private lastJobWrite = 0;
   /** `deferred` writes per device key, in order: queued just before that device's next write, or at flush/close. */
   private readonly deferred = new Map<string, JobCommit[]>();
   private waiters: { upTo: number; resolve: () => void }[] = [];
@@ -113,6 +115,8 @@ export class DatabaseJobStore implements JobStore {
   private enqueue(puts: JobCommit): void {
     this.queue.push(puts);
     this.made++;
+    if (puts.jobs?.length) this.lastJobWrite = this.made;
+    for (const key of deviceKeysOf(puts)) this.lastWriteOf.set(key, this.made);
     // The drain starts after this turn of the event loop (setImmediate), so the writes of every device whose
     // AWS call answered in the same turn go into one transaction.
     if (this.queue.length === 1)
@@ -175,12 +179,15 @@ export class DatabaseJobStore implements JobStore {
   }
 
   /**
-   * Before an AWS call: every write so far is committed (but those `deferred`, which need not be), and the store
-   * is still open. Else it throws, and the call must not be made (a store that was closed or crashed may have
+   * Before an AWS call for the device `deviceKey`: its writes so far and the job records' are committed (but
+   * those `deferred`, which need not be), and the store is still open. Without a key (a job-wide call) every
+   * write so far is. Else it throws, and the call must not be made (a store that was closed or crashed may have
    * dropped the record of that call).
    */
-  async ready(): Promise<void> {
-    await this.committedUpTo(this.made);
+  async ready(deviceKey?: string): Promise<void> {
+    const upTo =
+      deviceKey === undefined ? this.made : Math.max(this.lastJobWrite, this.lastWriteOf.get(deviceKey) ?? 0);
+    await this.committedUpTo(upTo);
     if (this.closed) throw new StoreClosedError();
   }
 
@@ -227,6 +234,9 @@ export class DatabaseJobStore implements JobStore {
         await this.repo.commit(batch, { leaseOwner: this.opts.leaseOwner });
         this.committed = upTo;
         this.wake();
+        // Only the numbers of writes still uncommitted matter; pruned in bulk, so the cost per write stays flat.
+        if (this.lastWriteOf.size > 1024)
+          for (const [key, n] of this.lastWriteOf) if (n <= this.committed) this.lastWriteOf.delete(key);
       } catch (err) {
         this.failure = err;
         this.closed = true;
@@ -278,12 +288,4 @@ function merge(commits: JobCommit[]): JobCommit {
       .filter(([, m]) => m.size)
       .map(([name, m]) => [name, [...m]]),
   ) as JobCommit;
-}
-
-/**
- * The runner's AWS calls, each made only once everything the runner has recorded so far is committed: a call
- * in flight is in the database before the call leaves, as the journal store's write(2) guaranteed.
- */
-export function flushBeforeEachCall(aws: OnboardingAws, store: { ready(): Promise<void> }): OnboardingAws {
-  return beforeEachCall(aws, () => store.ready());
 }

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -12,11 +11,13 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+import type { PGliteQueryable } from './pglite-worker';
+
 /**
- * A Kysely dialect for PGlite (none is published for Kysely 0.28 that we could install). PGlite is one
- * PostgreSQL backend in this process: one session, so one connection. The driver hands that connection to one
+ * A Kysely dialect for PGlite (none is published for Kysely 0.28 that we could install), on its worker thread
+ * (lib/db/pglite-worker.ts). PGlite is one PostgreSQL backend: one session, so one connection. The driver hands that connection to one
  * caller at a time (a transaction keeps it until COMMIT), through a lock shared by every Kysely instance on the
- * same PGlite, so two instances cannot interleave statements inside each other's transactions.
+ * same database, so two instances cannot interleave statements inside each other's transactions.
  *
  * So, as with a pool of one on a server: inside a transaction, query through the transaction object only; a
  * query on the root Kysely instance there would wait for the transaction that waits for it.
@@ -33,15 +34,15 @@ class Lock {
   }
 }
 
-const locks = new WeakMap<PGlite, Lock>();
-const lockFor = (pg: PGlite) => {
+const locks = new WeakMap<PGliteQueryable, Lock>();
+const lockFor = (pg: PGliteQueryable) => {
   let lock = locks.get(pg);
   if (!lock) locks.set(pg, (lock = new Lock()));
   return lock;
 };
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteQueryable) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pg.query<R>(compiled.sql, [...compiled.parameters]);
@@ -61,12 +62,12 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
 
-  constructor(private readonly pg: PGlite) {
+  constructor(private readonly pg: PGliteQueryable) {
     this.connection = new PGliteConnection(pg);
   }
 
   async init(): Promise<void> {
-    await this.pg.waitReady;
+    // PGliteWorker.open resolves once the database is ready.
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -130,7 +131,7 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteQueryable) {}
 
   createAdapter() {
     return new PostgresAdapter();

@@ -1,10 +1,10 @@
 import { after } from 'node:test';
 
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 
 import { type Database, openDatabase, openPGliteDatabase } from '../database';
 import { PGliteDialect } from '../pglite-dialect';
+import { PGliteWorker } from '../pglite-worker';
 import type { DatabaseSchema } from '../schema';
 import { type PostgresServer, startPostgresServer } from './postgres-server';
 
@@ -44,7 +44,7 @@ function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     const database = await openDatabase({ driver: 'pglite', dataDir: 'memory://' });
     try {
-      return await database.pglite!.dumpDataDir('none');
+      return await database.pglite!.dumpDataDir();
     } finally {
       await database.close();
     }
@@ -57,14 +57,15 @@ function pgliteTemplate(): Promise<Blob> {
  * `npm start` would), loaded from the template: much faster than a fresh initdb.
  */
 export async function pgliteInDirectory(dataDir: string): Promise<void> {
-  const pglite = await PGlite.create(dataDir, { loadDataDir: await pgliteTemplate() });
+  const pglite = await PGliteWorker.open({ dataDir, loadDataDir: await pgliteTemplate() });
   await pglite.close();
 }
 
 export const testDrivers: readonly TestDriver[] = [
   {
     name: 'pglite',
-    open: async () => openPGliteDatabase(await PGlite.create({ loadDataDir: await pgliteTemplate() })),
+    open: async () =>
+      openPGliteDatabase(await PGliteWorker.open({ dataDir: 'memory://', loadDataDir: await pgliteTemplate() })),
     // PGlite lives in one process: a second "instance" is a second Kysely on the same PGlite.
     async openAnother(of) {
       if (!of.pglite) throw new Error('openAnother: not a PGlite database');

@@ -1,7 +1,6 @@
 import type { BulkJobsRepository } from '../../db/bulk-jobs';
 import { DatabaseJobStore } from '../../db/job-store';
 import type { OnboardingAws } from '../aws';
-import { beforeEachCall } from './before-each-call';
 import { emptyCounts } from './progress';
 import type { Clock } from './rate-limit';
 import { JobRunner } from './runner';
@@ -61,7 +60,8 @@ export class HeldJob {
     });
     const runner = new JobRunner({
       store,
-      aws: beforeEachCall(o.aws, () => held!.beforeCall()),
+      aws: o.aws,
+      beforeCall: (deviceKey) => held!.beforeCall(deviceKey),
       now: o.now,
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.random ? { random: o.random } : {}),
@@ -104,9 +104,9 @@ export class HeldJob {
     return this.renewing;
   }
 
-  /** Before each AWS call: the records before it are committed, and the lease is surely still ours. */
-  private async beforeCall(): Promise<void> {
-    await this.store.ready();
+  /** Before each AWS call: the device's records (or all, for a job-wide call) are committed, and the lease is surely still ours. */
+  private async beforeCall(deviceKey?: string): Promise<void> {
+    await this.store.ready(deviceKey);
     if (this.fresh()) return;
     // Renew now, waiting at most until the lease would expire (a database that does not answer loses the job).
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -18,7 +18,7 @@ import {
 import { startTestEmulator, type TestEmulator } from '../../../emulator/test/harness';
 import { bulkJobsRepository } from '../../db/bulk-jobs';
 import { type Database, openDatabase } from '../../db/database';
-import { DatabaseJobStore, flushBeforeEachCall } from '../../db/job-store';
+import { DatabaseJobStore } from '../../db/job-store';
 import { pgliteInDirectory, testDrivers } from '../../db/testing/drivers';
 import { JobRunner } from './runner';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from './testing/fixtures';
@@ -34,7 +34,7 @@ async function openStore(database: Database): Promise<DatabaseJobStore> {
   return DatabaseJobStore.open(bulkJobsRepository(database.db));
 }
 const runnerOn = (store: DatabaseJobStore, aws: OnboardingAws) =>
-  new JobRunner({ store, aws: flushBeforeEachCall(aws, store) });
+  new JobRunner({ store, aws, beforeCall: (key) => store.ready(key) });
 
 /** Every thing has exactly one certificate, which has the policy, and no certificate is left over. */
 async function assertFleetExact(iot: IoTClient, prefix: string, expected: string[], policyName: string) {

@@ -1,4 +1,5 @@
 import type { OnboardingAws } from '../aws';
+import { beforeEachCall } from './before-each-call';
 import { jobCall } from './call';
 import { runDevice } from './device';
 import { newDeviceRecords, newJobRecord, type NewJob } from './draft';
@@ -6,7 +7,7 @@ import { JobError } from './job-error';
 import { jobView } from './progress';
 import { RateLimiter, realClock, type Clock } from './rate-limit';
 import { reconcileCertificates } from './reconcile';
-import { type JobStore, StoreClosedError } from './store';
+import { deviceKey, type JobStore, StoreClosedError } from './store';
 import { FINISHED, type DeviceInput, type DeviceState, type JobRecord, type JobView } from './types';
 
 export { JobError };
@@ -28,6 +29,12 @@ export interface RunnerOptions {
   /** Any store with the JobStore surface (lib/db/job-store.ts in the dashboard). */
   store: JobStore;
   aws: OnboardingAws;
+  /**
+   * Awaited before each AWS call, with the key of the device it is for (none for a job-wide call, such as the
+   * certificate scan of a resume); if it throws, the call is not made. The dashboard waits here until the
+   * device's records are durable and the job's lease is surely held (lib/onboarding/bulk/held-job.ts).
+   */
+  beforeCall?: (deviceKey?: string) => Promise<void>;
   /** Monotonic clock and timer for rate limits and backoff. */
   clock?: Clock;
   /** Wall clock (ms) for the records. */
@@ -38,6 +45,7 @@ export interface RunnerOptions {
 export class JobRunner {
   private readonly store: JobStore;
   private readonly aws: OnboardingAws;
+  private readonly beforeCall: RunnerOptions['beforeCall'];
   private readonly clock: Clock;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -49,6 +57,7 @@ export class JobRunner {
   constructor(opts: RunnerOptions) {
     this.store = opts.store;
     this.aws = opts.aws;
+    this.beforeCall = opts.beforeCall;
     this.clock = opts.clock ?? realClock;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
@@ -248,6 +257,12 @@ export class JobRunner {
     }
   }
 
+  /** The AWS calls for one device (or the whole job), each made once `beforeCall` has resolved. */
+  private awsFor(key?: string): OnboardingAws {
+    const before = this.beforeCall;
+    return before ? beforeEachCall(this.aws, () => before(key)) : this.aws;
+  }
+
   /** One pass over the job's unfinished devices with `concurrency` workers. */
   private async pass(jobId: string): Promise<void> {
     const job = this.requireJob(jobId);
@@ -262,7 +277,7 @@ export class JobRunner {
     });
     const ctx = {
       store: this.store,
-      aws: this.aws,
+      aws: this.awsFor(),
       settings,
       policyName: job.policyName,
       call,
@@ -287,7 +302,7 @@ export class JobRunner {
       return undefined;
     };
     const worker = async () => {
-      for (let d = next(); d; d = next()) await runDevice(ctx, d);
+      for (let d = next(); d; d = next()) await runDevice({ ...ctx, aws: this.awsFor(deviceKey(jobId, d.index)) }, d);
     };
     // Every worker is waited for, even once one has failed (the store closed): a call still in flight when the
     // runner stops has returned before `idle()` resolves, so whoever resumes the job sees what it made.

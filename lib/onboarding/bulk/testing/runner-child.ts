@@ -4,14 +4,14 @@
  */
 import { bulkJobsRepository } from '../../../db/bulk-jobs';
 import { openDatabase } from '../../../db/database';
-import { DatabaseJobStore, flushBeforeEachCall } from '../../../db/job-store';
+import { DatabaseJobStore } from '../../../db/job-store';
 import { JobRunner } from '../runner';
 import { emulatorOps } from './fixtures';
 
 const [dataDir, jobId, url] = process.argv.slice(2) as [string, string, string];
 const database = await openDatabase({ driver: 'pglite', dataDir });
 const store = await DatabaseJobStore.open(bulkJobsRepository(database.db));
-const runner = new JobRunner({ store, aws: flushBeforeEachCall(emulatorOps(url), store) });
+const runner = new JobRunner({ store, aws: emulatorOps(url), beforeCall: (key) => store.ready(key) });
 runner.start(jobId);
 console.log('started');
 await runner.idle(jobId);

@@ -1,0 +1,147 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Embedded PGlite on a worker thread of its own. PGlite is PostgreSQL compiled to WebAssembly, and every
+ * statement runs synchronously on the thread that owns it; on the dashboard's main thread each commit of a bulk
+ * job held up the job's AWS calls (about a sixth of that thread's time in a 300-device job). Here the main thread
+ * only sends the statement and its parameters and receives the rows; PostgreSQL works on another core meanwhile.
+ *
+ * The worker's source is inline (no file of its own for a bundler to find): it loads PGlite's CommonJS build from
+ * the project's node_modules (next.config.mjs keeps PGlite external, so it is there at run time too).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.modulePath);
+const describe = (err) => {
+  const out = { name: err && err.name, message: String((err && err.message) || err) };
+  for (const [k, v] of Object.entries(err || {}))
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+  return out;
+};
+(async () => {
+  let pg;
+  try {
+    const load = workerData.loadDataDir ? { loadDataDir: new Blob([workerData.loadDataDir]) } : {};
+    pg = await PGlite.create(workerData.dataDir, load);
+  } catch (err) {
+    parentPort.postMessage({ ready: false, error: describe(err) });
+    return;
+  }
+  parentPort.postMessage({ ready: true });
+  parentPort.on('message', async ({ id, op, sql, params }) => {
+    try {
+      let result = null;
+      if (op === 'query') {
+        const r = await pg.query(sql, params);
+        result = { rows: r.rows, affectedRows: r.affectedRows };
+      } else if (op === 'dump') {
+        result = await (await pg.dumpDataDir('none')).arrayBuffer();
+      } else if (op === 'close') {
+        await pg.close();
+      }
+      parentPort.postMessage({ id, ok: true, result });
+    } catch (err) {
+      parentPort.postMessage({ id, ok: false, error: describe(err) });
+    }
+  });
+})();
+`;
+
+/** What the Kysely dialect needs of an embedded database: PGlite's own `query` (lib/db/pglite-dialect.ts). */
+export interface PGliteQueryable {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+}
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerializedError };
+type SerializedError = { name?: string; message: string } & Record<string, unknown>;
+
+/** An error from the worker as the caller would have had it in-process (message, name, and PostgreSQL's fields). */
+function revive(e: SerializedError): Error {
+  const err = new Error(e.message);
+  Object.assign(err, e);
+  return err;
+}
+
+export class PGliteWorker implements PGliteQueryable {
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Reply) => {
+      const call = this.pending.get(reply.id);
+      if (!call) return;
+      this.pending.delete(reply.id);
+      // An idle database must not keep the process alive (as in-process PGlite did not); a pending call does.
+      if (!this.pending.size) worker.unref();
+      if (reply.ok) call.resolve(reply.result);
+      else call.reject(revive(reply.error));
+    });
+    const stop = (err: Error) => {
+      this.stopped ??= err;
+      for (const call of this.pending.values()) call.reject(this.stopped);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => stop(new Error(`The embedded database stopped: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => stop(new Error(`The embedded database stopped (its thread exited with ${code}).`)));
+  }
+
+  /** Opens (or creates) the database in `dataDir` (`memory://` for a throwaway one), optionally from a dump. */
+  static async open(opts: { dataDir: string; loadDataDir?: Blob }): Promise<PGliteWorker> {
+    const loadDataDir = opts.loadDataDir ? await opts.loadDataDir.arrayBuffer() : undefined;
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { modulePath: pgliteModulePath(), dataDir: opts.dataDir, loadDataDir },
+      transferList: loadDataDir ? [loadDataDir] : [],
+    });
+    let settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
+    const onMessage = (m: { ready: boolean; error?: SerializedError }) =>
+      m.ready ? settle?.resolve() : settle?.reject(revive(m.error!));
+    const onError = (err: Error) => settle?.reject(err);
+    const onExit = (code: number) => settle?.reject(new Error(`The embedded database's thread exited with ${code}.`));
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    try {
+      await new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    } finally {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    }
+    worker.unref();
+    return new PGliteWorker(worker);
+  }
+
+  private call<T>(message: Record<string, unknown>): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    if (!this.pending.size) this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, ...message });
+    });
+  }
+
+  query<R>(sql: string, params: unknown[] = []): Promise<{ rows: R[]; affectedRows?: number }> {
+    return this.call({ op: 'query', sql, params });
+  }
+
+  /** The whole database as a tarball PGlite can open again (`loadDataDir`), uncompressed. */
+  async dumpDataDir(): Promise<Blob> {
+    return new Blob([await this.call<ArrayBuffer>({ op: 'dump' })]);
+  }
+
+  /** Closes the database (PGlite writes its last pages) and ends the thread. */
+  async close(): Promise<void> {
+    if (!this.stopped) await this.call({ op: 'close' });
+    this.stopped ??= new Error('The embedded database is closed.');
+    await this.worker.terminate();
+  }
+}
+
+/** PGlite's CommonJS entry in the project's node_modules. */
+function pgliteModulePath(): string {
+  return createRequire(path.join(process.cwd(), 'package.json')).resolve('@electric-sql/pglite');
+}
