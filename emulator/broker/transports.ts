@@ -1,3 +1,4 @@
+import { constants as tlsConstants } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -45,6 +46,10 @@ export async function startTransports(
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       noDelay: true,
+      // AWS IoT Core does not resume TLS sessions: every device connection is a full handshake. No session
+      // tickets (and no session cache: Node keeps none without a 'resumeSession' listener), as there; it also
+      // spares each handshake the ticket's encryption.
+      secureOptions: tlsConstants.SSL_OP_NO_TICKET,
     },
     (socket: TLSSocket) => {
       sockets.add(socket);

@@ -126,6 +126,37 @@ describe('packets larger than AWS accepts are refused before they are buffered',
     return process.memoryUsage().rss;
   };
 
+  test('a TLS session is never resumed, in TLS 1.2 or 1.3: a reconnect offering the last session gets a full handshake (as AWS IoT Core)', async () => {
+    /** One handshake at `version`, offering `session`; the session the client holds afterwards. */
+    const handshake = (version: tls.SecureVersion, session?: Buffer) =>
+      new Promise<{ reused: boolean; session: Buffer | undefined }>((resolve, reject) => {
+        const socket = tls.connect({
+          host: '127.0.0.1',
+          port: t.emulator.config.mqttPort,
+          ca: creds.caPem,
+          cert: creds.certPem,
+          key: creds.keyPem,
+          servername: 'localhost',
+          minVersion: version,
+          maxVersion: version,
+          ...(session ? { session } : {}),
+        });
+        socket.once('error', reject);
+        socket.once('secureConnect', () => {
+          // A TLS 1.3 server would send its tickets just after the handshake: give them time to arrive.
+          setTimeout(() => {
+            resolve({ reused: socket.isSessionReused(), session: socket.getSession() });
+            socket.destroy();
+          }, 100);
+        });
+      });
+    for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const first = await handshake(version);
+      assert.ok(first.session, `${version}: the client has a session to offer`);
+      assert.equal((await handshake(version, first.session)).reused, false, `${version}: the session was resumed`);
+    }
+  });
+
   test('over mutual TLS: a 200 MB PUBLISH closes the connection after its header, memory stays flat', async () => {
     const rssBefore = heapAfterGc();
     const socket = tls.connect({
