@@ -95,6 +95,39 @@ for (const driver of testDrivers) {
       assert.equal((await repo.state(j.id, 1))?.certificateId, undefined);
     });
 
+    it("before a device's AWS call the store waits for that device's records and the job's, not another device's", async () => {
+      const real = bulkJobsRepository(database.db);
+      const j = job('per-device-ready', 'running', Date.now(), 2);
+      const pending = (index: number) =>
+        ({ jobId: j.id, index, thingName: `pd-${index}`, status: 'pending', runs: 0 }) as const;
+      await real.commit({
+        jobs: [[j.id, j]],
+        inputs: [0, 1].map((i) => [deviceKey(j.id, i), { thingName: `pd-${i}`, attributes: {}, csrPem: csr }]),
+        states: [0, 1].map((i) => [deviceKey(j.id, i), pending(i)]),
+      });
+      // Commits hang until released, as on a slow database.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const store = await DatabaseJobStore.open(
+        { ...real, commit: async (puts, opts) => gate.then(() => real.commit(puts, opts)) },
+        { jobIds: [j.id] },
+      );
+      const [a, b] = [deviceKey(j.id, 0), deviceKey(j.id, 1)];
+      const outcome = (p: Promise<void>) =>
+        Promise.race([p.then(() => 'ready'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+
+      store.putState({ ...pending(0), status: 'running', runs: 1, inflight: { step: 'thing', at: Date.now() } });
+      assert.equal(await outcome(store.ready(b)), 'ready', 'device B has nothing unwritten');
+      assert.equal(await outcome(store.ready(a)), 'waiting', "device A's in-flight record is not committed yet");
+      assert.equal(await outcome(store.ready()), 'waiting', 'a job-wide call waits for every record');
+      store.putJob({ ...j, updatedAt: j.updatedAt + 1 });
+      assert.equal(await outcome(store.ready(b)), 'waiting', "every device's call waits for the job's record");
+      release();
+      await Promise.all([store.ready(a), store.ready(b), store.ready()]);
+      assert.equal((await real.state(j.id, 0))?.inflight?.step, 'thing');
+      store.close();
+    });
+
     it('two instances racing to claim running jobs get each job exactly once, and never a draft or finished job', async () => {
       const a = bulkJobsRepository(database.db);
       const b = bulkJobsRepository(second.db);

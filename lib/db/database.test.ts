@@ -54,6 +54,32 @@ describe('embedded database on disk', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("runs on a thread of its own: an error keeps PostgreSQL's code and fields, and a closed database refuses queries", async () => {
+    const database = await openDatabase({ driver: 'pglite', dataDir: 'memory://' });
+    const engine = database.pglite!;
+    await database.db.insertInto('users').values({ id: 'u1', name: 'Ada', email: 'ada@example.com' }).execute();
+    const duplicate = await database.db
+      .insertInto('users')
+      .values({ id: 'u1', name: 'Ada again', email: 'ada2@example.com' })
+      .execute()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    assert.ok(duplicate instanceof Error, 'a duplicate key is refused');
+    assert.match(duplicate.message, /duplicate key value/);
+    assert.equal((duplicate as Error & { code?: string }).code, '23505');
+    assert.equal((duplicate as Error & { constraint?: string }).constraint, 'users_pkey');
+    // Statements in flight together still run one at a time, in order, on the one connection.
+    const rows = await Promise.all([1, 2, 3].map((n) => engine.query<{ n: number }>('select $1::int as n', [n])));
+    assert.deepEqual(
+      rows.map((r) => r.rows[0]!.n),
+      [1, 2, 3],
+    );
+    await database.close();
+    await assert.rejects(engine.query('select 1'), /closed/);
+  });
 });
 
 for (const driver of testDrivers) {

@@ -2,8 +2,8 @@ import type { OnboardingAws } from '../aws';
 
 /**
  * The job's AWS calls, each made only once `before()` has resolved (if it throws, the call is not made): the
- * records written before the call are durable (lib/db/job-store.ts: flushBeforeEachCall), and the instance
- * still holds the job's lease (lib/onboarding/bulk/jobs.ts).
+ * runner's `beforeCall` (lib/onboarding/bulk/runner.ts), with which the dashboard waits until the device's records
+ * are durable (lib/db/job-store.ts: `ready`) and the instance surely still holds the job's lease (held-job.ts).
  */
 export function beforeEachCall(aws: OnboardingAws, before: () => Promise<void>): OnboardingAws {
   return Object.fromEntries(

@@ -5,9 +5,10 @@ import type { DeviceInput, DeviceState, JobRecord } from './types';
  * for per device, written once), `states` (each device's progress, rewritten before and after every AWS call),
  * `pems` (each device's certificate PEM, written once, with the certificate id). Records are replaced whole,
  * never mutated. Reads and writes are synchronous (the runner's scheduling depends on it); a store makes its
- * writes durable in order, and every AWS call of the runner waits until the writes before it are durable
- * (lib/db/job-store.ts: DatabaseJobStore and flushBeforeEachCall), except writes marked `deferred`: a resume
- * starts from what was recorded and checks every call that record leaves open (lib/onboarding/bulk/reconcile.ts).
+ * writes durable in order, and every AWS call of the runner waits until its device's writes (and the job's) before
+ * it are durable (lib/db/job-store.ts: DatabaseJobStore.ready, through the runner's `beforeCall`), except writes
+ * marked `deferred`: a resume starts from what was recorded and checks every call that record leaves open
+ * (lib/onboarding/bulk/reconcile.ts).
  */
 export interface JobRecords {
   jobs: JobRecord;
