@@ -6,8 +6,11 @@
  *   released, every write fenced by the lease, every AWS call made once the records before it are committed
  *   and the lease is surely held) on embedded PGlite in a data directory;
  * - the same on a real PostgreSQL server started for the run (durability on).
- * First a warm-up job per store (100 devices, not measured: the first job in a process runs at half speed while
- * the SDK, the emulator and the databases warm up), then five rounds (one with --quick), the order rotated each
+ * First three warm-up jobs per store (not measured; one with --quick): the first job in a process runs at half
+ * speed while the SDK and the emulator warm up, and PGlite's first thousand or so devices run slower while V8
+ * recompiles its WebAssembly (PostgreSQL) function by function as they get hot, which a dashboard does once per
+ * process, not per job. Then nine rounds (one with --quick: a 300-device job lasts under a second, and one
+ * round to the next swings by a fifth on this 2-core machine), the order rotated each
  * round; each figure is the median. Goal: the database no slower than 90% of the journal.
  *
  * lib/aws is server-only, so the measurement runs in a child process started under `react-server`
@@ -125,8 +128,8 @@ async function worker(quick: boolean): Promise<Figure[]> {
     if (!res.ok) throw new Error(`CreatePolicy: ${res.status} ${await res.text()}`);
     // Rounds, each running the three in a rotated order, and the median of each: the figures compare the stores,
     // not the moments a busy machine happened to be quieter.
-    const rounds = quick ? 1 : 5;
-    const WARM_UP = 100;
+    const rounds = quick ? 1 : 9;
+    const warmUpJobs = quick ? 1 : 3;
     // Each job's CSRs are made just before it (not timed): thousands held for the whole run would weigh on every
     // garbage collection of the measured jobs, as no dashboard's heap does.
     const devicesFor = (label: string, count: number) => makeInputs(`bench-stores-${run}-${label}`, count);
@@ -143,7 +146,8 @@ async function worker(quick: boolean): Promise<Figure[]> {
         };
         const order = ['journal', 'pglite', 'postgres'] as const;
         log('warming up ...');
-        for (const store of order) await runs[store](await devicesFor(`warm-${store}`, WARM_UP));
+        for (let w = 0; w < warmUpJobs; w++)
+          for (const store of order) await runs[store](await devicesFor(`warm-${w}-${store}`, n));
         for (let r = 0; r < rounds; r++) {
           for (let k = 0; k < 3; k++) {
             const store = order[(k + r) % 3]!;
