@@ -126,21 +126,23 @@ describe('packets larger than AWS accepts are refused before they are buffered',
     return process.memoryUsage().rss;
   };
 
+  /** A raw TLS connection to the broker with the device's certificate. */
+  const deviceTls = (extra: tls.ConnectionOptions = {}) =>
+    tls.connect({
+      host: '127.0.0.1',
+      port: t.emulator.config.mqttPort,
+      ca: creds.caPem,
+      cert: creds.certPem,
+      key: creds.keyPem,
+      servername: 'localhost',
+      ...extra,
+    });
+
   test('a TLS session is never resumed, in TLS 1.2 or 1.3: a reconnect offering the last session gets a full handshake (as AWS IoT Core)', async () => {
     /** One handshake at `version`, offering `session`; the session the client holds afterwards. */
     const handshake = (version: tls.SecureVersion, session?: Buffer) =>
       new Promise<{ reused: boolean; session: Buffer | undefined }>((resolve, reject) => {
-        const socket = tls.connect({
-          host: '127.0.0.1',
-          port: t.emulator.config.mqttPort,
-          ca: creds.caPem,
-          cert: creds.certPem,
-          key: creds.keyPem,
-          servername: 'localhost',
-          minVersion: version,
-          maxVersion: version,
-          ...(session ? { session } : {}),
-        });
+        const socket = deviceTls({ minVersion: version, maxVersion: version, ...(session ? { session } : {}) });
         socket.once('error', reject);
         socket.once('secureConnect', () => {
           // A TLS 1.3 server would send its tickets just after the handshake: give them time to arrive.
@@ -159,14 +161,7 @@ describe('packets larger than AWS accepts are refused before they are buffered',
 
   test('over mutual TLS: a 200 MB PUBLISH closes the connection after its header, memory stays flat', async () => {
     const rssBefore = heapAfterGc();
-    const socket = tls.connect({
-      host: '127.0.0.1',
-      port: t.emulator.config.mqttPort,
-      ca: creds.caPem,
-      cert: creds.certPem,
-      key: creds.keyPem,
-      servername: 'localhost',
-    });
+    const socket = deviceTls();
     socket.on('error', () => {});
     await new Promise((r) => socket.once('secureConnect', r));
     socket.write(
