@@ -9,9 +9,9 @@
  * First three warm-up jobs per store (not measured; one with --quick): the first job in a process runs at half
  * speed while the SDK and the emulator warm up, and PGlite's first thousand or so devices run slower while V8
  * recompiles its WebAssembly (PostgreSQL) function by function as they get hot, which a dashboard does once per
- * process, not per job. Then nine rounds (one with --quick: a 300-device job lasts under a second, and one
- * round to the next swings by a fifth on this 2-core machine), the order rotated each
- * round; each figure is the median. Goal: the database no slower than 90% of the journal.
+ * process, not per job. Then fifteen rounds (one with --quick: a 300-device job lasts under a second, and one
+ * round to the next swings by a fifth on this 2-core machine), the order rotated each round; each figure is the
+ * median. Goal: the database no slower than 90% of the journal.
  *
  * lib/aws is server-only, so the measurement runs in a child process started under `react-server`
  * (as scripts/bench/bulk.ts does).
@@ -128,7 +128,7 @@ async function worker(quick: boolean): Promise<Figure[]> {
     if (!res.ok) throw new Error(`CreatePolicy: ${res.status} ${await res.text()}`);
     // Rounds, each running the three in a rotated order, and the median of each: the figures compare the stores,
     // not the moments a busy machine happened to be quieter.
-    const rounds = quick ? 1 : 9;
+    const rounds = quick ? 1 : 15;
     const warmUpJobs = quick ? 1 : 3;
     // Each job's CSRs are made just before it (not timed): thousands held for the whole run would weigh on every
     // garbage collection of the measured jobs, as no dashboard's heap does.
