@@ -104,7 +104,10 @@ export class HeldJob {
     return this.renewing;
   }
 
-  /** Before each AWS call: the device's records (or all, for a job-wide call) are committed, and the lease is surely still ours. */
+  /**
+   * Before each AWS call: the device's records (every record, for a job-wide call) are committed, and the lease is
+   * surely still ours.
+   */
   private async beforeCall(deviceKey?: string): Promise<void> {
     await this.store.ready(deviceKey);
     if (this.fresh()) return;
