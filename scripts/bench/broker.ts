@@ -5,7 +5,11 @@
  * next one starts, in an order that alternates from round to round, so the brokers compared in a figure
  * are measured seconds apart and load from elsewhere on the machine falls on all of them; each figure is
  * the median over rounds, and each is reported as a ratio to mosquitto (mTLS connects also against
- * mosquitto with `set_tcp_nodelay true`).
+ * mosquitto with `set_tcp_nodelay true`). Before the rounds every measurement runs once, briefly and
+ * unmeasured, on every broker: a Node process's first seconds under load are not its steady state (V8
+ * compiles the hot paths and sizes its heap meanwhile; in the emulator's first latency window two young-
+ * generation collections of 8 ms each promoted what it had just built, and its p99 was ten times the
+ * later windows').
  */
 import fs from 'node:fs';
 import { connectsPerSecond, latencyAt, qos0Delivered, qos1Acked } from './broker-load';
@@ -52,6 +56,7 @@ export async function benchBroker(opts: { quick: boolean }): Promise<Figure[]> {
   const targets: Target[] = [emulator];
   try {
     targets.push(await startMosquitto(dataDir, false), await startMosquitto(dataDir, true));
+    for (const m of MEASUREMENTS) for (const t of targets) await m(t, devices, true);
     const samples = new Map<Target, Sample[]>(targets.map((t) => [t, []]));
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? targets : [...targets].reverse();
