@@ -11,13 +11,17 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-import type { PGliteQueryable } from './pglite-worker';
+/** What the dialect needs of an embedded database: PGlite's own `query` (lib/db/pglite-worker.ts has it). */
+export interface PGliteQueryable {
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+}
 
 /**
  * A Kysely dialect for PGlite (none is published for Kysely 0.28 that we could install), on its worker thread
- * (lib/db/pglite-worker.ts). PGlite is one PostgreSQL backend: one session, so one connection. The driver hands that connection to one
- * caller at a time (a transaction keeps it until COMMIT), through a lock shared by every Kysely instance on the
- * same database, so two instances cannot interleave statements inside each other's transactions.
+ * (lib/db/pglite-worker.ts). PGlite is one PostgreSQL backend: one session, so one connection. The driver hands
+ * that connection to one caller at a time (a transaction keeps it until COMMIT), through a lock shared by every
+ * Kysely instance on the same database, so two instances cannot interleave statements inside each other's
+ * transactions.
  *
  * So, as with a pool of one on a server: inside a transaction, query through the transaction object only; a
  * query on the root Kysely instance there would wait for the transaction that waits for it.

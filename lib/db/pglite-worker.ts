@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import type { PGliteQueryable } from './pglite-dialect';
+
 /**
  * Embedded PGlite on a worker thread of its own. PGlite is PostgreSQL compiled to WebAssembly, and every
  * statement runs synchronously on the thread that owns it; on the dashboard's main thread each commit of a bulk
@@ -48,11 +50,6 @@ const describe = (err) => {
   });
 })();
 `;
-
-/** What the Kysely dialect needs of an embedded database: PGlite's own `query` (lib/db/pglite-dialect.ts). */
-export interface PGliteQueryable {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
-}
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerializedError };
 type SerializedError = { name?: string; message: string } & Record<string, unknown>;
