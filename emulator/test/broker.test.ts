@@ -216,6 +216,27 @@ describe('message broker: AWS limits and lifecycle events', () => {
     assert.equal(d.sessionIdentifier, c.sessionIdentifier);
   });
 
+  test('there are no $SYS topics: a device subscribed to $SYS/# learns nothing of other clients', async () => {
+    const snoopCreds = await onboardDevice(t, 'snoop', { name: 'allow-all', document: ALLOW_ALL });
+    const snoop = await connectDevice(t, snoopCreds, 'snoop');
+    const heard: string[] = [];
+    snoop.on('message', (topic) => heard.push(topic));
+    await snoop.subscribeAsync(['$SYS/#', 'snoop/end']);
+
+    const disconnected = nextMessage(observer, '$aws/events/presence/disconnected/dev-1');
+    const client = await connectDevice(t, dev, 'dev-1');
+    await client.subscribeAsync('dev-1/in');
+    await client.unsubscribeAsync('dev-1/in');
+    await client.endAsync();
+    await disconnected;
+    // Deliveries to one connection keep their order: once this arrives, anything published before it has too.
+    const end = nextMessage(snoop, 'snoop/end');
+    await observer.publishAsync('snoop/end', 'x');
+    await end;
+    assert.deepEqual(heard, ['snoop/end']);
+    await snoop.endAsync();
+  });
+
   test('a second connection with the same client id drops the first (DUPLICATE_CLIENTID)', async () => {
     const first = await connectDevice(t, dev, 'dev-1');
     const firstGone = closed(first);
