@@ -50,6 +50,10 @@ async function runNodeTests(files: string[], env: NodeJS.ProcessEnv): Promise<Ta
       // Lets tests import server-only modules (lib/aws) as the Next.js server does.
       '--conditions=react-server',
       '--test',
+      // Two files at a time. Node's default is one less than the cores (one file at a time on a 2-core machine),
+      // yet most files spend their time waiting on an emulator, a database server or the AWS CLI, and each file
+      // starts its own process: two at a time take the node tests from about 7.5 to 4.5 minutes here.
+      '--test-concurrency=2',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
