@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 import type { DatabaseConfig } from './config';
+import { EmbeddedMaintenance } from './embedded-maintenance';
 import { migrationProvider } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
 import { PGliteWorker } from './pglite-worker';
@@ -113,10 +114,13 @@ async function openPGlite(dataDir: string): Promise<Opened> {
 
 function wrapPGlite(pglite: PGliteWorker, onClose: () => void = () => {}): Opened {
   const db = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(pglite) });
+  // No autovacuum in PGlite's single-user PostgreSQL: the embedded database vacuums itself now and then.
+  const maintenance = new EmbeddedMaintenance(db).schedule();
   return {
     db,
     pglite,
     close: async () => {
+      await maintenance.stop();
       await db.destroy();
       await pglite.close();
       onClose();
