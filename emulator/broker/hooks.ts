@@ -184,6 +184,10 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
       const malformed = malformedReason(sub);
       if (malformed) return refuse(malformed, Reason.TopicFilterInvalid);
       if (isInternal(topic)) return refuse('reserved topic filter', Reason.TopicFilterInvalid);
+      // aedes announces every client's connect, disconnect and filters on $SYS/ for the brokers of a cluster;
+      // AWS IoT has no $SYS topics, so nobody may listen there (a filter without it never matches them).
+      if (topic === '$SYS' || topic.startsWith('$SYS/'))
+        return refuse('there are no $SYS topics', Reason.TopicFilterInvalid);
       const shared = topic === sub.topic ? undefined : parseShared(topic);
       if (topic !== sub.topic && !shared) return refuse('malformed shared subscription', Reason.TopicFilterInvalid);
       const problem = topicFilterProblem(shared ? shared.filter : topic);

@@ -19,7 +19,6 @@ import type { ServerIdentity } from './server-identity';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
-import { silenceSysTopics } from './sys-topics';
 import { rememberTopicMatches } from './topic-matches';
 import { startTransports } from './transports';
 import { installWireAdjustments, type RefusableSubscription, trackSubscribe, useOutbox } from './wire';
@@ -88,7 +87,6 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     sessionExpiryIntervalLimit: opts.sessionExpirySeconds,
   });
   aedesRef = aedes;
-  silenceSysTopics(aedes);
   rememberTopicMatches(aedes);
   shared = new SharedSubscriptions(aedes);
   const journal = new SessionJournal(
@@ -102,6 +100,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
 
   aedes.on('publish', (packet, client) => {
     const topic = packet.topic;
+    if (topic.startsWith('$SYS/')) return;
     const heard = opts.bus.wants(topic);
     if (!heard && !packet.retain) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload ?? '');

@@ -216,12 +216,17 @@ describe('message broker: AWS limits and lifecycle events', () => {
     assert.equal(d.sessionIdentifier, c.sessionIdentifier);
   });
 
-  test('there are no $SYS topics: a device subscribed to $SYS/# learns nothing of other clients', async () => {
+  test('there are no $SYS topics: a $SYS filter is refused, and the device learns nothing of other clients', async () => {
     const snoopCreds = await onboardDevice(t, 'snoop', { name: 'allow-all', document: ALLOW_ALL });
     const snoop = await connectDevice(t, snoopCreds, 'snoop');
     const heard: string[] = [];
     snoop.on('message', (topic) => heard.push(topic));
-    await snoop.subscribeAsync(['$SYS/#', 'snoop/end']);
+    assert.deepEqual(await subscribeGranted(snoop, ['$SYS/#', '$SYS/+/new/clients', '#', 'snoop/end']), [
+      { topic: '$SYS/#', qos: 0x80 },
+      { topic: '$SYS/+/new/clients', qos: 0x80 },
+      { topic: '#', qos: 0 },
+      { topic: 'snoop/end', qos: 0 },
+    ]);
 
     const disconnected = nextMessage(observer, '$aws/events/presence/disconnected/dev-1');
     const client = await connectDevice(t, dev, 'dev-1');
