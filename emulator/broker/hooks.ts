@@ -185,7 +185,7 @@ export function brokerHooks(d: HookDeps): Partial<AedesOptions> {
       if (malformed) return refuse(malformed, Reason.TopicFilterInvalid);
       if (isInternal(topic)) return refuse('reserved topic filter', Reason.TopicFilterInvalid);
       // aedes announces every client's connect, disconnect and filters on $SYS/ for the brokers of a cluster;
-      // AWS IoT has no $SYS topics, so nobody may listen there (a filter without it never matches them).
+      // AWS IoT has no $SYS topics, so nobody may listen there (+ and # never match a topic that starts with $).
       if (topic === '$SYS' || topic.startsWith('$SYS/'))
         return refuse('there are no $SYS topics', Reason.TopicFilterInvalid);
       const shared = topic === sub.topic ? undefined : parseShared(topic);
