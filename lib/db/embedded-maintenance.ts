@@ -11,8 +11,9 @@ import type { DatabaseSchema } from './schema';
  * maintained every ten minutes while it is open, holding PGlite's one connection meanwhile:
  * - VACUUM, which skips the pages that have no dead rows (14 ms on a database of 100,000 audit events);
  * - ANALYZE of the tables whose row count moved by more than 50 rows and a tenth since this process last analysed
- *   them, autovacuum's own threshold (ANALYZE samples up to 30,000 rows a table: 350 ms for those 100,000 events,
- *   too long a pause to take every time).
+ *   them: autovacuum's threshold, applied to the count VACUUM has just taken (autovacuum counts rows changed, which
+ *   single-user PostgreSQL reports only when asked to flush its statistics). ANALYZE samples up to 30,000 rows a
+ *   table: 350 ms for those 100,000 events, too long a pause to take every time.
  */
 export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 
