@@ -9,7 +9,7 @@ import { startTestEmulator, type TestEmulator } from '../../emulator/test/harnes
 import { JobRunner } from '../onboarding/bulk/runner';
 import { ALLOW_ALL_POLICY, emulatorOps, makeInputs } from '../onboarding/bulk/testing/fixtures';
 import { DEFAULT_JOB_SETTINGS, type DeviceInput, type JobRecord } from '../onboarding/bulk/types';
-import { bulkJobsRepository, deviceKey, LeaseLostError } from './bulk-jobs';
+import { bulkJobsRepository, deviceKey, LeaseLostError, progressRow, progressUpdate } from './bulk-jobs';
 import type { Database } from './database';
 import { DatabaseJobStore } from './job-store';
 import { testDrivers } from './testing/drivers';
@@ -185,6 +185,37 @@ for (const driver of testDrivers) {
       assert.equal(await a.release(j.id, 'old'), false);
       assert.equal(await b.release(j.id, 'new'), true);
       assert.equal(await b.lease(j.id), undefined);
+    });
+
+    it('a progress write looks each device up by its key, however many devices the database holds', async () => {
+      const repo = bulkJobsRepository(database.db);
+      const j = job('many-devices', 'running', Date.UTC(2020, 0, 2), 3000);
+      await repo.putJob(j);
+      for (let from = 0; from < j.total; from += 500) {
+        const indexes = Array.from({ length: 500 }, (_, i) => from + i);
+        await repo.commit({
+          inputs: indexes.map((i) => [deviceKey(j.id, i), { thingName: `many-${i}`, attributes: {}, csrPem: csr }]),
+          states: indexes.map((i) => [
+            deviceKey(j.id, i),
+            { jobId: j.id, index: i, thingName: `many-${i}`, status: 'pending', runs: 0 },
+          ]),
+        });
+      }
+      // A batch as the runner writes it: a dozen devices' progress.
+      const rows = Array.from({ length: 12 }, (_, k) => {
+        const index = 1000 + k * 7;
+        const state = { jobId: j.id, index, thingName: `many-${index}`, status: 'running' as const, runs: 1 };
+        return progressRow(deviceKey(j.id, index), state, new Map());
+      });
+      for (const fence of [undefined, { jobId: j.id, owner: 'planner' }]) {
+        const plan = await sql<Record<string, string>>`explain ${progressUpdate(rows, fence)}`.execute(database.db);
+        const text = plan.rows.map((r) => Object.values(r)[0]).join('\n');
+        assert.doesNotMatch(text, /Seq Scan on bulk_job_devices/, text);
+        assert.match(text, /Index Scan using bulk_job_devices_pkey on bulk_job_devices/, text);
+      }
+      const written = await progressUpdate(rows).execute(database.db);
+      assert.equal(Number(written.numAffectedRows), rows.length);
+      assert.equal((await repo.state(j.id, 1007))?.status, 'running');
     });
 
     describe('the job runner on the database store, against the local IoT Core', () => {
