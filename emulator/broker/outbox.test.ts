@@ -85,6 +85,33 @@ describe('outbox: writes', () => {
     ]);
   });
 
+  test('a CONNACK goes out at once, after what was queued before it, encoded as mqtt-packet encodes it', () => {
+    for (const protocolVersion of [3, 4, 5] as const) {
+      for (const sessionPresent of [false, true]) {
+        for (const code of protocolVersion === 5 ? [0, 0x87] : [0, 5]) {
+          const stream = new Recorder();
+          const outbox = new Outbox(stream);
+          const connack: mqttPacket.IConnackPacket =
+            protocolVersion === 5
+              ? { cmd: 'connack', sessionPresent, reasonCode: code, properties: { maximumQoS: 1 } }
+              : { cmd: 'connack', sessionPresent, returnCode: code };
+          outbox.control({ cmd: 'pingresp' }, protocolVersion);
+          outbox.control(connack, protocolVersion);
+          assert.deepEqual(
+            stream.chunks,
+            [
+              Buffer.concat([
+                mqttPacket.generate({ cmd: 'pingresp' }, { protocolVersion }),
+                mqttPacket.generate(connack, { protocolVersion }),
+              ]),
+            ],
+            `MQTT ${protocolVersion}, session present ${sessionPresent}, code ${code}`,
+          );
+        }
+      }
+    }
+  });
+
   test('MQTT 5: properties and PUBACK reason codes are encoded as mqtt-packet encodes them', async () => {
     const stream = new Recorder();
     const outbox = new Outbox(stream);

@@ -9,9 +9,11 @@ import mqttPacket from 'mqtt-packet';
  * in the broker itself). An outbox encodes each packet straight into a buffer it fills from front to
  * back, and writes what gathered as one chunk:
  * - a PUBLISH at the end of the event-loop turn, with every other PUBLISH of that turn;
- * - a control packet (CONNACK, PUBACK, SUBACK, ...) before the event loop moves on (next tick), as
- *   mqtt-packet did, with whatever was queued before it, so packets leave in the order aedes wrote them
- *   and an acknowledgement waits for no turn;
+ * - a control packet (PUBACK, SUBACK, ...) before the event loop moves on (next tick), as mqtt-packet
+ *   did, with whatever was queued before it, so packets leave in the order aedes wrote them and an
+ *   acknowledgement waits for no turn;
+ * - a CONNACK at once, with whatever was queued before it: aedes sets the session up further after it
+ *   (its queued messages, registration), which the client need not wait for;
  * - either at once when {@link FLUSH_AT} bytes are waiting.
  * Queuing answers as the stream's `write` would: false while the socket is full (it still has unsent
  * data and will emit 'drain'), so aedes waits for 'drain' on a slow subscriber, as before; what is queued
@@ -60,6 +62,21 @@ export class Outbox {
   control(packet: Packet, protocolVersion: number): boolean {
     const p = packet as Packet & { reasonCode?: number; properties?: unknown; messageId?: number };
     const v5 = protocolVersion === 5;
+    if (p.cmd === 'connack') {
+      const connack = p as mqttPacket.IConnackPacket;
+      if (!v5 && typeof connack.returnCode === 'number') {
+        // MQTT 3.1.1 and 3.1: four bytes, as mqtt-packet writes them.
+        const out = this.reserve(4);
+        out[this.end] = 0x20;
+        out[this.end + 1] = 0x02;
+        out[this.end + 2] = connack.sessionPresent ? 0x01 : 0x00;
+        out[this.end + 3] = connack.returnCode;
+        this.end += 4;
+      } else {
+        this.append(mqttPacket.generate(packet, { protocolVersion: protocolVersion as 3 | 4 | 5 }));
+      }
+      return this.flush();
+    }
     if (p.cmd === 'puback' && typeof p.messageId === 'number' && (!v5 || (!p.properties && !p.reasonCode))) {
       // A PUBACK without properties and reason (success), as mqtt-packet writes it: MQTT 3.1.1 and an
       // MQTT 5 reason code 0 in four bytes; an MQTT 5 PUBACK with no reason code given carries 0x00 and
