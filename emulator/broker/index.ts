@@ -16,6 +16,7 @@ import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
 import { type Markable, markMalformedFilter, markMalformedPublish } from './malformed';
 import type { ServerIdentity } from './server-identity';
+import { readPublishInPlace } from './publish-parser';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
@@ -192,7 +193,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
 
   /**
    * Hands an authenticated stream to aedes (its packets written through an outbox, QoS 0 deliveries
-   * straight into it: outbox.ts, delivery.ts),
+   * straight into it: outbox.ts, delivery.ts; MQTT 3.1.1 PUBLISH packets read in place: publish-parser.ts),
    * with a hook on each decoded packet before aedes acts on it:
    * the per-SUBSCRIBE filter limit, QoS 2 filters granted QoS 1, shared-subscription filters renamed, and
    * (MQTT 5) the SUBSCRIBE remembered so its SUBACK can carry AWS's reason codes.
@@ -204,6 +205,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     claimCutOff(ctx, client, session, log);
     deliverQoS0Through(outbox, client, aedes);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
+    readPublishInPlace(parser as unknown as Parameters<typeof readPublishInPlace>[0]);
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
       if (packet.cmd === 'publish') {
         markMalformedPublish(packet as unknown as Markable);
