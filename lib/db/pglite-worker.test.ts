@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { PGliteWorker } from './pglite-worker';
+import { GENERIC_PLAN, PGliteWorker } from './pglite-worker';
 
 describe('embedded PGlite on its worker thread, statements prepared once', () => {
   let pg: PGliteWorker;
@@ -69,6 +69,41 @@ describe('embedded PGlite on its worker thread, statements prepared once', () =>
     assert.equal(new Set(texts).size, texts.length, 'no statement prepared twice');
     assert.ok(texts.includes('select $1::int + 0 as v') && texts.includes(`select $1::int + ${distinct - 1} as v`));
     assert.ok(!texts.includes('select $1::int + 1 as v'), 'the least recently used one was let go');
+  });
+
+  it("plans each run for its own parameters, as PGlite's query does (a generic plan can be far slower)", async () => {
+    assert.deepEqual((await pg.query('show plan_cache_mode')).rows, [{ plan_cache_mode: 'force_custom_plan' }]);
+  });
+
+  it('a statement marked GENERIC_PLAN is planned once; the mark changes nothing for the others, even when it fails', async () => {
+    await pg.query('create table planned (id int primary key, v int)');
+    await pg.query('insert into planned select g, g from generate_series(1, 100) g');
+    const marked = `${GENERIC_PLAN} select v from planned where id = $1`;
+    const plain = 'select v from planned where id = $1 + 0';
+    for (let id = 1; id <= 3; id++) {
+      assert.deepEqual((await pg.query(marked, [id])).rows, [{ v: id }]);
+      assert.deepEqual((await pg.query(plain, [id])).rows, [{ v: id }]);
+    }
+    const plans = async (statement: string) =>
+      (
+        await pg.query<{ generic_plans: number; custom_plans: number }>(
+          'select generic_plans, custom_plans from pg_prepared_statements where statement = $1',
+          [statement],
+        )
+      ).rows[0];
+    assert.deepEqual(await plans(marked), { generic_plans: 3, custom_plans: 0 });
+    assert.deepEqual(await plans(plain), { generic_plans: 0, custom_plans: 3 });
+
+    const mode = async () =>
+      (await pg.query<{ plan_cache_mode: string }>('show plan_cache_mode')).rows[0]?.plan_cache_mode;
+    await assert.rejects(pg.query(`${GENERIC_PLAN} select 1 / $1::int`, [0]), { code: '22012' });
+    assert.equal(await mode(), 'force_custom_plan', 'a failed marked statement leaves plans per run');
+    await pg.query('begin');
+    await pg.query(marked, [4]);
+    assert.equal(await mode(), 'force_custom_plan', 'inside a transaction too');
+    await assert.rejects(pg.query(`${GENERIC_PLAN} select 1 / $1::int`, [0]), { code: '22012' });
+    await pg.query('rollback');
+    assert.equal(await mode(), 'force_custom_plan');
   });
 
   it('a statement that does not parse fails with PostgreSQL error every time, and the next one works', async () => {
