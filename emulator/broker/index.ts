@@ -15,8 +15,8 @@ import { connectedEvent, disconnectedEvent, LifecycleEvents, subscriptionEvent }
 import { brokerHooks, TOO_MANY_FILTERS } from './hooks';
 import { KEEP_ALIVE_MAX_S, MAXIMUM_PACKET_SIZE, RECEIVE_MAXIMUM, TOPIC_ALIAS_MAXIMUM } from './limits';
 import { type Markable, markMalformedFilter, markMalformedPublish } from './malformed';
+import { type MqttParser, readPublishInPlace } from './publish-parser';
 import type { ServerIdentity } from './server-identity';
-import { readPublishInPlace } from './publish-parser';
 import { SessionExpiry } from './session-expiry';
 import { SessionJournal } from './session-journal';
 import { SharedSubscriptions, toExternal, toInternal } from './shared-subscriptions';
@@ -205,7 +205,7 @@ export async function startBroker(ctx: EmulatorContext, opts: BrokerOptions): Pr
     claimCutOff(ctx, client, session, log);
     deliverQoS0Through(outbox, client, aedes);
     const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
-    readPublishInPlace(parser as unknown as Parameters<typeof readPublishInPlace>[0]);
+    readPublishInPlace(parser as unknown as MqttParser);
     parser.prependListener('packet', (packet: { cmd: string; messageId?: number } & Record<string, unknown>) => {
       if (packet.cmd === 'publish') {
         markMalformedPublish(packet as unknown as Markable);

@@ -14,7 +14,8 @@
  * mqtt-packet's own does, so aedes refuses an oversized packet before its bytes arrive.
  */
 
-interface MqttParser {
+/** What of mqtt-packet's parser (the one aedes gives each client) this reads and replaces. */
+export interface MqttParser {
   parse(buf: Buffer): number;
   emit(event: 'packet', packet: object): boolean;
   packet: { length: number };
