@@ -251,10 +251,10 @@ export class PGliteWorker implements PGliteQueryable {
 
 /**
  * Awaits `promise` with a timer keeping the event loop alive meanwhile. The thread of a database that has run a
- * while takes 30–300 ms to stop, and although terminate() refs the worker, on Node 20 under load the event loop
- * was seen to empty before the thread's exit arrived: the caller's await was dropped unsettled (node:test reports
- * "Promise resolution is still pending but the event loop has already resolved"), in 3 of 18 runs of a test file
- * whose last step is closing the database; none in 24 with the timer.
+ * while takes up to 300 ms to stop, and although terminate() refs the worker, on Node 20 under load the event
+ * loop was seen to empty before the thread's exit arrived: the caller's await was dropped unsettled (node:test
+ * reports "Promise resolution is still pending but the event loop has already resolved"). Three copies at once of
+ * a test file whose last step is closing the database failed so in 8 of 60 runs; with the timer, in 0 of 48.
  */
 async function holdingTheEventLoop<T>(promise: Promise<T>): Promise<T> {
   const hold = setInterval(() => {}, 60_000);
